@@ -1,0 +1,344 @@
+package schema
+
+import "time"
+
+// The model: ARR settings with every default applied and every element and
+// present attribute value tied to its source position. Field tags name the
+// XML attribute or element (`arr:"name"`); a test checks that they match the
+// CUE schema one to one, and the decoder fills them through the derived
+// table, so the schema stays the single source of truth.
+
+// Element is embedded in every model struct: where the element stands and
+// where each attribute that was written explicitly stands.
+type Element struct {
+	// Span covers the element's start tag (or its YAML key).
+	Span Span
+	// Present is false when the element was absent and the struct holds
+	// only defaults. Its Span is then the parent's.
+	Present bool
+	attrs   map[string]AttrPos
+}
+
+// AttrPos is where an attribute was written.
+type AttrPos struct {
+	Name  Span // the attribute name (or YAML key)
+	Value Span // the value, quotes excluded
+}
+
+// Has reports whether attribute name was written explicitly (as opposed to
+// being a default).
+func (e *Element) Has(name string) bool {
+	_, ok := e.attrs[name]
+	return ok
+}
+
+// ValueSpan is the position of attribute name's value, or the element's own
+// position when the attribute was not written.
+func (e *Element) ValueSpan(name string) Span {
+	if a, ok := e.attrs[name]; ok {
+		return a.Value
+	}
+	return e.Span
+}
+
+// AttrSpan is the position of the whole attribute (name through value), or
+// the element's position when it was not written.
+func (e *Element) AttrSpan(name string) Span {
+	if a, ok := e.attrs[name]; ok {
+		s := a.Name
+		s.End = a.Value.End
+		return s
+	}
+	return e.Span
+}
+
+func (e *Element) setAttr(name string, p AttrPos) {
+	if e.attrs == nil {
+		e.attrs = make(map[string]AttrPos, 4)
+	}
+	e.attrs[name] = p
+}
+
+// Secret is an encrypted or secret attribute value. The model never holds
+// the value itself, only whether one was set, so no output can echo it.
+type Secret struct {
+	Set       bool // a non-empty value was written
+	Encrypted bool // it was an IIS [enc:...:enc] blob
+}
+
+// Config is everything arrfarm read from one file.
+type Config struct {
+	File     string
+	Format   Format // XML or YAML
+	Kind     Kind   // applicationHost.config, web.config or a fragment
+	WebFarms WebFarms
+	Farms    []*Farm
+	Proxy    Proxy
+	Rules    []*Rule // in evaluation order: globalRules first, then site rules
+}
+
+// Farm returns the farm called name, or nil.
+func (c *Config) Farm(name string) *Farm {
+	for _, f := range c.Farms {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// WebFarms holds the section-level webFarms settings.
+type WebFarms struct {
+	Element
+	OnDemandHealthCheck   bool     `arr:"onDemandHealthCheck"`
+	HostAffinityProviders []string // hostAffinityProviderList/add/@name
+}
+
+// Farm is one webFarm.
+type Farm struct {
+	Element
+	Name                      string `arr:"name"`
+	Enabled                   bool   `arr:"enabled"`
+	ServerAutoStart           bool   `arr:"serverAutoStart"`
+	PassConnectionCloseHeader bool   `arr:"passConnectionCloseHeader"`
+	PassServerHeader          string `arr:"passServerHeader"`
+
+	// Web Farm Framework settings: accepted, not used by ARR routing.
+	// MinimumServers is WFF's, not ARR's healthCheck/@minServers.
+	MinimumServers int64 `arr:"minimumServers"`
+	WFF            WFF
+
+	Servers       []*Server
+	ARR           Element // the farm's applicationRequestRouting element
+	Protocol      Protocol
+	HealthCheck   HealthCheck
+	Affinity      Affinity
+	LoadBalancing LoadBalancing
+}
+
+// WFF holds the Web Farm Framework attributes of a farm that arrfarm keeps
+// for conversion only.
+type WFF struct {
+	AutoEnableAgent                    bool          `arr:"autoEnableAgent"`
+	AdminUserName                      string        `arr:"adminUserName"`
+	AdminPassword                      Secret        `arr:"adminPassword"`
+	AgentURL                           string        `arr:"agentUrl"`
+	RestartServerOnConfigurationChange bool          `arr:"restartServerOnConfigurationChange"`
+	RestartServerIfReady               bool          `arr:"restartServerIfReady"`
+	PrimaryServer                      string        `arr:"primaryServer"`
+	LoadBalancerProvider               string        `arr:"loadBalancerProvider"`
+	PeriodicRuntimeData                time.Duration `arr:"periodicRuntimeData"`
+	EnableRuntimeData                  bool          `arr:"enableRuntimeData"`
+	MaximumStoppedServers              int64         `arr:"maximumStoppedServers"`
+	AgentRetryTime                     time.Duration `arr:"agentRetryTime"`
+	FrontEndURL                        string        `arr:"frontEndUrl"`
+}
+
+// Server is one webFarm/server with its applicationRequestRouting settings.
+type Server struct {
+	Element
+	Address string `arr:"address"`
+	Enabled bool   `arr:"enabled"`
+	ARR     ServerARR
+}
+
+// ServerARR is webFarm/server/applicationRequestRouting.
+type ServerARR struct {
+	Element
+	HostName                     string `arr:"hostName"`
+	Weight                       int64  `arr:"weight"`
+	HTTPPort                     int64  `arr:"httpPort"`
+	HTTPSPort                    int64  `arr:"httpsPort"`
+	HealthCheckAlternateHostName string `arr:"healthCheckAlternateHostName"`
+	HealthCheckAlternatePort     int64  `arr:"healthCheckAlternatePort"`
+}
+
+// ProxySettings are the attributes shared by a farm's protocol element and
+// the global system.webServer/proxy section.
+type ProxySettings struct {
+	HTTPVersion                         string        `arr:"httpVersion"`
+	KeepAlive                           bool          `arr:"keepAlive"`
+	Timeout                             time.Duration `arr:"timeout"`
+	PreserveHostHeader                  bool          `arr:"preserveHostHeader"`
+	ReverseRewriteHostInResponseHeaders bool          `arr:"reverseRewriteHostInResponseHeaders"`
+	XForwardedByHeaderName              string        `arr:"xForwardedByHeaderName"`
+	XForwardedByHeader                  string        `arr:"xForwardedByHeader"`
+	XForwardedForHeaderName             string        `arr:"xForwardedForHeaderName"`
+	IncludePortInXForwardedFor          bool          `arr:"includePortInXForwardedFor"`
+	ARRResponseHeader                   bool          `arr:"arrResponseHeader"`
+	SSLHeaderName                       string        `arr:"sslHeaderName"`
+	ClientCertHeaderName                string        `arr:"clientCertHeaderName"`
+	LogGUIDName                         string        `arr:"logGuidName"`
+	LogCacheHitName                     string        `arr:"logCacheHitName"`
+	MaxForwards                         int64         `arr:"maxForwards"`
+	MinResponseBuffer                   int64         `arr:"minResponseBuffer"`
+	ResponseBufferLimit                 int64         `arr:"responseBufferLimit"`
+	MaxResponseHeaderSize               int64         `arr:"maxResponseHeaderSize"`
+	Proxy                               string        `arr:"proxy"`
+	ProxyBypass                         string        `arr:"proxyBypass"`
+	StealthMode                         bool          `arr:"stealthMode"`
+	ClientCertFileName                  string        `arr:"clientCertFileName"`
+	ClientCertPassword                  Secret        `arr:"clientCertPassword"`
+	ClientCertHash                      string        `arr:"clientCertHash"`
+	BufferChunkedResponses              bool          `arr:"bufferChunkedResponses"`
+	Cache                               Cache
+}
+
+// Protocol is webFarm/applicationRequestRouting/protocol. Its Timeout is
+// the farm's effective proxy timeout: requests routed to the farm use it,
+// not the global proxy timeout.
+type Protocol struct {
+	Element
+	ProxySettings
+	AlternateHostName string `arr:"alternateHostName"`
+}
+
+// Proxy is the global system.webServer/proxy section.
+type Proxy struct {
+	Element
+	ProxySettings
+	Enabled bool `arr:"enabled"`
+}
+
+// Cache is the cache child of protocol and proxy.
+type Cache struct {
+	Element
+	Enabled                     bool          `arr:"enabled"`
+	RequestConsolidationEnabled bool          `arr:"requestConsolidationEnabled"`
+	RequestConsolidationTimeout time.Duration `arr:"requestConsolidationTimeout"`
+	QueryStringHandling         string        `arr:"queryStringHandling"`
+	ValidationInterval          time.Duration `arr:"validationInterval"`
+}
+
+// HealthCheck is webFarm/applicationRequestRouting/healthCheck.
+type HealthCheck struct {
+	Element
+	URL                      string        `arr:"url"` // empty: no URL test
+	Interval                 time.Duration `arr:"interval"`
+	Timeout                  time.Duration `arr:"timeout"`
+	StatusCodeMatch          string        `arr:"statusCodeMatch"`
+	ResponseMatch            string        `arr:"responseMatch"`
+	Retries                  int64         `arr:"retries"`
+	LiveTrafficFailureCodes  string        `arr:"liveTrafficFailureCodes"`
+	MaxLiveTrafficFailures   int64         `arr:"maxLiveTrafficFailures"`
+	LiveTrafficFailurePeriod time.Duration `arr:"liveTrafficFailurePeriod"` // 0: live-traffic test off
+	MinServers               int64         `arr:"minServers"`
+}
+
+// Affinity is webFarm/applicationRequestRouting/affinity.
+type Affinity struct {
+	Element
+	UseCookie                     bool          `arr:"useCookie"`
+	CookieName                    string        `arr:"cookieName"`
+	UseHostName                   bool          `arr:"useHostName"`
+	HostCountersEnabled           bool          `arr:"hostCountersEnabled"`
+	UseServerProvider             bool          `arr:"useServerProvider"`
+	Timeout                       time.Duration `arr:"timeout"`
+	UseExternalCache              bool          `arr:"useExternalCache"`
+	IgnoreSubDomain               bool          `arr:"ignoreSubDomain"`
+	IgnoreSubDomainClientAffinity bool          `arr:"ignoreSubDomainClientAffinity"`
+	IgnoreSubDomainFragmentDepth  int64         `arr:"ignoreSubDomainFragmentDepth"`
+	HostAffinityProvider          string        `arr:"hostAffinityProvider"`
+	ServerProviderImage           string        `arr:"serverProviderImage"`
+	Hosts                         []*AffinityHost
+}
+
+// AffinityHost is affinity/host: servers allocated to one host name.
+type AffinityHost struct {
+	Element
+	Name            string `arr:"name"`
+	Servers         int64  `arr:"servers"`
+	EquivalentHosts []string
+}
+
+// Algorithm names of loadBalancing/@algorithm.
+const (
+	WeightedRoundRobin   = "WeightedRoundRobin"
+	LeastRequests        = "LeastRequests"
+	LeastResponseTime    = "LeastResponseTime"
+	WeightedTotalTraffic = "WeightedTotalTraffic"
+	RequestHash          = "RequestHash"
+)
+
+// LoadBalancing is webFarm/applicationRequestRouting/loadBalancing.
+type LoadBalancing struct {
+	Element
+	Algorithm               string        `arr:"algorithm"`
+	LeastResponseTimePeriod time.Duration `arr:"leastResponseTimePeriod"`
+	HashServerVariable      string        `arr:"hashServerVariable"`
+	QueryStringNames        string        `arr:"queryStringNames"`
+	RandomizeLBTies         bool          `arr:"randomizeLBTies"`
+}
+
+// RuleScope says where a rewrite rule was defined.
+type RuleScope int
+
+// Rule scopes.
+const (
+	GlobalRule RuleScope = iota // system.webServer/rewrite/globalRules
+	SiteRule                    // system.webServer/rewrite/rules
+)
+
+// Rule is a URL Rewrite inbound rule.
+type Rule struct {
+	Element
+	Scope    RuleScope
+	Location string // the <location path> it sits in; "" outside any
+
+	Name            string `arr:"name"`
+	Enabled         bool   `arr:"enabled"`
+	PatternSyntax   string `arr:"patternSyntax"`
+	StopProcessing  bool   `arr:"stopProcessing"`
+	Match           Match
+	Conditions      Conditions
+	ServerVariables []*ServerVariable
+	Action          Action
+}
+
+// Match is rule/match.
+type Match struct {
+	Element
+	URL        string `arr:"url"`
+	IgnoreCase bool   `arr:"ignoreCase"`
+	Negate     bool   `arr:"negate"`
+}
+
+// Conditions is rule/conditions.
+type Conditions struct {
+	Element
+	LogicalGrouping  string `arr:"logicalGrouping"`
+	TrackAllCaptures bool   `arr:"trackAllCaptures"`
+	Items            []*Condition
+}
+
+// Condition is rule/conditions/add.
+type Condition struct {
+	Element
+	Input      string `arr:"input"`
+	MatchType  string `arr:"matchType"`
+	Pattern    string `arr:"pattern"`
+	IgnoreCase bool   `arr:"ignoreCase"`
+	Negate     bool   `arr:"negate"`
+}
+
+// ServerVariable is rule/serverVariables/set.
+type ServerVariable struct {
+	Element
+	Name    string `arr:"name"`
+	Value   string `arr:"value"`
+	Replace bool   `arr:"replace"`
+}
+
+// Action is rule/action.
+type Action struct {
+	Element
+	Type              string `arr:"type"`
+	URL               string `arr:"url"`
+	AppendQueryString bool   `arr:"appendQueryString"`
+	LogRewrittenURL   bool   `arr:"logRewrittenUrl"`
+	RedirectType      string `arr:"redirectType"`
+	StatusCode        int64  `arr:"statusCode"`
+	SubStatusCode     int64  `arr:"subStatusCode"`
+	StatusReason      string `arr:"statusReason"`
+	StatusDescription string `arr:"statusDescription"`
+}
