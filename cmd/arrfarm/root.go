@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (the command-line contract in docs/design.md).
+const (
+	exitOK       = 0 // clean
+	exitFindings = 1 // findings at or above --fail-on, a breached --max, a config that stops a simulation
+	exitUsage    = 2 // usage error or unreadable input
+	exitInternal = 3 // internal error
+)
+
+// streams are the process's standard streams, passed in so that the whole
+// CLI runs in tests without touching the real ones.
+type streams struct {
+	in  io.Reader
+	out io.Writer
+	err io.Writer
+}
+
+// env looks up an environment variable (os.Getenv in main, a map in tests).
+type env func(string) string
+
+// exitError carries an exit code out of a command. Commands return it for
+// outcomes other than success; plain errors are usage errors.
+type exitError struct {
+	code int
+	err  error // printed to stderr when non-nil
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// withCode wraps err so that the command exits with code.
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+// run executes one command line and returns the process exit code.
+func run(args []string, s streams, getenv env) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(s.err, "arrfarm: internal error: %v\nPlease report this with the input that caused it.\n", r)
+			code = exitInternal
+		}
+	}()
+	root := newRootCmd(s, getenv)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(s.err, "arrfarm: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+	return exitUsage
+}
+
+func newRootCmd(s streams, getenv env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "arrfarm",
+		Short: "Lint and simulate IIS Application Request Routing web farms",
+		Long: `arrfarm checks IIS Application Request Routing (ARR) farm settings before they
+reach production and predicts how they behave under load: the share of requests
+that end in 502.3 (backend timeout or connection failure) and 502.4 (no healthy
+server).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
+	root.AddCommand(
+		newVersionCmd(s),
+	)
+	return root
+}
