@@ -78,6 +78,12 @@ func (l *Linter) Enabled(r *Rule) bool { return l.enabled[r] }
 // Rules is the registry the linter was built with.
 func (l *Linter) Rules() []*Rule { return l.registry }
 
+// runs reports whether rule r runs on documents: enabled, and given
+// latency data if it needs some.
+func (l *Linter) runs(r *Rule) bool {
+	return l.enabled[r] && (!r.Latency || len(l.latency) > 0)
+}
+
 // rawFinding is a finding before severities and suppressions are settled.
 type rawFinding struct {
 	rule *Rule // nil: a loader finding with a slug no rule owns
@@ -99,11 +105,11 @@ func (l *Linter) Lint(doc *Document) []Diagnostic {
 	idx := &index{}
 	var raw []rawFinding
 	newPass := func(r *Rule) *Pass {
-		return &Pass{Rule: r, Config: cfg, Doc: doc, idx: idx,
+		return &Pass{Rule: r, Config: cfg, Doc: doc, idx: idx, registry: l.registry,
 			report: func(f schema.Finding) { raw = append(raw, rawFinding{r, f}) }}
 	}
 	for _, r := range l.registry {
-		if !l.enabled[r] || r.After || (r.Latency && len(l.latency) == 0) {
+		if r.After || !l.runs(r) {
 			continue
 		}
 		p := newPass(r)
@@ -148,7 +154,8 @@ func (l *Linter) suppress(doc *Document, raw *[]rawFinding) []SuppressionUse {
 	}
 	uses := make([]SuppressionUse, len(doc.Suppressions))
 	for i, s := range doc.Suppressions {
-		uses[i] = SuppressionUse{Suppression: s, Rule: Lookup(l.registry, s.Rule)}
+		r := Lookup(l.registry, s.Rule)
+		uses[i] = SuppressionUse{Suppression: s, Rule: r, Active: r != nil && l.runs(r)}
 	}
 	kept := (*raw)[:0]
 	for _, rf := range *raw {

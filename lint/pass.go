@@ -17,9 +17,10 @@ type Pass struct {
 	// Latency rule and sources were given.
 	Latency []LatencySource
 
-	idx    *index
-	supp   []SuppressionUse
-	report func(schema.Finding)
+	registry []*Rule
+	idx      *index
+	supp     []SuppressionUse
+	report   func(schema.Finding)
 }
 
 // Report records a finding of the pass's rule. Severity, if set, overrides
@@ -71,11 +72,15 @@ func (p *Pass) EnabledServers(f *schema.Farm) []*schema.Server {
 	return out
 }
 
+// Registry is the whole rule catalog the linter was built with.
+func (p *Pass) Registry() []*Rule { return p.registry }
+
 // SuppressionUse is a suppression comment and what became of it.
 type SuppressionUse struct {
 	Suppression
-	Rule *Rule // the rule it names; nil when unknown or missing
-	Used int    // findings it silenced
+	Rule   *Rule // the rule it names; nil when unknown or missing
+	Active bool  // the rule it names ran on this document
+	Used   int   // findings it silenced
 }
 
 // Suppressions returns every suppression comment of the document with its
