@@ -106,7 +106,7 @@ type Farm struct {
 	// Web Farm Framework settings: accepted, not used by ARR routing.
 	// MinimumServers is WFF's, not ARR's healthCheck/@minServers.
 	MinimumServers int64 `arr:"minimumServers"`
-	WFF            WFF
+	WFF            WFF   `arr:",inline"`
 
 	Servers       []*Server
 	ARR           Element // the farm's applicationRequestRouting element
@@ -189,15 +189,15 @@ type ProxySettings struct {
 // not the global proxy timeout.
 type Protocol struct {
 	Element
-	ProxySettings
+	ProxySettings     `arr:",inline"`
 	AlternateHostName string `arr:"alternateHostName"`
 }
 
 // Proxy is the global system.webServer/proxy section.
 type Proxy struct {
 	Element
-	ProxySettings
-	Enabled bool `arr:"enabled"`
+	ProxySettings `arr:",inline"`
+	Enabled       bool `arr:"enabled"`
 }
 
 // Cache is the cache child of protocol and proxy.

@@ -1,0 +1,353 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/beevik/etree"
+)
+
+// The builder turns a stream of element events, from the XML tokenizer or
+// the YAML walker, into an etree document of the ARR sections, with the
+// positions etree does not record kept beside it. It decides where each
+// element belongs: known elements are built; unknown or misplaced ones are
+// reported (with a suggestion); other IIS sections are skipped without
+// being built, which keeps memory bounded on large files.
+
+// rawAttr is an attribute as read, before validation.
+type rawAttr struct {
+	Name      string
+	Value     string
+	NameSpan  Span
+	ValueSpan Span
+	Duration  bool // value came from YAML: Go durations are allowed
+}
+
+// nodeInfo is what the loader knows of a built element.
+type nodeInfo struct {
+	spec      *ElemSpec
+	span      Span // start tag (or YAML key)
+	end       int  // byte offset just past the element
+	attrs     []rawAttr
+	location  string // enclosing <location path>
+	misplaced bool   // reported, validated, not loaded into the model
+	yaml      bool
+}
+
+type frame struct {
+	el   *etree.Element // nil while skipping
+	spec *ElemSpec
+	info *nodeInfo
+}
+
+type builder struct {
+	sch      *Schema
+	kind     Kind
+	lines    *Lines
+	doc      *etree.Document
+	info     map[*etree.Element]*nodeInfo
+	stack    []frame
+	findings []Finding
+	location string
+	comments []comment // suppression comments seen since the last element start or end
+	pending  []pendingSuppression
+	// realFile is true for files named applicationHost.config or
+	// web.config, where a misplaced section is a real mistake rather than
+	// a snippet's wrapper.
+	realFile bool
+}
+
+type comment struct {
+	text string
+	span Span
+}
+
+func newBuilder(sch *Schema, kind Kind, lines *Lines) *builder {
+	return &builder{sch: sch, kind: kind, lines: lines, doc: etree.NewDocument(),
+		info: make(map[*etree.Element]*nodeInfo, 64)}
+}
+
+func (b *builder) report(rule string, sev Severity, span Span, format string, args ...any) {
+	b.findings = append(b.findings, Finding{Rule: rule, Severity: sev, Span: span, Message: fmt.Sprintf(format, args...)})
+}
+
+// start opens an element. It returns false when the element (and so its
+// content) is to be skipped; the caller then skips to its end and calls
+// skipped instead of end.
+func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr, yaml bool) bool {
+	comments := b.comments
+	b.comments = nil
+	var parent frame
+	if len(b.stack) > 0 {
+		parent = b.stack[len(b.stack)-1]
+	}
+	spec, misplaced := b.place(name, parent, nameSpan, attrs)
+	if spec == nil {
+		b.stack = append(b.stack, frame{})
+		return false
+	}
+	var el *etree.Element
+	if parent.el == nil {
+		el = b.doc.CreateElement(name)
+	} else {
+		el = parent.el.CreateElement(name)
+	}
+	if name == "location" && spec.Path == "location" {
+		for _, a := range attrs {
+			if a.Name == "path" {
+				b.location = a.Value
+			}
+		}
+	}
+	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced, yaml: yaml}
+	b.info[el] = info
+	for _, a := range attrs {
+		el.CreateAttr(a.Name, a.Value)
+	}
+	for _, c := range comments {
+		b.suppression(c, tagSpan, info)
+	}
+	b.stack = append(b.stack, frame{el: el, spec: spec, info: info})
+	return true
+}
+
+// place finds the spec of element name under parent. It reports unknown
+// and misplaced elements. A nil spec means: skip the element.
+func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAttr) (spec *ElemSpec, misplaced bool) {
+	if parent.spec == nil && len(b.stack) > 0 {
+		return nil, false // inside a skipped element
+	}
+	if parent.spec == nil {
+		return b.placeRoot(name, nameSpan)
+	}
+	if s, ok := parent.spec.Elems[name]; ok {
+		if s.AppHostOnly && b.kind == WebConfig {
+			b.report(RuleMisplaced, Error, nameSpan, "%s is allowed only in applicationHost.config (IIS rejects it in a web.config with a 500.19 configuration error); move it to applicationHost.config", s.Path)
+			return s, true
+		}
+		if s.WFF && !s.Open {
+			b.report(RuleWFFSetting, Info, nameSpan, "%s is a Web Farm Framework setting: ARR routing ignores it", name)
+		}
+		if s.WFF || s.Runtime {
+			return nil, false
+		}
+		return s, false
+	}
+	if _, isAttr := parent.spec.Attrs[name]; isAttr {
+		b.report(RuleUnknownElement, Error, nameSpan, "%s is an attribute of %s, not a child element: write <%s %s=\"...\" />", name, parent.spec.Name, parent.spec.Name, name)
+		return nil, false
+	}
+	if name == parent.spec.Name {
+		b.report(RuleMisplaced, Error, nameSpan, "%s inside %s: the previous <%s> was not closed; write it as <%s ... /> or close it first", name, name, name, name)
+		return parent.spec, true
+	}
+	// A known element in the wrong place: validate it where it stands so
+	// its own mistakes show too.
+	if cands := b.sch.byName[name]; len(cands) > 0 && !isCollectionVerb(name) {
+		s := b.pickSpec(cands, attrs)
+		if parent.spec == b.sch.Doc && !b.realFile {
+			// A block written straight under <configuration>, as the
+			// snippets in documentation are: read it as that section.
+			b.report(RuleMisplaced, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
+			return s, false
+		}
+		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, describeParent(parent.spec), parentPath(s))
+		return s, true
+	}
+	hint, guess := b.suggest(name, parent.spec)
+	if parent.spec.Open && hint == "" {
+		return nil, false // another IIS section: not arrfarm's to check
+	}
+	msg := fmt.Sprintf("unknown element %s in %s", name, describeParent(parent.spec))
+	if hint != "" {
+		msg += ": " + hint
+	} else if len(parent.spec.ElemNames) > 0 {
+		msg += "; valid children: " + strings.Join(parent.spec.ElemNames, ", ")
+	}
+	b.report(RuleUnknownElement, Error, nameSpan, "%s", msg)
+	// Read what was probably meant, so that its own mistakes show too;
+	// it is not loaded into the model.
+	return guess, guess != nil
+}
+
+func (b *builder) placeRoot(name string, nameSpan Span) (*ElemSpec, bool) {
+	if name == "configuration" {
+		return b.sch.Doc, false
+	}
+	cands := b.sch.byName[name]
+	if len(cands) == 0 {
+		if hint, guess := b.suggest(name, b.sch.Doc); hint != "" {
+			b.report(RuleUnknownElement, Error, nameSpan, "unknown root element %s: %s", name, hint)
+			return guess, guess != nil
+		} else {
+			b.report(RuleUnknownElement, Info, nameSpan, "root element %s holds no ARR settings (expected configuration, webFarms, webFarm, system.webServer or rewrite)", name)
+		}
+		return nil, false
+	}
+	return b.pickSpec(cands, nil), false
+}
+
+// pickSpec chooses among elements of one name (rule under globalRules or
+// rules; applicationRequestRouting at three levels).
+func (b *builder) pickSpec(cands []*ElemSpec, attrs []rawAttr) *ElemSpec {
+	best, bestScore := cands[0], -1
+	for _, c := range cands {
+		score := 0
+		for _, a := range attrs {
+			if _, ok := c.Attrs[a.Name]; ok {
+				score += 2
+			}
+		}
+		if c.Name == "rule" && strings.Contains(c.Path, "globalRules") == (b.kind == AppHost) {
+			score++
+		}
+		if strings.HasPrefix(c.Path, "webFarms/webFarm/applicationRequestRouting") {
+			score++ // the farm-level element is the one people write by hand
+		}
+		if score > bestScore {
+			best, bestScore = c, score
+		}
+	}
+	return best
+}
+
+func isCollectionVerb(name string) bool { return name == "add" || name == "clear" || name == "remove" }
+
+func parentPath(s *ElemSpec) string {
+	if i := strings.LastIndexByte(s.Path, '/'); i >= 0 {
+		return s.Path[:i]
+	}
+	return "<configuration>"
+}
+
+func describeParent(s *ElemSpec) string {
+	if s.Path == "" {
+		return "<configuration>"
+	}
+	return s.Path
+}
+
+// synonyms are names people write for ARR elements and attributes, found in
+// public guides and scripts (arr-reference.md section 7).
+var synonyms = map[string]string{
+	"serverFarms":             "webFarms",
+	"serverFarm":              "webFarm",
+	"loadBalance":             "loadBalancing",
+	"port":                    "httpPort",
+	"responseBufferThreshold": "responseBufferLimit",
+	"healthcheck":             "healthCheck",
+}
+
+// suggest returns a did-you-mean hint for an unknown element name among
+// the children of parent, and the spec of the element probably meant. In
+// an open parent (where other IIS sections live) only a case-insensitive
+// match or a known synonym counts: "system.web" is a real section, not a
+// typo of "system.webServer".
+func (b *builder) suggest(name string, parent *ElemSpec) (string, *ElemSpec) {
+	guess := func(m string) *ElemSpec {
+		if s, ok := parent.Elems[m]; ok {
+			return s
+		}
+		if c := b.sch.byName[m]; len(c) > 0 {
+			return b.pickSpec(c, nil)
+		}
+		return nil
+	}
+	if s, ok := synonyms[name]; ok {
+		return fmt.Sprintf("did you mean %s?", s), guess(s)
+	}
+	var m string
+	if parent.Open {
+		for _, c := range parent.ElemNames {
+			if strings.EqualFold(c, name) {
+				m = c
+			}
+		}
+	} else {
+		m = closest(name, parent.ElemNames)
+	}
+	switch {
+	case m == "":
+		return "", nil
+	case strings.EqualFold(m, name):
+		return fmt.Sprintf("did you mean %s? IIS names are case-sensitive", m), guess(m)
+	}
+	return fmt.Sprintf("did you mean %s?", m), guess(m)
+}
+
+// closest returns the candidate within a small edit distance of name, or
+// a case-insensitive match, or a candidate that name is a prefix of.
+func closest(name string, cands []string) string {
+	best, bestD := "", 3
+	for _, c := range cands {
+		if strings.EqualFold(c, name) {
+			return c
+		}
+		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(c), strings.ToLower(name)) && d <= len(c)/2 {
+			d = 1
+		}
+		if d < bestD && d <= len(c)/3+1 {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// end closes the current element; endOff is the byte just past it.
+func (b *builder) end(endOff int) {
+	if len(b.stack) == 0 {
+		return
+	}
+	f := b.stack[len(b.stack)-1]
+	b.stack = b.stack[:len(b.stack)-1]
+	b.comments = nil
+	if f.info != nil {
+		f.info.end = endOff
+		if f.spec != nil && f.spec.Path == "location" {
+			b.location = ""
+		}
+	}
+}
+
+// text notes character data between elements: it separates a comment from
+// the element after it.
+func (b *builder) text(nonSpace bool) {
+	if nonSpace {
+		b.comments = nil
+	}
+}
+
+func (b *builder) comment(text string, span Span) {
+	if isSuppression(text) {
+		b.comments = append(b.comments, comment{text: text, span: span})
+	}
+}
+
+// flushComments records suppressions that stand before nothing.
+func (b *builder) flushComments() {
+	for _, c := range b.comments {
+		b.suppression(c, Span{}, nil)
+	}
+	b.comments = nil
+}

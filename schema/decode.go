@@ -1,0 +1,463 @@
+package schema
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// typed is an attribute value after reading: bool, int64, string,
+// float64 seconds (time spans) or Secret.
+type attrValue struct {
+	v   any
+	pos AttrPos
+}
+
+type decoder struct {
+	b      *builder
+	values map[*etree.Element]map[string]attrValue
+}
+
+// validate checks the attributes of every built element against its spec
+// and keeps the typed values for the model.
+func (d *decoder) validate() {
+	d.values = make(map[*etree.Element]map[string]attrValue, len(d.b.info))
+	for el, info := range d.b.info {
+		d.values[el] = d.attrs(info)
+	}
+}
+
+func (d *decoder) attrs(info *nodeInfo) map[string]attrValue {
+	spec := info.spec
+	out := make(map[string]attrValue, len(info.attrs))
+	var wff []string
+	for _, ra := range info.attrs {
+		a, ok := spec.Attrs[ra.Name]
+		if !ok {
+			if !spec.Open {
+				d.unknownAttr(spec, ra)
+			}
+			continue
+		}
+		if a.WFF {
+			wff = append(wff, ra.Name)
+		}
+		v, ok := d.read(spec, a, ra)
+		if !ok {
+			continue
+		}
+		out[ra.Name] = attrValue{v: v, pos: AttrPos{Name: ra.NameSpan, Value: ra.ValueSpan}}
+	}
+	for _, n := range spec.AttrNames {
+		if a := spec.Attrs[n]; a.Required {
+			if _, ok := out[n]; !ok && !hasRaw(info.attrs, n) {
+				d.b.report(RuleMissingRequired, Error, info.span, "%s has no %s attribute: IIS requires it", spec.Name, n)
+			}
+		}
+	}
+	if len(wff) > 0 {
+		d.b.report(RuleWFFSetting, Info, info.span, "%s has Web Farm Framework settings (%s): ARR routing ignores them", spec.Name, strings.Join(wff, ", "))
+	}
+	return out
+}
+
+func hasRaw(attrs []rawAttr, name string) bool {
+	for _, a := range attrs {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *decoder) unknownAttr(spec *ElemSpec, ra rawAttr) {
+	msg := fmt.Sprintf("unknown attribute %s on %s", ra.Name, spec.Name)
+	switch {
+	case ra.Name == "port" && spec.Name == "server":
+		msg += `: a server's port is set on its child element, <applicationRequestRouting httpPort="..." httpsPort="..." />; IIS rejects the file as it stands`
+	case synonyms[ra.Name] != "" && spec.Attrs[synonyms[ra.Name]] != nil:
+		msg += fmt.Sprintf(": did you mean %s?", synonyms[ra.Name])
+	case spec.Elems[ra.Name] != nil:
+		msg += fmt.Sprintf(": %s is a child element, not an attribute", ra.Name)
+	default:
+		if m := closest(ra.Name, spec.AttrNames); m != "" {
+			if strings.EqualFold(m, ra.Name) {
+				msg += fmt.Sprintf(": did you mean %s? IIS names are case-sensitive", m)
+			} else {
+				msg += fmt.Sprintf(": did you mean %s?", m)
+			}
+		} else if len(spec.AttrNames) > 0 {
+			msg += "; valid attributes: " + strings.Join(spec.AttrNames, ", ")
+		}
+	}
+	d.b.report(RuleUnknownAttribute, Error, ra.NameSpan, "%s", msg)
+}
+
+// read converts an attribute's text to its typed value and checks it
+// against the schema. It reports an invalid-value finding and returns
+// false when the value is not valid.
+func (d *decoder) read(spec *ElemSpec, a *AttrSpec, ra rawAttr) (any, bool) {
+	text := ra.Value
+	shown := fmt.Sprintf("%q", text)
+	if a.Secret || strings.Contains(text, "[enc:") {
+		if a.Secret {
+			return Secret{Set: text != "", Encrypted: strings.HasPrefix(strings.TrimSpace(text), "[enc:")}, true
+		}
+		shown = "(an encrypted value)"
+	}
+	bad := func(sev Severity, format string, args ...any) (any, bool) {
+		d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "invalid %s=%s on %s: %s", a.Name, shown, spec.Name, fmt.Sprintf(format, args...))
+		return nil, false
+	}
+	var v any
+	switch a.Type {
+	case TypeBool:
+		switch strings.ToLower(strings.TrimSpace(text)) {
+		case "true":
+			v = true
+		case "false":
+			v = false
+		default:
+			return bad(Error, "expected %s", a.Describe())
+		}
+	case TypeInt:
+		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
+		if err != nil {
+			return bad(Error, "expected %s", a.Describe())
+		}
+		v = n
+	case TypeEnum:
+		for _, e := range a.Enum {
+			if e == text {
+				return text, true
+			}
+		}
+		for _, e := range a.Enum {
+			if strings.EqualFold(e, strings.TrimSpace(text)) {
+				d.b.report(RuleInvalidValue, Warning, ra.ValueSpan, "%s=%s on %s differs from %q in case; write %q", a.Name, shown, spec.Name, e, e)
+				return e, true
+			}
+		}
+		hint := ""
+		if m := closest(text, a.Enum); m != "" {
+			hint = fmt.Sprintf("did you mean %q? ", m)
+		}
+		return bad(Error, "%sexpected %s", hint, a.Describe())
+	case TypeTimeSpan:
+		parse := ParseTimeSpan
+		if ra.Duration {
+			parse = ParseDuration
+		}
+		dur, err := parse(text)
+		if err != nil {
+			if te, ok := err.(*TimeSpanError); ok && te.Hint != "" {
+				return bad(Error, "%s", te.Hint)
+			}
+			return bad(Error, "expected %s", a.Describe())
+		}
+		v = dur.Seconds()
+	default:
+		v = text
+	}
+	if !a.Valid(v) {
+		return bad(Error, "expected %s", a.Describe())
+	}
+	return v, true
+}
+
+// fieldPlan says how one tagged Go field is filled.
+type fieldPlan struct {
+	index []int
+	attr  *AttrSpec
+	name  string
+}
+
+var plans sync.Map // planKey -> []fieldPlan
+
+type planKey struct {
+	t    reflect.Type
+	spec *ElemSpec
+}
+
+// planFor lists the arr-tagged fields of t (following ",inline" fields)
+// with the attribute spec of each.
+func planFor(t reflect.Type, spec *ElemSpec) []fieldPlan {
+	key := planKey{t, spec}
+	if p, ok := plans.Load(key); ok {
+		return p.([]fieldPlan)
+	}
+	var out []fieldPlan
+	var walk func(t reflect.Type, prefix []int)
+	walk = func(t reflect.Type, prefix []int) {
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			tag, ok := f.Tag.Lookup("arr")
+			idx := append(append([]int(nil), prefix...), i)
+			if !ok {
+				continue
+			}
+			if tag == ",inline" {
+				walk(f.Type, idx)
+				continue
+			}
+			out = append(out, fieldPlan{index: idx, attr: spec.Attrs[tag], name: tag})
+		}
+	}
+	walk(t, nil)
+	plans.Store(key, out)
+	return out
+}
+
+// fill sets the element struct ptr (which embeds Element) from the typed
+// attribute values of el, applying the schema's defaults for the rest.
+// el may be nil: the element was absent and only defaults apply.
+func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Span) {
+	rv := reflect.ValueOf(ptr).Elem()
+	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
+	var vals map[string]attrValue
+	if el != nil {
+		info := d.b.info[el]
+		elem.Span, elem.Present = info.span, true
+		vals = d.values[el]
+	} else {
+		elem.Span = parentSpan
+	}
+	for _, p := range planFor(rv.Type(), spec) {
+		if p.attr == nil {
+			continue // TestModelMatchesSchema keeps tags and schema in step
+		}
+		f := rv.FieldByIndex(p.index)
+		if av, ok := vals[p.name]; ok {
+			elem.setAttr(p.name, av.pos)
+			setField(f, av.v)
+		} else if p.attr.HasDefault {
+			setField(f, p.attr.Default)
+		}
+	}
+}
+
+func setField(f reflect.Value, v any) {
+	switch x := v.(type) {
+	case bool:
+		f.SetBool(x)
+	case int64:
+		f.SetInt(x)
+	case string:
+		f.SetString(x)
+	case Secret:
+		f.Set(reflect.ValueOf(x))
+	case float64: // seconds
+		if f.Type() == reflect.TypeOf(time.Duration(0)) {
+			f.SetInt(int64(math.Round(x * 1e9)))
+		}
+	}
+}
+
+// children returns the child elements of el whose spec is the child named
+// name of el's spec (misplaced children are not loaded).
+func (d *decoder) children(el *etree.Element, name string) []*etree.Element {
+	var out []*etree.Element
+	if el == nil {
+		return nil
+	}
+	want := d.b.info[el].spec.Elems[name]
+	for _, c := range el.ChildElements() {
+		if info := d.b.info[c]; info != nil && info.spec == want && !info.misplaced {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// child returns the single child called name, reporting repeats.
+func (d *decoder) child(el *etree.Element, name string) *etree.Element {
+	cs := d.children(el, name)
+	if len(cs) == 0 {
+		return nil
+	}
+	for _, extra := range cs[1:] {
+		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: d.b.info[extra].span,
+			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, d.b.info[el].spec.Name),
+			Related: []Related{{Span: d.b.info[cs[0]].span, Message: "first " + name + " here"}}})
+	}
+	return cs[0]
+}
+
+func (d *decoder) specOf(el *etree.Element) *ElemSpec { return d.b.info[el].spec }
+
+// config assembles the model from the built tree.
+func (d *decoder) config(cfg *Config) {
+	sch := d.b.sch
+	farmsSpec := sch.Doc.Elems["webFarms"]
+	farmSpec := farmsSpec.Elems["webFarm"]
+	sws := sch.Doc.Elems["system.webServer"]
+	proxySpec := sws.Elems["proxy"]
+	rw := sws.Elems["rewrite"]
+	globalRule := rw.Elems["globalRules"].Elems["rule"]
+	siteRule := rw.Elems["rules"].Elems["rule"]
+
+	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
+	d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], nil, Span{File: d.b.lines.File()})
+	d.fill(&cfg.Proxy, proxySpec, nil, Span{File: d.b.lines.File()})
+	var globals, sites []*Rule
+	proxySeen := false
+	var walk func(el *etree.Element)
+	walk = func(el *etree.Element) {
+		info := d.b.info[el]
+		if info == nil || info.misplaced {
+			return
+		}
+		switch info.spec {
+		case farmsSpec:
+			d.fill(&cfg.WebFarms, farmsSpec, el, info.span)
+			if arr := d.child(el, "applicationRequestRouting"); arr != nil {
+				if list := d.child(arr, "hostAffinityProviderList"); list != nil {
+					for _, add := range d.children(list, "add") {
+						if v, ok := d.values[add]["name"]; ok {
+							cfg.WebFarms.HostAffinityProviders = append(cfg.WebFarms.HostAffinityProviders, v.v.(string))
+						}
+					}
+				}
+			}
+		case farmSpec:
+			cfg.Farms = append(cfg.Farms, d.farm(el))
+			return
+		case proxySpec:
+			if !proxySeen || info.location == "" {
+				cfg.Proxy = Proxy{}
+				d.fill(&cfg.Proxy, proxySpec, el, info.span)
+				d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], d.child(el, "cache"), info.span)
+				proxySeen = true
+			}
+			return
+		case globalRule:
+			globals = append(globals, d.rule(el, GlobalRule))
+			return
+		case siteRule:
+			sites = append(sites, d.rule(el, SiteRule))
+			return
+		}
+		for _, c := range el.ChildElements() {
+			walk(c)
+		}
+	}
+	if root := d.b.doc.Root(); root != nil {
+		walk(root)
+	}
+	cfg.Rules = append(globals, sites...)
+	d.duplicates(cfg)
+}
+
+func (d *decoder) farm(el *etree.Element) *Farm {
+	f := &Farm{}
+	spec := d.specOf(el)
+	d.fill(f, spec, el, Span{})
+	for _, s := range d.children(el, "server") {
+		srv := &Server{}
+		sspec := d.specOf(s)
+		d.fill(srv, sspec, s, Span{})
+		d.fill(&srv.ARR, sspec.Elems["applicationRequestRouting"], d.child(s, "applicationRequestRouting"), srv.Span)
+		f.Servers = append(f.Servers, srv)
+	}
+	arrSpec := spec.Elems["applicationRequestRouting"]
+	arr := d.child(el, "applicationRequestRouting")
+	if arr != nil {
+		f.ARR = Element{Span: d.b.info[arr].span, Present: true}
+	} else {
+		f.ARR = Element{Span: f.Span}
+	}
+	protoSpec := arrSpec.Elems["protocol"]
+	proto := d.child(arr, "protocol")
+	d.fill(&f.Protocol, protoSpec, proto, f.ARR.Span)
+	d.fill(&f.Protocol.Cache, protoSpec.Elems["cache"], d.child(proto, "cache"), f.Protocol.Span)
+	d.fill(&f.HealthCheck, arrSpec.Elems["healthCheck"], d.child(arr, "healthCheck"), f.ARR.Span)
+	affSpec := arrSpec.Elems["affinity"]
+	aff := d.child(arr, "affinity")
+	d.fill(&f.Affinity, affSpec, aff, f.ARR.Span)
+	for _, h := range d.children(aff, "host") {
+		host := &AffinityHost{}
+		d.fill(host, affSpec.Elems["host"], h, Span{})
+		for _, eq := range d.children(h, "equivalentHost") {
+			if v, ok := d.values[eq]["name"]; ok {
+				host.EquivalentHosts = append(host.EquivalentHosts, v.v.(string))
+			}
+		}
+		f.Affinity.Hosts = append(f.Affinity.Hosts, host)
+	}
+	d.fill(&f.LoadBalancing, arrSpec.Elems["loadBalancing"], d.child(arr, "loadBalancing"), f.ARR.Span)
+	return f
+}
+
+func (d *decoder) rule(el *etree.Element, scope RuleScope) *Rule {
+	r := &Rule{Scope: scope, Location: d.b.info[el].location}
+	spec := d.specOf(el)
+	d.fill(r, spec, el, Span{})
+	d.fill(&r.Match, spec.Elems["match"], d.child(el, "match"), r.Span)
+	conds := d.child(el, "conditions")
+	d.fill(&r.Conditions, spec.Elems["conditions"], conds, r.Span)
+	for _, c := range d.children(conds, "add") {
+		cond := &Condition{}
+		d.fill(cond, spec.Elems["conditions"].Elems["add"], c, Span{})
+		r.Conditions.Items = append(r.Conditions.Items, cond)
+	}
+	for _, s := range d.children(d.child(el, "serverVariables"), "set") {
+		sv := &ServerVariable{}
+		d.fill(sv, spec.Elems["serverVariables"].Elems["set"], s, Span{})
+		r.ServerVariables = append(r.ServerVariables, sv)
+	}
+	d.fill(&r.Action, spec.Elems["action"], d.child(el, "action"), r.Span)
+	return r
+}
+
+// duplicates reports collection items with the same key. IIS compares these
+// keys without regard to case.
+func (d *decoder) duplicates(cfg *Config) {
+	type keyed struct {
+		key  string
+		span Span
+		farm string
+	}
+	check := func(what string, items []keyed) {
+		first := map[string]keyed{}
+		for _, it := range items {
+			k := strings.ToLower(it.key)
+			if f, ok := first[k]; ok {
+				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.span, Farm: it.farm,
+					Message: fmt.Sprintf("duplicate %s %q: IIS rejects the configuration (keys must be unique)", what, it.key),
+					Related: []Related{{Span: f.span, Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
+				continue
+			}
+			first[k] = it
+		}
+	}
+	var farms []keyed
+	for _, f := range cfg.Farms {
+		farms = append(farms, keyed{f.Name, f.ValueSpan("name"), f.Name})
+		var servers []keyed
+		for _, s := range f.Servers {
+			servers = append(servers, keyed{s.Address, s.ValueSpan("address"), f.Name})
+		}
+		check("server address in farm "+strconv.Quote(f.Name)+":", servers)
+	}
+	check("farm name", farms)
+	byCollection := map[string][]keyed{}
+	var order []string
+	for _, r := range cfg.Rules {
+		c := fmt.Sprintf("%d/%s", r.Scope, r.Location)
+		if _, ok := byCollection[c]; !ok {
+			order = append(order, c)
+		}
+		byCollection[c] = append(byCollection[c], keyed{r.Name, r.ValueSpan("name"), ""})
+	}
+	sort.Strings(order)
+	for _, c := range order {
+		check("rule name", byCollection[c])
+	}
+}

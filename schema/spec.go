@@ -1,0 +1,512 @@
+package schema
+
+import (
+	_ "embed"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+)
+
+// CUESource is the embedded CUE schema, the single source of truth for the
+// ARR configuration (printed by "arrfarm schema --format cue").
+//
+//go:embed arr.cue
+var CUESource []byte
+
+// ValueType is how an attribute's text is read.
+type ValueType int
+
+// Value types of attributes.
+const (
+	TypeString ValueType = iota
+	TypeBool
+	TypeInt
+	TypeEnum
+	TypeTimeSpan // IIS time span text, validated as seconds
+)
+
+func (t ValueType) String() string {
+	return [...]string{"string", "bool", "integer", "enum", "time span"}[t]
+}
+
+// AttrSpec describes one attribute, derived from the CUE schema.
+type AttrSpec struct {
+	Name       string
+	Type       ValueType
+	Required   bool
+	HasDefault bool
+	Default    any      // bool, int64, string, or float64 seconds for time spans
+	Enum       []string // allowed values of an enum, default first
+	WFF        bool     // Web Farm Framework setting
+	Secret     bool     // never echoed
+	Min, Max   *float64 // numeric bounds, for messages
+
+	field cue.Value
+	check func(any) bool // compiled constraint; nil: ask CUE
+	memo  sync.Map       // CUE verdicts by value, when check is nil
+}
+
+// ElemSpec describes one element, derived from the CUE schema.
+type ElemSpec struct {
+	Name        string
+	Path        string // slash-separated from the document root, e.g. "webFarms/webFarm/server"
+	YAML        string // key in the YAML form
+	List        bool   // an IIS collection item: may repeat
+	Open        bool   // other children and attributes are skipped, not reported
+	AppHostOnly bool   // allowed only in applicationHost.config
+	WFF         bool
+	Runtime     bool
+	Attrs       map[string]*AttrSpec
+	AttrNames   []string // schema order
+	Elems       map[string]*ElemSpec
+	ElemNames   []string
+}
+
+// Schema is the compiled CUE schema and the table derived from it.
+type Schema struct {
+	ctx  *cue.Context
+	root cue.Value
+	// Doc is the spec of #Configuration, the document element.
+	Doc *ElemSpec
+	// byName lists every element spec by element name, for did-you-mean
+	// and misplaced-element hints.
+	byName map[string][]*ElemSpec
+}
+
+var (
+	loadOnce sync.Once
+	theSpec  *Schema
+	specErr  error
+)
+
+// Compiled returns the schema, compiling the embedded CUE once per process.
+func Compiled() (*Schema, error) {
+	loadOnce.Do(func() { theSpec, specErr = compileSchema(CUESource) })
+	return theSpec, specErr
+}
+
+func mustCompiled() *Schema {
+	s, err := Compiled()
+	if err != nil {
+		panic("schema: the embedded CUE schema does not compile: " + err.Error())
+	}
+	return s
+}
+
+func compileSchema(src []byte) (*Schema, error) {
+	ctx := cuecontext.New()
+	root := ctx.CompileBytes(src, cue.Filename("arr.cue"))
+	if err := root.Err(); err != nil {
+		return nil, fmt.Errorf("compiling arr.cue: %w", err)
+	}
+	s := &Schema{ctx: ctx, root: root, byName: map[string][]*ElemSpec{}}
+	doc := root.LookupPath(cue.ParsePath("#Configuration"))
+	if !doc.Exists() {
+		return nil, fmt.Errorf("arr.cue has no #Configuration")
+	}
+	spec, err := s.elemSpec("configuration", "", doc, false)
+	if err != nil {
+		return nil, err
+	}
+	s.Doc = spec
+	return s, nil
+}
+
+func (s *Schema) elemSpec(name, parent string, v cue.Value, list bool) (*ElemSpec, error) {
+	path := name
+	if parent != "" {
+		path = parent + "/" + name
+	}
+	if name == "configuration" {
+		path = ""
+	}
+	e := &ElemSpec{Name: name, Path: path, YAML: name, List: list,
+		Attrs: map[string]*AttrSpec{}, Elems: map[string]*ElemSpec{}}
+	e.Open = v.Allows(cue.Str("\x00any-other-name"))
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s in arr.cue: %w", path, err)
+	}
+	for it.Next() {
+		f := it.Value()
+		label := it.Selector().Unquoted()
+		attrs := attrSet(f)
+		switch f.IncompleteKind() {
+		case cue.StructKind:
+			c, err := s.elemSpec(label, path, f, false)
+			if err != nil {
+				return nil, err
+			}
+			c.applyAttrs(attrs)
+			e.addElem(c)
+			s.byName[label] = append(s.byName[label], c)
+		case cue.ListKind:
+			item := f.LookupPath(cue.MakePath(cue.AnyIndex))
+			c, err := s.elemSpec(label, path, item, true)
+			if err != nil {
+				return nil, err
+			}
+			c.applyAttrs(attrs)
+			e.addElem(c)
+			s.byName[label] = append(s.byName[label], c)
+		default:
+			a, err := s.attrSpec(label, path, f, it.FieldType()&cue.RequiredConstraint != 0, attrs)
+			if err != nil {
+				return nil, err
+			}
+			e.Attrs[label] = a
+			e.AttrNames = append(e.AttrNames, label)
+		}
+	}
+	return e, nil
+}
+
+func (e *ElemSpec) addElem(c *ElemSpec) {
+	e.Elems[c.Name] = c
+	e.ElemNames = append(e.ElemNames, c.Name)
+}
+
+func (e *ElemSpec) applyAttrs(attrs map[string]string) {
+	_, e.AppHostOnly = attrs["appHostOnly"]
+	_, e.WFF = attrs["wff"]
+	_, e.Runtime = attrs["runtime"]
+	if y, ok := attrs["yaml"]; ok && y != "" {
+		e.YAML = y
+	}
+}
+
+// attrSet returns the CUE field attributes (@name(contents)) of v.
+func attrSet(v cue.Value) map[string]string {
+	m := map[string]string{}
+	for _, a := range v.Attributes(cue.ValueAttr) {
+		m[a.Name()] = a.Contents()
+	}
+	return m
+}
+
+func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs map[string]string) (*AttrSpec, error) {
+	a := &AttrSpec{Name: name, Required: required, field: f}
+	_, a.WFF = attrs["wff"]
+	_, a.Secret = attrs["secret"]
+	_, timespan := attrs["timespan"]
+	switch k := f.IncompleteKind(); {
+	case timespan:
+		a.Type = TypeTimeSpan
+	case k == cue.BoolKind:
+		a.Type = TypeBool
+	case k == cue.IntKind:
+		a.Type = TypeInt
+	case k == cue.StringKind:
+		a.Type = TypeString
+		if enum := enumValues(f); enum != nil {
+			a.Type, a.Enum = TypeEnum, enum
+		}
+	default:
+		return nil, fmt.Errorf("arr.cue: %s/@%s has kind %v, which no loader reads", path, name, k)
+	}
+	if d, ok := f.Default(); ok && d.IsConcrete() {
+		a.HasDefault = true
+		switch a.Type {
+		case TypeBool:
+			a.Default, _ = d.Bool()
+		case TypeInt:
+			a.Default, _ = d.Int64()
+		case TypeTimeSpan:
+			a.Default, _ = d.Float64()
+		default:
+			a.Default, _ = d.String()
+		}
+	}
+	a.check, a.Min, a.Max = compileCheck(f)
+	return a, nil
+}
+
+// enumValues returns the literals of a string disjunction ("A" | "B"), or
+// nil when the field is not such an enum.
+func enumValues(f cue.Value) []string {
+	op, args := f.Expr()
+	if op != cue.OrOp {
+		return nil
+	}
+	var out []string
+	for _, a := range args {
+		s, err := a.String()
+		if err != nil || !a.IsConcrete() {
+			return nil
+		}
+		out = append(out, s)
+	}
+	if d, ok := f.Default(); ok {
+		if ds, err := d.String(); err == nil {
+			for i, v := range out {
+				if v == ds {
+					out[0], out[i] = out[i], out[0]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// compileCheck turns the common constraint shapes of the schema (kinds,
+// bounds, !=, regular expressions, literals, & and |) into a Go predicate,
+// so that validating thousands of farms does not unify each value in CUE.
+// Anything else returns a nil check, and the value is checked by CUE itself
+// (memoised). TestCompiledChecksAgreeWithCUE keeps the two in step.
+func compileCheck(f cue.Value) (check func(any) bool, lo, hi *float64) {
+	c := &compiler{}
+	check, ok := c.compile(f, 0)
+	if !ok {
+		return nil, c.lo, c.hi
+	}
+	return check, c.lo, c.hi
+}
+
+type compiler struct{ lo, hi *float64 }
+
+func (c *compiler) compile(v cue.Value, depth int) (func(any) bool, bool) {
+	if depth > 12 {
+		return nil, false
+	}
+	op, args := v.Expr()
+	switch op {
+	case cue.NoOp:
+		if len(args) != 1 {
+			return nil, false
+		}
+		a := args[0]
+		if a.IsConcrete() {
+			return literalCheck(a)
+		}
+		switch strings.TrimSpace(fmt.Sprint(a)) {
+		case "string":
+			return func(x any) bool { _, ok := x.(string); return ok }, true
+		case "bool":
+			return func(x any) bool { _, ok := x.(bool); return ok }, true
+		case "int":
+			return func(x any) bool { _, ok := x.(int64); return ok }, true
+		case "number":
+			return isNumber, true
+		case "_":
+			return func(any) bool { return true }, true
+		case "uint":
+			c.bound(0, true)
+			return func(x any) bool { n, ok := x.(int64); return ok && n >= 0 }, true
+		}
+		// A leaf that is itself a conjunction or reference: look inside once.
+		e := a.Eval()
+		if fmt.Sprint(e) == fmt.Sprint(a) {
+			if op2, _ := e.Expr(); op2 == cue.NoOp {
+				return nil, false
+			}
+		}
+		return c.compile(e, depth+1)
+	case cue.AndOp, cue.OrOp:
+		var parts []func(any) bool
+		for _, a := range args {
+			p, ok := c.compile(a, depth+1)
+			if !ok {
+				return nil, false
+			}
+			parts = append(parts, p)
+		}
+		if op == cue.AndOp {
+			return func(x any) bool {
+				for _, p := range parts {
+					if !p(x) {
+						return false
+					}
+				}
+				return true
+			}, true
+		}
+		return func(x any) bool {
+			for _, p := range parts {
+				if p(x) {
+					return true
+				}
+			}
+			return false
+		}, true
+	case cue.GreaterThanEqualOp, cue.GreaterThanOp, cue.LessThanEqualOp, cue.LessThanOp:
+		if len(args) != 1 {
+			return nil, false
+		}
+		b, err := args[0].Float64()
+		if err != nil {
+			return nil, false
+		}
+		switch op {
+		case cue.GreaterThanEqualOp:
+			c.bound(b, true)
+			return func(x any) bool { n, ok := num(x); return ok && n >= b }, true
+		case cue.GreaterThanOp:
+			return func(x any) bool { n, ok := num(x); return ok && n > b }, true
+		case cue.LessThanEqualOp:
+			c.bound(b, false)
+			return func(x any) bool { n, ok := num(x); return ok && n <= b }, true
+		default:
+			return func(x any) bool { n, ok := num(x); return ok && n < b }, true
+		}
+	case cue.NotEqualOp:
+		if len(args) != 1 {
+			return nil, false
+		}
+		eq, ok := literalCheck(args[0])
+		if !ok {
+			return nil, false
+		}
+		return func(x any) bool { return !eq(x) }, true
+	case cue.RegexMatchOp, cue.NotRegexMatchOp:
+		if len(args) != 1 {
+			return nil, false
+		}
+		pat, err := args[0].String()
+		if err != nil {
+			return nil, false
+		}
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			return nil, false
+		}
+		want := op == cue.RegexMatchOp
+		return func(x any) bool { s, ok := x.(string); return ok && re.MatchString(s) == want }, true
+	case cue.SelectorOp:
+		return c.compile(v.Eval(), depth+1)
+	}
+	return nil, false
+}
+
+// bound records the tightest numeric bounds seen, for "must be from..."
+// messages; the check itself does not depend on them.
+func (c *compiler) bound(b float64, lower bool) {
+	if lower {
+		if c.lo == nil || b > *c.lo {
+			c.lo = &b
+		}
+		return
+	}
+	if c.hi == nil || b < *c.hi {
+		c.hi = &b
+	}
+}
+
+func literalCheck(a cue.Value) (func(any) bool, bool) {
+	switch a.Kind() {
+	case cue.StringKind:
+		s, _ := a.String()
+		return func(x any) bool { v, ok := x.(string); return ok && v == s }, true
+	case cue.BoolKind:
+		b, _ := a.Bool()
+		return func(x any) bool { v, ok := x.(bool); return ok && v == b }, true
+	case cue.IntKind, cue.FloatKind, cue.NumberKind:
+		f, err := a.Float64()
+		if err != nil {
+			return nil, false
+		}
+		return func(x any) bool { n, ok := num(x); return ok && n == f }, true
+	}
+	return nil, false
+}
+
+func num(x any) (float64, bool) {
+	switch n := x.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func isNumber(x any) bool { _, ok := num(x); return ok }
+
+// Valid reports whether the typed value x (bool, int64, string, or float64
+// seconds for time spans) satisfies the attribute's CUE constraint.
+func (a *AttrSpec) Valid(x any) bool {
+	if a.check != nil {
+		return a.check(x)
+	}
+	return a.cueValid(x)
+}
+
+func (a *AttrSpec) cueValid(x any) bool {
+	key := fmt.Sprintf("%T:%v", x, x)
+	if v, ok := a.memo.Load(key); ok {
+		return v.(bool)
+	}
+	cueMu.Lock()
+	ok := a.field.Unify(a.field.Context().Encode(x)).Validate(cue.Concrete(true)) == nil
+	cueMu.Unlock()
+	a.memo.Store(key, ok)
+	return ok
+}
+
+// cueMu serialises evaluation on the shared CUE context; CUE values are
+// not documented as safe for concurrent use.
+var cueMu sync.Mutex
+
+// Describe says in words what values the attribute accepts.
+func (a *AttrSpec) Describe() string {
+	switch a.Type {
+	case TypeBool:
+		return `"true" or "false"`
+	case TypeEnum:
+		return "one of " + quoteList(a.Enum)
+	case TypeInt:
+		return "an integer" + a.rangeText(func(f float64) string { return fmt.Sprintf("%.0f", f) })
+	case TypeTimeSpan:
+		return "a time span (hh:mm:ss)" + a.rangeText(func(f float64) string {
+			return FormatTimeSpan(secondsToDuration(f))
+		})
+	}
+	if a.check == nil {
+		return "a value that satisfies " + strings.TrimSpace(fmt.Sprint(a.field))
+	}
+	return "a string"
+}
+
+func (a *AttrSpec) rangeText(f func(float64) string) string {
+	switch {
+	case a.Min != nil && a.Max != nil:
+		return fmt.Sprintf(" from %s to %s", f(*a.Min), f(*a.Max))
+	case a.Min != nil && *a.Min > 0:
+		return fmt.Sprintf(" of at least %s", f(*a.Min))
+	case a.Max != nil:
+		return fmt.Sprintf(" of at most %s", f(*a.Max))
+	}
+	return ""
+}
+
+func quoteList(vals []string) string {
+	q := make([]string, len(vals))
+	for i, v := range vals {
+		q[i] = fmt.Sprintf("%q", v)
+	}
+	return strings.Join(q, ", ")
+}
+
+func secondsToDuration(f float64) time.Duration {
+	return time.Duration(math.Round(f * 1e9))
+}
+
+// Elements returns every element spec with the given name (an element such
+// as "rule" appears under globalRules and rules).
+func (s *Schema) Elements(name string) []*ElemSpec { return s.byName[name] }
+
+// ElementNames returns all element names of the schema, sorted.
+func (s *Schema) ElementNames() []string {
+	out := make([]string, 0, len(s.byName))
+	for n := range s.byName {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}

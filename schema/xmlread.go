@@ -1,0 +1,197 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/unicode"
+)
+
+// maxDepth bounds element nesting: ARR's sections are a few levels deep,
+// and a hostile file must not grow the builder's stack without limit.
+const maxDepth = 128
+
+// toUTF8 returns src as UTF-8 without a byte-order mark. UTF-16 files
+// (with a BOM, or starting with "<" as UTF-16) are converted.
+func toUTF8(src []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(src, []byte{0xEF, 0xBB, 0xBF}):
+		return src[3:], nil
+	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}), bytes.HasPrefix(src, []byte{0x3C, 0x00}):
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(src)
+	case bytes.HasPrefix(src, []byte{0xFE, 0xFF}), bytes.HasPrefix(src, []byte{0x00, 0x3C}):
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder().Bytes(src)
+	}
+	return src, nil
+}
+
+// readXML tokenizes src (UTF-8) and feeds the builder. It reports a
+// not-well-formed document as an xml-malformed finding at the place the
+// parser stopped and returns false.
+func readXML(b *builder, src []byte) bool {
+	dec := xml.NewDecoder(bytes.NewReader(src))
+	dec.Strict = true
+	// The text is UTF-8 already (toUTF8), whatever the declaration says.
+	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) { return r, nil }
+	sawRoot := false
+	for {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err == io.EOF {
+			if !sawRoot {
+				b.report(RuleXMLMalformed, Error, b.lines.Span(0, 0), "the file has no XML element: expected <configuration> or an ARR section such as <webFarms>")
+				return false
+			}
+			return true
+		}
+		if err != nil {
+			b.malformed(dec, err)
+			return false
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			sawRoot = true
+			end := int(dec.InputOffset())
+			attrs, dup := scanAttrs(b.lines, src, off, end, t.Attr)
+			if dup != nil {
+				b.report(RuleXMLMalformed, Error, dup.NameSpan, "attribute %s appears twice in one element: IIS rejects the file", dup.Name)
+			}
+			nameSpan := b.lines.Span(off+1, off+1+len(rawName(t.Name)))
+			if len(b.stack) >= maxDepth {
+				b.report(RuleXMLMalformed, Error, nameSpan, "elements nested deeper than %d levels: not an IIS configuration", maxDepth)
+				return false
+			}
+			if !b.start(t.Name.Local, nameSpan, b.lines.Span(off, end), attrs, false) {
+				if err := dec.Skip(); err != nil {
+					b.malformed(dec, err)
+					return false
+				}
+				b.end(int(dec.InputOffset()))
+			}
+		case xml.EndElement:
+			b.end(int(dec.InputOffset()))
+		case xml.Comment:
+			b.comment(string(t), b.lines.Span(off, int(dec.InputOffset())))
+		case xml.CharData:
+			b.text(len(bytes.TrimSpace(t)) > 0)
+		}
+	}
+}
+
+func (b *builder) malformed(dec *xml.Decoder, err error) {
+	msg := err.Error()
+	var se *xml.SyntaxError
+	if errors.As(err, &se) {
+		msg = se.Msg
+	}
+	off := int(dec.InputOffset())
+	if off > 0 && off >= len(b.lines.Src()) {
+		msg += " (the file ends too early)"
+	}
+	b.report(RuleXMLMalformed, Error, b.lines.Span(off, off), "not well-formed XML: %s; IIS cannot read this file", msg)
+}
+
+func rawName(n xml.Name) string {
+	if n.Space != "" && !strings.Contains(n.Space, "/") && !strings.Contains(n.Space, ":") {
+		return n.Space + ":" + n.Local
+	}
+	return n.Local
+}
+
+// scanAttrs pairs the decoded attributes of a start tag with their byte
+// positions, which encoding/xml does not report, by scanning the raw tag
+// src[start:end]. Namespaced attributes (xmlns, xdt:Transform) are left
+// out: IIS ignores them and so does arrfarm. It also returns the second
+// occurrence of a duplicated attribute, if any.
+func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs []rawAttr, dup *rawAttr) {
+	tag := src[start:end]
+	i := 1
+	for i < len(tag) && !isXMLSpace(tag[i]) && tag[i] != '>' && tag[i] != '/' {
+		i++
+	}
+	type pos struct{ ns, ne, vs, ve int }
+	var spans []pos
+	var names []string
+	for {
+		for i < len(tag) && isXMLSpace(tag[i]) {
+			i++
+		}
+		if i >= len(tag) || tag[i] == '>' || tag[i] == '/' {
+			break
+		}
+		ns := i
+		for i < len(tag) && !isXMLSpace(tag[i]) && tag[i] != '=' {
+			i++
+		}
+		ne := i
+		for i < len(tag) && (isXMLSpace(tag[i]) || tag[i] == '=') {
+			i++
+		}
+		if i >= len(tag) {
+			break
+		}
+		q := tag[i]
+		if q != '"' && q != '\'' {
+			break
+		}
+		i++
+		vs := i
+		for i < len(tag) && tag[i] != q {
+			i++
+		}
+		spans = append(spans, pos{ns, ne, vs, i})
+		names = append(names, string(tag[ns:ne]))
+		i++
+	}
+	seen := make(map[string]bool, len(names))
+	for k, a := range decoded {
+		var p pos
+		if k < len(spans) && len(spans) == len(decoded) {
+			p = spans[k]
+		}
+		ra := rawAttr{Name: a.Name.Local, Value: a.Value,
+			NameSpan:  l.Span(start+p.ns, start+p.ne),
+			ValueSpan: l.Span(start+p.vs, start+p.ve)}
+		full := a.Name.Local
+		if k < len(names) {
+			full = names[k]
+		}
+		if seen[full] && dup == nil {
+			d := ra
+			dup = &d
+		}
+		seen[full] = true
+		if a.Name.Space != "" || a.Name.Local == "xmlns" {
+			continue
+		}
+		attrs = append(attrs, ra)
+	}
+	return attrs, dup
+}
+
+func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// sniffXML reports whether src looks like XML rather than YAML.
+func sniffXML(src []byte) bool {
+	t := bytes.TrimLeft(src, " \t\r\n")
+	return len(t) > 0 && t[0] == '<'
+}
+
+// validUTF8 reports the offset of the first invalid byte, or -1.
+func validUTF8(src []byte) int {
+	if utf8.Valid(src) {
+		return -1
+	}
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
+}

@@ -1,0 +1,317 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/token"
+	cueyaml "cuelang.org/go/encoding/yaml"
+)
+
+// The YAML form (design.md 3.2) uses the XML names, with a few keys that
+// place elements in their sections:
+//
+//	proxy:      system.webServer/proxy
+//	webFarms:   the webFarms section's own attributes
+//	farms:      webFarms/webFarm (servers: webFarm/server)
+//	rules:      system.webServer/rewrite/globalRules/rule
+//	siteRules:  system.webServer/rewrite/rules/rule
+//	locations:  [{path, rules}]: location/system.webServer/rewrite/rules/rule
+//
+// A scalar is an attribute, a mapping a child element, a list of mappings
+// repeated child elements.
+var yamlTopKeys = []string{"proxy", "webFarms", "farms", "rules", "siteRules", "locations"}
+
+// readYAML parses src through CUE's YAML decoder, which keeps positions,
+// and feeds the builder.
+func readYAML(b *builder, src []byte) bool {
+	f, err := cueyaml.Extract(b.lines.File(), src)
+	if err != nil {
+		off := 0
+		for _, e := range errors.Errors(err) {
+			for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+				if p.IsValid() {
+					off = b.lines.OffsetOf(p.Line(), p.Column())
+					break
+				}
+			}
+			break
+		}
+		msg := err.Error()
+		if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, b.lines.File()) {
+			msg = msg[i+2:]
+		}
+		b.report(RuleYAMLMalformed, Error, b.lines.Span(off, off), "not valid YAML: %s", msg)
+		return false
+	}
+	y := &yamlWalker{b: b}
+	root := b.lines.Span(0, 0)
+	b.start("configuration", root, root, nil, true)
+	fields := map[string]*ast.Field{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		name, _, _ := ast.LabelName(fd.Label)
+		if !contains(yamlTopKeys, name) {
+			msg := fmt.Sprintf("unknown top-level key %s", name)
+			if m := closest(name, yamlTopKeys); m != "" {
+				msg += fmt.Sprintf(": did you mean %s?", m)
+			} else {
+				msg += "; valid keys: " + strings.Join(yamlTopKeys, ", ")
+			}
+			b.report(RuleUnknownElement, Error, y.span(fd.Label), "%s", msg)
+			continue
+		}
+		fields[name] = fd
+	}
+	if fd := fields["proxy"]; fd != nil {
+		y.open("system.webServer", fd.Label)
+		y.element("proxy", fd, fd.Value)
+		y.close(fd.Value)
+	}
+	if fields["webFarms"] != nil || fields["farms"] != nil {
+		var attrs []rawAttr
+		var children []*ast.Field
+		at := fields["farms"]
+		if fd := fields["webFarms"]; fd != nil {
+			at = fd
+			attrs, children = y.split(fd.Value)
+		}
+		b.start("webFarms", y.span(at.Label), y.span(at.Label), attrs, true)
+		for _, c := range children {
+			y.field(c)
+		}
+		if fd := fields["farms"]; fd != nil {
+			y.list("webFarm", fd)
+		}
+		y.close(at.Value)
+	}
+	if fd := fields["rules"]; fd != nil {
+		y.open("system.webServer", fd.Label)
+		y.open("rewrite", fd.Label)
+		y.open("globalRules", fd.Label)
+		y.list("rule", fd)
+		y.close(fd.Value)
+		y.close(fd.Value)
+		y.close(fd.Value)
+	}
+	if fd := fields["siteRules"]; fd != nil {
+		y.siteRules(fd, fd)
+	}
+	if fd := fields["locations"]; fd != nil {
+		y.locations(fd)
+	}
+	b.end(len(src))
+	return true
+}
+
+type yamlWalker struct{ b *builder }
+
+func (y *yamlWalker) span(n ast.Node) Span {
+	return y.b.lines.Span(y.off(n.Pos()), y.off(n.End()))
+}
+
+func (y *yamlWalker) off(p token.Pos) int {
+	if !p.IsValid() {
+		return 0
+	}
+	return p.Offset()
+}
+
+// open starts a structural element that the YAML form leaves implicit.
+func (y *yamlWalker) open(name string, at ast.Node) {
+	s := y.span(at)
+	y.b.start(name, s, s, nil, true)
+}
+
+func (y *yamlWalker) close(n ast.Node) { y.b.end(y.off(n.End())) }
+
+func (y *yamlWalker) siteRules(fd *ast.Field, at ast.Node) {
+	y.open("system.webServer", at)
+	y.open("rewrite", at)
+	y.open("rules", at)
+	y.list("rule", fd)
+	y.close(fd.Value)
+	y.close(fd.Value)
+	y.close(fd.Value)
+}
+
+func (y *yamlWalker) locations(fd *ast.Field) {
+	list, ok := fd.Value.(*ast.ListLit)
+	if !ok {
+		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "locations must be a list of {path, rules}")
+		return
+	}
+	for _, item := range list.Elts {
+		st, ok := item.(*ast.StructLit)
+		if !ok {
+			y.b.report(RuleInvalidValue, Error, y.span(item), "a location must be a mapping with path and rules")
+			continue
+		}
+		var attrs []rawAttr
+		var rules *ast.Field
+		for _, d := range st.Elts {
+			f, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			name, _, _ := ast.LabelName(f.Label)
+			switch name {
+			case "rules":
+				rules = f
+			default:
+				if a, ok := y.scalar(name, f); ok {
+					attrs = append(attrs, a)
+				} else {
+					y.b.report(RuleUnknownElement, Error, y.span(f.Label), "unknown key %s in a location: a location has path and rules", name)
+				}
+			}
+		}
+		s := y.span(item)
+		y.b.start("location", s, s, attrs, true)
+		if rules != nil {
+			y.siteRules(rules, rules.Label)
+		}
+		y.close(item)
+	}
+}
+
+// list emits one element called name per item of the list value of fd.
+func (y *yamlWalker) list(name string, fd *ast.Field) {
+	list, ok := fd.Value.(*ast.ListLit)
+	if !ok {
+		key, _, _ := ast.LabelName(fd.Label)
+		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "%s must be a list", key)
+		return
+	}
+	for _, item := range list.Elts {
+		y.element(name, item, item)
+	}
+}
+
+// element emits element name whose content is the mapping v; at is where
+// comments and the element's name are taken from.
+func (y *yamlWalker) element(name string, at ast.Node, v ast.Expr) {
+	y.comments(at)
+	if _, ok := v.(*ast.StructLit); !ok {
+		y.b.report(RuleInvalidValue, Error, y.span(v), "%s must be a mapping of attributes and child elements", name)
+		return
+	}
+	attrs, children := y.split(v)
+	nameSpan := y.span(at)
+	if f, ok := at.(*ast.Field); ok {
+		nameSpan = y.span(f.Label)
+	} else if st, ok := v.(*ast.StructLit); ok && len(st.Elts) > 0 {
+		nameSpan = y.span(st.Elts[0])
+	}
+	if !y.b.start(name, nameSpan, nameSpan, attrs, true) {
+		y.b.end(y.off(v.End()))
+		return
+	}
+	for _, c := range children {
+		y.field(c)
+	}
+	y.close(v)
+}
+
+// field emits a child element (mapping) or collection (list) of the
+// current element.
+func (y *yamlWalker) field(f *ast.Field) {
+	key, _, _ := ast.LabelName(f.Label)
+	name := key
+	if top := y.b.stack[len(y.b.stack)-1]; top.spec != nil {
+		for _, c := range top.spec.ElemNames {
+			if top.spec.Elems[c].YAML == key {
+				name = c
+			}
+		}
+	}
+	if _, ok := f.Value.(*ast.ListLit); ok {
+		y.comments(f)
+		y.list(name, f)
+		return
+	}
+	y.element(name, f, f.Value)
+}
+
+// split separates the scalar fields (attributes) of a mapping from its
+// mapping and list fields (child elements).
+func (y *yamlWalker) split(v ast.Expr) (attrs []rawAttr, children []*ast.Field) {
+	st, ok := v.(*ast.StructLit)
+	if !ok {
+		return nil, nil
+	}
+	for _, d := range st.Elts {
+		f, ok := d.(*ast.Field)
+		if !ok {
+			continue
+		}
+		name, _, _ := ast.LabelName(f.Label)
+		switch f.Value.(type) {
+		case *ast.StructLit, *ast.ListLit:
+			children = append(children, f)
+		default:
+			if a, ok := y.scalar(name, f); ok {
+				attrs = append(attrs, a)
+			}
+		}
+	}
+	return attrs, children
+}
+
+// scalar reads a scalar field as an attribute. YAML null means absent.
+func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
+	a := rawAttr{Name: name, NameSpan: y.span(f.Label), ValueSpan: y.span(f.Value), Duration: true}
+	switch lit := f.Value.(type) {
+	case *ast.BasicLit:
+		switch lit.Kind {
+		case token.NULL:
+			return a, false
+		case token.STRING:
+			s, err := literal.Unquote(lit.Value)
+			if err != nil {
+				s = lit.Value
+			}
+			a.Value = s
+		default:
+			a.Value = lit.Value
+		}
+	case *ast.Ident:
+		a.Value = lit.Name
+	case *ast.UnaryExpr: // -5
+		if b, ok := lit.X.(*ast.BasicLit); ok {
+			a.Value = lit.Op.String() + b.Value
+		}
+	default:
+		y.b.report(RuleInvalidValue, Error, a.ValueSpan, "%s must be a single value", name)
+		return a, false
+	}
+	return a, true
+}
+
+// comments passes the comments written before node n to the builder (for
+// "# arrfarm:ignore" suppressions).
+func (y *yamlWalker) comments(n ast.Node) {
+	for _, cg := range ast.Comments(n) {
+		if cg.Position != 0 {
+			continue
+		}
+		for _, c := range cg.List {
+			y.b.comment(strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//"), y.span(c))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
