@@ -92,7 +92,7 @@ type rawFinding struct {
 
 // Lint runs the enabled rules over doc and returns its diagnostics,
 // sorted and de-duplicated, suppressions applied.
-func (l *Linter) Lint(doc *Document) []Diagnostic {
+func (l *Linter) Lint(doc *schema.Document) []Diagnostic {
 	cfg := doc.Config
 	if cfg == nil {
 		// Nothing could be parsed (e.g. malformed XML): the model rules see
@@ -148,7 +148,7 @@ func (l *Linter) Lint(doc *Document) []Diagnostic {
 // every suppression with its use count. A suppression is valid when it
 // names a registered rule, gives a reason and stands directly before an
 // element; invalid ones silence nothing (the 9xxx rules report them).
-func (l *Linter) suppress(doc *Document, raw *[]rawFinding) []SuppressionUse {
+func (l *Linter) suppress(doc *schema.Document, raw *[]rawFinding) []SuppressionUse {
 	if len(doc.Suppressions) == 0 {
 		return nil
 	}

@@ -12,7 +12,7 @@ import (
 type Pass struct {
 	Rule   *Rule
 	Config *schema.Config // never nil: an empty Config when the file could not be parsed
-	Doc    *Document
+	Doc    *schema.Document
 	// Latency holds the latency sources; empty unless the rule is a
 	// Latency rule and sources were given.
 	Latency []LatencySource
@@ -77,7 +77,7 @@ func (p *Pass) Registry() []*Rule { return p.registry }
 
 // SuppressionUse is a suppression comment and what became of it.
 type SuppressionUse struct {
-	Suppression
+	schema.Suppression
 	Rule   *Rule // the rule it names; nil when unknown or missing
 	Active bool  // the rule it names ran on this document
 	Used   int   // findings it silenced
