@@ -149,11 +149,12 @@ func (l *Linter) Lint(doc *schema.Document) []Diagnostic {
 // names a registered rule, gives a reason and stands directly before an
 // element; invalid ones silence nothing (the 9xxx rules report them).
 func (l *Linter) suppress(doc *schema.Document, raw *[]rawFinding) []SuppressionUse {
-	if len(doc.Suppressions) == 0 {
+	supps := withOrphans(doc)
+	if len(supps) == 0 {
 		return nil
 	}
-	uses := make([]SuppressionUse, len(doc.Suppressions))
-	for i, s := range doc.Suppressions {
+	uses := make([]SuppressionUse, len(supps))
+	for i, s := range supps {
 		r := Lookup(l.registry, s.Rule)
 		uses[i] = SuppressionUse{Suppression: s, Rule: r, Active: r != nil && l.runs(r)}
 	}

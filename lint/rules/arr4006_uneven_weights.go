@@ -34,7 +34,7 @@ var UnevenWeights = &lint.Rule{
 	},
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
-			if f.LoadBalancing.Algorithm == schema.RequestHash {
+			if !f.Enabled || f.LoadBalancing.Algorithm == schema.RequestHash {
 				continue // weights-ignored covers it
 			}
 			servers := p.EnabledServers(f)

@@ -54,9 +54,9 @@ func lintFile(t *testing.T, l *lint.Linter, path string) []lint.Diagnostic {
 	return l.Lint(doc)
 }
 
-// render is how a want regexp sees a diagnostic: the message and the slug,
+// render is how a want regexp sees a diagnostic: severity, message and slug,
 // as the text format prints them.
-func render(d lint.Diagnostic) string { return d.Message + " [" + d.Rule + "]" }
+func render(d lint.Diagnostic) string { return d.Severity.String() + ": " + d.Message + " [" + d.Rule + "]" }
 
 // expectation is one want regexp at a line.
 type expectation struct {
