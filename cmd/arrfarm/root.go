@@ -87,6 +87,7 @@ server).`,
 	root.SetErr(s.err)
 	root.AddCommand(
 		newVersionCmd(s),
+		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
 	)
 	return root
 }

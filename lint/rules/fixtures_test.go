@@ -56,7 +56,9 @@ func lintFile(t *testing.T, l *lint.Linter, path string) []lint.Diagnostic {
 
 // render is how a want regexp sees a diagnostic: severity, message and slug,
 // as the text format prints them.
-func render(d lint.Diagnostic) string { return d.Severity.String() + ": " + d.Message + " [" + d.Rule + "]" }
+func render(d lint.Diagnostic) string {
+	return d.Severity.String() + ": " + d.Message + " [" + d.Rule + "]"
+}
 
 // expectation is one want regexp at a line.
 type expectation struct {
