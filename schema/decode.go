@@ -292,6 +292,22 @@ func (d *decoder) child(el *etree.Element, name string) *etree.Element {
 
 func (d *decoder) specOf(el *etree.Element) *ElemSpec { return d.b.info[el].spec }
 
+// canonical maps a spec reached through <location> to the same element's
+// spec outside any location, so both load alike.
+func canonical(s *ElemSpec, sch *Schema) *ElemSpec {
+	path, ok := strings.CutPrefix(s.Path, "location/")
+	if !ok {
+		return s
+	}
+	c := sch.Doc
+	for _, part := range strings.Split(path, "/") {
+		if c = c.Elems[part]; c == nil {
+			return s
+		}
+	}
+	return c
+}
+
 // config assembles the model from the built tree.
 func (d *decoder) config(cfg *Config) {
 	sch := d.b.sch
@@ -314,7 +330,7 @@ func (d *decoder) config(cfg *Config) {
 		if info == nil || info.misplaced {
 			return
 		}
-		switch info.spec {
+		switch canonical(info.spec, sch) {
 		case farmsSpec:
 			d.fill(&cfg.WebFarms, farmsSpec, el, info.span)
 			if arr := d.child(el, "applicationRequestRouting"); arr != nil {
