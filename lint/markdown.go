@@ -14,7 +14,7 @@ func RuleMarkdown(r *Rule, level int) string {
 	h := strings.Repeat("#", level)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s %s\n\n", h, r.ID, r.Slug)
-	fmt.Fprintf(&b, "%s.\n\n", capitalize(r.Title))
+	fmt.Fprintf(&b, "%s.\n\n", strings.ReplaceAll(capitalize(r.Title), "<", "&lt;"))
 	fmt.Fprintf(&b, "Default severity: **%s**.", r.Severity)
 	if r.Optional {
 		b.WriteString(" Optional: runs only when enabled (`--enable " + r.Slug + "`).")
@@ -61,7 +61,7 @@ func Markdown(registry []*Rule) string {
 		if r.Optional {
 			sev += " (optional)"
 		}
-		fmt.Fprintf(&b, "| %s | [%s](#%s) | %s | %s |\n", r.ID, r.Slug, r.Slug, sev, r.Title)
+		fmt.Fprintf(&b, "| %s | [%s](#%s) | %s | %s |\n", r.ID, r.Slug, r.Slug, sev, strings.ReplaceAll(r.Title, "<", "&lt;"))
 	}
 	for _, r := range registry {
 		fmt.Fprintf(&b, "\n<a id=\"%s\"></a>\n\n%s", r.Slug, RuleMarkdown(r, 2))

@@ -1,21 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// runCLI runs one command line in process.
-func runCLI(t *testing.T, stdin string, environ map[string]string, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(args, streams{in: strings.NewReader(stdin), out: &out, err: &errb}, func(k string) string { return environ[k] })
-	return code, out.String(), errb.String()
-}
 
 // chdir moves into a temporary directory so that no .arrfarm.yaml of the
 // repository is picked up.

@@ -12,7 +12,7 @@ import (
 var FarmRuleName = &lint.Rule{
 	ID:       "ARR1010",
 	Slug:     "farm-rule-name",
-	Title:    "a global routing rule is not named ARR_<farm>_loadbalance",
+	Title:    "a global routing rule is not named after its farm",
 	Severity: lint.Info,
 	Optional: true,
 	Doc: lint.Doc{
