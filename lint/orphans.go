@@ -1,15 +1,13 @@
 package lint
 
 import (
-	"regexp"
+	"bytes"
 	"strings"
 
 	"github.com/arrfarm/arrfarm/schema"
 )
 
-// orphanComment finds suppression comments in source text: XML comments
-// and YAML comments (a # at the start of a line or after a space).
-var orphanComment = regexp.MustCompile(`<!--\s*(arrfarm:ignore\b.*?)-->|(?m)(?:^|[ \t])#[ \t]*(arrfarm:ignore\b[^\r\n]*)`)
+var marker = []byte("arrfarm:ignore")
 
 // withOrphans returns doc's suppressions plus the suppression comments the
 // loader did not record. WORKAROUND: schema's builder drops a pending
@@ -18,6 +16,9 @@ var orphanComment = regexp.MustCompile(`<!--\s*(arrfarm:ignore\b.*?)-->|(?m)(?:^
 // that stands before nothing never reaches Document.Suppressions and could
 // not be reported as silencing nothing. Remove once the loader records
 // them with a zero Scope.
+//
+// It looks for the marker with bytes.Index, not a regexp over the whole
+// file: a 1000-farm file has no marker and must cost next to nothing.
 func withOrphans(doc *schema.Document) []schema.Suppression {
 	if doc.Lines == nil {
 		return doc.Suppressions
@@ -28,20 +29,42 @@ func withOrphans(doc *schema.Document) []schema.Suppression {
 		known[s.Span.Start.Offset] = true
 	}
 	out := doc.Suppressions
-	for _, m := range orphanComment.FindAllSubmatchIndex(src, -1) {
-		start, end, text := m[0], m[1], ""
-		if m[2] >= 0 {
-			text = string(src[m[2]:m[3]])
-		} else {
-			text = string(src[m[4]:m[5]])
-			start = m[4] - 1
-			for start > 0 && src[start] != '#' {
-				start--
+	for at := 0; ; {
+		i := bytes.Index(src[at:], marker)
+		if i < 0 {
+			break
+		}
+		i += at
+		at = i + len(marker)
+		// The comment opener right before the marker, spaces between.
+		j := i
+		for j > 0 && (src[j-1] == ' ' || src[j-1] == '\t') {
+			j--
+		}
+		var start, end int
+		switch {
+		case j >= 4 && string(src[j-4:j]) == "<!--":
+			start = j - 4
+			k := bytes.Index(src[i:], []byte("-->"))
+			if k < 0 {
+				continue
 			}
+			end = i + k + 3
+		case j >= 1 && src[j-1] == '#' && (j == 1 || src[j-2] == ' ' || src[j-2] == '\t' || src[j-2] == '\n'):
+			start = j - 1
+			k := bytes.IndexAny(src[i:], "\r\n")
+			if k < 0 {
+				k = len(src) - i
+			}
+			end = i + k
+		default:
+			continue
 		}
 		if known[start] {
 			continue
 		}
+		text := string(src[i:end])
+		text = strings.TrimSuffix(text, "-->")
 		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "arrfarm:ignore"))
 		rule, reason, _ := strings.Cut(rest, " ")
 		out = append(out, schema.Suppression{Span: doc.Lines.Span(start, end), Rule: rule, Reason: strings.TrimSpace(reason)})

@@ -90,20 +90,35 @@ func (p *Pass) Suppressions() []SuppressionUse { return p.supp }
 // index holds what several rules need, computed once per document.
 type index struct {
 	routes map[string][]*schema.Rule // lower-cased farm name -> enabled rules targeting it
+	farms  map[string]*schema.Farm   // lower-cased farm name -> first farm of that name
+}
+
+// TargetFarm is r.TargetFarm(p.Config) through an index: ARR matches farm
+// names case-insensitively, and a linear search per rule would make a
+// 1000-farm file quadratic.
+func (p *Pass) TargetFarm(r *schema.Rule) *schema.Farm {
+	_, host, ok := r.Target()
+	if !ok {
+		return nil
+	}
+	return p.index().farms[strings.ToLower(host)]
 }
 
 func (p *Pass) index() *index {
 	if p.idx.routes == nil {
 		p.idx.routes = map[string][]*schema.Rule{}
-		farms := make(map[string]bool, len(p.Config.Farms))
+		farms := make(map[string]*schema.Farm, len(p.Config.Farms))
 		for _, f := range p.Config.Farms {
-			farms[strings.ToLower(f.Name)] = true
+			if k := strings.ToLower(f.Name); farms[k] == nil {
+				farms[k] = f
+			}
 		}
+		p.idx.farms = farms
 		for _, r := range p.Config.Rules {
 			if !r.Enabled {
 				continue
 			}
-			if _, host, ok := r.Target(); ok && farms[strings.ToLower(host)] {
+			if _, host, ok := r.Target(); ok && farms[strings.ToLower(host)] != nil {
 				k := strings.ToLower(host)
 				p.idx.routes[k] = append(p.idx.routes[k], r)
 			}

@@ -35,7 +35,7 @@ var RouteToUnknownFarm = &lint.Rule{
 		}
 		for _, r := range p.Config.Rules {
 			scheme, host, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || r.TargetFarm(p.Config) != nil ||
+			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || p.TargetFarm(r) != nil ||
 				strings.ContainsAny(host, "{}") {
 				continue
 			}

@@ -31,7 +31,7 @@ var RouteToDisabledFarm = &lint.Rule{
 			if !r.Enabled {
 				continue
 			}
-			if f := r.TargetFarm(p.Config); f != nil && !f.Enabled {
+			if f := p.TargetFarm(r); f != nil && !f.Enabled {
 				p.Report(schema.Finding{Span: r.Action.ValueSpan("url"), Farm: f.Name,
 					Related: []schema.Related{{Span: f.ValueSpan("enabled"), Message: "farm " + q(f.Name) + " disabled here"}},
 					Message: "rule " + q(r.Name) + " routes to farm " + q(f.Name) + ", which is disabled: every request it matches gets 502.4 (no server)"})

@@ -43,7 +43,7 @@ var RuleShadowed = &lint.Rule{
 			if c := stopper[l]; c != nil {
 				msg := "rule " + q(r.Name) + " never runs: rule " + q(c.Name) + " before it matches every URL and stops processing"
 				farm := ""
-				if f := r.TargetFarm(p.Config); f != nil {
+				if f := p.TargetFarm(r); f != nil {
 					farm = f.Name
 					msg += ", so farm " + q(f.Name) + " gets no requests through it"
 				}

@@ -60,7 +60,7 @@ var RouteLoopToSelf = &lint.Rule{
 			}
 		}
 		for _, r := range p.Config.Rules {
-			if !r.Enabled || r.Action.Type != "Rewrite" || r.TargetFarm(p.Config) != nil {
+			if !r.Enabled || r.Action.Type != "Rewrite" || p.TargetFarm(r) != nil {
 				continue
 			}
 			scheme, host, port, ok := urlHost(r.Action.URL)

@@ -33,7 +33,7 @@ var FarmRuleName = &lint.Rule{
 			if !r.Enabled || r.Scope != schema.GlobalRule {
 				continue
 			}
-			f := r.TargetFarm(p.Config)
+			f := p.TargetFarm(r)
 			if f == nil {
 				continue
 			}
