@@ -24,9 +24,13 @@ func withOrphans(doc *schema.Document) []schema.Suppression {
 		return doc.Suppressions
 	}
 	src := doc.Lines.Src()
+	// Known comments by line, and by text because the loader positions
+	// YAML suppression comments at 1:1 (reported to the lead).
 	known := make(map[int]bool, len(doc.Suppressions))
+	byText := map[string]int{}
 	for _, s := range doc.Suppressions {
-		known[s.Span.Start.Offset] = true
+		known[s.Span.Start.Line] = true
+		byText[s.Rule+"\x00"+s.Reason]++
 	}
 	out := doc.Suppressions
 	for at := 0; ; {
@@ -60,14 +64,16 @@ func withOrphans(doc *schema.Document) []schema.Suppression {
 		default:
 			continue
 		}
-		if known[start] {
-			continue
-		}
 		text := string(src[i:end])
 		text = strings.TrimSuffix(text, "-->")
 		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(text), "arrfarm:ignore"))
 		rule, reason, _ := strings.Cut(rest, " ")
-		out = append(out, schema.Suppression{Span: doc.Lines.Span(start, end), Rule: rule, Reason: strings.TrimSpace(reason)})
+		reason = strings.TrimSpace(reason)
+		if k := rule + "\x00" + reason; known[doc.Lines.Pos(start).Line] || byText[k] > 0 {
+			byText[k]--
+			continue
+		}
+		out = append(out, schema.Suppression{Span: doc.Lines.Span(start, end), Rule: rule, Reason: reason})
 	}
 	return out
 }
