@@ -116,3 +116,13 @@ func FuzzLoadYAML(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkCompileSchema is the per-process start-up cost: compiling the
+// embedded CUE and deriving the validation table.
+func BenchmarkCompileSchema(b *testing.B) {
+	for b.Loop() {
+		if _, err := compileSchema(CUESource); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

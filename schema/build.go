@@ -32,6 +32,7 @@ type nodeInfo struct {
 	location  string // enclosing <location path>
 	misplaced bool   // reported, validated, not loaded into the model
 	yaml      bool
+	values    attrValues // the valid, typed attributes (decoder.validate)
 }
 
 type frame struct {
