@@ -149,7 +149,7 @@ func (l *Linter) Lint(doc *schema.Document) []Diagnostic {
 // names a registered rule, gives a reason and stands directly before an
 // element; invalid ones silence nothing (the 9xxx rules report them).
 func (l *Linter) suppress(doc *schema.Document, raw *[]rawFinding) []SuppressionUse {
-	supps := withOrphans(doc)
+	supps := doc.Suppressions
 	if len(supps) == 0 {
 		return nil
 	}
