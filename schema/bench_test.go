@@ -2,38 +2,14 @@ package schema
 
 import (
 	"bytes"
-	"fmt"
+	"github.com/arrfarm/arrfarm/internal/testgen"
 	"os"
 	"path/filepath"
 	"testing"
 )
 
-// GenerateConfig writes an applicationHost.config with farms farms of
-// servers servers each, half of them relying on defaults, for benchmarks.
-func generateConfig(farms, servers int) []byte {
-	var b bytes.Buffer
-	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n  <webFarms>\n")
-	for f := 0; f < farms; f++ {
-		fmt.Fprintf(&b, "    <webFarm name=\"farm%04d\" enabled=\"true\">\n", f)
-		for s := 0; s < servers; s++ {
-			if s%2 == 0 {
-				fmt.Fprintf(&b, "      <server address=\"10.%d.%d.%d\" enabled=\"true\">\n        <applicationRequestRouting weight=\"%d\" httpPort=\"8080\" />\n      </server>\n", f/256, f%256, s, 100+s)
-			} else {
-				fmt.Fprintf(&b, "      <server address=\"10.%d.%d.%d\" />\n", f/256, f%256, s)
-			}
-		}
-		fmt.Fprintf(&b, "      <applicationRequestRouting>\n        <protocol timeout=\"00:00:45\" />\n        <healthCheck url=\"http://farm%04d/health\" interval=\"00:00:10\" timeout=\"00:00:05\" minServers=\"1\" />\n        <affinity useCookie=\"true\" />\n        <loadBalancing algorithm=\"WeightedRoundRobin\" />\n      </applicationRequestRouting>\n    </webFarm>\n", f)
-	}
-	b.WriteString("  </webFarms>\n  <system.webServer>\n    <proxy enabled=\"true\" />\n    <rewrite>\n      <globalRules>\n")
-	for f := 0; f < farms; f++ {
-		fmt.Fprintf(&b, "        <rule name=\"ARR_farm%04d_loadbalance\" patternSyntax=\"Wildcard\" stopProcessing=\"true\">\n          <match url=\"*\" />\n          <conditions><add input=\"{HTTP_HOST}\" pattern=\"farm%04d.example.com\" /></conditions>\n          <action type=\"Rewrite\" url=\"http://farm%04d/{R:0}\" />\n        </rule>\n", f, f, f)
-	}
-	b.WriteString("      </globalRules>\n    </rewrite>\n  </system.webServer>\n</configuration>\n")
-	return b.Bytes()
-}
-
 func TestGeneratedConfigIsClean(t *testing.T) {
-	doc, err := Load("applicationHost.config", generateConfig(20, 10), Options{})
+	doc, err := Load("applicationHost.config", testgen.Config(20, 10), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +21,7 @@ func TestGeneratedConfigIsClean(t *testing.T) {
 // BenchmarkLoad1000x10 loads and validates 1000 farms of 10 servers (the
 // Foundation goal: <= 250 ms and <= 100 MB on one core).
 func BenchmarkLoad1000x10(b *testing.B) {
-	src := generateConfig(1000, 10)
+	src := testgen.Config(1000, 10)
 	if _, err := Compiled(); err != nil {
 		b.Fatal(err)
 	}
@@ -61,7 +37,7 @@ func BenchmarkLoad1000x10(b *testing.B) {
 
 // BenchmarkLoadTypical loads a 20-farm file, the size of a real one.
 func BenchmarkLoadTypical(b *testing.B) {
-	src := generateConfig(20, 4)
+	src := testgen.Config(20, 4)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := Load("applicationHost.config", src, Options{}); err != nil {
@@ -82,7 +58,7 @@ func seedCorpus(f *testing.F, pattern string) {
 func FuzzLoadXML(f *testing.F) {
 	seedCorpus(f, "*.xml")
 	seedCorpus(f, "*.config")
-	f.Add(generateConfig(2, 2))
+	f.Add(testgen.Config(2, 2))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		doc, err := Load("applicationHost.config", src, Options{Format: ptr(XML)})
 		if err != nil {

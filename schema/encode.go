@@ -393,7 +393,7 @@ func yamlScalar(s string, a *AttrSpec) string {
 		switch a.Type {
 		case TypeTimeSpan:
 			if d, err := ParseTimeSpan(s); err == nil {
-				return goDuration(d)
+				return FormatDuration(d)
 			}
 		case TypeBool, TypeInt:
 			return s
@@ -412,8 +412,9 @@ func yamlScalar(s string, a *AttrSpec) string {
 	return strconv.Quote(s)
 }
 
-// goDuration prints d as a Go duration without zero tails: 2m, 1h30m, 30s.
-func goDuration(d time.Duration) string {
+// FormatDuration prints d the short way people write Go durations, without
+// zero tails: 30s, 2m, 1h30m, 1.5s.
+func FormatDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -33,18 +33,8 @@ func hasURLTest(f *schema.Farm) bool { return strings.TrimSpace(f.HealthCheck.UR
 // (liveTrafficFailurePeriod 0 means off).
 func hasLiveTest(f *schema.Farm) bool { return f.HealthCheck.LiveTrafficFailurePeriod > 0 }
 
-// dur prints a duration the short way people write it: 30s, 2m, 1h30m,
-// 1.5s.
-func dur(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
-}
+// dur prints a duration the short way people write it.
+func dur(d time.Duration) string { return schema.FormatDuration(d) }
 
 // urlHost splits an absolute URL into scheme, host and port ("" when none
 // is written). ok is false for relative URLs.
