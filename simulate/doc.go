@@ -54,9 +54,11 @@
 //     leastResponseTimePeriod window; a server without answers counts as 0.
 //     WeightedTotalTraffic assumes equal request and response sizes, so it
 //     balances requests sent divided by weight.
-//   - A down server refuses new connections after ConnectFailTime; requests
-//     already inside it finish. A hung server accepts and never answers; it
-//     holds no backend slot. An error fault and the errors share answer
+//   - A down server refuses new connections after ConnectFailTime; the
+//     requests inside it when it goes down are reset (502.3 / 12030) and
+//     its work is lost. A hung server accepts new requests and never
+//     answers them (they hold no backend slot); requests already inside it
+//     finish. An error fault and the errors share answer
 //     with the status after ErrorServiceTime, through the FIFO queue.
 //   - Health probes do not queue behind requests; their time is the
 //     health.latency model times the slow factor. A server that is disabled

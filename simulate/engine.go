@@ -13,6 +13,8 @@ const (
 	fProxyDone                   // ARR has answered the client
 	fInService                   // holds a backend slot
 	fHang                        // sent to a hung server: never answered
+	fRefused                     // sent to a down server: refused after ConnectFailTime
+	fLive                        // the handle is in use
 )
 
 // request is one proxied request. It lives in sim.req and is referred to by
@@ -302,13 +304,14 @@ func (s *sim) arrive() {
 	v.sent++
 	v.inflight++
 	r, h := s.alloc()
-	r.sent, r.srv, r.fault, r.status, r.flags = now, i, v.faultID, 200, 0
+	r.sent, r.srv, r.fault, r.status, r.flags = now, i, v.faultID, 200, fLive
 	if counted {
-		r.flags = fCounted
+		r.flags |= fCounted
 		v.st.requests++
 	}
 	switch {
 	case v.down:
+		r.flags |= fRefused
 		s.schedule(now+int64(ConnectFailTime), evConnectFail, h, r.gen)
 		return
 	case v.hang:
@@ -382,6 +385,7 @@ func (s *sim) alloc() (*request, int32) {
 
 func (s *sim) release(h int32) {
 	s.req[h].gen++
+	s.req[h].flags = 0
 	s.free = append(s.free, h)
 }
 
@@ -423,7 +427,7 @@ func (s *sim) timeout(h int32, gen uint32) {
 	v := &s.srv[r.srv]
 	r.flags |= fProxyDone
 	v.inflight--
-	s.failed(r, v, s.p.timeout, false)
+	s.failed(r, v, s.p.timeout, oTimeout)
 	switch {
 	case r.flags&fHang != 0:
 		s.release(h)
@@ -446,7 +450,7 @@ func (s *sim) connectFail(h int32, gen uint32) {
 	v := &s.srv[r.srv]
 	r.flags |= fProxyDone
 	v.inflight--
-	s.failed(r, v, int64(ConnectFailTime), true)
+	s.failed(r, v, int64(ConnectFailTime), oRefused)
 	s.release(h)
 }
 
@@ -459,12 +463,13 @@ func (s *sim) answered(r *request, v *server, taken int64) {
 		s.liveFailure(r.srv)
 	}
 	if r.flags&fCounted != 0 {
-		s.st.answered(r, v, taken, s.p.warm)
+		s.st.answered(r, v, taken)
 	}
 }
 
-// failed records a 502.3: a timeout (12002) or a refused connection (12029).
-func (s *sim) failed(r *request, v *server, taken int64, refused bool) {
+// failed records a 502.3: outcome oTimeout (12002), oRefused (12029) or
+// oReset (12030).
+func (s *sim) failed(r *request, v *server, taken int64, outcome int) {
 	if s.p.alg == algLeastResponseTime {
 		s.lrtSample(v, taken)
 	}
@@ -472,6 +477,6 @@ func (s *sim) failed(r *request, v *server, taken int64, refused bool) {
 		s.liveFailure(r.srv)
 	}
 	if r.flags&fCounted != 0 {
-		s.st.failed(r, v, taken, refused, s.p.warm)
+		s.st.failed(r, v, taken, outcome)
 	}
 }

@@ -93,14 +93,40 @@ func (s *sim) setHealthy(v *server, healthy bool) {
 // independent.
 func (s *sim) faultBoundary(b int32) {
 	f := &s.p.faults[s.p.bounds[b].fault]
-	if f.all {
-		for i := range s.srv {
+	for i := range s.srv {
+		if f.all || f.server == int32(i) {
+			wasDown := s.srv[i].down
 			s.refreshFaults(int32(i))
+			if s.srv[i].down && !wasDown {
+				s.crash(int32(i))
+			}
 		}
-	} else {
-		s.refreshFaults(f.server)
 	}
 	s.updateEligibility()
+}
+
+// crash: server i went down with requests inside. Their connections reset:
+// ARR answers those it still waited for with 502.3 / 12030, and the
+// backend's work (including work ARR had given up on) is gone. This runs
+// only at fault boundaries, so scanning the pool is fine.
+func (s *sim) crash(i int32) {
+	v := &s.srv[i]
+	for h := range s.req {
+		r := &s.req[h]
+		if r.flags&fLive == 0 || r.srv != i || r.flags&fRefused != 0 {
+			continue
+		}
+		if r.flags&fProxyDone == 0 {
+			r.flags |= fProxyDone
+			v.inflight--
+			s.failed(r, v, s.now-r.sent, oReset)
+		}
+		if r.flags&fInService != 0 {
+			s.busyChange(v, -1)
+		}
+		s.release(int32(h))
+	}
+	v.queue.reset()
 }
 
 func (s *sim) refreshFaults(i int32) {

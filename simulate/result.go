@@ -58,10 +58,13 @@ type Outcomes struct {
 	S5024 int64 `json:"502.4"`
 }
 
-// Win32 splits 502.3 by WinHTTP error: 12002 timeout, 12029 refused.
+// Win32 splits 502.3 by WinHTTP error: 12002 timeout, 12029 connection
+// refused (a down server), 12030 connection reset (a server that went down
+// with the request inside).
 type Win32 struct {
 	Timeout int64 `json:"12002"`
 	Refused int64 `json:"12029"`
+	Reset   int64 `json:"12030"`
 }
 
 // Rates are per-request shares, mean over replications with a 95 % CI.
@@ -96,6 +99,7 @@ type ServerResult struct {
 	S5023    int64  `json:"502.3"`
 	Timeout  int64  `json:"502.3_12002"`
 	Refused  int64  `json:"502.3_12029"`
+	Reset    int64  `json:"502.3_12030"`
 	S5xx     int64  `json:"5xx"`
 	// Utilization is busy slot time over window x concurrency (mean over
 	// replications); with unlimited concurrency it is the mean number of
@@ -187,6 +191,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		f.Outcomes.S5xx += r.out[o5xx]
 		f.Win32.Timeout += r.out[oTimeout]
 		f.Win32.Refused += r.out[oRefused]
+		f.Win32.Reset += r.out[oReset]
 		f.Outcomes.S5024 += r.out[oNoServer]
 		f.NoEligibleS += float64(r.noEligNs) / 1e9
 		for k, sec := range r.series {
@@ -206,10 +211,10 @@ func aggregate(p *plan, reps []*repStats) *Result {
 	window /= nr
 	res.DurationS = window / 1e9
 	f.NoEligibleS /= nr
-	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused
+	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset
 	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S5023 + f.Outcomes.S5024
 	f.Rates = Rates{
-		R5023: rateOf(reps, func(r *repStats) int64 { return r.out[oTimeout] + r.out[oRefused] }),
+		R5023: rateOf(reps, func(r *repStats) int64 { return r.out[oTimeout] + r.out[oRefused] + r.out[oReset] }),
 		R5024: rateOf(reps, func(r *repStats) int64 { return r.out[oNoServer] }),
 		R5xx:  rateOf(reps, func(r *repStats) int64 { return r.out[o5xx] }),
 	}
@@ -226,6 +231,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			sr.Requests += st.requests
 			sr.Timeout += st.out[oTimeout]
 			sr.Refused += st.out[oRefused]
+			sr.Reset += st.out[oReset]
 			sr.S5xx += st.out[o5xx]
 			if r.window > 0 {
 				u := r.busy[i] / float64(r.window)
@@ -236,7 +242,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			}
 			unhealthy += float64(r.unhealthy[i]) / 1e9
 		}
-		sr.S5023 = sr.Timeout + sr.Refused
+		sr.S5023 = sr.Timeout + sr.Refused + sr.Reset
 		sr.Utilization = round6(busy / nr)
 		sr.UnhealthyS = round6(unhealthy / nr)
 		f.Servers = append(f.Servers, sr)
@@ -285,7 +291,7 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 			return fmt.Sprintf("95%% CI %s .. %s", pct(x.CI95[0]), pct(x.CI95[1]))
 		}
-		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d\n", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused)
+		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d\n", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
 		fmt.Fprintf(&b, "  502.4  %8s  %s", pct(f.Rates.R5024.Mean), ci(f.Rates.R5024))
 		if f.NoEligibleS > 0 {
 			fmt.Fprintf(&b, "   no eligible server for %s per replication", secs(f.NoEligibleS))

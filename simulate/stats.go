@@ -12,6 +12,7 @@ const (
 	o5xx             // the backend's answer, 500 or above
 	oTimeout         // 502.3 / 12002: no response headers within the timeout
 	oRefused         // 502.3 / 12029: the connection was refused
+	oReset           // 502.3 / 12030: the server went down with the request inside
 	oNoServer        // 502.4: no eligible server
 	nOutcomes
 )
@@ -154,7 +155,7 @@ func (st *repStats) noServer(offset int64) {
 	sc.E5024++
 }
 
-func (st *repStats) answered(r *request, v *server, taken int64, warm int64) {
+func (st *repStats) answered(r *request, v *server, taken int64) {
 	o := o2xx
 	switch {
 	case r.status >= 500:
@@ -172,11 +173,7 @@ func (st *repStats) answered(r *request, v *server, taken int64, warm int64) {
 	}
 }
 
-func (st *repStats) failed(r *request, v *server, taken int64, refused bool, warm int64) {
-	o := oTimeout
-	if refused {
-		o = oRefused
-	}
+func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 	st.out[o]++
 	v.st.out[o]++
 	st.hist.add(taken)
