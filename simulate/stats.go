@@ -121,8 +121,12 @@ type repStats struct {
 func (st *repStats) init(p *plan, end int64) {
 	st.warm, st.end = p.warm, end
 	n := 64
-	if end != never {
+	switch {
+	case end != never:
 		n = int((end-p.warm+1e9-1)/1e9) + 1
+	case p.steps[0].rate > 0 && len(p.steps) == 1:
+		// Requests mode: the window lasts about requests/rate seconds.
+		n = int(float64(p.requests)/p.steps[0].rate*1.1) + 16
 	}
 	st.series = make([]second, 0, n)
 	st.faults = make([]faultStats, len(p.faults))
