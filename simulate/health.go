@@ -118,6 +118,7 @@ func (s *sim) crash(i int32) {
 		}
 		if r.flags&fProxyDone == 0 {
 			r.flags |= fProxyDone
+			r.fault = v.faultID // the crash, not what was active when sent
 			v.inflight--
 			s.failed(r, v, s.now-r.sent, oReset)
 		}
