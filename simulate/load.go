@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,11 +60,16 @@ func loadAST(name string, src []byte, f *ast.File) (*Scenario, []schema.Finding,
 
 	data := ctx.BuildFile(f)
 	if err := data.Err(); err != nil {
-		return nil, cueFindings(name, lines, idx, err), nil
+		return nil, cueFindings(name, lines, idx, err, data), nil
 	}
 	v := def.Unify(data)
 	if err := v.Validate(cue.Concrete(true)); err != nil {
-		return nil, cueFindings(name, lines, idx, err), nil
+		fs := cueFindings(name, lines, idx, err, data)
+		// CUE reports "field not allowed" only when nothing else is wrong,
+		// so ask the schema about every key the file wrote.
+		fs = append(fs, unknownFields(def, idx, fs)...)
+		sortFindings(fs)
+		return nil, fs, nil
 	}
 	d := &decoder{file: name, idx: idx}
 	sc := d.scenario(v)
@@ -75,17 +81,31 @@ func loadAST(name string, src []byte, f *ast.File) (*Scenario, []schema.Finding,
 	return sc, nil, nil
 }
 
+// yamlErrRE matches the YAML parser's "name:line[:col]: message" errors,
+// which carry their position only in the text.
+var yamlErrRE = regexp.MustCompile(`^(?:.*?):(\d+)(?::(\d+))?: (.*)$`)
+
 func syntaxFindings(name string, src []byte, err error) []schema.Finding {
 	lines := schema.NewLines(name, src)
 	var out []schema.Finding
 	for _, e := range cueerrors.Errors(err) {
-		sp := schema.Span{File: name}
-		if p := e.Position(); p.IsValid() {
+		sp := lines.Span(0, 0)
+		msg := e.Error()
+		if p := e.Position(); p.IsValid() && p.Line() > 0 {
 			sp = posSpan(lines, p)
+			format, args := e.Msg()
+			msg = fmt.Sprintf(format, args...)
+		} else if m := yamlErrRE.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			col := 1
+			if m[2] != "" {
+				col, _ = strconv.Atoi(m[2])
+			}
+			off := lines.OffsetOf(line, col)
+			sp, msg = lines.Span(off, off), m[3]
 		}
-		format, args := e.Msg()
 		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error, Span: sp,
-			Message: "malformed YAML: " + fmt.Sprintf(format, args...)})
+			Message: "malformed YAML: " + msg})
 	}
 	if len(out) == 0 {
 		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error,
@@ -197,7 +217,7 @@ func (idx spanIndex) get(dotted string) schema.Span {
 
 // cueFindings turns CUE's validation errors into findings: one per path,
 // the most useful message first, positions from the YAML.
-func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error) []schema.Finding {
+func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error, data cue.Value) []schema.Finding {
 	type group struct {
 		path    []string
 		msgs    []string
@@ -230,7 +250,10 @@ func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error) []s
 		// the input, the other an allowed alternative.
 		if strings.HasPrefix(format, "conflicting values %s and %s") && len(args) >= 2 {
 			a, b := fmt.Sprint(args[0]), fmt.Sprint(args[1])
-			in := idx.text(path)
+			in := ""
+			if x := lookup(data, path); x.Exists() {
+				in = fmt.Sprint(x)
+			}
 			switch {
 			case in != "" && a == in:
 				g.got, g.allowed = a, append(g.allowed, b)
@@ -255,10 +278,12 @@ func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error) []s
 			field = strings.Join(g.path, ".")
 		}
 		var msg string
+		rule := schema.RuleInvalidValue
 		switch {
 		case hasMsg(g.msgs, "field not allowed"):
 			sp = idx.key(g.path)
 			msg = fmt.Sprintf("unknown field %q%s", g.path[len(g.path)-1], suggestField(g.path))
+			rule = schema.RuleUnknownAttribute
 		case hasMsg(g.msgs, "out of bound"):
 			msg = boundMessage(field, g.msgs)
 		case hasMsg(g.msgs, "field is required but not present") || hasMsg(g.msgs, "incomplete value"):
@@ -274,7 +299,7 @@ func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error) []s
 		default:
 			msg = field + ": invalid value"
 		}
-		out = append(out, schema.Finding{Rule: schema.RuleInvalidValue, Severity: schema.Error, Span: sp, Message: msg})
+		out = append(out, schema.Finding{Rule: rule, Severity: schema.Error, Span: sp, Message: msg})
 	}
 	if len(out) == 0 {
 		out = append(out, schema.Finding{Rule: schema.RuleInvalidValue, Severity: schema.Error,
@@ -284,18 +309,47 @@ func cueFindings(name string, lines *schema.Lines, idx spanIndex, err error) []s
 	return out
 }
 
-// text is the source text of the value at path, as CUE prints it in
-// messages (strings quoted).
-func (idx spanIndex) text(path []string) string {
-	sp, ok := idx.values[pathKey(path...)]
-	if !ok || idx.lines == nil || sp.IsZero() {
-		return ""
+// unknownFields reports every key of the file that the schema does not
+// allow where it stands, unless CUE already did.
+func unknownFields(def cue.Value, idx spanIndex, have []schema.Finding) []schema.Finding {
+	reported := map[string]bool{}
+	for _, f := range have {
+		reported[f.Span.String()] = true
 	}
-	t := strings.TrimSpace(string(idx.lines.Src()[sp.Start.Offset:sp.End.Offset]))
-	if _, err := strconv.ParseFloat(t, 64); err == nil || t == "true" || t == "false" {
-		return t
+	var out []schema.Finding
+	for k, sp := range idx.keys {
+		path := strings.Split(k, pathSep)
+		parent := schemaAt(def, path[:len(path)-1])
+		if !parent.Exists() || parent.IncompleteKind() != cue.StructKind {
+			continue
+		}
+		if parent.Allows(cue.Str(path[len(path)-1])) || reported[sp.String()] {
+			continue
+		}
+		out = append(out, schema.Finding{Rule: schema.RuleUnknownAttribute, Severity: schema.Error, Span: sp,
+			Message: fmt.Sprintf("unknown field %q%s", path[len(path)-1], suggestField(path))})
 	}
-	return strconv.Quote(strings.Trim(t, `"'`))
+	return out
+}
+
+// schemaAt is the schema's constraint for a data path: list elements by
+// AnyIndex, server addresses by AnyString, defaults resolved.
+func schemaAt(def cue.Value, path []string) cue.Value {
+	v, _ := def.Default()
+	for i, l := range path {
+		sel := cue.Str(l)
+		if _, err := strconv.Atoi(l); err == nil {
+			sel = cue.AnyIndex
+		} else if i > 0 && path[i-1] == "servers" {
+			sel = cue.AnyString
+		}
+		v = v.LookupPath(cue.MakePath(sel))
+		if !v.Exists() {
+			return v
+		}
+		v, _ = v.Default()
+	}
+	return v
 }
 
 func trimDef(path []string) []string {
@@ -355,6 +409,7 @@ func enumMessage(field, got string, allowed []string) string {
 	if got == "" {
 		got = "this value"
 	}
+	sort.Strings(values)
 	if len(values) > 0 && len(types) == 0 {
 		return fmt.Sprintf("%s: %s is not allowed: must be one of %s", field, got, strings.Join(values, ", "))
 	}
@@ -465,9 +520,17 @@ type decoder struct {
 	findings []schema.Finding
 }
 
+// errorf reports a finding at the value of path, or at its key when the
+// value is an object (which starts on the next line in block style).
 func (d *decoder) errorf(path []string, format string, args ...any) {
+	sp := d.idx.value(path)
+	if _, ok := d.idx.keys[pathKey(path...)]; ok {
+		if key := d.idx.key(path); key.Start.Line < sp.Start.Line {
+			sp = key
+		}
+	}
 	d.findings = append(d.findings, schema.Finding{Rule: schema.RuleInvalidValue, Severity: schema.Error,
-		Span: d.idx.value(path), Message: fmt.Sprintf(format, args...)})
+		Span: sp, Message: fmt.Sprintf(format, args...)})
 }
 
 // lookup finds path in v, resolving defaults on the way (a default such as
@@ -546,6 +609,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		Servers:      map[string]*ServerOverride{},
 	}
 	sc.Warmup = d.dur(v, []string{"warmup"})
+	n := len(d.findings)
 	switch {
 	case d.has(v, "duration") && d.has(v, "requests"):
 		d.errorf([]string{"requests"}, "duration and requests both set: a replication ends after one or the other; keep one")
@@ -553,7 +617,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		sc.Requests = d.int(v, "requests")
 	case d.has(v, "duration"):
 		sc.Duration = d.dur(v, []string{"duration"})
-		if sc.Duration == 0 {
+		if sc.Duration == 0 && len(d.findings) == n {
 			d.errorf([]string{"duration"}, "duration must be positive")
 		}
 	default:
@@ -575,7 +639,10 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	}
 
 	sc.Latency = d.latency(v, []string{"latency"}, true)
-	sc.Health.Latency = d.latency(v, []string{"health", "latency"}, true)
+	sc.Health.Latency = Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}
+	if d.has(v, "health", "latency") {
+		sc.Health.Latency = d.latency(v, []string{"health", "latency"}, true)
+	}
 
 	if it, err := lookup(v, []string{"servers"}).Fields(); err == nil {
 		for it.Next() {
