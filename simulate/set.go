@@ -37,7 +37,7 @@ func ApplySet(cfg *schema.Config, sc *Scenario, assignment string) error {
 	path, value, ok := strings.Cut(assignment, "=")
 	path = strings.TrimSpace(path)
 	if !ok || path == "" {
-		return fmt.Errorf("--set %q: want PATH=VALUE, e.g. web.protocol.timeout=45s", assignment)
+		return fmt.Errorf("--set %s: want PATH=VALUE, e.g. web.protocol.timeout=45s", assignment)
 	}
 	var err error
 	switch {
