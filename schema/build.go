@@ -32,6 +32,7 @@ type nodeInfo struct {
 	location  string // enclosing <location path>
 	misplaced bool   // reported, validated, not loaded into the model
 	yaml      bool
+	values    attrValues // the valid, typed attributes (decoder.validate)
 }
 
 type frame struct {
@@ -138,7 +139,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 		return nil, false
 	}
 	if name == parent.spec.Name {
-		b.report(RuleMisplaced, Error, nameSpan, "%s inside %s: the previous <%s> was not closed; write it as <%s ... /> or close it first", name, name, name, name)
+		b.report(RuleMisplaced, Error, nameSpan, "%s inside %s: elements of one kind do not nest (was the outer <%s> meant to be closed first, or written as <%s ... />?)", name, name, name, name)
 		return parent.spec, true
 	}
 	// A known element in the wrong place: validate it where it stands so
@@ -321,7 +322,7 @@ func (b *builder) end(endOff int) {
 	}
 	f := b.stack[len(b.stack)-1]
 	b.stack = b.stack[:len(b.stack)-1]
-	b.comments = nil
+	b.flushComments()
 	if f.info != nil {
 		f.info.end = endOff
 		if f.spec != nil && f.spec.Path == "location" {
@@ -334,7 +335,7 @@ func (b *builder) end(endOff int) {
 // the element after it.
 func (b *builder) text(nonSpace bool) {
 	if nonSpace {
-		b.comments = nil
+		b.flushComments()
 	}
 }
 

@@ -13,30 +13,48 @@ import (
 	"github.com/beevik/etree"
 )
 
-// typed is an attribute value after reading: bool, int64, string,
+// attrValue is an attribute value after reading: bool, int64, string,
 // float64 seconds (time spans) or Secret.
 type attrValue struct {
-	v   any
-	pos AttrPos
+	name string
+	v    any
+	pos  AttrPos
+}
+
+// attrValues are the valid attributes of one element, in source order.
+type attrValues []attrValue
+
+func (vs attrValues) get(name string) (attrValue, bool) {
+	for _, v := range vs {
+		if v.name == name {
+			return v, true
+		}
+	}
+	return attrValue{}, false
 }
 
 type decoder struct {
-	b      *builder
-	values map[*etree.Element]map[string]attrValue
+	b *builder
 }
 
 // validate checks the attributes of every built element against its spec
 // and keeps the typed values for the model.
 func (d *decoder) validate() {
-	d.values = make(map[*etree.Element]map[string]attrValue, len(d.b.info))
-	for el, info := range d.b.info {
-		d.values[el] = d.attrs(info)
+	for _, info := range d.b.info {
+		info.values = d.attrs(info)
 	}
 }
 
-func (d *decoder) attrs(info *nodeInfo) map[string]attrValue {
+func (d *decoder) value(el *etree.Element, name string) (attrValue, bool) {
+	if el == nil {
+		return attrValue{}, false
+	}
+	return d.b.info[el].values.get(name)
+}
+
+func (d *decoder) attrs(info *nodeInfo) attrValues {
 	spec := info.spec
-	out := make(map[string]attrValue, len(info.attrs))
+	out := make(attrValues, 0, len(info.attrs))
 	var wff []string
 	for _, ra := range info.attrs {
 		a, ok := spec.Attrs[ra.Name]
@@ -53,11 +71,11 @@ func (d *decoder) attrs(info *nodeInfo) map[string]attrValue {
 		if !ok {
 			continue
 		}
-		out[ra.Name] = attrValue{v: v, pos: AttrPos{Name: ra.NameSpan, Value: ra.ValueSpan}}
+		out = append(out, attrValue{name: ra.Name, v: v, pos: AttrPos{Name: ra.NameSpan, Value: ra.ValueSpan}})
 	}
 	for _, n := range spec.AttrNames {
 		if a := spec.Attrs[n]; a.Required {
-			if _, ok := out[n]; !ok && !hasRaw(info.attrs, n) {
+			if _, ok := out.get(n); !ok && !hasRaw(info.attrs, n) {
 				d.b.report(RuleMissingRequired, Error, info.span, "%s has no %s attribute: IIS requires it", spec.Name, n)
 			}
 		}
@@ -221,11 +239,12 @@ func planFor(t reflect.Type, spec *ElemSpec) []fieldPlan {
 func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Span) {
 	rv := reflect.ValueOf(ptr).Elem()
 	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
-	var vals map[string]attrValue
+	var vals attrValues
 	if el != nil {
 		info := d.b.info[el]
 		elem.Span, elem.Present = info.span, true
-		vals = d.values[el]
+		vals = info.values
+		elem.attrs = make([]namedAttrPos, 0, len(vals))
 	} else {
 		elem.Span = parentSpan
 	}
@@ -234,7 +253,7 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Sp
 			continue // TestModelMatchesSchema keeps tags and schema in step
 		}
 		f := rv.FieldByIndex(p.index)
-		if av, ok := vals[p.name]; ok {
+		if av, ok := vals.get(p.name); ok {
 			elem.setAttr(p.name, av.pos)
 			setField(f, av.v)
 		} else if p.attr.HasDefault {
@@ -292,6 +311,22 @@ func (d *decoder) child(el *etree.Element, name string) *etree.Element {
 
 func (d *decoder) specOf(el *etree.Element) *ElemSpec { return d.b.info[el].spec }
 
+// canonical maps a spec reached through <location> to the same element's
+// spec outside any location, so both load alike.
+func canonical(s *ElemSpec, sch *Schema) *ElemSpec {
+	path, ok := strings.CutPrefix(s.Path, "location/")
+	if !ok {
+		return s
+	}
+	c := sch.Doc
+	for _, part := range strings.Split(path, "/") {
+		if c = c.Elems[part]; c == nil {
+			return s
+		}
+	}
+	return c
+}
+
 // config assembles the model from the built tree.
 func (d *decoder) config(cfg *Config) {
 	sch := d.b.sch
@@ -314,13 +349,13 @@ func (d *decoder) config(cfg *Config) {
 		if info == nil || info.misplaced {
 			return
 		}
-		switch info.spec {
+		switch canonical(info.spec, sch) {
 		case farmsSpec:
 			d.fill(&cfg.WebFarms, farmsSpec, el, info.span)
 			if arr := d.child(el, "applicationRequestRouting"); arr != nil {
 				if list := d.child(arr, "hostAffinityProviderList"); list != nil {
 					for _, add := range d.children(list, "add") {
-						if v, ok := d.values[add]["name"]; ok {
+						if v, ok := d.value(add, "name"); ok {
 							cfg.WebFarms.HostAffinityProviders = append(cfg.WebFarms.HostAffinityProviders, v.v.(string))
 						}
 					}
@@ -385,7 +420,7 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 		host := &AffinityHost{}
 		d.fill(host, affSpec.Elems["host"], h, Span{})
 		for _, eq := range d.children(h, "equivalentHost") {
-			if v, ok := d.values[eq]["name"]; ok {
+			if v, ok := d.value(eq, "name"); ok {
 				host.EquivalentHosts = append(host.EquivalentHosts, v.v.(string))
 			}
 		}

@@ -16,7 +16,12 @@ type Element struct {
 	// Present is false when the element was absent and the struct holds
 	// only defaults. Its Span is then the parent's.
 	Present bool
-	attrs   map[string]AttrPos
+	attrs   []namedAttrPos // few per element: a slice beats a map
+}
+
+type namedAttrPos struct {
+	name string
+	pos  AttrPos
 }
 
 // AttrPos is where an attribute was written.
@@ -28,14 +33,23 @@ type AttrPos struct {
 // Has reports whether attribute name was written explicitly (as opposed to
 // being a default).
 func (e *Element) Has(name string) bool {
-	_, ok := e.attrs[name]
+	_, ok := e.attr(name)
 	return ok
+}
+
+func (e *Element) attr(name string) (AttrPos, bool) {
+	for i := range e.attrs {
+		if e.attrs[i].name == name {
+			return e.attrs[i].pos, true
+		}
+	}
+	return AttrPos{}, false
 }
 
 // ValueSpan is the position of attribute name's value, or the element's own
 // position when the attribute was not written.
 func (e *Element) ValueSpan(name string) Span {
-	if a, ok := e.attrs[name]; ok {
+	if a, ok := e.attr(name); ok {
 		return a.Value
 	}
 	return e.Span
@@ -44,7 +58,7 @@ func (e *Element) ValueSpan(name string) Span {
 // AttrSpan is the position of the whole attribute (name through value), or
 // the element's position when it was not written.
 func (e *Element) AttrSpan(name string) Span {
-	if a, ok := e.attrs[name]; ok {
+	if a, ok := e.attr(name); ok {
 		s := a.Name
 		s.End = a.Value.End
 		return s
@@ -53,10 +67,7 @@ func (e *Element) AttrSpan(name string) Span {
 }
 
 func (e *Element) setAttr(name string, p AttrPos) {
-	if e.attrs == nil {
-		e.attrs = make(map[string]AttrPos, 4)
-	}
-	e.attrs[name] = p
+	e.attrs = append(e.attrs, namedAttrPos{name, p})
 }
 
 // Secret is an encrypted or secret attribute value. The model never holds

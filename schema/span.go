@@ -40,17 +40,32 @@ type Lines struct {
 	file   string
 	src    []byte
 	starts []int // byte offset of the first byte of each line
+	// wide marks lines holding non-ASCII bytes; on the others the column
+	// is the byte distance. checkpoints caches rune counts of wide lines
+	// every checkpointEvery bytes, so that positions on one long minified
+	// line do not each count from the line's start.
+	wide        map[int]bool
+	checkpoints map[int][]int
 }
+
+const checkpointEvery = 1024
 
 // NewLines indexes src, the UTF-8 text of file.
 func NewLines(file string, src []byte) *Lines {
 	starts := make([]int, 1, len(src)/40+1)
+	var wide map[int]bool
 	for i, c := range src {
-		if c == '\n' {
+		switch {
+		case c == '\n':
 			starts = append(starts, i+1)
+		case c >= utf8.RuneSelf:
+			if wide == nil {
+				wide = map[int]bool{}
+			}
+			wide[len(starts)-1] = true
 		}
 	}
-	return &Lines{file: file, src: src, starts: starts}
+	return &Lines{file: file, src: src, starts: starts, wide: wide}
 }
 
 // File is the name positions are reported under.
@@ -69,7 +84,50 @@ func (l *Lines) Pos(off int) Pos {
 	}
 	i := sort.SearchInts(l.starts, off+1) - 1
 	start := l.starts[i]
-	return Pos{Offset: off, Line: i + 1, Col: utf8.RuneCount(l.src[start:off]) + 1}
+	if !l.wide[i] {
+		return Pos{Offset: off, Line: i + 1, Col: off - start + 1}
+	}
+	return Pos{Offset: off, Line: i + 1, Col: l.runesBefore(i, start, off) + 1}
+}
+
+// runesBefore counts the runes of line i between its start and off.
+func (l *Lines) runesBefore(i, start, off int) int {
+	if off-start < checkpointEvery {
+		return runeStarts(l.src[start:off])
+	}
+	if l.checkpoints == nil {
+		l.checkpoints = map[int][]int{}
+	}
+	cps := l.checkpoints[i]
+	if cps == nil {
+		end := len(l.src)
+		if i+1 < len(l.starts) {
+			end = l.starts[i+1]
+		}
+		// cps[k] is the number of runes that start in the line's first
+		// k*checkpointEvery bytes.
+		cps = []int{0}
+		n := 0
+		for b := start; b+checkpointEvery <= end; b += checkpointEvery {
+			n += runeStarts(l.src[b : b+checkpointEvery])
+			cps = append(cps, n)
+		}
+		l.checkpoints[i] = cps
+	}
+	k := min((off-start)/checkpointEvery, len(cps)-1)
+	return cps[k] + runeStarts(l.src[start+k*checkpointEvery:off])
+}
+
+// runeStarts counts the bytes of b that start a UTF-8 sequence: the rune
+// count of valid text, and exact when b is cut inside a rune.
+func runeStarts(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c&0xC0 != 0x80 {
+			n++
+		}
+	}
+	return n
 }
 
 // Span returns the span of bytes [start, end).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -224,7 +225,17 @@ func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs m
 			a.Default, _ = d.String()
 		}
 	}
-	a.check, a.Min, a.Max = compileCheck(f)
+	switch a.Type {
+	case TypeBool:
+		// A CUE bool field admits true and false; nothing to compile.
+		a.check = func(x any) bool { _, ok := x.(bool); return ok }
+	case TypeEnum:
+		// The enumeration read from the disjunction is the whole constraint.
+		enum := a.Enum
+		a.check = func(x any) bool { s, ok := x.(string); return ok && slices.Contains(enum, s) }
+	default:
+		a.check, a.Min, a.Max = compileCheck(f)
+	}
 	return a, nil
 }
 

@@ -114,8 +114,8 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 		i++
 	}
 	type pos struct{ ns, ne, vs, ve int }
-	var spans []pos
-	var names []string
+	var buf [16]pos
+	spans := buf[:0]
 	for {
 		for i < len(tag) && isXMLSpace(tag[i]) {
 			i++
@@ -144,10 +144,9 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 			i++
 		}
 		spans = append(spans, pos{ns, ne, vs, i})
-		names = append(names, string(tag[ns:ne]))
 		i++
 	}
-	seen := make(map[string]bool, len(names))
+	attrs = make([]rawAttr, 0, len(decoded))
 	for k, a := range decoded {
 		var p pos
 		if k < len(spans) && len(spans) == len(decoded) {
@@ -156,15 +155,17 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 		ra := rawAttr{Name: a.Name.Local, Value: a.Value,
 			NameSpan:  l.Span(start+p.ns, start+p.ne),
 			ValueSpan: l.Span(start+p.vs, start+p.ve)}
-		full := a.Name.Local
-		if k < len(names) {
-			full = names[k]
+		if dup == nil && len(spans) == len(decoded) {
+			// Attributes are few: compare the raw name with the earlier ones.
+			name := tag[p.ns:p.ne]
+			for _, q := range spans[:k] {
+				if bytes.Equal(tag[q.ns:q.ne], name) {
+					d := ra
+					dup = &d
+					break
+				}
+			}
 		}
-		if seen[full] && dup == nil {
-			d := ra
-			dup = &d
-		}
-		seen[full] = true
 		if a.Name.Space != "" || a.Name.Local == "xmlns" {
 			continue
 		}

@@ -123,6 +123,35 @@ func (y *yamlWalker) off(p token.Pos) int {
 	return p.Offset()
 }
 
+// scalarSpan is the source extent of a YAML scalar. CUE's end positions
+// of converted YAML scalars are not exact, so the end is found in the
+// text: a quoted scalar ends at its closing quote, a plain one before a
+// flow indicator, a comment or the end of the line.
+func (y *yamlWalker) scalarSpan(n ast.Node) Span {
+	src := y.b.lines.Src()
+	start := y.off(n.Pos())
+	end := start
+	if start < len(src) && (src[start] == '"' || src[start] == '\'') {
+		q := src[start]
+		end = start + 1
+		for end < len(src) && src[end] != q && src[end] != '\n' {
+			if src[end] == '\\' && q == '"' {
+				end++
+			}
+			end++
+		}
+		end = min(end+1, len(src))
+	} else {
+		for end < len(src) && !strings.ContainsRune(",}]\n\r#", rune(src[end])) {
+			end++
+		}
+		for end > start && (src[end-1] == ' ' || src[end-1] == '\t') {
+			end--
+		}
+	}
+	return y.b.lines.Span(start, end)
+}
+
 // open starts a structural element that the YAML form leaves implicit.
 func (y *yamlWalker) open(name string, at ast.Node) {
 	s := y.span(at)
@@ -198,6 +227,15 @@ func (y *yamlWalker) list(name string, fd *ast.Field) {
 // comments and the element's name are taken from.
 func (y *yamlWalker) element(name string, at ast.Node, v ast.Expr) {
 	y.comments(at)
+	if st, ok := v.(*ast.StructLit); ok && at == ast.Node(v) && len(st.Elts) > 0 {
+		// CUE hangs a comment written before a list item on the item's
+		// first field.
+		if f, ok := st.Elts[0].(*ast.Field); ok {
+			if _, isElem := f.Value.(*ast.StructLit); !isElem {
+				y.comments(f)
+			}
+		}
+	}
 	if _, ok := v.(*ast.StructLit); !ok {
 		y.b.report(RuleInvalidValue, Error, y.span(v), "%s must be a mapping of attributes and child elements", name)
 		return
@@ -266,7 +304,7 @@ func (y *yamlWalker) split(v ast.Expr) (attrs []rawAttr, children []*ast.Field) 
 
 // scalar reads a scalar field as an attribute. YAML null means absent.
 func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
-	a := rawAttr{Name: name, NameSpan: y.span(f.Label), ValueSpan: y.span(f.Value), Duration: true}
+	a := rawAttr{Name: name, NameSpan: y.span(f.Label), ValueSpan: y.scalarSpan(f.Value), Duration: true}
 	switch lit := f.Value.(type) {
 	case *ast.BasicLit:
 		switch lit.Kind {

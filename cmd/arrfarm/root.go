@@ -86,6 +86,8 @@ server).`,
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.AddCommand(
+		newConvertCmd(s),
+		newSchemaCmd(s),
 		newVersionCmd(s),
 	)
 	return root

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/spf13/cobra"
+)
+
+func newConvertCmd(s streams) *cobra.Command {
+	var to, output string
+	cmd := &cobra.Command{
+		Use:   "convert PATH --to yaml|xml",
+		Short: "Convert farm settings between applicationHost.config XML and YAML",
+		Long: `convert reads the ARR sections of an applicationHost.config (or web.config, or
+the YAML form) and writes the same model in the other syntax: the webFarms
+section, the global proxy section and the URL Rewrite rules. Attributes that
+equal the schema default and were not written are left out. Secret values
+(passwords, [enc:...:enc] blobs) are never copied: a placeholder stands in
+their place and a note on stderr says so.
+
+Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
+		Example: `  arrfarm convert applicationHost.config --to yaml > farms.yaml
+  arrfarm convert farms.yaml --to xml -o farms.config`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if to != "yaml" && to != "xml" {
+				return fmt.Errorf(`--to must be "yaml" or "xml", not %q`, to)
+			}
+			doc, err := loadPath(args[0], s.in)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			if printFindings(s.err, doc, schema.Warning) {
+				return withCode(exitFindings, fmt.Errorf("converting %s: the input has errors; fix them first (arrfarm lint %s)", args[0], args[0]))
+			}
+			var out bytes.Buffer
+			write := schema.WriteYAML
+			if to == "xml" {
+				write = schema.WriteXML
+			}
+			n, err := write(&out, doc.Config)
+			if err != nil {
+				return withCode(exitInternal, fmt.Errorf("converting %s: %w", args[0], err))
+			}
+			if n > 0 {
+				fmt.Fprintf(s.err, "note: %d secret value(s) replaced by %q or %q; set them again in the output\n", n, schema.RedactedEncrypted, schema.Redacted)
+			}
+			return writeOutput(s.out, output, out.Bytes())
+		},
+	}
+	cmd.Flags().StringVar(&to, "to", "", "output syntax: yaml or xml (required)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to FILE instead of stdout")
+	_ = cmd.MarkFlagRequired("to")
+	return cmd
+}
+
+// loadPath loads a configuration file, or stdin for "-".
+func loadPath(path string, stdin io.Reader) (*schema.Document, error) {
+	if path == "-" {
+		src, err := io.ReadAll(io.LimitReader(stdin, schema.DefaultMaxBytes+1))
+		if err != nil {
+			return nil, fmt.Errorf("reading stdin: %w", err)
+		}
+		return schema.Load("<stdin>", src, schema.Options{})
+	}
+	return schema.LoadFile(path, schema.Options{})
+}
+
+// printFindings writes the loader's findings at or above min to w, one per
+// line, and reports whether any is an error.
+func printFindings(w io.Writer, doc *schema.Document, min schema.Severity) (hasErrors bool) {
+	for _, f := range doc.Findings {
+		if f.Severity >= min {
+			fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Span, f.Severity, f.Message, f.Rule)
+		}
+		hasErrors = hasErrors || f.Severity == schema.Error
+	}
+	return hasErrors
+}
+
+// writeOutput writes data to the file path, or to stdout when path is "".
+// A file is replaced atomically so a failed run leaves no half-written file.
+func writeOutput(stdout io.Writer, path string, data []byte) error {
+	if path == "" {
+		_, err := stdout.Write(data)
+		return err
+	}
+	tmp, err := os.CreateTemp(dirOf(path), ".arrfarm-*")
+	if err != nil {
+		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
+	}
+	if err := tmp.Close(); err != nil {
+		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
+	}
+	return nil
+}
+
+func dirOf(path string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if os.IsPathSeparator(path[i]) {
+			return path[:i+1]
+		}
+	}
+	return "."
+}

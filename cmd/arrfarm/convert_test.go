@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const corpus = "../../fixtures/corpus/"
+
+func TestConvertRoundTrip(t *testing.T) {
+	code, y, stderr := runCLI(t, "", nil, "convert", corpus+"inframole-agent-test-applicationhost-farm-and-globalrules.xml", "--to", "yaml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, y, "farms:\n  - name: AppFarm\n")
+	assert.Contains(t, y, "httpPort: 8080")
+	dir := t.TempDir()
+	in := filepath.Join(dir, "farms.yaml")
+	require.NoError(t, os.WriteFile(in, []byte(y), 0o644))
+	out := filepath.Join(dir, "farms.config")
+	code, _, stderr = runCLI(t, "", nil, "convert", in, "--to", "xml", "-o", out)
+	require.Equal(t, exitOK, code, stderr)
+	x, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(x), `<webFarm name="AppFarm" enabled="true">`)
+	assert.Contains(t, string(x), `<applicationRequestRouting httpPort="8080"/>`)
+}
+
+func TestConvertStopsOnErrors(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "", nil, "convert", corpus+"ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml", "--to", "yaml")
+	assert.Equal(t, exitFindings, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml:7:6: error: unknown element loadBalance")
+}
+
+func TestConvertUsage(t *testing.T) {
+	code, _, stderr := runCLI(t, "", nil, "convert", corpus+"inframole-agent-test-applicationhost-farm-and-globalrules.xml", "--to", "json")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, `--to must be "yaml" or "xml"`)
+	code, _, stderr = runCLI(t, "", nil, "convert", "does-not-exist.config", "--to", "yaml")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "does-not-exist.config")
+}
+
+func TestConvertStdinRedactsSecrets(t *testing.T) {
+	src := `<webFarms><webFarm name="w" adminPassword="[enc:AesProvider:XYZZY:enc]"><server address="a"/></webFarm></webFarms>`
+	code, out, stderr := runCLI(t, src, nil, "convert", "-", "--to", "yaml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.NotContains(t, out+stderr, "XYZZY")
+	assert.Contains(t, stderr, "1 secret value(s) replaced")
+}
+
+func TestSchemaCommand(t *testing.T) {
+	code, out, _ := runCLI(t, "", nil, "schema")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, out, "#WebFarm:")
+	code, out, _ = runCLI(t, "", nil, "schema", "--format", "jsonschema")
+	require.Equal(t, exitOK, code)
+	var js map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &js))
+	farms := js["properties"].(map[string]any)["farms"].(map[string]any)["items"].(map[string]any)
+	servers := farms["properties"].(map[string]any)["servers"].(map[string]any)
+	assert.Equal(t, "array", servers["type"])
+	assert.Equal(t, []any{"name"}, farms["required"])
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	code, out, _ := runCLI(t, "", nil, "version")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "arrfarm ")
+	code, out, _ = runCLI(t, "", nil, "completion", "bash")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, out, "bash completion")
+	code, _, stderr := runCLI(t, "", nil, "no-such-command")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "unknown command")
+}
