@@ -76,3 +76,19 @@ latency: {lognormal: {median: 100ms, sigma: 1}}
 		})
 	}
 }
+
+// BenchmarkReplications compares 4 replications on 1 and 2 workers:
+// replications are independent, so they should scale with cores.
+func BenchmarkReplications(b *testing.B) {
+	p, err := wrr10(b, "duration: 600s")
+	require.NoError(b, err)
+	for _, w := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			for b.Loop() {
+				reps := runReplications(p, 4, Options{Workers: w})
+				require.Len(b, reps, 4)
+			}
+			b.ReportMetric(float64(4*660*1000*b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
