@@ -86,6 +86,20 @@ events: [{at: 50s, server: 10.0.0.1, fault: drain}]
 	require.Greater(t, s.st.servers[1].requests, before)
 }
 
+// A disabled farm answers every request with 502.4 (an assumption; the
+// output says so).
+func TestDisabledFarm(t *testing.T) {
+	cfg := loadConfig(t, farm(2, ""))
+	require.NoError(t, ApplySet(cfg, nil, "web.enabled=false"))
+	sc := loadScenario(t, "duration: 10s\nreplications: 2\narrivals: {rate: 10}\nlatency: {fixed: 1ms}\n")
+	res, err := Run(cfg, sc, Options{})
+	require.NoError(t, err)
+	f := res.Farms[0]
+	require.Equal(t, f.Requests, f.Outcomes.S5024)
+	require.Positive(t, f.Requests)
+	require.Equal(t, []string{"farm is disabled (enabled=false): every request is assumed to get 502.4"}, f.Notes)
+}
+
 // The output says what was simulated in place of an unsupported algorithm.
 func TestFallbackIsReported(t *testing.T) {
 	for _, tc := range []struct {

@@ -42,6 +42,7 @@ type plan struct {
 	alg        uint8
 	configured string // the configuration's algorithm
 	note       string // why alg differs from configured, or ""
+	notes      []string
 
 	timeout int64
 	cancel  bool // timeoutSemantics: cancel
@@ -294,8 +295,13 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	if err != nil {
 		return nil, fmt.Errorf("latency: %w", err)
 	}
+	if !farm.Enabled {
+		// What ARR answers for a disabled farm is undocumented
+		// (arr-reference.md 10); assume no server is available: 502.4.
+		p.notes = append(p.notes, "farm is disabled (enabled=false): every request is assumed to get 502.4")
+	}
 	for _, s := range farm.Servers {
-		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def}
+		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled && farm.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def}
 		if ps.weight <= 0 {
 			ps.weight = 100
 		}

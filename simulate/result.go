@@ -28,17 +28,19 @@ type FarmResult struct {
 	Name string `json:"name"`
 	// Algorithm is the algorithm as simulated; ConfiguredAlgorithm is the
 	// configuration's, and AlgorithmNote says why they differ.
-	Algorithm           string         `json:"algorithm"`
-	ConfiguredAlgorithm string         `json:"configured_algorithm"`
-	AlgorithmNote       string         `json:"algorithm_note,omitempty"`
-	TimeoutS            float64        `json:"timeout_s"`
-	TimeoutSemantics    string         `json:"timeout_semantics"`
-	Requests            int64          `json:"requests"`
-	Outcomes            Outcomes       `json:"outcomes"`
-	Win32               Win32          `json:"win32"`
-	Rates               Rates          `json:"rates"`
-	LatencyMS           Percentiles    `json:"latency_ms"`
-	Servers             []ServerResult `json:"servers"`
+	Algorithm           string `json:"algorithm"`
+	ConfiguredAlgorithm string `json:"configured_algorithm"`
+	AlgorithmNote       string `json:"algorithm_note,omitempty"`
+	// Notes are other assumptions the simulation made about this farm.
+	Notes            []string       `json:"notes,omitempty"`
+	TimeoutS         float64        `json:"timeout_s"`
+	TimeoutSemantics string         `json:"timeout_semantics"`
+	Requests         int64          `json:"requests"`
+	Outcomes         Outcomes       `json:"outcomes"`
+	Win32            Win32          `json:"win32"`
+	Rates            Rates          `json:"rates"`
+	LatencyMS        Percentiles    `json:"latency_ms"`
+	Servers          []ServerResult `json:"servers"`
 	// NoEligibleS is the mean time per replication with no eligible server
 	// (every request 502.4).
 	NoEligibleS float64       `json:"no_eligible_s"`
@@ -174,6 +176,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		Algorithm:           algNames[p.alg],
 		ConfiguredAlgorithm: p.configured,
 		AlgorithmNote:       p.note,
+		Notes:               p.notes,
 		TimeoutS:            time.Duration(p.timeout).Seconds(),
 		TimeoutSemantics:    "proxy",
 		Series:              Series{StepS: 1},
@@ -283,6 +286,9 @@ func (r *Result) WriteText(w io.Writer) error {
 			f.Name, f.Algorithm, secs(f.TimeoutS), r.Replications, secs(r.DurationS), secs(r.WarmupS), r.Seed)
 		if f.AlgorithmNote != "" {
 			fmt.Fprintf(&b, "  note: configured %s; %s\n", f.ConfiguredAlgorithm, f.AlgorithmNote)
+		}
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
 		}
 		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)
 		ci := func(x Rate) string {
