@@ -84,7 +84,13 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr, ya
 	}
 	spec, misplaced := b.place(name, parent, nameSpan, attrs)
 	if spec == nil {
-		b.stack = append(b.stack, frame{})
+		// Skipped, but a suppression before it still covers it (e.g. an
+		// unknown element reported at its name).
+		info := &nodeInfo{span: tagSpan}
+		for _, c := range comments {
+			b.suppression(c, tagSpan, info)
+		}
+		b.stack = append(b.stack, frame{info: info})
 		return false
 	}
 	var el *etree.Element

@@ -430,3 +430,32 @@ func TestDescribeRanges(t *testing.T) {
 	assert.Contains(t, got, `invalid timeout="00:01:30" on affinity: expected a time span (hh:mm:ss) from 00:01:00 to 30.00:00:00`)
 	assert.Contains(t, got, `invalid timeout="00:00:00" on protocol: expected a time span (hh:mm:ss) from 00:00:01 to 1.00:00:00`)
 }
+
+func TestYAMLEdgeCases(t *testing.T) {
+	doc := load(t, "farms.yaml", "\r\r00")
+	require.Len(t, doc.Findings, 1)
+	assert.Contains(t, doc.Findings[0].Message, "carriage return without a line feed")
+
+	doc = load(t, "farms.yaml", "farms:\n  - name: web\n    servers: [a\n  - name: b\n")
+	require.Len(t, doc.Findings, 1)
+	assert.Equal(t, RuleYAMLMalformed, doc.Findings[0].Rule)
+	assert.Equal(t, 3, doc.Findings[0].Span.Start.Line, "the line of the unclosed bracket: %s", doc.Findings[0].Message)
+
+	src := "farms:\n  - name: web\n    # arrfarm:ignore unknown-element kept for the old agent\n    agent: {x: 1}\n    servers: [{address: a}]\n"
+	doc = load(t, "farms.yaml", src)
+	require.Len(t, doc.Suppressions, 1)
+	s := doc.Suppressions[0]
+	assert.Equal(t, 3, s.Span.Start.Line, "the comment's own line")
+	assert.Equal(t, "# arrfarm:ignore unknown-element kept for the old agent", src[s.Span.Start.Offset:s.Span.End.Offset])
+	assert.Equal(t, 4, s.Scope.Start.Line)
+}
+
+func TestSuppressionBeforeSkippedElement(t *testing.T) {
+	src := "<configuration><webFarms><webFarm name=\"w\"><server address=\"a\"/>\n<!-- arrfarm:ignore unknown-element migration tool reads it -->\n<agentSettings x=\"1\"/>\n</webFarm></webFarms></configuration>"
+	doc := load(t, "applicationHost.config", src)
+	require.Len(t, doc.Suppressions, 1)
+	assert.Equal(t, 3, doc.Suppressions[0].Scope.Start.Line)
+	require.Len(t, doc.Findings, 1)
+	assert.Equal(t, RuleUnknownElement, doc.Findings[0].Rule)
+	assert.Equal(t, 3, doc.Findings[0].Span.Start.Line)
+}

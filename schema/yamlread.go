@@ -1,7 +1,10 @@
 package schema
 
 import (
+	"bytes"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -28,7 +31,12 @@ var yamlTopKeys = []string{"proxy", "webFarms", "farms", "rules", "siteRules", "
 // readYAML parses src through CUE's YAML decoder, which keeps positions,
 // and feeds the builder.
 func readYAML(b *builder, src []byte) bool {
-	f, err := cueyaml.Extract(b.lines.File(), src)
+	if i := loneCR(src); i >= 0 {
+		// CUE v0.17.1's YAML decoder panics on old Mac line ends.
+		b.report(RuleYAMLMalformed, Error, b.lines.Span(i, i+1), "carriage return without a line feed: write line ends as LF or CRLF")
+		return false
+	}
+	f, err := extractYAML(b.lines.File(), src)
 	if err != nil {
 		off := 0
 		for _, e := range errors.Errors(err) {
@@ -43,6 +51,12 @@ func readYAML(b *builder, src []byte) bool {
 		msg := err.Error()
 		if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, b.lines.File()) {
 			msg = msg[i+2:]
+		}
+		if m := yamlErrLine.FindStringSubmatch(strings.TrimPrefix(err.Error(), b.lines.File())); off == 0 && m != nil {
+			// The parser names the line in its message only, counted from
+			// 0: "file:3: ..." is the fourth line.
+			n, _ := strconv.Atoi(m[1] + m[2])
+			off = b.lines.OffsetOf(n+1, 1)
 		}
 		b.report(RuleYAMLMalformed, Error, b.lines.Span(off, off), "not valid YAML: %s", msg)
 		return false
@@ -108,6 +122,30 @@ func readYAML(b *builder, src []byte) bool {
 	}
 	b.end(len(src))
 	return true
+}
+
+var yamlErrLine = regexp.MustCompile(`^:(\d+):|line (\d+)`)
+
+// extractYAML calls CUE's YAML decoder, turning a panic inside it into an
+// error: a bad input must give a finding, never a crash.
+func extractYAML(name string, src []byte) (f *ast.File, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			f, err = nil, fmt.Errorf("the YAML parser failed on this input (%v)", r)
+		}
+	}()
+	return cueyaml.Extract(name, src)
+}
+
+// loneCR returns the offset of the first carriage return not followed by a
+// line feed, or -1.
+func loneCR(src []byte) int {
+	for i := 0; i < len(src); i++ {
+		if src[i] == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
+			return i
+		}
+	}
+	return -1
 }
 
 type yamlWalker struct{ b *builder }
@@ -333,14 +371,23 @@ func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
 }
 
 // comments passes the comments written before node n to the builder (for
-// "# arrfarm:ignore" suppressions).
+// "# arrfarm:ignore" suppressions). CUE keeps a YAML comment's text but not
+// its position, so the comment is found in the source: the last line
+// before n that holds its text.
 func (y *yamlWalker) comments(n ast.Node) {
+	src := y.b.lines.Src()
 	for _, cg := range ast.Comments(n) {
 		if cg.Position != 0 {
 			continue
 		}
 		for _, c := range cg.List {
-			y.b.comment(strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//"), y.span(c))
+			text := strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//")
+			span := y.span(n)
+			if at := bytes.LastIndex(src[:min(y.off(n.Pos()), len(src))], []byte(text)); at > 0 {
+				start := bytes.LastIndexByte(src[:at], '#')
+				span = y.b.lines.Span(max(start, 0), at+len(text))
+			}
+			y.b.comment(text, span)
 		}
 	}
 }

@@ -89,6 +89,7 @@ server).`,
 		newConvertCmd(s),
 		newSchemaCmd(s),
 		newVersionCmd(s),
+		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
 	)
 	return root
 }

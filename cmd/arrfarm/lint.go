@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/lint/rules"
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+func newLintCmd(s streams, getenv env) *cobra.Command {
+	var (
+		format, failOn, configPath, output string
+		latency, enable, disable           []string
+	)
+	cmd := &cobra.Command{
+		Use:   "lint [PATH ...]",
+		Short: "Check ARR farm configurations for settings that cause 502s",
+		Long: `Lint reads applicationHost.config, web.config or farm YAML files and reports
+settings that will fail in production: routes to farms that do not exist, farms
+without healthy servers (502.4), timeouts below the backends' latency (502.3),
+health checks that cannot work, and schema errors IIS would reject.
+
+PATH is a file, a directory (its *.config, *.xml and *.xdt files, and YAML files
+with a top-level farms key) or "-" for standard input. Without PATH, lint reads
+./applicationHost.config.
+
+Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
+2 usage error or unreadable input; 3 internal error.`,
+		Example: `  arrfarm lint
+  arrfarm lint C:\Windows\System32\inetsrv\config\applicationHost.config
+  arrfarm lint --format sarif -o arrfarm.sarif configs/
+  arrfarm lint --latency scenarios/prod.yaml --fail-on error farm.yaml
+  cat web.config | arrfarm lint --disable farm-without-route -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			return runLint(s, getenv, lintArgs{
+				paths: args, format: format, formatSet: f.Changed("format"),
+				failOn: failOn, failOnSet: f.Changed("fail-on"),
+				latency: latency, config: configPath, enable: enable, disable: disable, output: output,
+			})
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "text", "output format: text, json, sarif or github (github when GITHUB_ACTIONS=true)")
+	f.StringVar(&failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
+	f.StringArrayVar(&latency, "latency", nil, "latency source for the latency-aware rules: a scenario file (repeatable)")
+	f.StringVar(&configPath, "config", "", "configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
+	f.StringArrayVar(&enable, "enable", nil, "enable a rule by slug or ID (repeatable)")
+	f.StringArrayVar(&disable, "disable", nil, "disable a rule by slug or ID (repeatable)")
+	f.StringVarP(&output, "output", "o", "", "write the report to FILE instead of standard output")
+	return cmd
+}
+
+type lintArgs struct {
+	paths           []string
+	format          string
+	formatSet       bool
+	failOn          string
+	failOnSet       bool
+	latency         []string
+	config          string
+	enable, disable []string
+	output          string
+}
+
+func runLint(s streams, getenv env, a lintArgs) error {
+	if err := lint.Validate(rules.All); err != nil {
+		return withCode(exitInternal, fmt.Errorf("rule registry: %w", err))
+	}
+	if !a.formatSet && getenv("GITHUB_ACTIONS") == "true" {
+		a.format = "github"
+	}
+	if !slices.Contains(lint.Formats, a.format) {
+		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
+	}
+
+	cfgPath := a.config
+	if cfgPath == "" {
+		found, err := lint.FindConfig(".")
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		cfgPath = found
+	}
+	fileCfg := &lint.Config{}
+	if cfgPath != "" {
+		c, err := lint.LoadConfig(cfgPath)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		fileCfg = c
+	}
+	failOnText := a.failOn
+	if !a.failOnSet && fileCfg.FailOn != "" {
+		failOnText = fileCfg.FailOn
+	}
+	failOn, err := lint.ParseFailOn(failOnText)
+	if err != nil {
+		return fmt.Errorf("--fail-on: %w", err)
+	}
+
+	var sources []lint.LatencySource
+	for _, p := range append(slices.Clone(fileCfg.Latency), a.latency...) {
+		src, err := lint.LoadLatency(p)
+		if err != nil {
+			return withCode(exitUsage, err)
+		}
+		sources = append(sources, src)
+	}
+	linter, err := lint.New(rules.All, lint.Options{
+		Enable:   append(slices.Clone(fileCfg.Enable), a.enable...),
+		Disable:  append(slices.Clone(fileCfg.Disable), a.disable...),
+		Severity: fileCfg.Severity,
+		Latency:  sources,
+	})
+	if err != nil {
+		return err
+	}
+
+	paths := a.paths
+	if len(paths) == 0 {
+		paths = []string{"applicationHost.config"}
+	}
+	files, unreadable := expandPaths(paths, s.err)
+	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Version: versionString()}
+	for _, name := range files {
+		doc, err := loadInput(name, s.in)
+		if err != nil {
+			fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+			unreadable = true
+			continue
+		}
+		report.Sources[doc.Lines.File()] = doc.Lines
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(doc)...)
+	}
+	report.Diagnostics = lint.Sort(report.Diagnostics)
+
+	out, color := s.out, a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
+	var buf bytes.Buffer
+	if a.output != "" {
+		out, color = &buf, false
+	}
+	if err := lint.Write(out, a.format, report, color); err != nil {
+		return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
+	}
+	if a.output != "" {
+		if err := os.WriteFile(a.output, buf.Bytes(), 0o644); err != nil {
+			return withCode(exitUsage, fmt.Errorf("writing the report: %w", err))
+		}
+	}
+	switch {
+	case unreadable:
+		return withCode(exitUsage, nil)
+	case lint.AtOrAbove(report.Diagnostics, failOn):
+		return withCode(exitFindings, nil)
+	}
+	return nil
+}
+
+// loadInput loads one file, or standard input for "-".
+func loadInput(name string, stdin io.Reader) (*schema.Document, error) {
+	if name == "-" {
+		src, err := io.ReadAll(stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading standard input: %w", err)
+		}
+		return schema.Load("<stdin>", src, schema.Options{})
+	}
+	return schema.LoadFile(name, schema.Options{})
+}
+
+// expandPaths turns the PATH arguments into files: directories contribute
+// their configuration files, walked in lexical order. It reports paths that
+// do not exist on errw and sets unreadable.
+func expandPaths(paths []string, errw io.Writer) (files []string, unreadable bool) {
+	for _, p := range paths {
+		if p == "-" {
+			files = append(files, p)
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			fmt.Fprintf(errw, "arrfarm: %v\n", err)
+			unreadable = true
+			continue
+		}
+		if !info.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		n := len(files)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			hidden := strings.HasPrefix(d.Name(), ".") && path != p
+			if d.IsDir() {
+				if hidden {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !hidden && lintable(path) {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintf(errw, "arrfarm: reading directory %s: %v\n", p, err)
+			unreadable = true
+		}
+		if len(files) == n {
+			fmt.Fprintf(errw, "arrfarm: %s: no configuration files found\n", p)
+		}
+	}
+	return files, unreadable
+}
+
+// lintable reports whether a file found in a directory is a configuration:
+// XML by extension; YAML only with a top-level farms key, so that scenario
+// files and CI workflows beside the configs are not linted as farms.
+func lintable(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".config", ".xml", ".xdt":
+		return true
+	case ".yaml", ".yml":
+		src, err := os.ReadFile(path)
+		return err == nil && (bytes.HasPrefix(src, []byte("farms:")) || bytes.Contains(src, []byte("\nfarms:")))
+	}
+	return false
+}
+
+// isTerminal reports whether w is a character device (a terminal), the
+// only place where the text format uses color.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,233 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// chdir moves into a temporary directory so that no .arrfarm.yaml of the
+// repository is picked up.
+func chdir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	return dir
+}
+
+const fx = "../../fixtures/lint/"
+
+func abs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestLintExitCodes(t *testing.T) {
+	clean := abs(t, fx+"no-health-check/good.xml")
+	warn := abs(t, fx+"no-health-check/bad.xml")        // warnings only
+	errs := abs(t, fx+"farm-no-servers/bad.xml")        // errors
+	malformed := abs(t, fx+"xml-malformed/bad.xml")     // not well-formed
+	info := abs(t, fx+"forwarded-for-disabled/bad.xml") // info only
+	chdir(t)
+	for _, c := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"clean", []string{"lint", clean}, 0},
+		{"warnings fail by default", []string{"lint", warn}, 1},
+		{"warnings pass with fail-on error", []string{"lint", "--fail-on", "error", warn}, 0},
+		{"errors fail with fail-on error", []string{"lint", "--fail-on", "error", errs}, 1},
+		{"info passes by default", []string{"lint", info}, 0},
+		{"info fails with fail-on info", []string{"lint", "--fail-on", "info", info}, 1},
+		{"never", []string{"lint", "--fail-on", "never", errs}, 0},
+		{"malformed XML is a finding", []string{"lint", malformed}, 1},
+		{"malformed XML with never", []string{"lint", "--fail-on", "never", malformed}, 0},
+		{"missing file", []string{"lint", "does-not-exist.config"}, 2},
+		{"missing file wins over never", []string{"lint", "--fail-on", "never", clean, "does-not-exist.config"}, 2},
+		{"default path missing", []string{"lint"}, 2},
+		{"bad fail-on", []string{"lint", "--fail-on", "sometimes", clean}, 2},
+		{"bad format", []string{"lint", "--format", "xml", clean}, 2},
+		{"unknown rule", []string{"lint", "--disable", "no-such-rule", clean}, 2},
+		{"disable by slug", []string{"lint", "--disable", "no-health-check", warn}, 0},
+		{"disable by ID", []string{"lint", "--disable", "arr2001", warn}, 0},
+		{"missing latency file", []string{"lint", "--latency", "nope.yaml", clean}, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, "", nil, c.args...)
+			if code != c.want {
+				t.Errorf("exit %d, want %d; stderr: %s", code, c.want, stderr)
+			}
+		})
+	}
+}
+
+func TestLintStdinAndText(t *testing.T) {
+	src, err := os.ReadFile(fx + "route-to-disabled-farm/bad.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chdir(t)
+	code, out, _ := runCLI(t, string(src), nil, "lint", "-")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	// The finding is on line 17 of the fixture, at column 39 where the
+	// action's url value http://web/{R:0} (16 characters) starts; the text
+	// format indents the source line by 4 and puts a caret under the value.
+	for _, want := range []string{
+		"<stdin>:17:39: error: rule \"ARR_web_loadbalance\" routes to farm \"web\", which is disabled",
+		"[route-to-disabled-farm]\n",
+		"\n    " + strings.Repeat(" ", 38) + "^" + strings.Repeat("~", 15) + "\n",
+		"<stdin>:3:34: note: farm \"web\" disabled here\n",
+		"1 finding (1 error, 0 warnings, 0 info)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("color codes in output that is not a terminal")
+	}
+}
+
+func TestLintGitHubAuto(t *testing.T) {
+	bad := abs(t, fx+"no-health-check/bad.xml")
+	chdir(t)
+	_, out, _ := runCLI(t, "", map[string]string{"GITHUB_ACTIONS": "true"}, "lint", bad)
+	if !strings.HasPrefix(out, "::warning file=") || !strings.Contains(out, ",line=3,col=20,") {
+		t.Errorf("GITHUB_ACTIONS=true did not select the github format:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "", map[string]string{"GITHUB_ACTIONS": "true"}, "lint", "--format", "json", bad)
+	if !strings.HasPrefix(out, "{") {
+		t.Errorf("an explicit --format lost to GITHUB_ACTIONS:\n%s", out)
+	}
+}
+
+func TestLintJSONAndOutputFile(t *testing.T) {
+	bad := abs(t, fx+"farm-no-servers/bad.xml")
+	dir := chdir(t)
+	code, out, _ := runCLI(t, "", nil, "lint", "--format", "json", "-o", "report.json", bad)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d, stdout %q; want 1 and nothing on stdout", code, out)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Diagnostics []map[string]any `json:"diagnostics"`
+		Summary     map[string]int   `json:"summary"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The fixture announces 3 findings: 2 farm-no-servers (one error, one
+	// warning) and 1 farm-without-route warning.
+	if len(rep.Diagnostics) != 3 || rep.Summary["error"] != 1 || rep.Summary["warning"] != 2 || rep.Summary["info"] != 0 {
+		t.Errorf("got %d diagnostics, summary %v", len(rep.Diagnostics), rep.Summary)
+	}
+	want := []string{"id", "rule", "severity", "file", "line", "column", "end_line", "end_column", "farm", "message", "url"}
+	for _, d := range rep.Diagnostics {
+		if len(d) != len(want) {
+			t.Errorf("diagnostic has fields %v, want exactly %v", keys(d), want)
+		}
+		for _, k := range want {
+			if _, ok := d[k]; !ok {
+				t.Errorf("diagnostic lacks %q: %v", k, d)
+			}
+		}
+	}
+}
+
+func keys(m map[string]any) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+func TestLintConfigFile(t *testing.T) {
+	warn := abs(t, fx+"no-health-check/bad.xml")
+	dir := chdir(t)
+	sub := filepath.Join(dir, "a", "b")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(p, s string) {
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Found in a parent directory; severity override and fail-on apply.
+	write(filepath.Join(dir, ".arrfarm.yaml"), "severity: {no-health-check: error}\nfail-on: error\n")
+	t.Chdir(sub)
+	code, out, _ := runCLI(t, "", nil, "lint", "--format", "json", warn)
+	if code != 1 || !strings.Contains(out, `"error": 2`) {
+		t.Errorf("severity override from the parent's .arrfarm.yaml not applied: exit %d\n%s", code, out)
+	}
+	// --fail-on on the command line beats the file.
+	if code, _, _ := runCLI(t, "", nil, "lint", "--fail-on", "never", warn); code != 0 {
+		t.Errorf("--fail-on never: exit %d, want 0", code)
+	}
+	// --config names another file; disable there; --enable beats it.
+	other := filepath.Join(dir, "other.yaml")
+	write(other, "disable: [ARR2001]\n")
+	if code, _, _ := runCLI(t, "", nil, "lint", "--config", other, warn); code != 0 {
+		t.Errorf("disable in --config file: exit %d, want 0", code)
+	}
+	if code, _, _ := runCLI(t, "", nil, "lint", "--config", other, "--enable", "no-health-check", warn); code != 1 {
+		t.Errorf("--enable after the file's disable: exit %d, want 1", code)
+	}
+	// A typo in the config file is a usage error, not silently ignored.
+	write(other, "disabled: [ARR2001]\n")
+	if code, _, stderr := runCLI(t, "", nil, "lint", "--config", other, warn); code != 2 || !strings.Contains(stderr, "disabled") {
+		t.Errorf("unknown config key: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLintLatency(t *testing.T) {
+	bad := abs(t, fx+"timeout-below-latency/bad.xml")
+	scen := abs(t, fx+"timeout-below-latency/latency.yaml")
+	chdir(t)
+	_, out, _ := runCLI(t, "", nil, "lint", "--format", "json", bad)
+	if strings.Contains(out, "timeout-below-latency") {
+		t.Error("latency rule ran without --latency")
+	}
+	_, out, _ = runCLI(t, "", nil, "lint", "--format", "json", "--latency", scen, bad)
+	if strings.Count(out, `"rule": "timeout-below-latency"`) != 2 {
+		t.Errorf("want 2 timeout-below-latency findings with --latency:\n%s", out)
+	}
+}
+
+func TestLintDirectory(t *testing.T) {
+	dir := chdir(t)
+	write := func(p, s string) {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(dir, "cfg", "applicationHost.config"), `<configuration><webFarms><webFarm name="web" /></webFarms></configuration>`)
+	write(filepath.Join(dir, "cfg", "farms.yaml"), "farms:\n  - name: api\n")
+	write(filepath.Join(dir, "cfg", "scenario.yaml"), "farm: web\nlatency: {fixed: 10ms}\n")
+	write(filepath.Join(dir, "cfg", ".hidden", "x.config"), `<configuration><webFarms><webFarm name="hidden" /></webFarms></configuration>`)
+	_, out, stderr := runCLI(t, "", nil, "lint", "--format", "json", "cfg")
+	for _, want := range []string{`farm \"web\" has no servers`, `farm \"api\" has no servers`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("directory lint lacks %s:\n%s\n%s", want, out, stderr)
+		}
+	}
+	if strings.Contains(out, "hidden") || strings.Contains(out, "scenario.yaml") {
+		t.Errorf("directory lint read a hidden or scenario file:\n%s", out)
+	}
+}

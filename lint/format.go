@@ -1,0 +1,237 @@
+package lint
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// A Report is what the output formats render.
+type Report struct {
+	Diagnostics []Diagnostic
+	// Sources are the files' texts by file name, for printing source
+	// lines; a file without an entry prints without them.
+	Sources map[string]*schema.Lines
+	// Rules is the whole registry: SARIF lists every rule, enabled or not.
+	Rules []*Rule
+	// Version is arrfarm's version, for SARIF's tool.driver.
+	Version string
+}
+
+// Formats are the names Write accepts.
+var Formats = []string{"text", "json", "sarif", "github"}
+
+// Write renders r in format. color applies to text only.
+func Write(w io.Writer, format string, r Report, color bool) error {
+	switch format {
+	case "text":
+		return WriteText(w, r, color)
+	case "json":
+		return WriteJSON(w, r)
+	case "sarif":
+		return WriteSARIF(w, r)
+	case "github":
+		return WriteGitHub(w, r)
+	}
+	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
+}
+
+// ANSI colors for the text format.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiBlue   = "\x1b[34m"
+	ansiGreen  = "\x1b[32m"
+)
+
+func severityColor(s Severity) string {
+	switch s {
+	case Error:
+		return ansiRed
+	case Warning:
+		return ansiYellow
+	}
+	return ansiBlue
+}
+
+// WriteText prints one block per diagnostic:
+//
+//	file:line:col: severity: message [slug]
+//	    <source line>
+//	    ^~~~
+//
+// then any related positions as "note" lines, then a one-line summary.
+func WriteText(w io.Writer, r Report, color bool) error {
+	paint := func(code, s string) string {
+		if !color {
+			return s
+		}
+		return code + s + ansiReset
+	}
+	var b strings.Builder
+	for _, d := range r.Diagnostics {
+		fmt.Fprintf(&b, "%s: %s: %s %s\n", paint(ansiBold, position(d.Span)),
+			paint(severityColor(d.Severity), d.Severity.String()), d.Message, paint(ansiDim, "["+d.Rule+"]"))
+		if lines := r.Sources[d.Span.File]; lines != nil && !d.Span.IsZero() {
+			src := RedactLine(lines.Line(d.Span.Start.Line))
+			fmt.Fprintf(&b, "    %s\n    %s\n", src, paint(ansiGreen, caret(src, d.Span)))
+		}
+		for _, rel := range d.Related {
+			fmt.Fprintf(&b, "%s: %s: %s\n", paint(ansiBold, position(rel.Span)), paint(ansiDim, "note"), rel.Message)
+		}
+	}
+	if n := len(r.Diagnostics); n > 0 {
+		c := Count(r.Diagnostics)
+		fmt.Fprintf(&b, "%d %s (%d %s, %d %s, %d info)\n", n, plural(n, "finding"),
+			c[Error], plural(c[Error], "error"), c[Warning], plural(c[Warning], "warning"), c[Info])
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func plural(n int, s string) string {
+	if n == 1 {
+		return s
+	}
+	return s + "s"
+}
+
+func position(s schema.Span) string {
+	if s.IsZero() {
+		return s.File
+	}
+	return fmt.Sprintf("%s:%d:%d", s.File, s.Start.Line, s.Start.Col)
+}
+
+// caret underlines span within src, its start line: "^" under the first
+// character, "~" under the rest when the span ends on the same line. Tabs
+// before the column are kept so the caret lines up in a terminal.
+func caret(src string, s schema.Span) string {
+	var b strings.Builder
+	col := 1
+	for _, c := range src {
+		if col >= s.Start.Col {
+			break
+		}
+		if c == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+		col++
+	}
+	b.WriteByte('^')
+	if s.End.Line == s.Start.Line {
+		n := min(s.End.Col, utf8.RuneCountInString(src)+1) - s.Start.Col - 1
+		if n > 0 {
+			b.WriteString(strings.Repeat("~", n))
+		}
+	}
+	return b.String()
+}
+
+// secretAttr matches attribute values (XML) and keys (YAML) that hold
+// passwords; encrypted matches [enc:...:enc] anywhere.
+var secretAttr = regexp.MustCompile(`(?i)((?:adminPassword|clientCertPassword|password)\s*=\s*)("[^"]*"|'[^']*')|((?:adminPassword|clientCertPassword|password)\s*:\s*)(\S.*)$`)
+
+// RedactLine masks secret values in a source line with '*', one per
+// character, so that columns (and the caret under them) stay right.
+func RedactLine(s string) string {
+	mask := func(v string) string { return strings.Repeat("*", utf8.RuneCountInString(v)) }
+	s = secretAttr.ReplaceAllStringFunc(s, func(m string) string {
+		sub := secretAttr.FindStringSubmatch(m)
+		if sub[1] != "" {
+			q := sub[2][:1]
+			return sub[1] + q + mask(sub[2][1:len(sub[2])-1]) + q
+		}
+		return sub[3] + mask(sub[4])
+	})
+	return encrypted.ReplaceAllStringFunc(s, mask)
+}
+
+// jsonDiagnostic is the lint JSON contract (docs/design.md section 2):
+// exactly these fields.
+type jsonDiagnostic struct {
+	ID        string `json:"id"`
+	Rule      string `json:"rule"`
+	Severity  string `json:"severity"`
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	Column    int    `json:"column"`
+	EndLine   int    `json:"end_line"`
+	EndColumn int    `json:"end_column"`
+	Farm      string `json:"farm"`
+	Message   string `json:"message"`
+	URL       string `json:"url"`
+}
+
+// WriteJSON prints {"diagnostics": [...], "summary": {...}}.
+func WriteJSON(w io.Writer, r Report) error {
+	out := struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Summary     struct {
+			Error   int `json:"error"`
+			Warning int `json:"warning"`
+			Info    int `json:"info"`
+		} `json:"summary"`
+	}{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics))}
+	for _, d := range r.Diagnostics {
+		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
+			ID: d.ID, Rule: d.Rule, Severity: d.Severity.String(), File: d.Span.File,
+			Line: d.Span.Start.Line, Column: d.Span.Start.Col, EndLine: d.Span.End.Line, EndColumn: d.Span.End.Col,
+			Farm: d.Farm, Message: d.Message, URL: d.URL,
+		})
+	}
+	c := Count(r.Diagnostics)
+	out.Summary.Error, out.Summary.Warning, out.Summary.Info = c[Error], c[Warning], c[Info]
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+// WriteGitHub prints GitHub Actions workflow commands, which the runner
+// turns into annotations on the pull request's changed lines.
+func WriteGitHub(w io.Writer, r Report) error {
+	var b strings.Builder
+	for _, d := range r.Diagnostics {
+		cmd := "notice"
+		switch d.Severity {
+		case Error:
+			cmd = "error"
+		case Warning:
+			cmd = "warning"
+		}
+		fmt.Fprintf(&b, "::%s file=%s", cmd, ghProperty(d.Span.File))
+		if !d.Span.IsZero() {
+			fmt.Fprintf(&b, ",line=%d,col=%d", d.Span.Start.Line, d.Span.Start.Col)
+			if d.Span.End.Line >= d.Span.Start.Line && d.Span.End.Line > 0 {
+				fmt.Fprintf(&b, ",endLine=%d", d.Span.End.Line)
+				if d.Span.End.Line == d.Span.Start.Line {
+					fmt.Fprintf(&b, ",endColumn=%d", d.Span.End.Col)
+				}
+			}
+		}
+		title := strings.TrimSpace(d.ID + " " + d.Rule)
+		fmt.Fprintf(&b, ",title=%s::%s\n", ghProperty(title), ghData(d.Message+" ["+d.Rule+"]"))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// ghData and ghProperty escape workflow-command text the way the Actions
+// toolkit does (@actions/core command.ts).
+func ghData(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+}
+
+func ghProperty(s string) string {
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C").Replace(s)
+}

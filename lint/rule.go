@@ -1,0 +1,129 @@
+package lint
+
+import (
+	"strings"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// Severity is how bad a finding is. It is the schema's type so that the
+// loader's per-finding severities need no conversion.
+type Severity = schema.Severity
+
+// Severities, lowest first.
+const (
+	Info    = schema.Info
+	Warning = schema.Warning
+	Error   = schema.Error
+)
+
+// A Rule is one lint check. Rules are values; package lint/rules lists them
+// in an explicit registry, sorted by ID, and Validate checks that list.
+type Rule struct {
+	// ID is stable and never reused: "ARR" and four digits whose first
+	// digit is the category (0 input and schema, 1 routing, 2 health,
+	// 3 timeouts and latency, 4 balancing and affinity, 5 proxy,
+	// 9 suppressions).
+	ID string
+	// Slug is the kebab-case name used in output, config files and
+	// suppression comments.
+	Slug string
+	// Title is one line: lowercase, no final period, at most about 60
+	// characters.
+	Title string
+	// Severity is the default; a finding may carry its own and the
+	// configuration may override both.
+	Severity Severity
+	// Optional rules run only when enabled explicitly (--enable or the
+	// enable list of .arrfarm.yaml).
+	Optional bool
+	// Latency rules need a latency source (--latency); without one they
+	// are skipped silently.
+	Latency bool
+	// After rules run once every other rule has run and the suppressions
+	// have been applied, so that Pass.Suppressions can say which of them
+	// silenced something. Their own findings cannot be suppressed.
+	After bool
+	// Doc is the documentation printed by "arrfarm explain" and docs/rules.md.
+	Doc Doc
+	// Check inspects Pass.Config and reports findings through the Pass.
+	Check func(*Pass)
+}
+
+// Doc documents a rule. Why and Fix are Markdown paragraphs. Bad and Good
+// are complete, loadable configurations: a test checks that the rule fires
+// on Bad and stays silent on Good, so the examples cannot drift from the
+// behaviour.
+type Doc struct {
+	Why  string // what goes wrong in production, and why
+	Fix  string // how to fix it
+	Bad  string // an example that triggers the rule
+	Good string // the example fixed
+	// BadName and GoodName are the file names the examples are loaded
+	// under; empty means "applicationHost.config". A web.config example
+	// needs its name because the name decides what the file may contain.
+	BadName, GoodName string
+}
+
+// DocsURL is where docs/rules.md is published; each rule has an anchor
+// named after its slug.
+const DocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/rules.md"
+
+// URL is the rule's documentation link.
+func (r *Rule) URL() string { return DocsURL + "#" + r.Slug }
+
+// String is "ARR2001 no-health-check".
+func (r *Rule) String() string { return r.ID + " " + r.Slug }
+
+// Lookup finds a rule by slug or ID (IDs case-insensitively).
+func Lookup(registry []*Rule, name string) *Rule {
+	for _, r := range registry {
+		if r.Slug == name || strings.EqualFold(r.ID, name) {
+			return r
+		}
+	}
+	return nil
+}
+
+// Suggest returns the registered slug closest to name, or "" when nothing
+// is close, for "did you mean" hints.
+func Suggest(registry []*Rule, name string) string {
+	best, bestD := "", len(name)/2+1
+	for _, r := range registry {
+		if d := editDistance(strings.ToLower(name), r.Slug); d < bestD {
+			best, bestD = r.Slug, d
+		}
+	}
+	return best
+}
+
+// editDistance is the optimal-string-alignment distance of a and b in
+// bytes: insertions, deletions, substitutions and transpositions of
+// neighbours each cost 1, so the typo "wbe" is one edit from "web". Rule
+// slugs and farm names are ASCII in practice.
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
+}
+
+// EditDistance is exported for rules that suggest names (farm typos).
+func EditDistance(a, b string) int { return editDistance(a, b) }

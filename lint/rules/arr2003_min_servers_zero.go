@@ -1,0 +1,35 @@
+package rules
+
+import (
+	"github.com/arrfarm/arrfarm/lint"
+)
+
+// MinServersZero reports health-checked farms with minServers 0.
+var MinServersZero = &lint.Rule{
+	ID:       "ARR2003",
+	Slug:     "min-servers-zero",
+	Title:    "health checks on and minServers is 0",
+	Severity: lint.Warning,
+	Doc: lint.Doc{
+		Why: "With `minServers=\"0\"` (the default) ARR obeys the health check even when it marks every server " +
+			"unhealthy. A health page that depends on a shared database, a certificate or a DNS name fails on all " +
+			"servers at once, and then every request gets 502.4 (no server) although the servers could still " +
+			"answer most of them. With `minServers` at least 1, ARR ignores health when fewer servers than that " +
+			"are healthy and keeps routing.",
+		Fix: "Set `healthCheck/@minServers=\"1\"` (or more), and keep the health page free of shared dependencies.",
+		Bad: farmExample("", servers2+arr(`<healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" />
+`)),
+		Good: farmExample("", servers2+healthy),
+	},
+	Check: func(p *lint.Pass) {
+		for _, f := range p.Config.Farms {
+			h := &f.HealthCheck
+			if !f.Enabled || len(p.EnabledServers(f)) == 0 || !(hasURLTest(f) || hasLiveTest(f)) || h.MinServers != 0 {
+				continue
+			}
+			p.Reportf(attrSpan(&h.Element, "minServers", farmSpan(f)), f.Name,
+				"farm %q has health checks and minServers 0: when one shared dependency fails every server is marked unhealthy and every request gets 502.4",
+				f.Name)
+		}
+	},
+}

@@ -1,0 +1,34 @@
+package rules
+
+import (
+	"github.com/arrfarm/arrfarm/lint"
+)
+
+// AffinityWithoutHealthCheck reports cookie affinity on farms without a
+// health check.
+var AffinityWithoutHealthCheck = &lint.Rule{
+	ID:       "ARR2007",
+	Slug:     "affinity-without-health-check",
+	Title:    "cookie affinity without a health check",
+	Severity: lint.Warning,
+	Doc: lint.Doc{
+		Why: "With client affinity (`useCookie=\"true\"`) each client sticks to one server. ARR re-balances a " +
+			"client only when its server is unavailable or unhealthy; with no health check a dead server is never " +
+			"unhealthy, so its clients keep getting 502.3 while the rest of the farm is fine.",
+		Fix: "Add a URL test (`healthCheck/@url`).",
+		Bad: farmExample("", servers2+arr(`<affinity useCookie="true" />
+`)),
+		Good: farmExample("", servers2+arr(healthCheck+`<affinity useCookie="true" />
+`)),
+	},
+	Check: func(p *lint.Pass) {
+		for _, f := range p.Config.Farms {
+			if !f.Enabled || !f.Affinity.UseCookie || hasURLTest(f) || hasLiveTest(f) {
+				continue
+			}
+			p.Reportf(attrSpan(&f.Affinity.Element, "useCookie", farmSpan(f)), f.Name,
+				"farm %q pins clients to servers with a cookie but has no health check: when a server dies its clients keep getting 502.3",
+				f.Name)
+		}
+	},
+}

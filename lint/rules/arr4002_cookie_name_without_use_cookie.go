@@ -1,0 +1,35 @@
+package rules
+
+import (
+	"github.com/arrfarm/arrfarm/lint"
+)
+
+// CookieNameWithoutUseCookie reports an affinity cookie name on a farm
+// without cookie affinity.
+var CookieNameWithoutUseCookie = &lint.Rule{
+	ID:       "ARR4002",
+	Slug:     "cookie-name-without-use-cookie",
+	Title:    "affinity cookieName set while useCookie is false",
+	Severity: lint.Warning,
+	Doc: lint.Doc{
+		Why: "Setting the affinity cookie's name does not turn affinity on: `useCookie` does (default false). " +
+			"Without it requests of one session are spread over all servers, so applications that keep session " +
+			"state in memory lose it between requests.",
+		Fix: "Add `useCookie=\"true\"` if the application needs affinity; otherwise remove `cookieName`.",
+		Bad: farmExample("", servers2+arr(healthCheck+`<affinity cookieName="WebAffinity" />
+`)),
+		Good: farmExample("", servers2+arr(healthCheck+`<affinity useCookie="true" cookieName="WebAffinity" />
+`)),
+	},
+	Check: func(p *lint.Pass) {
+		for _, f := range p.Config.Farms {
+			a := &f.Affinity
+			if !a.Has("cookieName") || a.UseCookie {
+				continue
+			}
+			p.Reportf(a.ValueSpan("cookieName"), f.Name,
+				"affinity cookieName %q is set but useCookie is false: farm %q has no client affinity and each session's requests are spread over all servers",
+				a.CookieName, f.Name)
+		}
+	},
+}

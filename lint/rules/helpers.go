@@ -1,0 +1,94 @@
+package rules
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// farmSpan is where a finding about a whole farm points: its name.
+func farmSpan(f *schema.Farm) schema.Span { return f.ValueSpan("name") }
+
+// attrSpan points at attribute name's value of e when it was written, else
+// at e itself, else (e absent) at fallback.
+func attrSpan(e *schema.Element, name string, fallback schema.Span) schema.Span {
+	if e.Has(name) || e.Present {
+		return e.ValueSpan(name)
+	}
+	return fallback
+}
+
+// farmDefined is the usual related position of a finding elsewhere.
+func farmDefined(f *schema.Farm) []schema.Related {
+	return []schema.Related{{Span: farmSpan(f), Message: "farm " + strconv.Quote(f.Name) + " defined here"}}
+}
+
+// hasURLTest reports whether the farm's servers are probed.
+func hasURLTest(f *schema.Farm) bool { return strings.TrimSpace(f.HealthCheck.URL) != "" }
+
+// hasLiveTest reports whether live traffic can mark servers unhealthy
+// (liveTrafficFailurePeriod 0 means off).
+func hasLiveTest(f *schema.Farm) bool { return f.HealthCheck.LiveTrafficFailurePeriod > 0 }
+
+// dur prints a duration the short way people write it: 30s, 2m, 1h30m,
+// 1.5s.
+func dur(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// urlHost splits an absolute URL into scheme, host and port ("" when none
+// is written). ok is false for relative URLs.
+func urlHost(u string) (scheme, host, port string, ok bool) {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return "", "", "", false
+	}
+	scheme = strings.ToLower(u[:i])
+	rest := u[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if h, p, err := net.SplitHostPort(rest); err == nil {
+		return scheme, h, p, h != ""
+	}
+	return scheme, strings.Trim(rest, "[]"), "", rest != ""
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// catchAll reports whether rule r matches every request: no conditions,
+// not negated, a pattern that matches any URL.
+func catchAll(r *schema.Rule) bool {
+	if r.Match.Negate || len(r.Conditions.Items) > 0 {
+		return false
+	}
+	p := strings.TrimSpace(r.Match.URL)
+	switch r.PatternSyntax {
+	case "Wildcard":
+		return p == "*"
+	case "ExactMatch":
+		return false
+	}
+	switch p {
+	case ".*", "^.*", ".*$", "^.*$", "(.*)", "^(.*)", "(.*)$", "^(.*)$":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,56 @@
+package rules
+
+import "github.com/arrfarm/arrfarm/lint"
+
+// All is the rule catalog, sorted by ID. Adding a rule means adding it
+// here; TestRegistry validates the list and TestFixtures requires a bad and
+// a good fixture for every entry.
+var All = []*lint.Rule{
+	XMLMalformed,
+	YAMLMalformed,
+	UnknownElement,
+	UnknownAttribute,
+	InvalidValue,
+	DuplicateKey,
+	Misplaced,
+	MissingRequired,
+	WFFSetting,
+
+	RouteToUnknownFarm,
+	FarmWithoutRoute,
+	FarmNoServers,
+	RouteToDisabledFarm,
+	RuleShadowed,
+	RouteLoopToSelf,
+	ProxyDisabled,
+	WebSocketScheme,
+	RedirectToFarm,
+	FarmRuleName,
+
+	NoHealthCheck,
+	HealthTimeoutNotBelowInterval,
+	MinServersZero,
+	MinServersAboveServers,
+	LiveTrafficWithoutURLTest,
+	WFFMinimumServers,
+	AffinityWithoutHealthCheck,
+	HealthURLNotAbsolute,
+
+	TimeoutBelowLatency,
+	GlobalTimeoutOnly,
+
+	UnsupportedAlgorithm,
+	CookieNameWithoutUseCookie,
+	WeightsIgnored,
+	RequestHashSettings,
+	HashSettingsIgnored,
+	UnevenWeights,
+	DuplicateServer,
+
+	ServerAddressNotHost,
+	ForwardedForDisabled,
+
+	SuppressionWithoutReason,
+	SuppressionUnknownRule,
+	SuppressionUnused,
+}
