@@ -10,6 +10,7 @@ require (
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
 	golang.org/x/text v0.38.0
+	gonum.org/v1/gonum v0.17.0
 )
 
 require (

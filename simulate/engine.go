@@ -1,0 +1,482 @@
+package simulate
+
+import (
+	"math"
+	"math/rand/v2"
+)
+
+const never = math.MaxInt64
+
+// Request flags.
+const (
+	fCounted   uint8 = 1 << iota // arrived inside the measured window
+	fProxyDone                   // ARR has answered the client
+	fInService                   // holds a backend slot
+	fHang                        // sent to a hung server: never answered
+	fRefused                     // sent to a down server: refused after ConnectFailTime
+	fLive                        // the handle is in use
+)
+
+// request is one proxied request. It lives in sim.req and is referred to by
+// its int32 handle; gen changes each time the handle is reused, so events
+// that outlive their request are recognised.
+type request struct {
+	sent   int64
+	srv    int32
+	gen    uint32
+	fault  int16  // the fault active on the server when sent, or -1
+	status uint16 // the status the backend will answer
+	flags  uint8
+}
+
+// server is a backend's runtime state. Fields used per request come first.
+type server struct {
+	weight   int64
+	cw       int64 // smooth weighted round robin: current weight
+	inflight int32 // proxy-side in-flight requests (LeastRequests)
+	busy     int32 // backend slots in use (or requests in service, unlimited)
+	conc     int32
+	errors   float64
+	svc      *sampler
+	rng      *rand.Rand // service times and errors
+	queue    ring[queued]
+	sent     int64 // all requests sent (WeightedTotalTraffic)
+	hashKey  uint64
+
+	// fault state, recomputed at each fault boundary
+	down, hang, drained bool
+	slow                float64
+	errStatus           uint16
+	faultID             int16
+
+	// health
+	enabled bool
+	healthy bool
+	fails   int
+	hrng    *rand.Rand
+	live    []int64 // times of recent live-traffic failures (a ring)
+	liveN   int
+	liveAt  int
+
+	// LeastResponseTime windows
+	lrtWin             int64
+	lrtSum, lrtPrevSum float64
+	lrtN, lrtPrevN     int64
+
+	// measurement
+	busyArea       float64 // slot-nanoseconds inside the window
+	busyLast       int64
+	unhealthyNs    int64
+	unhealthySince int64
+	st             serverStats
+}
+
+// sim is one replication.
+type sim struct {
+	p   *plan
+	now int64
+	seq uint64
+
+	heap eventHeap
+	tmo  ring[timeoutEntry]
+
+	nextArr   int64
+	arrSeq    uint64
+	arrStep   int
+	gapScale  float64 // ns per unit exponential at the current rate
+	nextStep  int64
+	arrRng    *rand.Rand
+	clientRng *rand.Rand
+	clientKey uint64
+
+	srv    []server
+	req    []request
+	free   []int32
+	elig   []int32 // servers that can take a new request, in config order
+	affOK  []bool  // servers an affinitized client may stay on
+	cookie []int32 // per client: the affinity server, or -1
+	rr     int
+	totalW int64
+	uniW   bool
+
+	end     int64 // end of the measured window (never until known)
+	horizon int64 // the replication stops after this time
+	arrived int64 // counted arrivals
+
+	noElig      bool
+	noEligSince int64
+
+	st repStats
+}
+
+func newSim(p *plan, rep int) *sim {
+	s := &sim{p: p}
+	seed := p.seed
+	s.arrRng = stream(seed, rep, "arrivals")
+	s.clientRng = stream(seed, rep, "clients")
+	s.clientKey = s.clientRng.Uint64()
+	n := len(p.servers)
+	s.srv = make([]server, n)
+	live := 0
+	if p.livePeriod > 0 {
+		live = p.liveMax
+	}
+	for i := range p.servers {
+		ps := &p.servers[i]
+		v := &s.srv[i]
+		v.weight, v.conc, v.errors, v.svc = ps.weight, ps.conc, ps.errors, &ps.svc
+		v.enabled, v.healthy, v.slow, v.faultID = ps.enabled, true, 1, -1
+		v.rng = stream(seed, rep, "service/"+ps.addr)
+		v.hrng = stream(seed, rep, "health/"+ps.addr)
+		v.hashKey = splitmix64(componentID(ps.addr))
+		if live > 0 {
+			v.live = make([]int64, live)
+		}
+	}
+	s.elig = make([]int32, 0, n)
+	s.affOK = make([]bool, n)
+	if p.useCookie {
+		s.cookie = make([]int32, p.clients)
+		for i := range s.cookie {
+			s.cookie[i] = -1
+		}
+	}
+	// Size the pool for the requests a farm typically holds; it grows if
+	// needed and then stays.
+	s.req = make([]request, 0, 1024)
+	s.free = make([]int32, 0, 1024)
+	s.end = never
+	if p.end > 0 {
+		s.end = p.end
+	}
+	s.horizon = never
+	if s.end != never {
+		s.horizon = s.end + p.timeout + int64(ConnectFailTime)
+	}
+	s.st.init(p, s.end)
+	s.updateEligibility()
+
+	for i := range p.bounds {
+		s.schedule(p.bounds[i].at, evFault, int32(i), 0)
+	}
+	if p.urlTest {
+		for i := range s.srv {
+			if s.srv[i].enabled {
+				phase := int64(s.srv[i].hrng.Float64() * float64(p.interval))
+				s.schedule(phase, evProbe, int32(i), 0)
+			}
+		}
+	}
+	s.setStep(0)
+	s.scheduleArrival(0)
+	return s
+}
+
+func (s *sim) schedule(at int64, kind uint8, arg int32, aux uint32) {
+	s.heap.push(event{at: at, seq: s.seq, arg: arg, aux: aux, kind: kind})
+	s.seq++
+}
+
+// run processes events until the replication is over.
+func (s *sim) run() {
+	s.runUntil(never)
+	s.finish()
+}
+
+// runUntil processes every event at or before limit (and before the
+// horizon).
+func (s *sim) runUntil(limit int64) {
+	for {
+		// The earliest of: the next arrival, the heap's top, the oldest
+		// deadline. Ties go to the one scheduled first.
+		t, q, src := s.nextArr, s.arrSeq, 0
+		if len(s.heap.ev) > 0 {
+			if e := &s.heap.ev[0]; before(e.at, e.seq, t, q) {
+				t, q, src = e.at, e.seq, 1
+			}
+		}
+		if s.tmo.n > 0 {
+			if e := s.tmo.peek(); before(e.at, e.seq, t, q) {
+				t, src = e.at, 2
+			}
+		}
+		if t > limit || t > s.horizon {
+			return
+		}
+		s.now = t
+		switch src {
+		case 0:
+			s.arrive()
+		case 1:
+			e := s.heap.pop()
+			switch e.kind {
+			case evComplete:
+				s.complete(e.arg, e.aux)
+			case evConnectFail:
+				s.connectFail(e.arg, e.aux)
+			case evProbe:
+				s.probe(e.arg)
+			case evProbeResult:
+				s.probeResult(e.arg, e.aux == 1)
+			case evFault:
+				s.faultBoundary(e.arg)
+			}
+		case 2:
+			e := s.tmo.pop()
+			s.timeout(e.req, e.gen)
+		}
+	}
+}
+
+// setStep makes arrival-rate step k current.
+func (s *sim) setStep(k int) {
+	s.arrStep = k
+	rate := s.p.steps[k].rate
+	s.gapScale = 0
+	if rate > 0 {
+		s.gapScale = 1e9 / rate
+	}
+	s.nextStep = never
+	if k+1 < len(s.p.steps) {
+		s.nextStep = s.p.steps[k+1].at
+	}
+}
+
+// scheduleArrival draws the next Poisson arrival after t. At a rate step
+// the draw restarts at the step with the new rate, which is exact for a
+// piecewise-constant rate because the exponential gap has no memory.
+func (s *sim) scheduleArrival(t int64) {
+	for {
+		if s.gapScale > 0 {
+			gap := int64(s.arrRng.ExpFloat64() * s.gapScale)
+			if gap < s.nextStep-t {
+				t += gap
+				break
+			}
+		}
+		if s.nextStep == never {
+			t = never
+			break
+		}
+		t = s.nextStep
+		s.setStep(s.arrStep + 1)
+	}
+	if t >= s.end {
+		t = never
+	}
+	s.nextArr, s.arrSeq = t, s.seq
+	s.seq++
+	if t == never && s.end == never {
+		// Requests mode with no more traffic: the window ends here.
+		s.closeWindow(s.now + 1)
+	}
+}
+
+func (s *sim) closeWindow(end int64) {
+	s.end = end
+	s.horizon = end + s.p.timeout + int64(ConnectFailTime)
+	s.st.end = end
+}
+
+func (s *sim) arrive() {
+	now := s.now
+	counted := now >= s.p.warm
+	if counted {
+		s.arrived++
+		if s.p.requests > 0 && s.arrived >= s.p.requests && s.end == never {
+			s.closeWindow(now + 1)
+		}
+	}
+	s.scheduleArrival(now)
+
+	client := int32(-1)
+	if s.p.needClient {
+		client = int32(s.clientRng.IntN(s.p.clients))
+	}
+	i := s.pick(client)
+	if i < 0 {
+		if counted {
+			s.st.noServer(now - s.p.warm)
+		}
+		return
+	}
+	v := &s.srv[i]
+	v.sent++
+	v.inflight++
+	r, h := s.alloc()
+	r.sent, r.srv, r.fault, r.status, r.flags = now, i, v.faultID, 200, fLive
+	if counted {
+		r.flags |= fCounted
+		v.st.requests++
+	}
+	switch {
+	case v.down:
+		r.flags |= fRefused
+		s.schedule(now+int64(ConnectFailTime), evConnectFail, h, r.gen)
+		return
+	case v.hang:
+		r.flags |= fHang
+		s.pushTimeout(h, r)
+		return
+	}
+	if v.errStatus != 0 {
+		r.status = v.errStatus
+	} else if v.errors > 0 && v.rng.Float64() < v.errors {
+		r.status = 500
+	}
+	if v.conc == 0 || v.busy < v.conc {
+		// The answer time is known now: only a request that will not be
+		// answered before its deadline needs a deadline entry. An answer
+		// exactly at the deadline is too late, as for a queued request,
+		// whose deadline entry was pushed first.
+		d := s.serviceTime(r, v)
+		if d >= s.p.timeout {
+			s.pushTimeout(h, r)
+		}
+		s.begin(h, r, v, d)
+		return
+	}
+	v.queue.push(queued{h, r.gen})
+	s.pushTimeout(h, r)
+}
+
+func (s *sim) pushTimeout(h int32, r *request) {
+	s.tmo.push(timeoutEntry{at: r.sent + s.p.timeout, seq: s.seq, req: h, gen: r.gen})
+	s.seq++
+}
+
+// serviceTime draws how long server v works on request r, starting now.
+func (s *sim) serviceTime(r *request, v *server) int64 {
+	if r.status != 200 {
+		return int64(ErrorServiceTime)
+	}
+	d := v.svc.draw(v.rng)
+	if v.slow != 1 {
+		d = int64(float64(d) * v.slow)
+	}
+	return d
+}
+
+// begin gives request h a backend slot for d nanoseconds from now.
+func (s *sim) begin(h int32, r *request, v *server, d int64) {
+	s.busyChange(v, 1)
+	r.flags |= fInService
+	s.schedule(s.now+d, evComplete, h, r.gen)
+}
+
+func (s *sim) busyChange(v *server, delta int32) {
+	if lo, hi := max(v.busyLast, s.p.warm), min(s.now, s.end); hi > lo {
+		v.busyArea += float64(v.busy) * float64(hi-lo)
+	}
+	v.busyLast = s.now
+	v.busy += delta
+}
+
+func (s *sim) alloc() (*request, int32) {
+	if n := len(s.free); n > 0 {
+		h := s.free[n-1]
+		s.free = s.free[:n-1]
+		return &s.req[h], h
+	}
+	s.req = append(s.req, request{})
+	h := int32(len(s.req) - 1)
+	return &s.req[h], h
+}
+
+func (s *sim) release(h int32) {
+	s.req[h].gen++
+	s.req[h].flags = 0
+	s.free = append(s.free, h)
+}
+
+// complete: a backend finished request h.
+func (s *sim) complete(h int32, gen uint32) {
+	r := &s.req[h]
+	if r.gen != gen {
+		return // cancelled at its deadline
+	}
+	v := &s.srv[r.srv]
+	s.busyChange(v, -1)
+	if r.flags&fProxyDone == 0 {
+		r.flags |= fProxyDone
+		v.inflight--
+		s.answered(r, v, s.now-r.sent)
+	}
+	s.release(h)
+	s.startNext(v)
+}
+
+// startNext gives a freed slot to the oldest request still waiting.
+func (s *sim) startNext(v *server) {
+	for v.queue.n > 0 && (v.conc == 0 || v.busy < v.conc) {
+		q := v.queue.pop()
+		r := &s.req[q.req]
+		if r.gen != q.gen {
+			continue // cancelled while waiting
+		}
+		s.begin(q.req, r, v, s.serviceTime(r, v))
+	}
+}
+
+// timeout: ARR's deadline for request h has come.
+func (s *sim) timeout(h int32, gen uint32) {
+	r := &s.req[h]
+	if r.gen != gen || r.flags&fProxyDone != 0 {
+		return // answered in time
+	}
+	v := &s.srv[r.srv]
+	r.flags |= fProxyDone
+	v.inflight--
+	s.failed(r, v, s.p.timeout, oTimeout)
+	switch {
+	case r.flags&fHang != 0:
+		s.release(h)
+	case s.p.cancel:
+		inService := r.flags&fInService != 0
+		s.release(h) // a queued entry or a completion event is now stale
+		if inService {
+			s.busyChange(v, -1)
+			s.startNext(v)
+		}
+	}
+	// Otherwise the backend keeps working; complete releases the request.
+}
+
+func (s *sim) connectFail(h int32, gen uint32) {
+	r := &s.req[h]
+	if r.gen != gen {
+		return
+	}
+	v := &s.srv[r.srv]
+	r.flags |= fProxyDone
+	v.inflight--
+	s.failed(r, v, int64(ConnectFailTime), oRefused)
+	s.release(h)
+}
+
+// answered records a backend's answer that ARR passed on.
+func (s *sim) answered(r *request, v *server, taken int64) {
+	if s.p.alg == algLeastResponseTime {
+		s.lrtSample(v, taken)
+	}
+	if r.status != 200 && s.p.livePeriod > 0 && s.p.liveCodes.has(int(r.status)) {
+		s.liveFailure(r.srv)
+	}
+	if r.flags&fCounted != 0 {
+		s.st.answered(r, v, taken)
+	}
+}
+
+// failed records a 502.3: outcome oTimeout (12002), oRefused (12029) or
+// oReset (12030).
+func (s *sim) failed(r *request, v *server, taken int64, outcome int) {
+	if s.p.alg == algLeastResponseTime {
+		s.lrtSample(v, taken)
+	}
+	if s.p.livePeriod > 0 {
+		s.liveFailure(r.srv)
+	}
+	if r.flags&fCounted != 0 {
+		s.st.failed(r, v, taken, outcome)
+	}
+}

@@ -1,0 +1,140 @@
+package simulate
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// counts are per-replication counts of an outcome, as float64 for checkRate.
+func counts(reps []*repStats, count func(*repStats) int64) []float64 {
+	xs := make([]float64, len(reps))
+	for i, r := range reps {
+		xs[i] = float64(count(r))
+	}
+	return xs
+}
+
+func noServer(r *repStats) int64 { return r.out[oNoServer] }
+
+// Every server down at once (validation.md 1.8, check 2): after the last
+// server's failed probe, every request gets 502.4 until the first server
+// passes a probe after the outage. Probes of server i run at phase_i + k I
+// with phase_i uniform, so each detection delay is U_i ~ U(0, I) (plus the
+// refused probe's connect time) and, the outage lasting a multiple of I,
+// each recovery delay is the same U_i (plus the probe latency). The 502.4
+// window is outage + min U - max U, with E[max] = I N/(N+1) and
+// E[min] = I/(N+1) for N uniforms.
+func TestAllServersDown(t *testing.T) {
+	const (
+		n        = 3
+		interval = 5.0  // s
+		outage   = 60.0 // s, a multiple of interval
+		lambda   = 100.0
+		connect  = 0.001 // ConnectFailTime
+		probe    = 0.005 // health.latency
+	)
+	cfg := loadConfig(t, farm(n, `
+protocol: {timeout: 10s}
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 2s}`))
+	sc := loadScenario(t, `
+duration: 120s
+replications: 30
+seed: 3
+arrivals: {rate: 100}
+latency: {fixed: 10ms}
+health: {latency: {fixed: 5ms}}
+events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
+	reps := simulate(t, cfg, sc)
+
+	eMax := interval * n / (n + 1)
+	eMin := interval / (n + 1)
+	window := outage + (eMin + probe) - (eMax + connect)
+	checkRate(t, "502.4 count", counts(reps, noServer), lambda*window)
+	// Every request from the outage's start to the first recovery fails:
+	// 502.3 / 12029 while its server is still eligible, 502.4 after.
+	checkRate(t, "502.3 + 502.4 count", counts(reps, func(r *repStats) int64 { return r.out[oRefused] + r.out[oNoServer] }),
+		lambda*(outage+eMin+probe))
+	require.Zero(t, reps[0].out[oTimeout], "a down server refuses; nothing should time out")
+	// Each server is unhealthy from its detection to its recovery:
+	// outage + probe - connect, exactly.
+	for i, u := range reps[0].unhealthy {
+		require.InDelta(t, outage+probe-connect, float64(u)/1e9, 1e-9, "server %d unhealthy time", i)
+	}
+
+	// minServers 1: with no healthy server ARR ignores health, so requests
+	// keep going to the (down) servers: 502.3 instead of 502.4, for the
+	// whole outage.
+	cfg = loadConfig(t, farm(n, `
+protocol: {timeout: 10s}
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 2s, minServers: 1}`))
+	reps = simulate(t, cfg, sc)
+	for _, r := range reps {
+		require.Zero(t, r.out[oNoServer], "minServers 1 leaves no 502.4")
+	}
+	checkRate(t, "minServers 1: 502.3 count", counts(reps, func(r *repStats) int64 { return r.out[oRefused] }), lambda*outage)
+}
+
+// incidents repeats a fault on one server every 37 s (not a multiple of the
+// probe interval, so the detection delays spread over the interval).
+func incidents(fault string, k int) string {
+	var b strings.Builder
+	b.WriteString("events:\n")
+	for i := range k {
+		fmt.Fprintf(&b, "  - {at: %ds, server: 10.0.0.1, fault: %s, for: 15s}\n", 20+37*i, fault)
+	}
+	return b.String()
+}
+
+// One server hangs under round robin (validation.md 1.8, check 1): until
+// the health test notices, it gets its 1/N share and every such request
+// times out. Detection takes D = U + (F-1) I + T_probe, where U ~ U(0, I)
+// is the wait for the next probe and T_probe the probe timeout, so the
+// extra 502.3 per incident is (lambda/N) ((F - 1/2) I + T_probe).
+func TestHangUnderRoundRobin(t *testing.T) {
+	const n, lambda, interval, probeTimeout, k = 4, 40.0, 5.0, 1.0, 10
+	for _, failures := range []int{1, 2} {
+		t.Run(fmt.Sprintf("healthFailures=%d", failures), func(t *testing.T) {
+			cfg := loadConfig(t, farm(n, `
+protocol: {timeout: 3s}
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 1s}`))
+			sc := loadScenario(t, fmt.Sprintf(`
+duration: 400s
+replications: 40
+seed: 9
+arrivals: {rate: 40}
+latency: {fixed: 10ms}
+arr: {healthFailures: %d}
+`, failures)+incidents("hang", k))
+			reps := simulate(t, cfg, sc)
+			perIncident := lambda / n * ((float64(failures)-0.5)*interval + probeTimeout)
+			checkRate(t, "hang 502.3", counts(reps, func(r *repStats) int64 { return r.out[oTimeout] }), k*perIncident)
+			require.Zero(t, reps[0].out[oNoServer])
+		})
+	}
+}
+
+// Under LeastRequests a server that refuses connections has no requests in
+// flight and attracts nearly all traffic until it is marked down
+// (validation.md 1.8, the black-hole effect): failures ~ lambda E[D], not
+// lambda/N E[D]. Service (20 s) outlasts detection, so that the healthy
+// servers keep requests in flight throughout.
+func TestDownUnderLeastRequestsBlackHole(t *testing.T) {
+	const n, lambda, interval, connect, k = 4, 40.0, 5.0, 0.001, 10
+	cfg := loadConfig(t, farm(n, `
+protocol: {timeout: 30s}
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 1s}
+loadBalancing: {algorithm: LeastRequests}`))
+	sc := loadScenario(t, `
+duration: 400s
+replications: 40
+seed: 9
+arrivals: {rate: 40}
+latency: {fixed: 20s}
+arr: {legacyAlgorithms: true}
+`+incidents("down", k))
+	reps := simulate(t, cfg, sc)
+	checkRate(t, "down under LeastRequests", counts(reps, func(r *repStats) int64 { return r.out[oRefused] }), k*lambda*(interval/2+connect))
+}

@@ -1,0 +1,176 @@
+package simulate
+
+import (
+	"hash/fnv"
+	"math/rand/v2"
+)
+
+// Event kinds of the heap. A switch on them dispatches events; no event
+// carries a function value.
+const (
+	evComplete    uint8 = iota // a backend finishes a request (arg: request)
+	evConnectFail              // a down server refused the connection (arg: request)
+	evProbe                    // send a health probe (arg: server)
+	evProbeResult              // a probe's verdict is known (arg: server, aux: 1 ok / 0 failed)
+	evFault                    // a fault starts or ends (arg: fault boundary)
+)
+
+// event is one entry of the heap. It is a value (no pointers), so the heap
+// is a flat slice the garbage collector never scans.
+type event struct {
+	at   int64  // nanoseconds since the replication started
+	seq  uint64 // scheduling order: breaks ties between equal times
+	arg  int32  // request handle, server index or fault boundary
+	aux  uint32 // request generation, or a small payload
+	kind uint8
+}
+
+// before orders events by (time, sequence).
+func before(at1 int64, seq1 uint64, at2 int64, seq2 uint64) bool {
+	return at1 < at2 || (at1 == at2 && seq1 < seq2)
+}
+
+// eventHeap is a binary min-heap of events ordered by (at, seq). It is
+// written out rather than built on container/heap, whose interface calls and
+// boxing cost more than the rest of a request's processing.
+type eventHeap struct {
+	ev []event
+}
+
+func (h *eventHeap) len() int { return len(h.ev) }
+
+func (h *eventHeap) push(e event) {
+	h.ev = append(h.ev, e)
+	i := len(h.ev) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if !before(e.at, e.seq, h.ev[p].at, h.ev[p].seq) {
+			break
+		}
+		h.ev[i] = h.ev[p]
+		i = p
+	}
+	h.ev[i] = e
+}
+
+// pop removes and returns the earliest event. The heap must not be empty.
+func (h *eventHeap) pop() event {
+	top := h.ev[0]
+	n := len(h.ev) - 1
+	last := h.ev[n]
+	h.ev = h.ev[:n]
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		c := l
+		if r := l + 1; r < n && before(h.ev[r].at, h.ev[r].seq, h.ev[l].at, h.ev[l].seq) {
+			c = r
+		}
+		if !before(h.ev[c].at, h.ev[c].seq, last.at, last.seq) {
+			break
+		}
+		h.ev[i] = h.ev[c]
+		i = c
+	}
+	h.ev[i] = last
+	return top
+}
+
+// ring is a growable FIFO ring buffer of values. Proxy timeouts use it: the
+// timeout is the same for every request of a farm and requests are sent in
+// time order, so deadlines arrive in order and a FIFO replaces a heap.
+// Backend queues use it too.
+type ring[T any] struct {
+	buf  []T
+	head int // index of the oldest element
+	n    int
+}
+
+func (r *ring[T]) len() int { return r.n }
+
+func (r *ring[T]) push(v T) {
+	if r.n == len(r.buf) {
+		r.grow()
+	}
+	i := r.head + r.n
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	r.buf[i] = v
+	r.n++
+}
+
+// peek returns a pointer to the oldest element. The ring must not be empty.
+func (r *ring[T]) peek() *T { return &r.buf[r.head] }
+
+// pop removes and returns the oldest element. The ring must not be empty.
+func (r *ring[T]) pop() T {
+	v := r.buf[r.head]
+	r.head++
+	if r.head == len(r.buf) {
+		r.head = 0
+	}
+	r.n--
+	return v
+}
+
+func (r *ring[T]) grow() {
+	size := 2 * len(r.buf)
+	if size < 16 {
+		size = 16
+	}
+	buf := make([]T, size)
+	k := copy(buf, r.buf[r.head:])
+	copy(buf[k:], r.buf[:r.head])
+	r.buf, r.head = buf, 0
+}
+
+func (r *ring[T]) reset() { r.head, r.n = 0, 0 }
+
+// timeoutEntry is a pending proxy deadline.
+type timeoutEntry struct {
+	at  int64
+	seq uint64
+	req int32
+	gen uint32
+}
+
+// queued is a request waiting for a backend slot. gen detects a request
+// that was cancelled (and its handle reused) while it waited.
+type queued struct {
+	req int32
+	gen uint32
+}
+
+// splitmix64 is a strong 64-bit mixer (Steele, Lea and Flood 2014); it turns
+// structured inputs (seed, replication, component) into independent-looking
+// PCG seeds.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// componentID names a random stream stably: by what it is ("arrivals") or
+// which server it belongs to ("service/10.0.0.11"), never by position.
+func componentID(name string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	return h.Sum64()
+}
+
+// stream returns the PCG stream of one component in one replication.
+func stream(seed uint64, rep int, component string) *rand.Rand {
+	c := componentID(component)
+	a := splitmix64(seed ^ splitmix64(uint64(rep)+0x51ed27e1))
+	s1 := splitmix64(a ^ c)
+	s2 := splitmix64(s1 ^ 0x2545f4914f6cdd1d ^ c<<1)
+	return rand.New(rand.NewPCG(s1, s2))
+}

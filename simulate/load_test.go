@@ -1,0 +1,177 @@
+package simulate
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	"github.com/stretchr/testify/require"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+var wantRE = regexp.MustCompile(`# want "((?:[^"\\]|\\.)*)"`)
+
+// wants reads the `# want "regexp"` comments of a fixture, by line.
+func wants(t *testing.T, src []byte) map[int]*regexp.Regexp {
+	out := map[int]*regexp.Regexp{}
+	for i, line := range strings.Split(string(src), "\n") {
+		if m := wantRE.FindStringSubmatch(line); m != nil {
+			rx, err := strconv.Unquote(`"` + m[1] + `"`)
+			require.NoError(t, err)
+			out[i+1] = regexp.MustCompile(rx)
+		}
+	}
+	return out
+}
+
+// Every finding of a bad scenario must be on a line with a matching want,
+// and every want must be met (analysistest style).
+func TestBadScenarios(t *testing.T) {
+	files, err := filepath.Glob("../fixtures/sim/bad/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	doc, err := schema.LoadFile("../fixtures/sim/web3.yaml", schema.Options{})
+	require.NoError(t, err)
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			require.NoError(t, err)
+			sc, fs, err := LoadScenario(name, src)
+			require.NoError(t, err)
+			if len(fs) == 0 {
+				require.NotNil(t, sc)
+				fs = sc.Check(doc.Config)
+			} else {
+				require.Nil(t, sc, "a scenario with findings is not returned")
+			}
+			want := wants(t, src)
+			met := map[int]bool{}
+			for _, f := range fs {
+				require.Equal(t, name, f.Span.File)
+				rx := want[f.Span.Start.Line]
+				if rx == nil || !rx.MatchString(f.Message) {
+					t.Errorf("unexpected finding %s: %s", f.Span, f.Message)
+					continue
+				}
+				require.Positive(t, f.Span.Start.Col)
+				met[f.Span.Start.Line] = true
+			}
+			for line, rx := range want {
+				if !met[line] {
+					t.Errorf("%s:%d: no finding matches %q", name, line, rx)
+				}
+			}
+		})
+	}
+}
+
+// Defaults come from scenario.cue; the design.md 3.3 example loads with
+// every field in place.
+func TestLoadScenarioDesignExample(t *testing.T) {
+	src := `
+farm: web
+duration: 10m
+warmup: 30s
+replications: 10
+seed: 1
+arrivals:
+  rate: 200
+  schedule: [{at: 0s, rate: 100}, {at: 5m, rate: 400}]
+  clients: 1000
+latency:
+  mixture: [{weight: 0.95, lognormal: {p50: 120ms, p99: 2s}}, {weight: 0.05, fixed: 40s}]
+concurrency: 0
+errors: 0.0
+servers:
+  10.0.0.12: {latency: {lognormal: {median: 400ms, sigma: 1.2}}, concurrency: 32}
+health:
+  latency: {fixed: 5ms}
+events:
+  - {at: 2m, server: 10.0.0.11, fault: down, for: 90s}
+  - {at: 7m, server: "*", fault: slow, factor: 5, for: 2m}
+  - {at: 8m, server: 10.0.0.13, fault: error, for: 1m}
+arr:
+  legacyAlgorithms: false
+  healthFailures: 1
+  timeoutSemantics: proxy
+`
+	sc := loadScenario(t, src)
+	require.Equal(t, 10*time.Minute, sc.Duration)
+	require.Equal(t, 30*time.Second, sc.Warmup)
+	require.Len(t, sc.Arrivals.Schedule, 2)
+	require.Equal(t, Mixture, sc.Latency.Kind)
+	require.Len(t, sc.Latency.Components, 2)
+	require.Equal(t, 40*time.Second, sc.Latency.Components[1].Fixed)
+	// p99 = p50 * exp(z99 sigma)
+	c := sc.Latency.Components[0]
+	require.InDelta(t, 2.0, 0.120*math.Exp(z99*c.Sigma), 1e-9)
+	o := sc.Servers["10.0.0.12"]
+	require.Equal(t, 32, *o.Concurrency)
+	require.Nil(t, o.Errors)
+	require.Equal(t, 500, sc.Events[2].Status, "an error fault defaults to 500")
+	require.Equal(t, FaultSlow, sc.Events[1].Fault)
+	require.Equal(t, 1+strings.Count(src[:strings.Index(src, "{at: 7m")], "\n"), sc.Events[1].Span.Start.Line)
+
+	min := loadScenario(t, "arrivals: {rate: 5}\nlatency: {fixed: 1s}\n")
+	require.Equal(t, 10*time.Minute, min.Duration, "default duration")
+	require.Equal(t, 10, min.Replications)
+	require.Equal(t, int64(1), min.Seed)
+	require.Equal(t, 1000, min.Arrivals.Clients)
+	require.Equal(t, Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
+	require.Equal(t, ARROptions{HealthFailures: 1, TimeoutSemantics: "proxy"}, min.ARR)
+}
+
+func TestMissingLatency(t *testing.T) {
+	_, fs, err := LoadScenario("s.yaml", []byte("arrivals: {rate: 5}\n"))
+	require.NoError(t, err)
+	require.Len(t, fs, 1)
+	require.Contains(t, fs[0].Message, "latency is required")
+	require.Equal(t, "s.yaml:1:1", fs[0].Span.String())
+}
+
+// knownFields (used for did-you-mean hints) must list exactly the fields
+// of scenario.cue, which stays the single source of truth.
+func TestKnownFieldsMatchSchema(t *testing.T) {
+	v := cuecontext.New().CompileBytes(scenarioCUE)
+	require.NoError(t, v.Err())
+	// field finds an optional field too (LookupPath needs it present).
+	field := func(x cue.Value, name string) cue.Value {
+		it, err := x.Fields(cue.Optional(true), cue.Definitions(true))
+		require.NoError(t, err)
+		for it.Next() {
+			if strings.TrimSuffix(it.Selector().String(), "?") == name {
+				return it.Value()
+			}
+		}
+		t.Fatalf("no field %s", name)
+		return cue.Value{}
+	}
+	check := func(key, cuePath string) {
+		x := v
+		for _, l := range strings.Split(cuePath, ".") {
+			x = field(x, l)
+		}
+		it, err := x.Fields(cue.Optional(true))
+		require.NoError(t, err)
+		var got []string
+		for it.Next() {
+			got = append(got, strings.TrimSuffix(strings.TrimSuffix(it.Selector().String(), "?"), "!"))
+		}
+		require.ElementsMatch(t, knownFields[key], got, "knownFields[%q] vs %s", key, cuePath)
+	}
+	check("", "#Scenario")
+	check("arrivals", "#Scenario.arrivals")
+	check("arr", "#Scenario.arr")
+	check("health", "#Scenario.health")
+	check("events.*", "#Event")
+	check("latency", "#Latency")
+}

@@ -1,0 +1,406 @@
+package simulate
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// ConnectFailTime is how long a down server takes to refuse a connection
+// (502.3 / 12029).
+const ConnectFailTime = time.Millisecond
+
+// ErrorServiceTime is how long a backend takes to answer with an error
+// status (the errors share and error faults).
+const ErrorServiceTime = time.Millisecond
+
+// Simulated algorithms. The legacy ones run only with
+// arr.legacyAlgorithms; otherwise ARR 3's fallback to WeightedRoundRobin
+// is simulated.
+const (
+	algWRR uint8 = iota
+	algLeastRequests
+	algLeastResponseTime
+	algTotalTraffic
+	algHash
+)
+
+var algNames = [...]string{schema.WeightedRoundRobin, schema.LeastRequests, schema.LeastResponseTime, schema.WeightedTotalTraffic, schema.RequestHash}
+
+// plan is a scenario compiled against one farm: everything a replication
+// needs, resolved once, with times in nanoseconds of replication time.
+type plan struct {
+	cfg  *schema.Config
+	sc   *Scenario
+	farm *schema.Farm
+
+	alg        uint8
+	configured string // the configuration's algorithm
+	note       string // why alg differs from configured, or ""
+	notes      []string
+
+	timeout int64
+	cancel  bool // timeoutSemantics: cancel
+
+	servers []planServer
+
+	urlTest    bool
+	interval   int64
+	hcTimeout  int64
+	statusOK   statusSet
+	failures   int
+	probe      sampler
+	livePeriod int64 // 0: live-traffic test off
+	liveMax    int
+	liveCodes  statusSet
+	minServers int
+	lrtPeriod  int64
+
+	useCookie  bool
+	hash       bool
+	clients    int
+	needClient bool
+
+	steps    []rateStep // steps[0].at == 0
+	warm     int64
+	end      int64 // end of the measured window; 0 in requests mode
+	requests int64
+	faults   []planFault
+	bounds   []faultBound
+
+	seed uint64
+}
+
+type planServer struct {
+	addr    string
+	weight  int64
+	enabled bool
+	conc    int32 // 0: unlimited
+	errors  float64
+	svc     sampler
+}
+
+type rateStep struct {
+	at   int64
+	rate float64 // requests per second
+}
+
+// planFault is a scenario event resolved to servers and replication time.
+type planFault struct {
+	ev         *Event
+	start, end int64 // end == math.MaxInt64: until the end
+	all        bool
+	server     int32 // when !all
+}
+
+// faultBound is the start or the end of a fault.
+type faultBound struct {
+	at    int64
+	fault int32
+}
+
+// statusSet is a list of status ranges such as "200-399,401" or "500-".
+type statusSet []struct{ lo, hi int }
+
+func parseStatusSet(s string) (statusSet, error) {
+	var set statusSet
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(strings.TrimSpace(lo))
+		if err != nil {
+			return nil, fmt.Errorf("status range %q: %q is not a number", s, lo)
+		}
+		b := a
+		if isRange {
+			if strings.TrimSpace(hi) == "" {
+				b = 999
+			} else if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil {
+				return nil, fmt.Errorf("status range %q: %q is not a number", s, hi)
+			}
+		}
+		set = append(set, struct{ lo, hi int }{a, b})
+	}
+	return set, nil
+}
+
+func (s statusSet) has(code int) bool {
+	for _, r := range s {
+		if code >= r.lo && code <= r.hi {
+			return true
+		}
+	}
+	return false
+}
+
+// Assignment errors and scenario/config mismatches are reported as
+// findings; this error carries them out of Run.
+type FindingsError struct {
+	Findings []schema.Finding
+}
+
+func (e *FindingsError) Error() string {
+	if len(e.Findings) == 1 {
+		f := e.Findings[0]
+		return f.Span.String() + ": " + f.Message
+	}
+	return fmt.Sprintf("%s: %s (and %d more)", e.Findings[0].Span, e.Findings[0].Message, len(e.Findings)-1)
+}
+
+// TargetFarm returns the farm the scenario drives in cfg: the scenario's
+// farm, else the farm the rewrite rules route to (see the package
+// documentation for how rules match without URLs), else the only farm.
+func (sc *Scenario) TargetFarm(cfg *schema.Config) (*schema.Farm, error) {
+	if sc.Farm != "" {
+		if f := cfg.Farm(sc.Farm); f != nil {
+			return f, nil
+		}
+		return nil, fmt.Errorf("the configuration has no farm %q (it has %s)", sc.Farm, farmNames(cfg))
+	}
+	var target *schema.Farm
+	for _, r := range cfg.Rules {
+		if !r.Enabled {
+			continue
+		}
+		if f := r.TargetFarm(cfg); f != nil {
+			target = f
+			if r.StopProcessing {
+				break
+			}
+		}
+	}
+	if target != nil {
+		return target, nil
+	}
+	if len(cfg.Farms) == 1 {
+		return cfg.Farms[0], nil
+	}
+	if len(cfg.Farms) == 0 {
+		return nil, fmt.Errorf("the configuration defines no farm")
+	}
+	return nil, fmt.Errorf("no rewrite rule routes to a farm and the configuration has %d farms (%s): name one with farm", len(cfg.Farms), farmNames(cfg))
+}
+
+func farmNames(cfg *schema.Config) string {
+	var names []string
+	for _, f := range cfg.Farms {
+		names = append(names, strconv.Quote(f.Name))
+	}
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
+// Check reports what in the scenario does not fit cfg: an unknown farm, a
+// server address that is not in the farm. The findings carry the scenario's
+// positions.
+func (sc *Scenario) Check(cfg *schema.Config) []schema.Finding {
+	var out []schema.Finding
+	farm, err := sc.TargetFarm(cfg)
+	if err != nil {
+		return append(out, sc.finding(sc.spans.get("farm"), err.Error()))
+	}
+	known := map[string]bool{}
+	var addrs []string
+	for _, s := range farm.Servers {
+		known[s.Address] = true
+		addrs = append(addrs, strconv.Quote(s.Address))
+	}
+	list := strings.Join(addrs, ", ")
+	keys := make([]string, 0, len(sc.Servers))
+	for a := range sc.Servers {
+		keys = append(keys, a)
+	}
+	sort.Strings(keys)
+	for _, a := range keys {
+		if !known[a] {
+			out = append(out, sc.finding(sc.spans.key([]string{"servers", a}),
+				fmt.Sprintf("server %q is not in farm %q (its servers: %s)", a, farm.Name, list)))
+		}
+	}
+	for _, e := range sc.Events {
+		if e.Server != "*" && !known[e.Server] {
+			sp := e.Span
+			out = append(out, sc.finding(sp, fmt.Sprintf("server %q is not in farm %q (its servers: %s; \"*\" means all)", e.Server, farm.Name, list)))
+		}
+	}
+	return out
+}
+
+func (sc *Scenario) finding(sp schema.Span, msg string) schema.Finding {
+	if sp.File == "" {
+		sp.File = sc.File
+	}
+	return schema.Finding{Rule: RuleScenario, Severity: schema.Error, Span: sp, Message: msg}
+}
+
+// RuleScenario is the rule slug of scenario findings.
+const RuleScenario = "scenario-invalid"
+
+// compile resolves sc against cfg.
+func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) {
+	if fs := sc.Check(cfg); len(fs) > 0 {
+		return nil, &FindingsError{Findings: fs}
+	}
+	farm, _ := sc.TargetFarm(cfg)
+	p := &plan{cfg: cfg, sc: sc, farm: farm, seed: uint64(sc.Seed)}
+
+	p.configured = farm.LoadBalancing.Algorithm
+	if p.configured == "" {
+		p.configured = schema.WeightedRoundRobin
+	}
+	switch p.configured {
+	case schema.WeightedRoundRobin:
+		p.alg = algWRR
+	case schema.RequestHash:
+		p.alg = algHash
+	case schema.LeastRequests, schema.LeastResponseTime, schema.WeightedTotalTraffic:
+		if !sc.ARR.LegacyAlgorithms {
+			p.alg = algWRR
+			p.note = fmt.Sprintf("ARR 3 no longer supports %s and falls back to WeightedRoundRobin; set arr.legacyAlgorithms: true to simulate %s as documented", p.configured, p.configured)
+			break
+		}
+		switch p.configured {
+		case schema.LeastRequests:
+			p.alg = algLeastRequests
+		case schema.LeastResponseTime:
+			p.alg = algLeastResponseTime
+		default:
+			p.alg = algTotalTraffic
+		}
+	default:
+		return nil, fmt.Errorf("farm %q: unknown load-balancing algorithm %q", farm.Name, p.configured)
+	}
+	p.lrtPeriod = int64(farm.LoadBalancing.LeastResponseTimePeriod)
+	if p.lrtPeriod <= 0 {
+		p.lrtPeriod = int64(5 * time.Second)
+	}
+
+	p.timeout = int64(farm.Protocol.Timeout)
+	if p.timeout <= 0 {
+		return nil, fmt.Errorf("farm %q: protocol timeout %v is not positive", farm.Name, farm.Protocol.Timeout)
+	}
+	p.cancel = sc.ARR.TimeoutSemantics == "cancel"
+
+	def, err := newSampler(sc.Latency, src)
+	if err != nil {
+		return nil, fmt.Errorf("latency: %w", err)
+	}
+	if !farm.Enabled {
+		// What ARR answers for a disabled farm is undocumented
+		// (arr-reference.md 10); assume no server is available: 502.4.
+		p.notes = append(p.notes, "farm is disabled (enabled=false): every request is assumed to get 502.4")
+	}
+	for _, s := range farm.Servers {
+		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled && farm.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def}
+		if ps.weight <= 0 {
+			ps.weight = 100
+		}
+		if o := sc.Servers[s.Address]; o != nil {
+			if o.Latency.Kind != NoLatency {
+				if ps.svc, err = newSampler(o.Latency, src); err != nil {
+					return nil, fmt.Errorf("server %q latency: %w", s.Address, err)
+				}
+			}
+			if o.Concurrency != nil {
+				ps.conc = int32(*o.Concurrency)
+			}
+			if o.Errors != nil {
+				ps.errors = *o.Errors
+			}
+		}
+		p.servers = append(p.servers, ps)
+	}
+
+	hc := farm.HealthCheck
+	p.urlTest = hc.URL != "" && hc.Interval > 0
+	p.interval = int64(hc.Interval)
+	p.hcTimeout = int64(hc.Timeout)
+	if p.hcTimeout <= 0 {
+		p.hcTimeout = int64(30 * time.Second)
+	}
+	codes := hc.StatusCodeMatch
+	if codes == "" {
+		codes = "200-399"
+	}
+	if p.statusOK, err = parseStatusSet(codes); err != nil {
+		return nil, fmt.Errorf("farm %q healthCheck statusCodeMatch: %w", farm.Name, err)
+	}
+	p.failures = max(sc.ARR.HealthFailures, 1)
+	probe := sc.Health.Latency
+	if probe.Kind == NoLatency {
+		probe = Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}
+	}
+	if p.probe, err = newSampler(probe, src); err != nil {
+		return nil, fmt.Errorf("health latency: %w", err)
+	}
+	if hc.LiveTrafficFailurePeriod > 0 {
+		p.livePeriod = int64(hc.LiveTrafficFailurePeriod)
+		p.liveMax = int(max(hc.MaxLiveTrafficFailures, 1))
+		lc := hc.LiveTrafficFailureCodes
+		if lc == "" {
+			lc = "500-"
+		}
+		if p.liveCodes, err = parseStatusSet(lc); err != nil {
+			return nil, fmt.Errorf("farm %q healthCheck liveTrafficFailureCodes: %w", farm.Name, err)
+		}
+	}
+	p.minServers = int(hc.MinServers)
+
+	p.useCookie = farm.Affinity.UseCookie
+	p.hash = p.alg == algHash
+	p.clients = max(sc.Arrivals.Clients, 1)
+	p.needClient = p.useCookie || p.hash
+
+	p.warm = int64(sc.Warmup)
+	if sc.Requests > 0 {
+		p.requests = sc.Requests
+	} else {
+		p.end = p.warm + int64(sc.Duration)
+	}
+	base := sc.Arrivals.Rate
+	if len(sc.Arrivals.Schedule) > 0 && base == 0 {
+		base = sc.Arrivals.Schedule[0].Rate
+	}
+	p.steps = []rateStep{{0, base}}
+	sched := append([]RateStep(nil), sc.Arrivals.Schedule...)
+	sort.SliceStable(sched, func(i, j int) bool { return sched[i].At < sched[j].At })
+	for _, st := range sched {
+		at := p.warm + int64(st.At)
+		if at <= 0 {
+			p.steps[0].rate = st.Rate
+			continue
+		}
+		p.steps = append(p.steps, rateStep{at, st.Rate})
+	}
+
+	idx := map[string]int32{}
+	for i, s := range p.servers {
+		idx[s.addr] = int32(i)
+	}
+	for i := range sc.Events {
+		e := &sc.Events[i]
+		f := planFault{ev: e, start: p.warm + int64(e.At), end: math.MaxInt64, all: e.Server == "*"}
+		if e.For > 0 {
+			f.end = f.start + int64(e.For)
+		}
+		if !f.all {
+			f.server = idx[e.Server]
+		}
+		p.faults = append(p.faults, f)
+		p.bounds = append(p.bounds, faultBound{f.start, int32(i)})
+		if f.end != math.MaxInt64 {
+			p.bounds = append(p.bounds, faultBound{f.end, int32(i)})
+		}
+	}
+	return p, nil
+}

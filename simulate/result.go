@@ -1,0 +1,366 @@
+package simulate
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Result is a simulation's outcome, shaped as the Simulate JSON contract
+// (docs/design.md section 2), with extra fields the contract allows.
+type Result struct {
+	Seed         int64        `json:"seed"`
+	Replications int          `json:"replications"`
+	DurationS    float64      `json:"duration_s"` // measured window per replication (mean, in requests mode)
+	WarmupS      float64      `json:"warmup_s"`
+	Farms        []FarmResult `json:"farms"`
+}
+
+// FarmResult is one simulated farm. Counts are totals over all
+// replications after the warm-up; rates are means over replications with a
+// Student t 95 % confidence interval.
+type FarmResult struct {
+	Name string `json:"name"`
+	// Algorithm is the algorithm as simulated; ConfiguredAlgorithm is the
+	// configuration's, and AlgorithmNote says why they differ.
+	Algorithm           string `json:"algorithm"`
+	ConfiguredAlgorithm string `json:"configured_algorithm"`
+	AlgorithmNote       string `json:"algorithm_note,omitempty"`
+	// Notes are other assumptions the simulation made about this farm.
+	Notes            []string       `json:"notes,omitempty"`
+	TimeoutS         float64        `json:"timeout_s"`
+	TimeoutSemantics string         `json:"timeout_semantics"`
+	Requests         int64          `json:"requests"`
+	Outcomes         Outcomes       `json:"outcomes"`
+	Win32            Win32          `json:"win32"`
+	Rates            Rates          `json:"rates"`
+	LatencyMS        Percentiles    `json:"latency_ms"`
+	Servers          []ServerResult `json:"servers"`
+	// NoEligibleS is the mean time per replication with no eligible server
+	// (every request 502.4).
+	NoEligibleS float64       `json:"no_eligible_s"`
+	Faults      []FaultResult `json:"faults,omitempty"`
+	// Series is per second of the measured window, summed over replications,
+	// by arrival time.
+	Series Series `json:"series"`
+}
+
+// Outcomes partitions the requests. 5xx counts backend answers of 500 and
+// above only; ARR's own 502.3 and 502.4 are separate.
+type Outcomes struct {
+	S2xx  int64 `json:"2xx"`
+	S4xx  int64 `json:"4xx"`
+	S5xx  int64 `json:"5xx"`
+	S5023 int64 `json:"502.3"`
+	S5024 int64 `json:"502.4"`
+}
+
+// Win32 splits 502.3 by WinHTTP error: 12002 timeout, 12029 connection
+// refused (a down server), 12030 connection reset (a server that went down
+// with the request inside).
+type Win32 struct {
+	Timeout int64 `json:"12002"`
+	Refused int64 `json:"12029"`
+	Reset   int64 `json:"12030"`
+}
+
+// Rates are per-request shares, mean over replications with a 95 % CI.
+type Rates struct {
+	R5023 Rate `json:"502.3"`
+	R5024 Rate `json:"502.4"`
+	R5xx  Rate `json:"5xx"`
+}
+
+// Rate is a mean and its 95 % confidence interval (Student t over the
+// per-replication rates, clipped to [0, 1]). With one replication the
+// interval is [0, 1]: nothing is known about the spread.
+type Rate struct {
+	Mean float64    `json:"mean"`
+	CI95 [2]float64 `json:"ci95"`
+}
+
+// Percentiles of client-observed time (time-taken), 502s included at their
+// time-taken, in milliseconds; within 0.1 % (log buckets) except max.
+type Percentiles struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+}
+
+// ServerResult is one server of the farm.
+type ServerResult struct {
+	Address  string `json:"address"`
+	Requests int64  `json:"requests"`
+	S5023    int64  `json:"502.3"`
+	Timeout  int64  `json:"502.3_12002"`
+	Refused  int64  `json:"502.3_12029"`
+	Reset    int64  `json:"502.3_12030"`
+	S5xx     int64  `json:"5xx"`
+	// Utilization is busy slot time over window x concurrency (mean over
+	// replications); with unlimited concurrency it is the mean number of
+	// requests in service.
+	Utilization float64 `json:"utilization"`
+	Concurrency int     `json:"concurrency"`
+	// UnhealthyS is the mean unhealthy time per replication.
+	UnhealthyS float64 `json:"unhealthy_s"`
+	Enabled    bool    `json:"enabled"`
+}
+
+// FaultResult attributes 502.3 to one scenario event: requests sent to its
+// server while it was the latest active fault there.
+type FaultResult struct {
+	At     string `json:"at"`
+	Server string `json:"server"`
+	Fault  string `json:"fault"`
+	For    string `json:"for,omitempty"`
+	S5023  int64  `json:"502.3"`
+}
+
+// Series is a per-second time series.
+type Series struct {
+	StepS    float64  `json:"step_s"`
+	Requests []uint64 `json:"requests"`
+	S5023    []uint64 `json:"502.3"`
+	S5024    []uint64 `json:"502.4"`
+	S5xx     []uint64 `json:"5xx"`
+}
+
+func rate(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// meanHalfWidth returns the mean of xs and the half-width of its Student t
+// 95 % confidence interval (infinite for fewer than two values).
+func meanHalfWidth(xs []float64) (mean, half float64) {
+	n := float64(len(xs))
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= n
+	if len(xs) < 2 {
+		return mean, math.Inf(1)
+	}
+	var ss float64
+	for _, x := range xs {
+		ss += (x - mean) * (x - mean)
+	}
+	sd := math.Sqrt(ss / (n - 1))
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
+	return mean, t * sd / math.Sqrt(n)
+}
+
+func rateOf(reps []*repStats, count func(*repStats) int64) Rate {
+	xs := make([]float64, len(reps))
+	for i, r := range reps {
+		xs[i] = rate(count(r), r.requests())
+	}
+	m, h := meanHalfWidth(xs)
+	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
+}
+
+func aggregate(p *plan, reps []*repStats) *Result {
+	sc := p.sc
+	res := &Result{Seed: sc.Seed, Replications: len(reps), WarmupS: sc.Warmup.Seconds()}
+	f := FarmResult{
+		Name:                p.farm.Name,
+		Algorithm:           algNames[p.alg],
+		ConfiguredAlgorithm: p.configured,
+		AlgorithmNote:       p.note,
+		Notes:               p.notes,
+		TimeoutS:            time.Duration(p.timeout).Seconds(),
+		TimeoutSemantics:    "proxy",
+		Series:              Series{StepS: 1},
+	}
+	if p.cancel {
+		f.TimeoutSemantics = "cancel"
+	}
+	var hist histogram
+	var window float64
+	for _, r := range reps {
+		hist.merge(&r.hist)
+		window += float64(r.window)
+		f.Outcomes.S2xx += r.out[o2xx]
+		f.Outcomes.S4xx += r.out[o4xx]
+		f.Outcomes.S5xx += r.out[o5xx]
+		f.Win32.Timeout += r.out[oTimeout]
+		f.Win32.Refused += r.out[oRefused]
+		f.Win32.Reset += r.out[oReset]
+		f.Outcomes.S5024 += r.out[oNoServer]
+		f.NoEligibleS += float64(r.noEligNs) / 1e9
+		for k, sec := range r.series {
+			for len(f.Series.Requests) <= k {
+				f.Series.Requests = append(f.Series.Requests, 0)
+				f.Series.S5023 = append(f.Series.S5023, 0)
+				f.Series.S5024 = append(f.Series.S5024, 0)
+				f.Series.S5xx = append(f.Series.S5xx, 0)
+			}
+			f.Series.Requests[k] += uint64(sec.Requests)
+			f.Series.S5023[k] += uint64(sec.E5023)
+			f.Series.S5024[k] += uint64(sec.E5024)
+			f.Series.S5xx[k] += uint64(sec.E5xx)
+		}
+	}
+	nr := float64(len(reps))
+	window /= nr
+	res.DurationS = window / 1e9
+	f.NoEligibleS /= nr
+	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset
+	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S5023 + f.Outcomes.S5024
+	f.Rates = Rates{
+		R5023: rateOf(reps, func(r *repStats) int64 { return r.out[oTimeout] + r.out[oRefused] + r.out[oReset] }),
+		R5024: rateOf(reps, func(r *repStats) int64 { return r.out[oNoServer] }),
+		R5xx:  rateOf(reps, func(r *repStats) int64 { return r.out[o5xx] }),
+	}
+	ms := func(ns float64) float64 { return math.Round(ns/1e3) / 1e3 } // ms, µs resolution
+	f.LatencyMS = Percentiles{
+		P50: ms(hist.quantile(0.5)), P90: ms(hist.quantile(0.9)), P99: ms(hist.quantile(0.99)),
+		P999: ms(hist.quantile(0.999)), Max: ms(float64(hist.max)),
+	}
+	for i, ps := range p.servers {
+		sr := ServerResult{Address: ps.addr, Concurrency: int(ps.conc), Enabled: ps.enabled}
+		var busy, unhealthy float64
+		for _, r := range reps {
+			st := r.servers[i]
+			sr.Requests += st.requests
+			sr.Timeout += st.out[oTimeout]
+			sr.Refused += st.out[oRefused]
+			sr.Reset += st.out[oReset]
+			sr.S5xx += st.out[o5xx]
+			if r.window > 0 {
+				u := r.busy[i] / float64(r.window)
+				if ps.conc > 0 {
+					u /= float64(ps.conc)
+				}
+				busy += u
+			}
+			unhealthy += float64(r.unhealthy[i]) / 1e9
+		}
+		sr.S5023 = sr.Timeout + sr.Refused + sr.Reset
+		sr.Utilization = round6(busy / nr)
+		sr.UnhealthyS = round6(unhealthy / nr)
+		f.Servers = append(f.Servers, sr)
+	}
+	for k, pf := range p.faults {
+		fr := FaultResult{At: pf.ev.At.String(), Server: pf.ev.Server, Fault: string(pf.ev.Fault)}
+		if pf.ev.For > 0 {
+			fr.For = pf.ev.For.String()
+		}
+		for _, r := range reps {
+			fr.S5023 += r.faults[k].e5023
+		}
+		f.Faults = append(f.Faults, fr)
+	}
+	f.NoEligibleS = round6(f.NoEligibleS)
+	res.Farms = []FarmResult{f}
+	return res
+}
+
+func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
+
+// WriteJSON writes the result as indented JSON (the Simulate contract).
+func (r *Result) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("writing simulation JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes a report a person reads in ten seconds: the rates with
+// their intervals, what caused them, and what was simulated.
+func (r *Result) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, f := range r.Farms {
+		fmt.Fprintf(&b, "farm %s: %s, timeout %s, %d replication(s) x %s (warm-up %s discarded), seed %d\n",
+			f.Name, f.Algorithm, secs(f.TimeoutS), r.Replications, secs(r.DurationS), secs(r.WarmupS), r.Seed)
+		if f.AlgorithmNote != "" {
+			fmt.Fprintf(&b, "  note: configured %s; %s\n", f.ConfiguredAlgorithm, f.AlgorithmNote)
+		}
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
+		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)
+		ci := func(x Rate) string {
+			if r.Replications < 2 {
+				return "(one replication: no interval)"
+			}
+			return fmt.Sprintf("95%% CI %s .. %s", pct(x.CI95[0]), pct(x.CI95[1]))
+		}
+		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d\n", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
+		fmt.Fprintf(&b, "  502.4  %8s  %s", pct(f.Rates.R5024.Mean), ci(f.Rates.R5024))
+		if f.NoEligibleS > 0 {
+			fmt.Fprintf(&b, "   no eligible server for %s per replication", secs(f.NoEligibleS))
+		}
+		b.WriteString("\n")
+		if f.Outcomes.S5xx > 0 {
+			fmt.Fprintf(&b, "  5xx    %8s  %s   answered by backends\n", pct(f.Rates.R5xx.Mean), ci(f.Rates.R5xx))
+		}
+		l := f.LatencyMS
+		fmt.Fprintf(&b, "  time-taken  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
+			msText(l.P50), msText(l.P90), msText(l.P99), msText(l.P999), msText(l.Max))
+
+		if len(f.Faults) > 0 && f.Outcomes.S5023 > 0 {
+			b.WriteString("\n  502.3 by cause\n")
+			var attributed int64
+			for _, fr := range f.Faults {
+				if fr.S5023 == 0 {
+					continue
+				}
+				attributed += fr.S5023
+				dur := "to the end"
+				if fr.For != "" {
+					dur = "for " + fr.For
+				}
+				fmt.Fprintf(&b, "    %-7d %5.1f%%  %s on %s at %s %s\n", fr.S5023, 100*float64(fr.S5023)/float64(f.Outcomes.S5023), fr.Fault, fr.Server, fr.At, dur)
+			}
+			if rest := f.Outcomes.S5023 - attributed; rest > 0 {
+				fmt.Fprintf(&b, "    %-7d %5.1f%%  no fault: backend slower than the timeout\n", rest, 100*float64(rest)/float64(f.Outcomes.S5023))
+			}
+		}
+
+		b.WriteString("\n  server            requests     502.3   util  unhealthy\n")
+		for _, s := range f.Servers {
+			state := ""
+			if !s.Enabled {
+				state = "  (disabled)"
+			}
+			fmt.Fprintf(&b, "  %-16s %9d %9d  %5.2f  %8s%s\n", s.Address, s.Requests, s.S5023, s.Utilization, secs(s.UnhealthyS), state)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	if err != nil {
+		return fmt.Errorf("writing simulation report: %w", err)
+	}
+	return nil
+}
+
+func pct(x float64) string {
+	switch {
+	case x == 0:
+		return "0%"
+	case x < 0.0001:
+		return fmt.Sprintf("%.4f%%", 100*x)
+	case x < 0.01:
+		return fmt.Sprintf("%.3f%%", 100*x)
+	}
+	return fmt.Sprintf("%.2f%%", 100*x)
+}
+
+func secs(s float64) string {
+	return time.Duration(s * 1e9).Round(time.Millisecond).String()
+}
+
+func msText(ms float64) string {
+	return time.Duration(ms * 1e6).Round(time.Microsecond * 100).String()
+}

@@ -1,0 +1,130 @@
+package simulate
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// Options tune a run. The zero value runs the scenario's replications on
+// every core.
+type Options struct {
+	// Workers is the number of replications simulated at once; 0 means
+	// GOMAXPROCS. It never changes the result.
+	Workers int
+	// UntilCI, when positive, adds replications beyond the scenario's until
+	// the 95 % CI half-width of the 502.3 rate is at most UntilCI times its
+	// mean (0.1 = "within 10 %"), or MaxReplications is reached.
+	UntilCI float64
+	// MaxReplications caps UntilCI; 0 means 1000.
+	MaxReplications int
+	// Progress, when set, is called after each replication with the
+	// number done and the number planned so far (the plan grows under
+	// UntilCI). It is called from Run's goroutine, one call at a time.
+	Progress func(done, planned int)
+	// Samples supplies empirical latency samples (nil: none available).
+	Samples SampleSource
+}
+
+// Run simulates sc against cfg: the scenario's replications (more under
+// UntilCI), in parallel, each an independent single-threaded event loop.
+// The result depends only on cfg, sc and UntilCI, never on Workers or
+// GOMAXPROCS. A scenario that does not fit cfg (unknown farm or server) is
+// a *FindingsError.
+func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
+	if cfg == nil || sc == nil {
+		panic("simulate.Run: nil configuration or scenario")
+	}
+	p, err := compile(cfg, sc, opts.Samples)
+	if err != nil {
+		var fe *FindingsError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
+	}
+	reps := runReplications(p, sc.Replications, opts)
+	return aggregate(p, reps), nil
+}
+
+// runReplications runs replications 0..n-1, and under UntilCI more, and
+// returns them in index order. The number kept is the first k >= n at which
+// the CI criterion holds (or the cap): every prefix is checked in order, so
+// batch sizes and timing change only the work wasted, never the result.
+func runReplications(p *plan, n int, opts Options) []*repStats {
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n = max(n, 1)
+	if opts.UntilCI <= 0 {
+		return runBatch(p, 0, n, n, workers, opts.Progress)
+	}
+	limit := opts.MaxReplications
+	if limit <= 0 {
+		limit = 1000
+	}
+	limit = max(limit, n)
+	got := runBatch(p, 0, n, n, workers, opts.Progress)
+	for k := n; ; k++ {
+		if k > len(got) {
+			got = append(got, runBatch(p, len(got), min(len(got)+workers, limit), len(got)+workers, workers, opts.Progress)...)
+		}
+		if ciReached(got[:k], opts.UntilCI) || k == limit {
+			return got[:k]
+		}
+	}
+}
+
+// runBatch simulates replications [from, to) on workers goroutines and
+// returns them in index order. planned is reported to progress as the
+// total expected so far.
+func runBatch(p *plan, from, to, planned, workers int, progress func(done, planned int)) []*repStats {
+	out := make([]*repStats, to-from)
+	jobs := make(chan int)
+	done := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, to-from); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				s := newSim(p, i)
+				s.run()
+				out[i-from] = &s.st
+				done <- i
+			}
+		}()
+	}
+	go func() {
+		for i := from; i < to; i++ {
+			jobs <- i
+		}
+		close(jobs)
+	}()
+	for k := from; k < to; k++ {
+		<-done
+		if progress != nil {
+			progress(k+1, max(planned, k+1))
+		}
+	}
+	wg.Wait()
+	return out
+}
+
+// ciReached reports whether the 502.3 rate's CI half-width is within share
+// of its mean.
+func ciReached(reps []*repStats, share float64) bool {
+	if len(reps) < 2 {
+		return false
+	}
+	rates := make([]float64, len(reps))
+	for i, r := range reps {
+		rates[i] = rate(r.out[oTimeout]+r.out[oRefused]+r.out[oReset], r.requests())
+	}
+	m, h := meanHalfWidth(rates)
+	return h <= share*m
+}

@@ -1,0 +1,370 @@
+package simulate
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"cuelang.org/go/cue/ast"
+	cueyaml "cuelang.org/go/encoding/yaml"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// ApplySet applies one --set assignment, PATH=VALUE, to the configuration
+// or the scenario:
+//
+//	<farm>.<attribute>                     a webFarm attribute (web.enabled=false)
+//	<farm>.<element>.<attribute>           protocol, healthCheck, affinity, loadBalancing
+//	                                       (web.protocol.timeout=45s,
+//	                                       web.healthCheck.interval=00:00:05,
+//	                                       web.loadBalancing.algorithm=LeastRequests)
+//	<farm>.server.<address>.<attribute>    a server's enabled, or its
+//	                                       applicationRequestRouting attributes (weight)
+//	proxy.<attribute>                      the global system.webServer/proxy section
+//	scenario.<path>                        any scenario field (scenario.arrivals.rate=300,
+//	                                       scenario.servers.10.0.0.12.concurrency=8,
+//	                                       scenario.latency={lognormal: {p50: 100ms, p99: 2s}})
+//
+// Configuration values are checked against the ARR schema (types, enums,
+// ranges; durations as IIS time spans or Go durations). A scenario value is
+// YAML and the whole scenario is validated again through scenario.cue, so
+// an override obeys the same rules as the file. Setting one latency model
+// replaces the others, and duration replaces requests (and back).
+func ApplySet(cfg *schema.Config, sc *Scenario, assignment string) error {
+	path, value, ok := strings.Cut(assignment, "=")
+	path = strings.TrimSpace(path)
+	if !ok || path == "" {
+		return fmt.Errorf("--set %s: want PATH=VALUE, e.g. web.protocol.timeout=45s", assignment)
+	}
+	var err error
+	switch {
+	case strings.HasPrefix(path, "scenario."):
+		if sc == nil {
+			return fmt.Errorf("--set %s: no scenario", assignment)
+		}
+		err = sc.set(strings.TrimPrefix(path, "scenario."), value)
+	case strings.HasPrefix(path, "proxy."):
+		err = setConfig(reflect.ValueOf(&cfg.Proxy).Elem(), "system.webServer/proxy", strings.Split(strings.TrimPrefix(path, "proxy."), "."), value)
+	default:
+		err = setFarm(cfg, path, value)
+	}
+	if err != nil {
+		return fmt.Errorf("--set %s: %w", assignment, err)
+	}
+	return nil
+}
+
+var farmElements = map[string]string{
+	"protocol":      "Protocol",
+	"healthCheck":   "HealthCheck",
+	"affinity":      "Affinity",
+	"loadBalancing": "LoadBalancing",
+}
+
+func setFarm(cfg *schema.Config, path, value string) error {
+	var farm *schema.Farm
+	for _, f := range cfg.Farms {
+		if strings.HasPrefix(path, f.Name+".") && (farm == nil || len(f.Name) > len(farm.Name)) {
+			farm = f
+		}
+	}
+	if farm == nil {
+		first, _, _ := strings.Cut(path, ".")
+		return fmt.Errorf("no farm %q in the configuration (farms: %s; other roots: proxy, scenario)", first, farmNames(cfg))
+	}
+	rest := strings.Split(strings.TrimPrefix(path, farm.Name+"."), ".")
+	fv := reflect.ValueOf(farm).Elem()
+	const base = "webFarms/webFarm"
+	if len(rest) == 1 {
+		return setConfig(fv, base, rest, value)
+	}
+	if rest[0] == "server" || rest[0] == "servers" {
+		if len(rest) < 3 {
+			return fmt.Errorf("want %s.server.<address>.<attribute>", farm.Name)
+		}
+		addr, attr := strings.Join(rest[1:len(rest)-1], "."), rest[len(rest)-1]
+		for _, s := range farm.Servers {
+			if s.Address != addr {
+				continue
+			}
+			sv := reflect.ValueOf(s).Elem()
+			if attr == "enabled" {
+				return setConfig(sv, base+"/server", []string{attr}, value)
+			}
+			return setConfig(sv.FieldByName("ARR"), base+"/server/applicationRequestRouting", []string{attr}, value)
+		}
+		return fmt.Errorf("farm %q has no server %q", farm.Name, addr)
+	}
+	field, ok := farmElements[rest[0]]
+	if !ok {
+		return fmt.Errorf("farm %q has no element %q (elements: protocol, healthCheck, affinity, loadBalancing, server.<address>)", farm.Name, rest[0])
+	}
+	return setConfig(fv.FieldByName(field), base+"/applicationRequestRouting/"+rest[0], rest[1:], value)
+}
+
+// setConfig sets attribute path (an attribute, or element.attribute for a
+// nested element such as cache) of the model struct v, whose schema
+// element is at specPath.
+func setConfig(v reflect.Value, specPath string, path []string, text string) error {
+	sch, err := schema.Compiled()
+	if err != nil {
+		return err
+	}
+	spec := findSpec(sch.Doc, specPath)
+	if spec == nil {
+		panic("setConfig: no schema element " + specPath)
+	}
+	for len(path) > 1 {
+		child := spec.Elems[path[0]]
+		f := v.FieldByNameFunc(func(n string) bool { return strings.EqualFold(n, path[0]) })
+		if child == nil || !f.IsValid() {
+			return fmt.Errorf("%s has no element %q", spec.Name, path[0])
+		}
+		spec, v, path = child, f, path[1:]
+	}
+	name := path[0]
+	a := spec.Attrs[name]
+	if a == nil {
+		return fmt.Errorf("%s has no attribute %q (attributes: %s)", spec.Name, name, strings.Join(spec.AttrNames, ", "))
+	}
+	if a.Secret {
+		return fmt.Errorf("%s is a secret and cannot be set here", name)
+	}
+	f, ok := fieldByTag(v, name)
+	if !ok {
+		return fmt.Errorf("%s: attribute %q is not in the model", spec.Name, name)
+	}
+	text = strings.TrimSpace(text)
+	bad := func() error { return fmt.Errorf("%s: %q is not valid: want %s", name, text, a.Describe()) }
+	switch a.Type {
+	case schema.TypeTimeSpan:
+		d, err := schema.ParseDuration(text)
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		if !a.Valid(d.Seconds()) {
+			return bad()
+		}
+		f.SetInt(int64(d))
+	case schema.TypeBool:
+		b, err := strconv.ParseBool(text)
+		if err != nil || !a.Valid(b) {
+			return bad()
+		}
+		f.SetBool(b)
+	case schema.TypeInt:
+		n, err := strconv.ParseInt(text, 10, 64)
+		if err != nil || !a.Valid(n) {
+			return bad()
+		}
+		f.SetInt(n)
+	default:
+		if !a.Valid(text) {
+			return bad()
+		}
+		f.SetString(text)
+	}
+	return nil
+}
+
+func findSpec(e *schema.ElemSpec, path string) *schema.ElemSpec {
+	if e.Path == path {
+		return e
+	}
+	if e.Path != "" && !strings.HasPrefix(path, e.Path+"/") {
+		return nil
+	}
+	for _, n := range e.ElemNames {
+		if s := findSpec(e.Elems[n], path); s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// fieldByTag finds the field tagged arr:"name" in v, looking through
+// embedded structs and the WFF group but not into child elements.
+func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		if t.Field(i).Tag.Get("arr") == name {
+			return v.Field(i), true
+		}
+	}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		if sf.Type.Kind() == reflect.Struct && (sf.Anonymous || sf.Name == "WFF") && sf.Type != reflect.TypeOf(schema.Element{}) {
+			if f, ok := fieldByTag(v.Field(i), name); ok {
+				return f, true
+			}
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// setting is one scenario assignment, kept so that the scenario can be
+// rebuilt from its source text with every assignment applied in order.
+type setting struct {
+	path  []string
+	value string
+}
+
+// set applies a scenario assignment and re-validates the whole scenario.
+func (sc *Scenario) set(path, value string) error {
+	labels, err := splitSetPath(path)
+	if err != nil {
+		return err
+	}
+	sets := append(slices.Clone(sc.sets), setting{labels, value})
+	f, err := cueyaml.Extract(sc.File, sc.src)
+	if err != nil {
+		return fmt.Errorf("re-reading %s: %w", sc.File, err)
+	}
+	for _, s := range sets {
+		x, err := parseSetValue(s.value)
+		if err != nil {
+			return err
+		}
+		setAST(f, s.path, x)
+	}
+	next, fs, err := loadAST(sc.File, sc.src, f)
+	if err != nil {
+		return err
+	}
+	if len(fs) > 0 {
+		msgs := make([]string, len(fs))
+		for i, fd := range fs {
+			msgs[i] = fd.Message
+		}
+		return fmt.Errorf("%s", strings.Join(msgs, "; "))
+	}
+	// Positions of the file's own values stay right: only set values have
+	// none, and they are not reported against the file.
+	*sc = *next
+	sc.sets = sets
+	return nil
+}
+
+// splitSetPath splits a dotted scenario path. A label may be quoted
+// ("10.0.0.12"); under servers an unquoted address may contain dots: it
+// runs up to the server field that follows it.
+func splitSetPath(path string) ([]string, error) {
+	var raw []string
+	for len(path) > 0 {
+		if path[0] == '"' {
+			end := strings.Index(path[1:], `"`)
+			if end < 0 {
+				return nil, fmt.Errorf("unterminated quote in %q", path)
+			}
+			raw = append(raw, path[1:end+1])
+			path = strings.TrimPrefix(path[end+2:], ".")
+			continue
+		}
+		label, rest, _ := strings.Cut(path, ".")
+		raw = append(raw, label)
+		path = rest
+	}
+	var out []string
+	for i := 0; i < len(raw); i++ {
+		if raw[i] == "" {
+			return nil, fmt.Errorf("empty label in path")
+		}
+		out = append(out, raw[i])
+		if raw[i] == "servers" && i+1 < len(raw) {
+			j := i + 2
+			for j < len(raw) && !slices.Contains(knownFields["servers.*"], raw[j]) {
+				j++
+			}
+			out = append(out, strings.Join(raw[i+1:j], "."))
+			i = j - 1
+		}
+	}
+	return out, nil
+}
+
+func parseSetValue(value string) (ast.Expr, error) {
+	f, err := cueyaml.Extract("--set", []byte("v: "+value))
+	if err != nil || len(f.Decls) != 1 {
+		return nil, fmt.Errorf("value %q is not a YAML value", value)
+	}
+	fd, ok := f.Decls[0].(*ast.Field)
+	if !ok {
+		return nil, fmt.Errorf("value %q is not a YAML value", value)
+	}
+	return fd.Value, nil
+}
+
+// exclusive lists fields that replace each other when one is set.
+var exclusive = [][]string{
+	latencyFields,
+	{"duration", "requests"},
+	{"p50", "median"}, {"p50", "sigma"}, {"p99", "median"}, {"p99", "sigma"},
+}
+
+// setAST sets path to x in the YAML's AST, creating objects on the way.
+func setAST(f *ast.File, path []string, x ast.Expr) { setDecls(&f.Decls, path, x) }
+
+func setDecls(decls *[]ast.Decl, path []string, x ast.Expr) {
+	label := path[0]
+	if len(path) == 1 {
+		dropExclusive(decls, label)
+	}
+	var field *ast.Field
+	for _, d := range *decls {
+		if fd, ok := d.(*ast.Field); ok {
+			if name, _, err := ast.LabelName(fd.Label); err == nil && name == label {
+				field = fd
+			}
+		}
+	}
+	if field == nil {
+		var l ast.Label = ast.NewIdent(label)
+		if ast.StringLabelNeedsQuoting(label) {
+			l = ast.NewString(label)
+		}
+		field = &ast.Field{Label: l, Value: &ast.StructLit{}}
+		*decls = append(*decls, field)
+	}
+	if len(path) == 1 {
+		field.Value = x
+		return
+	}
+	// A list element by index: events.0.at.
+	if n, err := strconv.Atoi(path[1]); err == nil {
+		if list, ok := field.Value.(*ast.ListLit); ok && n >= 0 && n < len(list.Elts) {
+			if len(path) == 2 {
+				list.Elts[n] = x
+				return
+			}
+			if st, ok := list.Elts[n].(*ast.StructLit); ok {
+				setDecls(&st.Elts, path[2:], x)
+				return
+			}
+		}
+	}
+	st, ok := field.Value.(*ast.StructLit)
+	if !ok {
+		st = &ast.StructLit{}
+		field.Value = st
+	}
+	setDecls(&st.Elts, path[1:], x)
+}
+
+func dropExclusive(decls *[]ast.Decl, label string) {
+	for _, group := range exclusive {
+		if !slices.Contains(group, label) {
+			continue
+		}
+		*decls = slices.DeleteFunc(*decls, func(d ast.Decl) bool {
+			fd, ok := d.(*ast.Field)
+			if !ok {
+				return false
+			}
+			name, _, err := ast.LabelName(fd.Label)
+			return err == nil && name != label && slices.Contains(group, name)
+		})
+	}
+}

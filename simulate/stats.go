@@ -1,0 +1,223 @@
+package simulate
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Outcomes of a request, as ARR answers the client.
+const (
+	o2xx      = iota // the backend's answer, below 400
+	o4xx             // the backend's answer, 400-499
+	o5xx             // the backend's answer, 500 or above
+	oTimeout         // 502.3 / 12002: no response headers within the timeout
+	oRefused         // 502.3 / 12029: the connection was refused
+	oReset           // 502.3 / 12030: the server went down with the request inside
+	oNoServer        // 502.4: no eligible server
+	nOutcomes
+)
+
+// histogram counts values (nanoseconds) in logarithmic buckets: exact below
+// 1024 ns, then 512 buckets per power of two, so any value is known within
+// 0.1 % (bucket midpoint). It has a fixed size and never allocates.
+type histogram struct {
+	n   [histBuckets]uint64
+	max int64
+}
+
+const (
+	histSub     = 9
+	histBuckets = (64 - histSub) << histSub
+)
+
+func histBucket(v uint64) int {
+	if v < 1<<histSub {
+		return int(v)
+	}
+	e := bits.Len64(v) - histSub - 1
+	return (e+1)<<histSub + int(v>>uint(e)) - 1<<histSub
+}
+
+// histValue is the midpoint of bucket b.
+func histValue(b int) float64 {
+	if b < 2<<histSub {
+		return float64(b)
+	}
+	e := b>>histSub - 1
+	m := b&(1<<histSub-1) + 1<<histSub
+	lo := float64(uint64(m) << uint(e))
+	return lo + float64(uint64(1)<<uint(e))/2
+}
+
+func (h *histogram) add(v int64) {
+	if v < 0 {
+		v = 0
+	}
+	h.n[histBucket(uint64(v))]++
+	if v > h.max {
+		h.max = v
+	}
+}
+
+func (h *histogram) merge(o *histogram) {
+	for i, c := range o.n {
+		h.n[i] += c
+	}
+	h.max = max(h.max, o.max)
+}
+
+// quantile returns the q-quantile (0 < q <= 1) in nanoseconds: the value
+// below or at which a share q of the samples lie, as the midpoint of its
+// bucket and never above the maximum.
+func (h *histogram) quantile(q float64) float64 {
+	var total uint64
+	for _, c := range h.n {
+		total += c
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(math.Ceil(q * float64(total)))
+	rank = max(rank, 1)
+	var acc uint64
+	for b, c := range h.n {
+		acc += c
+		if acc >= rank {
+			return math.Min(histValue(b), float64(h.max))
+		}
+	}
+	return float64(h.max)
+}
+
+// second is one second of the measured window, by arrival time.
+type second struct {
+	Requests, E5023, E5024, E5xx uint32
+}
+
+type serverStats struct {
+	requests int64
+	out      [nOutcomes]int64
+}
+
+// faultStats attributes failures to one scenario event.
+type faultStats struct {
+	e5023 int64 // 502.3 of requests sent to its server while it was active
+}
+
+// repStats is what one replication measured.
+type repStats struct {
+	warm, end int64
+	out       [nOutcomes]int64
+	hist      histogram
+	series    []second
+	noEligNs  int64
+	faults    []faultStats
+	servers   []serverStats // filled by finish
+	busy      []float64     // per server: busy slot-ns inside the window
+	unhealthy []int64       // per server: unhealthy ns inside the window
+	window    int64         // length of the measured window
+}
+
+func (st *repStats) init(p *plan, end int64) {
+	st.warm, st.end = p.warm, end
+	n := 64
+	switch {
+	case end != never:
+		n = int((end-p.warm+1e9-1)/1e9) + 1
+	case p.steps[0].rate > 0 && len(p.steps) == 1:
+		// Requests mode: the window lasts about requests/rate seconds.
+		n = int(float64(p.requests)/p.steps[0].rate*1.1) + 16
+	}
+	st.series = make([]second, 0, n)
+	st.faults = make([]faultStats, len(p.faults))
+}
+
+// overlap is the part of [lo, hi) inside the measured window.
+func (st *repStats) overlap(lo, hi int64) int64 {
+	lo, hi = max(lo, st.warm), min(hi, st.end)
+	if hi > lo {
+		return hi - lo
+	}
+	return 0
+}
+
+// sec returns the series entry of a request sent at sent (inside the
+// window).
+func (st *repStats) sec(sent int64) *second {
+	k := int((sent - st.warm) / 1e9)
+	for len(st.series) <= k {
+		st.series = append(st.series, second{})
+	}
+	return &st.series[k]
+}
+
+func (st *repStats) noServer(offset int64) {
+	st.out[oNoServer]++
+	st.hist.add(0)
+	sc := st.sec(st.warm + offset)
+	sc.Requests++
+	sc.E5024++
+}
+
+func (st *repStats) answered(r *request, v *server, taken int64) {
+	o := o2xx
+	switch {
+	case r.status >= 500:
+		o = o5xx
+	case r.status >= 400:
+		o = o4xx
+	}
+	st.out[o]++
+	v.st.out[o]++
+	st.hist.add(taken)
+	sc := st.sec(r.sent)
+	sc.Requests++
+	if o == o5xx {
+		sc.E5xx++
+	}
+}
+
+func (st *repStats) failed(r *request, v *server, taken int64, o int) {
+	st.out[o]++
+	v.st.out[o]++
+	st.hist.add(taken)
+	if r.fault >= 0 {
+		st.faults[r.fault].e5023++
+	}
+	sc := st.sec(r.sent)
+	sc.Requests++
+	sc.E5023++
+}
+
+// finish closes the time integrals at the end of the replication.
+func (s *sim) finish() {
+	st := &s.st
+	st.window = st.overlap(st.warm, s.end)
+	if s.noElig {
+		st.noEligNs += st.overlap(s.noEligSince, s.now)
+		s.noElig = false
+	}
+	st.servers = make([]serverStats, len(s.srv))
+	st.busy = make([]float64, len(s.srv))
+	st.unhealthy = make([]int64, len(s.srv))
+	for i := range s.srv {
+		v := &s.srv[i]
+		s.busyChange(v, 0)
+		if !v.healthy {
+			v.unhealthyNs += st.overlap(v.unhealthySince, s.now)
+			v.unhealthySince = s.now
+		}
+		st.servers[i] = v.st
+		st.busy[i] = v.busyArea
+		st.unhealthy[i] = v.unhealthyNs
+	}
+}
+
+// requests is the number of counted requests.
+func (st *repStats) requests() int64 {
+	var n int64
+	for _, c := range st.out {
+		n += c
+	}
+	return n
+}
