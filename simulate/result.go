@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arrfarm/arrfarm/schema"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -357,10 +358,24 @@ func pct(x float64) string {
 	return fmt.Sprintf("%.2f%%", 100*x)
 }
 
-func secs(s float64) string {
-	return time.Duration(s * 1e9).Round(time.Millisecond).String()
-}
+func secs(s float64) string { return shortDuration(time.Duration(s * 1e9)) }
 
-func msText(ms float64) string {
-	return time.Duration(ms * 1e6).Round(time.Microsecond * 100).String()
+func msText(ms float64) string { return shortDuration(time.Duration(ms * 1e6)) }
+
+// shortDuration rounds d to about three significant digits for a person to
+// read (17.8677s -> 17.9s, 1m30.004s -> 1m30s, 0.2234s -> 223ms).
+func shortDuration(d time.Duration) string {
+	switch {
+	case d >= time.Minute:
+		d = d.Round(time.Second)
+	case d >= 10*time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(10 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(10 * time.Microsecond)
+	}
+	return schema.FormatDuration(d)
 }

@@ -88,6 +88,7 @@ server).`,
 	root.AddCommand(
 		newConvertCmd(s),
 		newSchemaCmd(s),
+		newSimulateCmd(s),
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
 	)

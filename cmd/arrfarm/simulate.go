@@ -1,0 +1,250 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+)
+
+type simulateArgs struct {
+	scenario     string
+	farm         string
+	seed         int64
+	replications int
+	duration     string
+	sets         []string
+	format       string
+	html         string
+	output       string
+	untilCI      string
+}
+
+func newSimulateCmd(s streams) *cobra.Command {
+	var a simulateArgs
+	cmd := &cobra.Command{
+		Use:   "simulate CONFIG --scenario FILE",
+		Short: "Predict 502.3 and 502.4 rates of a farm under a traffic and fault scenario",
+		Long: `simulate replays the scenario's traffic, backend latency and faults through ARR's
+routing, load balancing, health checks and proxy timeout for the farm the
+configuration defines, and reports the share of requests that end in 502.3
+(timeout or connection failure towards a backend) and 502.4 (no eligible
+server), with 95% confidence intervals over independent replications,
+time-taken percentiles and per-server load.
+
+The same seed gives the same output, byte for byte, on any machine.
+CONFIG "-" reads the configuration from stdin. --set changes a setting for
+this run only:
+  web.protocol.timeout=45s            a farm setting (farm.element.attribute)
+  web.server.10.0.0.12.weight=200     a server setting
+  proxy.timeout=00:05:00              the global proxy section
+  scenario.arrivals.rate=300          a scenario field
+
+Errors in the configuration or the scenario stop the run (exit 1) and are
+printed with file:line:col.`,
+		Example: `  arrfarm simulate applicationHost.config --scenario fixtures/sim/web3.yaml
+  arrfarm simulate farms.yaml --scenario peak.yaml --set web.protocol.timeout=60s --format json
+  arrfarm simulate farms.yaml --scenario peak.yaml --until-ci 10% --html report.html`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSimulate(cmd, s, args[0], a)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&a.scenario, "scenario", "", "scenario YAML file (required)")
+	f.StringVar(&a.farm, "farm", "", "the farm to drive (default: the scenario's, or the one the rules route to)")
+	f.Int64Var(&a.seed, "seed", 0, "random seed (default: the scenario's)")
+	f.IntVar(&a.replications, "replications", 0, "independent replications (default: the scenario's)")
+	f.StringVar(&a.duration, "duration", "", "simulated time per replication after warm-up, e.g. 10m (default: the scenario's)")
+	f.StringArrayVar(&a.sets, "set", nil, "PATH=VALUE override, repeatable")
+	f.StringVar(&a.format, "format", "text", "text or json")
+	f.StringVar(&a.html, "html", "", "also write a self-contained HTML report with plots to FILE")
+	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&a.untilCI, "until-ci", "", "add replications until the 502.3 CI half-width is within this share of the mean, e.g. 10%")
+	_ = cmd.MarkFlagRequired("scenario")
+	return cmd
+}
+
+func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArgs) error {
+	if a.format != "text" && a.format != "json" {
+		return fmt.Errorf(`--format must be "text" or "json", not %q`, a.format)
+	}
+	untilCI, err := parseShare(a.untilCI)
+	if err != nil {
+		return fmt.Errorf("--until-ci: %w", err)
+	}
+	doc, err := loadPath(configPath, s.in)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	if printFindings(s.err, doc, schema.Error) {
+		return withCode(exitFindings, fmt.Errorf("simulating %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
+	}
+	src, err := os.ReadFile(a.scenario)
+	if err != nil {
+		return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
+	}
+	sc, findings, err := simulate.LoadScenario(a.scenario, src)
+	if err != nil {
+		return withCode(exitUsage, fmt.Errorf("loading scenario %s: %w", a.scenario, err))
+	}
+	if reportFindings(s.err, findings) {
+		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s has errors (see above)", a.scenario))
+	}
+	var sets []string
+	flags := cmd.Flags()
+	if flags.Changed("farm") {
+		sets = append(sets, "scenario.farm="+a.farm)
+	}
+	if flags.Changed("seed") {
+		sets = append(sets, "scenario.seed="+strconv.FormatInt(a.seed, 10))
+	}
+	if flags.Changed("replications") {
+		sets = append(sets, "scenario.replications="+strconv.Itoa(a.replications))
+	}
+	if flags.Changed("duration") {
+		sets = append(sets, "scenario.duration="+a.duration)
+	}
+	for _, set := range append(sets, a.sets...) {
+		if err := simulate.ApplySet(doc.Config, sc, set); err != nil {
+			var fe *simulate.FindingsError
+			if errors.As(err, &fe) {
+				reportFindings(s.err, fe.Findings)
+			}
+			return withCode(exitUsage, fmt.Errorf("applying %q: %w", set, err))
+		}
+	}
+	if reportFindings(s.err, sc.Check(doc.Config)) {
+		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s does not fit %s (see above)", a.scenario, configPath))
+	}
+
+	bar := newProgress(s.err)
+	res, err := simulate.Run(doc.Config, sc, simulate.Options{UntilCI: untilCI, Progress: bar.update})
+	bar.finish()
+	if err != nil {
+		var fe *simulate.FindingsError
+		if errors.As(err, &fe) {
+			reportFindings(s.err, fe.Findings)
+			return withCode(exitFindings, errors.New("simulating: the scenario does not fit the configuration (see above)"))
+		}
+		return withCode(exitInternal, err)
+	}
+	var out bytes.Buffer
+	if a.format == "json" {
+		err = res.WriteJSON(&out)
+	} else {
+		err = res.WriteText(&out)
+	}
+	if err != nil {
+		return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
+	}
+	if a.html != "" {
+		var page bytes.Buffer
+		if err := res.WriteHTML(&page, configPath+" with "+a.scenario); err != nil {
+			return withCode(exitInternal, fmt.Errorf("writing the HTML report: %w", err))
+		}
+		if err := writeOutput(s.out, a.html, page.Bytes()); err != nil {
+			return err
+		}
+	}
+	return writeOutput(s.out, a.output, out.Bytes())
+}
+
+// reportFindings prints findings (a scenario's) and reports whether any is
+// an error.
+func reportFindings(w io.Writer, fs []schema.Finding) (hasErrors bool) {
+	for _, f := range fs {
+		sev := f.Severity
+		if sev == schema.SeverityNone {
+			sev = schema.Error
+		}
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Span, sev, f.Message, f.Rule)
+		hasErrors = hasErrors || sev == schema.Error
+	}
+	return hasErrors
+}
+
+// parseShare reads "10%" or "0.1" as 0.1; "" is 0 (off).
+func parseShare(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	t := strings.TrimSpace(s)
+	div := 1.0
+	if strings.HasSuffix(t, "%") {
+		t, div = strings.TrimSuffix(t, "%"), 100
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || v/div >= 1 {
+		return 0, fmt.Errorf("%q is not a share between 0 and 100%%, e.g. 10%%", s)
+	}
+	return v / div, nil
+}
+
+// progress draws a replication bar on stderr, only when stderr is a
+// terminal and only once the run has lasted a second: short runs and logs
+// get no output at all. Run calls update from one goroutine; the timer
+// that creates the bar runs on another, hence the lock.
+type progress struct {
+	w     io.Writer
+	mu    sync.Mutex
+	timer *time.Timer
+	p     *mpb.Progress
+	bar   *mpb.Bar
+	done  int
+	plan  int
+}
+
+func newProgress(w io.Writer) *progress {
+	pr := &progress{w: w}
+	if isTerminal(w) {
+		pr.timer = time.AfterFunc(time.Second, pr.show)
+	}
+	return pr
+}
+
+func (pr *progress) show() {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.p = mpb.New(mpb.WithOutput(pr.w), mpb.WithWidth(40))
+	pr.bar = pr.p.AddBar(int64(pr.plan),
+		mpb.PrependDecorators(decor.Name("simulating "), decor.CountersNoUnit("%d/%d replications")),
+		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)),
+	)
+	pr.bar.SetCurrent(int64(pr.done))
+}
+
+func (pr *progress) update(done, planned int) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.done, pr.plan = done, planned
+	if pr.bar != nil {
+		pr.bar.SetTotal(int64(planned), false)
+		pr.bar.SetCurrent(int64(done))
+	}
+}
+
+func (pr *progress) finish() {
+	if pr.timer == nil || pr.timer.Stop() {
+		return // never shown
+	}
+	pr.mu.Lock()
+	p, bar := pr.p, pr.bar
+	pr.mu.Unlock()
+	if bar == nil {
+		return
+	}
+	bar.SetTotal(-1, true)
+	p.Wait()
+}

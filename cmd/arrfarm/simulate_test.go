@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	simConfig   = "../../fixtures/sim/web3.yaml"
+	simScenario = "../../fixtures/sim/faults.yaml"
+)
+
+func TestSimulateJSONContract(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "simulate", simConfig, "--scenario", simScenario, "--format", "json", "--replications", "2", "--duration", "1m")
+	require.Equal(t, exitOK, code, stderr)
+	var res map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.Equal(t, float64(7), res["seed"])
+	assert.Equal(t, float64(2), res["replications"])
+	assert.Equal(t, float64(60), res["duration_s"])
+	farm := res["farms"].([]any)[0].(map[string]any)
+	for _, k := range []string{"name", "algorithm", "requests", "outcomes", "win32", "rates", "latency_ms", "servers"} {
+		assert.Contains(t, farm, k)
+	}
+	rate := farm["rates"].(map[string]any)["502.3"].(map[string]any)
+	assert.Contains(t, rate, "mean")
+	assert.Len(t, rate["ci95"], 2)
+	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
+}
+
+func TestSimulateSameSeedSameBytes(t *testing.T) {
+	args := []string{"simulate", simConfig, "--scenario", simScenario, "--format", "json", "--duration", "30s"}
+	_, a, _ := runCLI(t, "", nil, args...)
+	_, b, _ := runCLI(t, "", nil, args...)
+	require.NotEmpty(t, a)
+	assert.Equal(t, a, b)
+	_, c, _ := runCLI(t, "", nil, append(args, "--seed", "8")...)
+	assert.NotEqual(t, a, c, "another seed, other draws")
+}
+
+func TestSimulateSetChangesTheFarm(t *testing.T) {
+	// A 1 s timeout against a lognormal with p99 2 s must raise 502.3.
+	base := []string{"simulate", simConfig, "--scenario", simScenario, "--format", "json", "--duration", "30s", "--replications", "2"}
+	_, slow, _ := runCLI(t, "", nil, base...)
+	code, fast, stderr := runCLI(t, "", nil, append(base, "--set", "web.protocol.timeout=1s")...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Greater(t, rate5023(t, fast), rate5023(t, slow))
+	code, _, stderr = runCLI(t, "", nil, append(base, "--set", "web.protocol.timeout=0s")...)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "timeout")
+}
+
+func rate5023(t *testing.T, out string) float64 {
+	var res struct {
+		Farms []struct {
+			Rates map[string]struct{ Mean float64 } `json:"rates"`
+		} `json:"farms"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	return res.Farms[0].Rates["502.3"].Mean
+}
+
+func TestSimulateStopsOnErrors(t *testing.T) {
+	code, _, stderr := runCLI(t, "", nil, "simulate", corpus+"ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml", "--scenario", simScenario)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, ":7:6: error: unknown element loadBalance")
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("duration: 1m\narrivals: {rate: -5}\nservers:\n  10.9.9.9: {concurrency: 2}\n"), 0o644))
+	code, _, stderr = runCLI(t, "", nil, "simulate", simConfig, "--scenario", bad)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, "bad.yaml:2:")
+
+	code, _, stderr = runCLI(t, "", nil, "simulate", simConfig, "--scenario", "missing.yaml")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "missing.yaml")
+
+	code, _, stderr = runCLI(t, "", nil, "simulate", simConfig, "--scenario", simScenario, "--until-ci", "150%")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--until-ci")
+}
+
+func TestSimulateHTMLReport(t *testing.T) {
+	page := filepath.Join(t.TempDir(), "report.html")
+	code, out, stderr := runCLI(t, "", nil, "simulate", simConfig, "--scenario", simScenario, "--duration", "30s", "--html", page)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "502.3")
+	html, err := os.ReadFile(page)
+	require.NoError(t, err)
+	s := string(html)
+	assert.True(t, strings.HasPrefix(s, "<!DOCTYPE html>"))
+	assert.Equal(t, 3, strings.Count(s, "<svg"), "timeline, time-taken and servers")
+	assert.Contains(t, s, "timeout 30 s")
+	assert.NotContains(t, s, "<script", "self-contained, no scripts")
+}
