@@ -100,8 +100,9 @@ func latencySVG(f *FarmResult) template.HTML {
 	if hi <= lo {
 		return ""
 	}
+	right := plotW - 90 // room for the value labels
 	x := func(ms float64) float64 {
-		return padL + (plotW-padL)*math.Log10(math.Max(ms, lo)/lo)/math.Log10(hi/lo)
+		return padL + (right-padL)*math.Log10(math.Max(ms, lo)/lo)/math.Log10(hi/lo)
 	}
 	var sb strings.Builder
 	svgOpen(&sb, "time-taken percentiles (log scale) and the proxy timeout")
@@ -111,8 +112,8 @@ func latencySVG(f *FarmResult) template.HTML {
 			y+15, v.name, padL, y, math.Max(x(v.ms)-padL, 1), x(v.ms)+4, y+15, fmtMS(v.ms))
 	}
 	tx := x(f.TimeoutS * 1000)
-	fmt.Fprintf(&sb, `<line x1="%.1f" y1="0" x2="%.1f" y2="%.0f" stroke="#c0392b" stroke-dasharray="4 3"/><text x="%.1f" y="%.0f" font-size="11" fill="#c0392b">timeout %s</text>`,
-		tx, tx, plotH-padB, tx+3, plotH-8, fmtMS(f.TimeoutS*1000))
+	fmt.Fprintf(&sb, `<line x1="%.1f" y1="0" x2="%.1f" y2="%.0f" stroke="#c0392b" stroke-dasharray="4 3"/><text x="%.1f" y="%.0f" font-size="11" fill="#c0392b" text-anchor="middle">timeout %s</text>`,
+		tx, tx, plotH-padB+4, tx, plotH-6, fmtMS(f.TimeoutS*1000))
 	sb.WriteString("</svg>")
 	return template.HTML(sb.String())
 }
@@ -138,8 +139,9 @@ func serversSVG(f *FarmResult) template.HTML {
 	fmt.Fprintf(&sb, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" role="img"><title>requests and 502.3 per server</title>`, plotW, h)
 	for i, s := range f.Servers {
 		y := 6 + float64(i)*24
-		wReq := (plotW - 260) * float64(s.Requests) / float64(top)
-		wBad := (plotW - 260) * float64(s.S5023) / float64(top)
+		// 130 px of address on the left, about 300 of figures on the right.
+		wReq := (plotW - 440) * float64(s.Requests) / float64(top)
+		wBad := (plotW - 440) * float64(s.S5023) / float64(top)
 		fmt.Fprintf(&sb, `<text x="4" y="%.0f" font-size="12">%s</text><rect x="130" y="%.0f" width="%.1f" height="18" fill="#85c1e9"/><rect x="130" y="%.0f" width="%.1f" height="18" fill="#c0392b"/><text x="%.1f" y="%.0f" font-size="11">%d req, %d 502.3, %.0f%% busy, %.0f s unhealthy</text>`,
 			y+13, template.HTMLEscapeString(s.Address), y, math.Max(wReq, 1), y, wBad, 134+wReq, y+13, s.Requests, s.S5023, 100*s.Utilization, s.UnhealthyS)
 	}
