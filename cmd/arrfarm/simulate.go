@@ -14,8 +14,6 @@ import (
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 	"github.com/spf13/cobra"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 )
 
 type simulateArgs struct {
@@ -192,59 +190,82 @@ func parseShare(s string) (float64, error) {
 	return v / div, nil
 }
 
-// progress draws a replication bar on stderr, only when stderr is a
-// terminal and only once the run has lasted a second: short runs and logs
-// get no output at all. Run calls update from one goroutine; the timer
-// that creates the bar runs on another, hence the lock.
+// progress draws a one-line replication bar on stderr, only when stderr is
+// a terminal and only once the run has lasted a second: short runs and
+// logs get no output at all. It is hand-written because the bar libraries
+// pull in go-runewidth, whose init costs about 20 ms on every start of
+// every command. Run calls update from one goroutine; the ticker that
+// redraws runs on another, hence the lock.
 type progress struct {
 	w     io.Writer
 	mu    sync.Mutex
-	timer *time.Timer
-	p     *mpb.Progress
-	bar   *mpb.Bar
+	start time.Time
+	stop  chan struct{}
+	ended chan struct{}
+	shown bool
 	done  int
 	plan  int
 }
 
 func newProgress(w io.Writer) *progress {
-	pr := &progress{w: w}
+	pr := &progress{w: w, start: time.Now()}
 	if isTerminal(w) {
-		pr.timer = time.AfterFunc(time.Second, pr.show)
+		pr.stop, pr.ended = make(chan struct{}), make(chan struct{})
+		go pr.loop()
 	}
 	return pr
 }
 
-func (pr *progress) show() {
+func (pr *progress) loop() {
+	defer close(pr.ended)
+	delay := time.NewTimer(time.Second)
+	defer delay.Stop()
+	select {
+	case <-pr.stop:
+		return
+	case <-delay.C:
+	}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		pr.draw()
+		select {
+		case <-pr.stop:
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func (pr *progress) draw() {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	pr.p = mpb.New(mpb.WithOutput(pr.w), mpb.WithWidth(40))
-	pr.bar = pr.p.AddBar(int64(pr.plan),
-		mpb.PrependDecorators(decor.Name("simulating "), decor.CountersNoUnit("%d/%d replications")),
-		mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO)),
-	)
-	pr.bar.SetCurrent(int64(pr.done))
+	const width = 30
+	filled := 0
+	if pr.plan > 0 {
+		filled = width * pr.done / pr.plan
+	}
+	fmt.Fprintf(pr.w, "\rsimulating [%s%s] %d/%d replications %s ",
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pr.done, pr.plan,
+		time.Since(pr.start).Round(time.Second))
+	pr.shown = true
 }
 
 func (pr *progress) update(done, planned int) {
 	pr.mu.Lock()
-	defer pr.mu.Unlock()
 	pr.done, pr.plan = done, planned
-	if pr.bar != nil {
-		pr.bar.SetTotal(int64(planned), false)
-		pr.bar.SetCurrent(int64(done))
-	}
+	pr.mu.Unlock()
 }
 
+// finish stops drawing and erases the bar, so the report that follows
+// starts on a clean line.
 func (pr *progress) finish() {
-	if pr.timer == nil || pr.timer.Stop() {
-		return // never shown
-	}
-	pr.mu.Lock()
-	p, bar := pr.p, pr.bar
-	pr.mu.Unlock()
-	if bar == nil {
+	if pr.stop == nil {
 		return
 	}
-	bar.SetTotal(-1, true)
-	p.Wait()
+	close(pr.stop)
+	<-pr.ended
+	if pr.shown {
+		fmt.Fprint(pr.w, "\r\x1b[K")
+	}
 }
