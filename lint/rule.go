@@ -90,40 +90,13 @@ func Lookup(registry []*Rule, name string) *Rule {
 func Suggest(registry []*Rule, name string) string {
 	best, bestD := "", len(name)/2+1
 	for _, r := range registry {
-		if d := editDistance(strings.ToLower(name), r.Slug); d < bestD {
+		if d := schema.EditDistance(strings.ToLower(name), r.Slug); d < bestD {
 			best, bestD = r.Slug, d
 		}
 	}
 	return best
 }
 
-// editDistance is the optimal-string-alignment distance of a and b in
-// bytes: insertions, deletions, substitutions and transpositions of
-// neighbours each cost 1, so the typo "wbe" is one edit from "web". Rule
-// slugs and farm names are ASCII in practice.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
-}
-
-// EditDistance is exported for rules that suggest names (farm typos).
-func EditDistance(a, b string) int { return editDistance(a, b) }
+// EditDistance is schema.EditDistance, for rules that suggest names
+// (farm typos).
+func EditDistance(a, b string) int { return schema.EditDistance(a, b) }

@@ -282,45 +282,6 @@ func (b *builder) suggest(name string, parent *ElemSpec) (string, *ElemSpec) {
 	return fmt.Sprintf("did you mean %s?", m), guess(m)
 }
 
-// closest returns the candidate within a small edit distance of name, or
-// a case-insensitive match, or a candidate that name is a prefix of.
-func closest(name string, cands []string) string {
-	best, bestD := "", 3
-	for _, c := range cands {
-		if strings.EqualFold(c, name) {
-			return c
-		}
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
-		if len(name) >= 4 && strings.HasPrefix(strings.ToLower(c), strings.ToLower(name)) && d <= len(c)/2 {
-			d = 1
-		}
-		if d < bestD && d <= len(c)/3+1 {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
 // end closes the current element; endOff is the byte just past it.
 func (b *builder) end(endOff int) {
 	if len(b.stack) == 0 {

@@ -461,7 +461,7 @@ func suggestField(path []string) string {
 	bad := path[len(path)-1]
 	best, bestD := "", 1<<30
 	for _, c := range cands {
-		if d := editDistance(strings.ToLower(bad), strings.ToLower(c)); d < bestD {
+		if d := schema.EditDistance(strings.ToLower(bad), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -480,26 +480,6 @@ func genericPath(path []string) string {
 		out[i] = l
 	}
 	return strings.Join(out, ".")
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func sortFindings(fs []schema.Finding) {
