@@ -92,14 +92,14 @@ func TestScenarioServersAndFarm(t *testing.T) {
 
 func TestScenarioErrors(t *testing.T) {
 	for src, want := range map[string]string{
-		"farm: web\n": "no latency model",
-		"latency: {lognormal: {p50: 2s, p99: 1s}}":      "0 < p50 < p99",
-		"latency: {lognormal: {p50: 2s}}":               "p50 and p99",
-		"latency: {gamma: {k: 2}}":                      `unknown latency model "gamma"`,
-		"latency: {fixed: 1s, exponential: {mean: 1s}}": "exactly one",
-		"latency: {empirical: {log: x.log}}":            "not supported",
-		"latency: {fixed: soon}":                        "line 1",
-		"latency: {mixture: [{fixed: 1s}]}":             "positive weight",
+		"farm: web\n": "latency is required",
+		"latency: {lognormal: {p50: 2s, p99: 1s}}":      "s.yaml:1:37: lognormal p99 (1s) must be above p50 (2s)",
+		"latency: {lognormal: {p50: 2s}}":               "s.yaml:1:",
+		"latency: {gamma: {k: 2}}":                      `unknown field "gamma"`,
+		"latency: {fixed: 1s, exponential: {mean: 1s}}": "give one latency model",
+		"latency: {empirical: {log: x.log}}":            "not supported by lint yet",
+		"latency: {fixed: soon}":                        `s.yaml:1:18: latency.fixed: invalid duration "soon"`,
+		"latency: {mixture: [{fixed: 1s}]}":             "weight is required",
 	} {
 		_, err := ParseScenarioLatency("s.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {

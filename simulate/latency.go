@@ -189,3 +189,79 @@ func (s *sampler) draw(r *rand.Rand) int64 {
 	}
 	panic("(*sampler).draw: no latency model")
 }
+
+// Exceed is the probability that a service time drawn from l is longer
+// than t. It is exact for every model but Empirical, which has no closed
+// form (0 is returned; check Kind first).
+func (l Latency) Exceed(t time.Duration) float64 {
+	switch l.Kind {
+	case Fixed:
+		if t < l.Fixed {
+			return 1
+		}
+		return 0
+	case Exponential:
+		if t <= 0 {
+			return 1
+		}
+		return math.Exp(-float64(t) / float64(l.Mean))
+	case Lognormal:
+		if t <= 0 {
+			return 1
+		}
+		z := (math.Log(float64(t)) - math.Log(float64(l.Median))) / l.Sigma
+		return 0.5 * math.Erfc(z/math.Sqrt2)
+	case Mixture:
+		var p, total float64
+		for _, c := range l.Components {
+			p += c.Weight * c.Latency.Exceed(t)
+			total += c.Weight
+		}
+		if total == 0 {
+			return 0
+		}
+		return p / total
+	}
+	return 0
+}
+
+// Quantile is the q-quantile of l (0 < q < 1), e.g. Quantile(0.99) is the
+// p99 service time. A mixture's is found by bisection between its
+// components' quantiles, which bracket it.
+func (l Latency) Quantile(q float64) time.Duration {
+	switch l.Kind {
+	case Fixed:
+		return l.Fixed
+	case Exponential:
+		return durationOf(-float64(l.Mean) * math.Log(1-q))
+	case Lognormal:
+		return durationOf(float64(l.Median) * math.Exp(l.Sigma*math.Sqrt2*math.Erfinv(2*q-1)))
+	case Mixture:
+		if len(l.Components) == 0 {
+			return 0
+		}
+		lo, hi := time.Duration(math.MaxInt64), time.Duration(0)
+		for _, c := range l.Components {
+			x := c.Latency.Quantile(q)
+			lo, hi = min(lo, x), max(hi, x)
+		}
+		for hi-lo > time.Microsecond {
+			mid := lo + (hi-lo)/2
+			if l.Exceed(mid) > 1-q {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return hi
+	}
+	return 0
+}
+
+// durationOf converts nanoseconds to a Duration, saturating.
+func durationOf(ns float64) time.Duration {
+	if ns >= math.MaxInt64 {
+		return time.Duration(math.MaxInt64)
+	}
+	return time.Duration(ns)
+}

@@ -36,19 +36,51 @@ func ScenarioSchema() []byte { return append([]byte(nil), scenarioCUE...) }
 // Whether server addresses exist in the configuration is checked later, by
 // (*Scenario).Check or Run.
 func LoadScenario(name string, src []byte) (*Scenario, []schema.Finding, error) {
+	return load(name, src, false)
+}
+
+// LatencyModels are the latency parts of a scenario file: the service-time
+// model of every backend, per-server overrides and the farm they describe
+// ("" for every farm). Lint's latency-aware rules read them.
+type LatencyModels struct {
+	File    string
+	Farm    string
+	Latency Latency            // Kind NoLatency when only servers are given
+	Servers map[string]Latency // by server address
+}
+
+// LoadLatencyModels reads a scenario file for its latency models only: it
+// is validated as LoadScenario validates it, but traffic (arrivals) may be
+// left out, so a file can describe latency alone.
+func LoadLatencyModels(name string, src []byte) (*LatencyModels, []schema.Finding, error) {
+	sc, fs, err := load(name, src, true)
+	if sc == nil {
+		return nil, fs, err
+	}
+	m := &LatencyModels{File: name, Farm: sc.Farm, Latency: sc.Latency, Servers: map[string]Latency{}}
+	for addr, o := range sc.Servers {
+		if o.Latency.Kind != NoLatency {
+			m.Servers[addr] = o.Latency
+		}
+	}
+	return m, fs, err
+}
+
+func load(name string, src []byte, latencyOnly bool) (*Scenario, []schema.Finding, error) {
 	f, err := cueyaml.Extract(name, src)
 	if err != nil {
 		return nil, syntaxFindings(name, src, err), nil
 	}
-	sc, fs, err := loadAST(name, src, f)
+	sc, fs, err := loadAST(name, src, f, latencyOnly)
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading scenario %q: %w", name, err)
 	}
 	return sc, fs, nil
 }
 
-// loadAST validates and decodes a parsed scenario.
-func loadAST(name string, src []byte, f *ast.File) (*Scenario, []schema.Finding, error) {
+// loadAST validates and decodes a parsed scenario. latencyOnly lifts the
+// requirement of traffic, for LoadLatencyModels.
+func loadAST(name string, src []byte, f *ast.File, latencyOnly bool) (*Scenario, []schema.Finding, error) {
 	ctx := cuecontext.New()
 	sv := ctx.CompileBytes(scenarioCUE, cue.Filename("scenario.cue"))
 	if err := sv.Err(); err != nil {
@@ -71,7 +103,7 @@ func loadAST(name string, src []byte, f *ast.File) (*Scenario, []schema.Finding,
 		sortFindings(fs)
 		return nil, fs, nil
 	}
-	d := &decoder{file: name, idx: idx}
+	d := &decoder{file: name, idx: idx, latencyOnly: latencyOnly}
 	sc := d.scenario(v)
 	if len(d.findings) > 0 {
 		sortFindings(d.findings)
@@ -495,9 +527,10 @@ func sortFindings(fs []schema.Finding) {
 // decoder reads the validated CUE value into a Scenario, parsing durations
 // and checking what CUE cannot, with findings at the YAML positions.
 type decoder struct {
-	file     string
-	idx      spanIndex
-	findings []schema.Finding
+	file        string
+	idx         spanIndex
+	findings    []schema.Finding
+	latencyOnly bool // a latency source: traffic may be missing
 }
 
 // errorf reports a finding at the value of path, or at its key when the
@@ -614,7 +647,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 			sc.Arrivals.Schedule = append(sc.Arrivals.Schedule, RateStep{At: d.dur(v, join(p, "at")), Rate: d.num(v, join(p, "rate")...)})
 		}
 	}
-	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 {
+	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 && !d.latencyOnly {
 		d.errorf([]string{"arrivals"}, "arrivals needs a rate or a schedule")
 	}
 

@@ -230,7 +230,7 @@ func (sc *Scenario) set(path, value string) error {
 		}
 		setAST(f, s.path, x)
 	}
-	next, fs, err := loadAST(sc.File, sc.src, f)
+	next, fs, err := loadAST(sc.File, sc.src, f, false)
 	if err != nil {
 		return err
 	}
