@@ -122,19 +122,40 @@ func (d *decoder) unknownAttr(spec *ElemSpec, ra rawAttr) {
 // against the schema. It reports an invalid-value finding and returns
 // false when the value is not valid.
 func (d *decoder) read(spec *ElemSpec, a *AttrSpec, ra rawAttr) (any, bool) {
-	text := ra.Value
-	shown := fmt.Sprintf("%q", text)
+	v, sev, problem := readValue(a, ra.Value, ra.Duration)
+	switch {
+	case problem == "":
+		return v, true
+	case v != nil: // accepted with a warning
+		d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "%s=%s on %s %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+		return v, true
+	}
+	d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "invalid %s=%s on %s: %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+	return nil, false
+}
+
+// shownValue is how a value appears in messages: quoted, unless it is
+// encrypted, which is never echoed.
+func shownValue(a *AttrSpec, text string) string {
 	if a.Secret || strings.Contains(text, "[enc:") {
-		if a.Secret {
-			return Secret{Set: text != "", Encrypted: strings.HasPrefix(strings.TrimSpace(text), "[enc:")}, true
-		}
-		shown = "(an encrypted value)"
+		return "(an encrypted value)"
 	}
-	bad := func(sev Severity, format string, args ...any) (any, bool) {
-		d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "invalid %s=%s on %s: %s", a.Name, shown, spec.Name, fmt.Sprintf(format, args...))
-		return nil, false
+	return fmt.Sprintf("%q", text)
+}
+
+// readValue converts text, the value of attribute a, to its typed value
+// (bool, int64, string, float64 seconds, Secret) and checks it against the
+// schema. goDurations also accepts Go durations ("30s") for time spans, as
+// the YAML form does. An invalid text gives a nil value, severity Error and
+// the problem; a value accepted with a reservation (an enum in the wrong
+// case) gives the value, Warning and the reservation.
+func readValue(a *AttrSpec, text string, goDurations bool) (v any, sev Severity, problem string) {
+	if a.Secret {
+		return Secret{Set: text != "", Encrypted: strings.HasPrefix(strings.TrimSpace(text), "[enc:")}, SeverityNone, ""
 	}
-	var v any
+	bad := func(format string, args ...any) (any, Severity, string) {
+		return nil, Error, fmt.Sprintf(format, args...)
+	}
 	switch a.Type {
 	case TypeBool:
 		switch strings.ToLower(strings.TrimSpace(text)) {
@@ -143,51 +164,87 @@ func (d *decoder) read(spec *ElemSpec, a *AttrSpec, ra rawAttr) (any, bool) {
 		case "false":
 			v = false
 		default:
-			return bad(Error, "expected %s", a.Describe())
+			return bad("expected %s", a.Describe())
 		}
 	case TypeInt:
 		n, err := strconv.ParseInt(strings.TrimSpace(text), 10, 64)
 		if err != nil {
-			return bad(Error, "expected %s", a.Describe())
+			return bad("expected %s", a.Describe())
 		}
 		v = n
 	case TypeEnum:
 		for _, e := range a.Enum {
 			if e == text {
-				return text, true
+				return text, SeverityNone, ""
 			}
 		}
 		for _, e := range a.Enum {
 			if strings.EqualFold(e, strings.TrimSpace(text)) {
-				d.b.report(RuleInvalidValue, Warning, ra.ValueSpan, "%s=%s on %s differs from %q in case; write %q", a.Name, shown, spec.Name, e, e)
-				return e, true
+				return e, Warning, fmt.Sprintf("differs from %q in case; write %q", e, e)
 			}
 		}
 		hint := ""
 		if m := closest(text, a.Enum); m != "" {
 			hint = fmt.Sprintf("did you mean %q? ", m)
 		}
-		return bad(Error, "%sexpected %s", hint, a.Describe())
+		return bad("%sexpected %s", hint, a.Describe())
 	case TypeTimeSpan:
 		parse := ParseTimeSpan
-		if ra.Duration {
+		if goDurations {
 			parse = ParseDuration
 		}
 		dur, err := parse(text)
 		if err != nil {
 			if te, ok := err.(*TimeSpanError); ok && te.Hint != "" {
-				return bad(Error, "%s", te.Hint)
+				return bad("%s", te.Hint)
 			}
-			return bad(Error, "expected %s", a.Describe())
+			return bad("expected %s", a.Describe())
 		}
 		v = dur.Seconds()
 	default:
 		v = text
 	}
 	if !a.Valid(v) {
-		return bad(Error, "expected %s", a.Describe())
+		return bad("expected %s", a.Describe())
 	}
-	return v, true
+	return v, SeverityNone, ""
+}
+
+// SetAttribute sets attribute name of the model element el (a *Farm,
+// *Server, *ServerARR, *Protocol, *Cache, *HealthCheck, *Affinity,
+// *LoadBalancing, *Proxy, ...) from text, read as the YAML form reads it
+// (time spans or Go durations), and checked against the schema as a loaded
+// value is. The attribute then counts as written (Element.Has), at span.
+// Secret attributes cannot be set this way.
+func SetAttribute(el any, name, text string, span Span) error {
+	rv := reflect.ValueOf(el)
+	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("setting %s: %T is not a model element", name, el)
+	}
+	spec := specOf(rv.Elem().Type())
+	if spec == nil {
+		return fmt.Errorf("setting %s: %T is not a model element", name, el)
+	}
+	a := spec.Attrs[name]
+	if a == nil {
+		return fmt.Errorf("%s has no attribute %q (attributes: %s)", spec.Name, name, strings.Join(spec.AttrNames, ", "))
+	}
+	if a.Secret {
+		return fmt.Errorf("%s is a secret and cannot be set here", name)
+	}
+	v, _, problem := readValue(a, strings.TrimSpace(text), true)
+	if v == nil {
+		return fmt.Errorf("%s: %q is not valid: %s", name, text, problem)
+	}
+	for _, p := range planFor(rv.Elem().Type(), spec) {
+		if p.name == name {
+			setField(rv.Elem().FieldByIndex(p.index), v)
+			elem := rv.Elem().FieldByName("Element").Addr().Interface().(*Element)
+			elem.setAttr(name, AttrPos{Name: span, Value: span})
+			return nil
+		}
+	}
+	return fmt.Errorf("%s: attribute %q is not in the model", spec.Name, name)
 }
 
 // fieldPlan says how one tagged Go field is filled.

@@ -1,6 +1,10 @@
 package schema
 
-import "time"
+import (
+	"reflect"
+	"strings"
+	"time"
+)
 
 // The model: ARR settings with every default applied and every element and
 // present attribute value tied to its source position. Field tags name the
@@ -67,7 +71,50 @@ func (e *Element) AttrSpan(name string) Span {
 }
 
 func (e *Element) setAttr(name string, p AttrPos) {
+	for i := range e.attrs {
+		if e.attrs[i].name == name {
+			e.attrs[i].pos = p
+			return
+		}
+	}
 	e.attrs = append(e.attrs, namedAttrPos{name, p})
+}
+
+// elementPaths ties each model struct to its schema element, for
+// SetAttribute and the schema/model agreement test.
+var elementPaths = map[reflect.Type]string{
+	reflect.TypeFor[WebFarms]():       "webFarms",
+	reflect.TypeFor[Farm]():           "webFarms/webFarm",
+	reflect.TypeFor[Server]():         "webFarms/webFarm/server",
+	reflect.TypeFor[ServerARR]():      "webFarms/webFarm/server/applicationRequestRouting",
+	reflect.TypeFor[Protocol]():       "webFarms/webFarm/applicationRequestRouting/protocol",
+	reflect.TypeFor[Cache]():          "webFarms/webFarm/applicationRequestRouting/protocol/cache",
+	reflect.TypeFor[HealthCheck]():    "webFarms/webFarm/applicationRequestRouting/healthCheck",
+	reflect.TypeFor[Affinity]():       "webFarms/webFarm/applicationRequestRouting/affinity",
+	reflect.TypeFor[AffinityHost]():   "webFarms/webFarm/applicationRequestRouting/affinity/host",
+	reflect.TypeFor[LoadBalancing]():  "webFarms/webFarm/applicationRequestRouting/loadBalancing",
+	reflect.TypeFor[Proxy]():          "system.webServer/proxy",
+	reflect.TypeFor[Rule]():           "system.webServer/rewrite/globalRules/rule",
+	reflect.TypeFor[Match]():          "system.webServer/rewrite/globalRules/rule/match",
+	reflect.TypeFor[Conditions]():     "system.webServer/rewrite/globalRules/rule/conditions",
+	reflect.TypeFor[Condition]():      "system.webServer/rewrite/globalRules/rule/conditions/add",
+	reflect.TypeFor[ServerVariable](): "system.webServer/rewrite/globalRules/rule/serverVariables/set",
+	reflect.TypeFor[Action]():         "system.webServer/rewrite/globalRules/rule/action",
+}
+
+// specOf returns the schema element of model struct type t, or nil.
+func specOf(t reflect.Type) *ElemSpec {
+	path, ok := elementPaths[t]
+	if !ok {
+		return nil
+	}
+	e := mustCompiled().Doc
+	for _, part := range strings.Split(path, "/") {
+		if e = e.Elems[part]; e == nil {
+			return nil
+		}
+	}
+	return e
 }
 
 // Secret is an encrypted or secret attribute value. The model never holds

@@ -65,30 +65,14 @@ func TestDefaultsFromReference(t *testing.T) {
 
 // modelSpecs pairs each model struct with the schema element it mirrors.
 func modelSpecs(t *testing.T) map[reflect.Type]*ElemSpec {
-	sch, err := Compiled()
-	require.NoError(t, err)
-	farm := sch.Doc.Elems["webFarms"].Elems["webFarm"]
-	arr := farm.Elems["applicationRequestRouting"]
-	rule := sch.Doc.Elems["system.webServer"].Elems["rewrite"].Elems["globalRules"].Elems["rule"]
-	return map[reflect.Type]*ElemSpec{
-		reflect.TypeOf(WebFarms{}):       sch.Doc.Elems["webFarms"],
-		reflect.TypeOf(Farm{}):           farm,
-		reflect.TypeOf(Server{}):         farm.Elems["server"],
-		reflect.TypeOf(ServerARR{}):      farm.Elems["server"].Elems["applicationRequestRouting"],
-		reflect.TypeOf(Protocol{}):       arr.Elems["protocol"],
-		reflect.TypeOf(Cache{}):          arr.Elems["protocol"].Elems["cache"],
-		reflect.TypeOf(HealthCheck{}):    arr.Elems["healthCheck"],
-		reflect.TypeOf(Affinity{}):       arr.Elems["affinity"],
-		reflect.TypeOf(AffinityHost{}):   arr.Elems["affinity"].Elems["host"],
-		reflect.TypeOf(LoadBalancing{}):  arr.Elems["loadBalancing"],
-		reflect.TypeOf(Proxy{}):          sch.Doc.Elems["system.webServer"].Elems["proxy"],
-		reflect.TypeOf(Rule{}):           rule,
-		reflect.TypeOf(Match{}):          rule.Elems["match"],
-		reflect.TypeOf(Conditions{}):     rule.Elems["conditions"],
-		reflect.TypeOf(Condition{}):      rule.Elems["conditions"].Elems["add"],
-		reflect.TypeOf(ServerVariable{}): rule.Elems["serverVariables"].Elems["set"],
-		reflect.TypeOf(Action{}):         rule.Elems["action"],
+	out := map[reflect.Type]*ElemSpec{}
+	for typ, path := range elementPaths {
+		spec := specOf(typ)
+		require.NotNil(t, spec, "%s: no element %s in arr.cue", typ, path)
+		out[typ] = spec
 	}
+	require.Len(t, out, 17, "every model struct with attributes")
+	return out
 }
 
 // The Go model and the CUE schema name the same attributes with matching
@@ -458,4 +442,26 @@ func TestSuppressionBeforeSkippedElement(t *testing.T) {
 	require.Len(t, doc.Findings, 1)
 	assert.Equal(t, RuleUnknownElement, doc.Findings[0].Rule)
 	assert.Equal(t, 3, doc.Findings[0].Span.Start.Line)
+}
+
+func TestSetAttribute(t *testing.T) {
+	doc := load(t, "farms.yaml", "farms:\n  - name: web\n    servers: [{address: a}]\n")
+	f := doc.Config.Farms[0]
+	at := Span{File: "--set"}
+	require.NoError(t, SetAttribute(&f.Protocol, "timeout", "45s", at))
+	assert.Equal(t, 45*time.Second, f.Protocol.Timeout)
+	assert.True(t, f.Protocol.Has("timeout"), "counts as written")
+	require.NoError(t, SetAttribute(&f.HealthCheck, "interval", "00:00:05", at))
+	assert.Equal(t, 5*time.Second, f.HealthCheck.Interval)
+	require.NoError(t, SetAttribute(&f.Servers[0].ARR, "weight", "200", at))
+	assert.Equal(t, int64(200), f.Servers[0].ARR.Weight)
+	require.NoError(t, SetAttribute(&f.LoadBalancing, "algorithm", "LeastRequests", at))
+	assert.Equal(t, "LeastRequests", f.LoadBalancing.Algorithm)
+
+	assert.ErrorContains(t, SetAttribute(&f.Protocol, "timeout", "0s", at), "from 00:00:01 to 1.00:00:00")
+	assert.ErrorContains(t, SetAttribute(&f.LoadBalancing, "algorithm", "RoundRobin", at), `expected one of "WeightedRoundRobin"`)
+	assert.ErrorContains(t, SetAttribute(&f.LoadBalancing, "algorithm", "LeastRequest", at), `did you mean "LeastRequests"?`)
+	assert.ErrorContains(t, SetAttribute(&f.Protocol, "timeot", "1s", at), "has no attribute")
+	assert.ErrorContains(t, SetAttribute(&f.Protocol, "clientCertPassword", "x", at), "secret")
+	assert.ErrorContains(t, SetAttribute(f.Protocol, "timeout", "1s", at), "not a model element")
 }

@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -47,7 +46,7 @@ func ApplySet(cfg *schema.Config, sc *Scenario, assignment string) error {
 		}
 		err = sc.set(strings.TrimPrefix(path, "scenario."), value)
 	case strings.HasPrefix(path, "proxy."):
-		err = setConfig(reflect.ValueOf(&cfg.Proxy).Elem(), "system.webServer/proxy", strings.Split(strings.TrimPrefix(path, "proxy."), "."), value)
+		err = setProxy(cfg, strings.Split(strings.TrimPrefix(path, "proxy."), "."), value)
 	default:
 		err = setFarm(cfg, path, value)
 	}
@@ -57,12 +56,9 @@ func ApplySet(cfg *schema.Config, sc *Scenario, assignment string) error {
 	return nil
 }
 
-var farmElements = map[string]string{
-	"protocol":      "Protocol",
-	"healthCheck":   "HealthCheck",
-	"affinity":      "Affinity",
-	"loadBalancing": "LoadBalancing",
-}
+// setSpan marks values set from the command line, so that Element.Has
+// counts them as written.
+var setSpan = schema.Span{File: "--set"}
 
 func setFarm(cfg *schema.Config, path, value string) error {
 	var farm *schema.Farm
@@ -76,10 +72,8 @@ func setFarm(cfg *schema.Config, path, value string) error {
 		return fmt.Errorf("no farm %q in the configuration (farms: %s; other roots: proxy, scenario)", first, farmNames(cfg))
 	}
 	rest := strings.Split(strings.TrimPrefix(path, farm.Name+"."), ".")
-	fv := reflect.ValueOf(farm).Elem()
-	const base = "webFarms/webFarm"
 	if len(rest) == 1 {
-		return setConfig(fv, base, rest, value)
+		return schema.SetAttribute(farm, rest[0], value, setSpan)
 	}
 	if rest[0] == "server" || rest[0] == "servers" {
 		if len(rest) < 3 {
@@ -90,119 +84,44 @@ func setFarm(cfg *schema.Config, path, value string) error {
 			if s.Address != addr {
 				continue
 			}
-			sv := reflect.ValueOf(s).Elem()
-			if attr == "enabled" {
-				return setConfig(sv, base+"/server", []string{attr}, value)
+			if attr == "enabled" || attr == "address" {
+				return schema.SetAttribute(s, attr, value, setSpan)
 			}
-			return setConfig(sv.FieldByName("ARR"), base+"/server/applicationRequestRouting", []string{attr}, value)
+			return schema.SetAttribute(&s.ARR, attr, value, setSpan)
 		}
 		return fmt.Errorf("farm %q has no server %q", farm.Name, addr)
 	}
-	field, ok := farmElements[rest[0]]
-	if !ok {
+	var el any
+	switch rest[0] {
+	case "protocol":
+		el = &farm.Protocol
+		if len(rest) == 3 && rest[1] == "cache" {
+			el, rest = &farm.Protocol.Cache, rest[1:]
+		}
+	case "healthCheck":
+		el = &farm.HealthCheck
+	case "affinity":
+		el = &farm.Affinity
+	case "loadBalancing":
+		el = &farm.LoadBalancing
+	default:
 		return fmt.Errorf("farm %q has no element %q (elements: protocol, healthCheck, affinity, loadBalancing, server.<address>)", farm.Name, rest[0])
 	}
-	return setConfig(fv.FieldByName(field), base+"/applicationRequestRouting/"+rest[0], rest[1:], value)
+	if len(rest) != 2 {
+		return fmt.Errorf("want %s.%s.<attribute>", farm.Name, rest[0])
+	}
+	return schema.SetAttribute(el, rest[1], value, setSpan)
 }
 
-// setConfig sets attribute path (an attribute, or element.attribute for a
-// nested element such as cache) of the model struct v, whose schema
-// element is at specPath.
-func setConfig(v reflect.Value, specPath string, path []string, text string) error {
-	sch, err := schema.Compiled()
-	if err != nil {
-		return err
+// setProxy sets proxy.<attribute> or proxy.cache.<attribute>.
+func setProxy(cfg *schema.Config, path []string, value string) error {
+	switch {
+	case len(path) == 1:
+		return schema.SetAttribute(&cfg.Proxy, path[0], value, setSpan)
+	case len(path) == 2 && path[0] == "cache":
+		return schema.SetAttribute(&cfg.Proxy.Cache, path[1], value, setSpan)
 	}
-	spec := findSpec(sch.Doc, specPath)
-	if spec == nil {
-		panic("setConfig: no schema element " + specPath)
-	}
-	for len(path) > 1 {
-		child := spec.Elems[path[0]]
-		f := v.FieldByNameFunc(func(n string) bool { return strings.EqualFold(n, path[0]) })
-		if child == nil || !f.IsValid() {
-			return fmt.Errorf("%s has no element %q", spec.Name, path[0])
-		}
-		spec, v, path = child, f, path[1:]
-	}
-	name := path[0]
-	a := spec.Attrs[name]
-	if a == nil {
-		return fmt.Errorf("%s has no attribute %q (attributes: %s)", spec.Name, name, strings.Join(spec.AttrNames, ", "))
-	}
-	if a.Secret {
-		return fmt.Errorf("%s is a secret and cannot be set here", name)
-	}
-	f, ok := fieldByTag(v, name)
-	if !ok {
-		return fmt.Errorf("%s: attribute %q is not in the model", spec.Name, name)
-	}
-	text = strings.TrimSpace(text)
-	bad := func() error { return fmt.Errorf("%s: %q is not valid: want %s", name, text, a.Describe()) }
-	switch a.Type {
-	case schema.TypeTimeSpan:
-		d, err := schema.ParseDuration(text)
-		if err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		if !a.Valid(d.Seconds()) {
-			return bad()
-		}
-		f.SetInt(int64(d))
-	case schema.TypeBool:
-		b, err := strconv.ParseBool(text)
-		if err != nil || !a.Valid(b) {
-			return bad()
-		}
-		f.SetBool(b)
-	case schema.TypeInt:
-		n, err := strconv.ParseInt(text, 10, 64)
-		if err != nil || !a.Valid(n) {
-			return bad()
-		}
-		f.SetInt(n)
-	default:
-		if !a.Valid(text) {
-			return bad()
-		}
-		f.SetString(text)
-	}
-	return nil
-}
-
-func findSpec(e *schema.ElemSpec, path string) *schema.ElemSpec {
-	if e.Path == path {
-		return e
-	}
-	if e.Path != "" && !strings.HasPrefix(path, e.Path+"/") {
-		return nil
-	}
-	for _, n := range e.ElemNames {
-		if s := findSpec(e.Elems[n], path); s != nil {
-			return s
-		}
-	}
-	return nil
-}
-
-// fieldByTag finds the field tagged arr:"name" in v, looking through
-// embedded structs and the WFF group but not into child elements.
-func fieldByTag(v reflect.Value, name string) (reflect.Value, bool) {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		if t.Field(i).Tag.Get("arr") == name {
-			return v.Field(i), true
-		}
-	}
-	for i := 0; i < t.NumField(); i++ {
-		sf := t.Field(i)
-		if sf.Type.Kind() == reflect.Struct && (sf.Anonymous || sf.Name == "WFF") && sf.Type != reflect.TypeOf(schema.Element{}) {
-			if f, ok := fieldByTag(v.Field(i), name); ok {
-				return f, true
-			}
-		}
-	}
-	return reflect.Value{}, false
+	return fmt.Errorf("want proxy.<attribute> or proxy.cache.<attribute>")
 }
 
 // setting is one scenario assignment, kept so that the scenario can be

@@ -34,10 +34,12 @@ func TestApplySetConfig(t *testing.T) {
 	require.EqualValues(t, 200, f.Servers[1].ARR.Weight)
 	require.False(t, f.Servers[2].Enabled)
 	require.Equal(t, 3*time.Minute, cfg.Proxy.Timeout)
+	require.True(t, f.Protocol.Has("timeout"), "a --set value counts as written")
+	require.Equal(t, "--set", f.Protocol.ValueSpan("timeout").File)
 
 	for a, msg := range map[string]string{
-		"web.protocol.timeout=45":                 `has no unit`,
-		"web.protocol.timeout=0s":                 `want a time span`,
+		"web.protocol.timeout=45":                 `write 45s for seconds`,
+		"web.protocol.timeout=0s":                 `expected a time span`,
 		"web.loadBalancing.algorithm=Random":      `one of "WeightedRoundRobin"`,
 		"web.healthCheck.intervall=5s":            `no attribute "intervall"`,
 		"api.protocol.timeout=45s":                `no farm "api"`,
