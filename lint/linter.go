@@ -72,12 +72,6 @@ func New(registry []*Rule, opts Options) (*Linter, error) {
 	return l, nil
 }
 
-// Enabled reports whether rule r runs.
-func (l *Linter) Enabled(r *Rule) bool { return l.enabled[r] }
-
-// Rules is the registry the linter was built with.
-func (l *Linter) Rules() []*Rule { return l.registry }
-
 // runs reports whether rule r runs on documents: enabled, and given
 // latency data if it needs some.
 func (l *Linter) runs(r *Rule) bool {

@@ -29,9 +29,8 @@ type nodeInfo struct {
 	span      Span // start tag (or YAML key)
 	end       int  // byte offset just past the element
 	attrs     []rawAttr
-	location  string // enclosing <location path>
-	misplaced bool   // reported, validated, not loaded into the model
-	yaml      bool
+	location  string     // enclosing <location path>
+	misplaced bool       // reported, validated, not loaded into the model
 	values    attrValues // the valid, typed attributes (decoder.validate)
 }
 
@@ -75,7 +74,7 @@ func (b *builder) report(rule string, sev Severity, span Span, format string, ar
 // start opens an element. It returns false when the element (and so its
 // content) is to be skipped; the caller then skips to its end and calls
 // skipped instead of end.
-func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr, yaml bool) bool {
+func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bool {
 	comments := b.comments
 	b.comments = nil
 	var parent frame
@@ -88,7 +87,7 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr, ya
 		// unknown element reported at its name).
 		info := &nodeInfo{span: tagSpan}
 		for _, c := range comments {
-			b.suppression(c, tagSpan, info)
+			b.suppression(c, info)
 		}
 		b.stack = append(b.stack, frame{info: info})
 		return false
@@ -106,13 +105,13 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr, ya
 			}
 		}
 	}
-	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced, yaml: yaml}
+	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced}
 	b.info[el] = info
 	for _, a := range attrs {
 		el.CreateAttr(a.Name, a.Value)
 	}
 	for _, c := range comments {
-		b.suppression(c, tagSpan, info)
+		b.suppression(c, info)
 	}
 	b.stack = append(b.stack, frame{el: el, spec: spec, info: info})
 	return true
@@ -315,7 +314,7 @@ func (b *builder) comment(text string, span Span) {
 // flushComments records suppressions that stand before nothing.
 func (b *builder) flushComments() {
 	for _, c := range b.comments {
-		b.suppression(c, Span{}, nil)
+		b.suppression(c, nil)
 	}
 	b.comments = nil
 }

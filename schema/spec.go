@@ -6,7 +6,6 @@ import (
 	"math"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -506,18 +505,4 @@ func quoteList(vals []string) string {
 
 func secondsToDuration(f float64) time.Duration {
 	return time.Duration(math.Round(f * 1e9))
-}
-
-// Elements returns every element spec with the given name (an element such
-// as "rule" appears under globalRules and rules).
-func (s *Schema) Elements(name string) []*ElemSpec { return s.byName[name] }
-
-// ElementNames returns all element names of the schema, sorted.
-func (s *Schema) ElementNames() []string {
-	out := make([]string, 0, len(s.byName))
-	for n := range s.byName {
-		out = append(out, n)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -31,7 +31,7 @@ type pendingSuppression struct {
 	info *nodeInfo
 }
 
-func (b *builder) suppression(c comment, _ Span, info *nodeInfo) {
+func (b *builder) suppression(c comment, info *nodeInfo) {
 	b.pending = append(b.pending, pendingSuppression{c: c, info: info})
 }
 

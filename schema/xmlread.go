@@ -65,7 +65,7 @@ func readXML(b *builder, src []byte) bool {
 				b.report(RuleXMLMalformed, Error, nameSpan, "elements nested deeper than %d levels: not an IIS configuration", maxDepth)
 				return false
 			}
-			if !b.start(t.Name.Local, nameSpan, b.lines.Span(off, end), attrs, false) {
+			if !b.start(t.Name.Local, nameSpan, b.lines.Span(off, end), attrs) {
 				if err := dec.Skip(); err != nil {
 					b.malformed(dec, err)
 					return false

@@ -63,7 +63,7 @@ func readYAML(b *builder, src []byte) bool {
 	}
 	y := &yamlWalker{b: b}
 	root := b.lines.Span(0, 0)
-	b.start("configuration", root, root, nil, true)
+	b.start("configuration", root, root, nil)
 	fields := map[string]*ast.Field{}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.Field)
@@ -96,7 +96,7 @@ func readYAML(b *builder, src []byte) bool {
 			at = fd
 			attrs, children = y.split(fd.Value)
 		}
-		b.start("webFarms", y.span(at.Label), y.span(at.Label), attrs, true)
+		b.start("webFarms", y.span(at.Label), y.span(at.Label), attrs)
 		for _, c := range children {
 			y.field(c)
 		}
@@ -193,7 +193,7 @@ func (y *yamlWalker) scalarSpan(n ast.Node) Span {
 // open starts a structural element that the YAML form leaves implicit.
 func (y *yamlWalker) open(name string, at ast.Node) {
 	s := y.span(at)
-	y.b.start(name, s, s, nil, true)
+	y.b.start(name, s, s, nil)
 }
 
 func (y *yamlWalker) close(n ast.Node) { y.b.end(y.off(n.End())) }
@@ -240,7 +240,7 @@ func (y *yamlWalker) locations(fd *ast.Field) {
 			}
 		}
 		s := y.span(item)
-		y.b.start("location", s, s, attrs, true)
+		y.b.start("location", s, s, attrs)
 		if rules != nil {
 			y.siteRules(rules, rules.Label)
 		}
@@ -285,7 +285,7 @@ func (y *yamlWalker) element(name string, at ast.Node, v ast.Expr) {
 	} else if st, ok := v.(*ast.StructLit); ok && len(st.Elts) > 0 {
 		nameSpan = y.span(st.Elts[0])
 	}
-	if !y.b.start(name, nameSpan, nameSpan, attrs, true) {
+	if !y.b.start(name, nameSpan, nameSpan, attrs) {
 		y.b.end(y.off(v.End()))
 		return
 	}

@@ -23,10 +23,6 @@ import (
 //go:embed scenario.cue
 var scenarioCUE []byte
 
-// ScenarioSchema returns the CUE schema of scenario files (for `arrfarm
-// schema` and editor completion).
-func ScenarioSchema() []byte { return append([]byte(nil), scenarioCUE...) }
-
 // LoadScenario reads a scenario from YAML text src; name is the file name
 // positions are reported under. Problems with the text (syntax, unknown
 // fields, wrong types, negative rates, bad durations) are findings with
