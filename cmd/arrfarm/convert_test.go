@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -77,4 +78,23 @@ func TestVersionAndCompletion(t *testing.T) {
 	code, _, stderr := runCLI(t, "", nil, "no-such-command")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "unknown command")
+}
+
+// endless is a stdin that never ends.
+type endless struct{}
+
+func (endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	return len(p), nil
+}
+
+// Standard input is read up to the size limit, never to its end: a
+// runaway pipe gives a finding, not unbounded memory.
+func TestStdinIsBounded(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run([]string{"lint", "-"}, streams{in: endless{}, out: &out, err: &errb}, func(string) string { return "" })
+	assert.Equal(t, exitFindings, code, errb.String())
+	assert.Contains(t, out.String(), "larger than 32 MiB")
 }

@@ -134,7 +134,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	files, unreadable := expandPaths(paths, s.err)
 	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Version: versionString()}
 	for _, name := range files {
-		doc, err := loadInput(name, s.in)
+		doc, err := loadPath(name, s.in)
 		if err != nil {
 			fmt.Fprintf(s.err, "arrfarm: %v\n", err)
 			unreadable = true
@@ -145,18 +145,13 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	}
 	report.Diagnostics = lint.Sort(report.Diagnostics)
 
-	out, color := s.out, a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
+	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
 	var buf bytes.Buffer
-	if a.output != "" {
-		out, color = &buf, false
-	}
-	if err := lint.Write(out, a.format, report, color); err != nil {
+	if err := lint.Write(&buf, a.format, report, color); err != nil {
 		return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
 	}
-	if a.output != "" {
-		if err := os.WriteFile(a.output, buf.Bytes(), 0o644); err != nil {
-			return withCode(exitUsage, fmt.Errorf("writing the report: %w", err))
-		}
+	if err := writeOutput(s.out, a.output, buf.Bytes()); err != nil {
+		return err
 	}
 	switch {
 	case unreadable:
@@ -165,18 +160,6 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		return withCode(exitFindings, nil)
 	}
 	return nil
-}
-
-// loadInput loads one file, or standard input for "-".
-func loadInput(name string, stdin io.Reader) (*schema.Document, error) {
-	if name == "-" {
-		src, err := io.ReadAll(stdin)
-		if err != nil {
-			return nil, fmt.Errorf("reading standard input: %w", err)
-		}
-		return schema.Load("<stdin>", src, schema.Options{})
-	}
-	return schema.LoadFile(name, schema.Options{})
 }
 
 // expandPaths turns the PATH arguments into files: directories contribute
