@@ -2,11 +2,11 @@ package lint
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -36,7 +36,7 @@ type Distribution interface {
 func LoadLatency(path string) (LatencySource, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
-		src, err := os.ReadFile(path)
+		src, err := input.ReadFile(path, 0)
 		if err != nil {
 			return nil, fmt.Errorf("reading latency source: %w", err)
 		}
