@@ -12,6 +12,7 @@ import (
 	"github.com/arrfarm/arrfarm/check"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -104,7 +105,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 		scenarios = append(scenarios, check.Scenario{Name: p, Src: src})
 		// A scenario too broken to give latency is reported by the check
 		// itself; here it only lends its latency to the lint rules.
-		if l, err := lint.ParseScenarioLatency(p, src); err == nil {
+		if l, err := observed.ParseScenario(p, src); err == nil {
 			latency = append(latency, l)
 		}
 	}

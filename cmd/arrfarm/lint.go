@@ -14,6 +14,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -154,7 +155,7 @@ func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enab
 	}
 	var sources []lint.LatencySource
 	for _, p := range append(slices.Clone(fileCfg.Latency), latencyPaths...) {
-		src, err := lint.LoadLatency(p)
+		src, err := observed.Open(p)
 		if err != nil {
 			return nil, 0, withCode(exitUsage, err)
 		}
