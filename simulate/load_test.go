@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -115,12 +116,12 @@ arr:
 	require.True(t, sc.Health.NoQueue)
 	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryInterval,
 		MinServersSemantics: MinServersIgnoreHealth, AllUnhealthyStatus: Status5023}, sc.ARR)
-	require.Equal(t, Mixture, sc.Latency.Kind)
+	require.Equal(t, latency.Mixture, sc.Latency.Kind)
 	require.Len(t, sc.Latency.Components, 2)
 	require.Equal(t, 40*time.Second, sc.Latency.Components[1].Fixed)
 	// p99 = p50 * exp(z99 sigma)
 	c := sc.Latency.Components[0]
-	require.InDelta(t, 2.0, 0.120*math.Exp(z99*c.Sigma), 1e-9)
+	require.InDelta(t, 2.0, 0.120*math.Exp(latency.Z99*c.Sigma), 1e-9)
 	o := sc.Servers["10.0.0.12"]
 	require.Equal(t, 32, *o.Concurrency)
 	require.Nil(t, o.Errors)
@@ -134,7 +135,7 @@ arr:
 	require.Equal(t, int64(1), min.Seed)
 	require.Zero(t, min.Arrivals.Clients, "sessions, not a fixed population, by default")
 	require.Equal(t, Sessions{Length: 5 * time.Minute, Requests: 20}, min.Arrivals.Sessions)
-	require.Equal(t, Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
+	require.Equal(t, latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
 	require.False(t, min.Health.NoQueue, "probes queue by default")
 	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryImmediate,
 		MinServersSemantics: MinServersThreshold, AllUnhealthyStatus: Status5024}, min.ARR)

@@ -3,6 +3,7 @@ package simulate
 import (
 	"time"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -30,7 +31,7 @@ type Scenario struct {
 	Arrivals Arrivals
 	// Latency is every backend's service-time model unless Servers
 	// overrides it.
-	Latency Latency
+	Latency latency.Model
 	// Concurrency is the number of requests one backend serves at once;
 	// 0 means unlimited. The rest wait in FIFO order.
 	Concurrency int
@@ -88,7 +89,7 @@ type RateStep struct {
 // ServerOverride replaces the scenario's defaults for one server. Unset
 // fields keep the default.
 type ServerOverride struct {
-	Latency     Latency // Kind NoLatency: keep the default
+	Latency     latency.Model // Kind latency.None: keep the default
 	Concurrency *int
 	Errors      *float64
 }
@@ -96,7 +97,7 @@ type ServerOverride struct {
 // Health configures the simulated health probes.
 type Health struct {
 	// Latency is a healthy server's probe response time.
-	Latency Latency
+	Latency latency.Model
 	// NoQueue answers probes beside the backend's queue instead of giving
 	// them a slot behind the waiting requests (health.queue: false).
 	NoQueue bool
