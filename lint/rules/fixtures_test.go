@@ -12,6 +12,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -32,7 +33,7 @@ func linterFor(t *testing.T, dir string) *lint.Linter {
 	if dir != "" {
 		p := filepath.Join(dir, "latency.yaml")
 		if _, err := os.Stat(p); err == nil {
-			src, err := lint.LoadLatency(p)
+			src, err := observed.Open(p)
 			if err != nil {
 				t.Fatal(err)
 			}
