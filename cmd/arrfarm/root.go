@@ -91,6 +91,7 @@ server).`,
 		newSimulateCmd(s),
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
+		newCheckCmd(s, getenv),
 	)
 	return root
 }
