@@ -74,6 +74,8 @@ type plan struct {
 	bounds   []faultBound
 
 	seed uint64
+
+	curve bool // record Result.TimeoutCurve
 }
 
 type planServer struct {

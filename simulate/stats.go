@@ -116,6 +116,7 @@ type repStats struct {
 	busy      []float64     // per server: busy slot-ns inside the window
 	unhealthy []int64       // per server: unhealthy ns inside the window
 	window    int64         // length of the measured window
+	curve     curveStats    // with plan.curve only
 }
 
 func (st *repStats) init(p *plan, end int64) {
@@ -130,6 +131,9 @@ func (st *repStats) init(p *plan, end int64) {
 	}
 	st.series = make([]second, 0, n)
 	st.faults = make([]faultStats, len(p.faults))
+	if p.curve {
+		st.curve.bySec = make([]int64, p.timeout/1e9+1)
+	}
 }
 
 // overlap is the part of [lo, hi) inside the measured window.
@@ -170,6 +174,9 @@ func (st *repStats) answered(r *request, v *server, taken int64) {
 	st.out[o]++
 	v.st.out[o]++
 	st.hist.add(taken)
+	if st.curve.bySec != nil {
+		st.curve.record(taken)
+	}
 	sc := st.sec(r.sent)
 	sc.Requests++
 	if o == o5xx {
@@ -181,6 +188,15 @@ func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 	st.out[o]++
 	v.st.out[o]++
 	st.hist.add(taken)
+	if st.curve.bySec != nil {
+		// A hung server never answers and a refused or reset request
+		// fails at its own time: 502.3 whatever the timeout.
+		if o == oTimeout && r.flags&fHang == 0 {
+			st.curve.record(taken)
+		} else {
+			st.curve.fixed++
+		}
+	}
 	if r.fault >= 0 {
 		st.faults[r.fault].e5023++
 	}
