@@ -59,8 +59,8 @@ type Farm struct {
 	Reasons    []string `json:"reasons"`
 
 	// Extras.
-	Algorithm string `json:"algorithm"`
-	Servers   int    `json:"servers_enabled"`
+	Algorithm string  `json:"algorithm"`
+	Servers   int     `json:"servers_enabled"`
 	PeakRate  float64 `json:"peak_rate"`
 	// Utilization is the offered load over capacity of the busiest
 	// server (0 with unlimited concurrency).
