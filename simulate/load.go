@@ -17,6 +17,7 @@ import (
 	"cuelang.org/go/cue/token"
 	cueyaml "cuelang.org/go/encoding/yaml"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -35,27 +36,17 @@ func LoadScenario(name string, src []byte) (*Scenario, []schema.Finding, error) 
 	return load(name, src, false)
 }
 
-// LatencyModels are the latency parts of a scenario file: the service-time
-// model of every backend, per-server overrides and the farm they describe
-// ("" for every farm). Lint's latency-aware rules read them.
-type LatencyModels struct {
-	File    string
-	Farm    string
-	Latency Latency            // Kind NoLatency when only servers are given
-	Servers map[string]Latency // by server address
-}
-
 // LoadLatencyModels reads a scenario file for its latency models only: it
 // is validated as LoadScenario validates it, but traffic (arrivals) may be
 // left out, so a file can describe latency alone.
-func LoadLatencyModels(name string, src []byte) (*LatencyModels, []schema.Finding, error) {
+func LoadLatencyModels(name string, src []byte) (*latency.Models, []schema.Finding, error) {
 	sc, fs, err := load(name, src, true)
 	if sc == nil {
 		return nil, fs, err
 	}
-	m := &LatencyModels{File: name, Farm: sc.Farm, Latency: sc.Latency, Servers: map[string]Latency{}}
+	m := &latency.Models{File: name, FarmName: sc.Farm, Latency: sc.Latency, Servers: map[string]latency.Model{}}
 	for addr, o := range sc.Servers {
-		if o.Latency.Kind != NoLatency {
+		if o.Latency.Kind != latency.None {
 			m.Servers[addr] = o.Latency
 		}
 	}
@@ -648,7 +639,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	}
 
 	sc.Latency = d.latency(v, []string{"latency"}, true)
-	sc.Health.Latency = Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}
+	sc.Health.Latency = latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}
 	if d.has(v, "health", "latency") {
 		sc.Health.Latency = d.latency(v, []string{"health", "latency"}, true)
 	}
@@ -716,7 +707,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 }
 
 // latency decodes a #Latency at path; top says mixtures are allowed.
-func (d *decoder) latency(v cue.Value, path []string, top bool) Latency {
+func (d *decoder) latency(v cue.Value, path []string, top bool) latency.Model {
 	var set []string
 	for _, f := range latencyFields {
 		if d.has(v, join(path, f)...) {
@@ -729,29 +720,29 @@ func (d *decoder) latency(v cue.Value, path []string, top bool) Latency {
 		} else {
 			d.errorf(path, "%s: give one latency model, not %s (use mixture to combine models)", strings.Join(path, "."), strings.Join(set, " and "))
 		}
-		return Latency{}
+		return latency.Model{}
 	}
 	p := join(path, set[0])
 	switch set[0] {
 	case "fixed":
-		return Latency{Kind: Fixed, Fixed: d.dur(v, p)}
+		return latency.Model{Kind: latency.Fixed, Fixed: d.dur(v, p)}
 	case "exponential":
 		m := d.dur(v, join(p, "mean"))
 		if m == 0 {
 			d.errorf(join(p, "mean"), "exponential mean must be positive")
 		}
-		return Latency{Kind: Exponential, Mean: m}
+		return latency.Model{Kind: latency.Exponential, Mean: m}
 	case "lognormal":
 		return d.lognormal(v, p)
 	case "empirical":
-		return Latency{Kind: Empirical, Empirical: &EmpiricalSpec{
+		return latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{
 			Log: d.str(v, join(p, "log")...), URL: d.str(v, join(p, "url")...), Status: d.str(v, join(p, "status")...)}}
 	case "mixture":
-		l := Latency{Kind: Mixture}
+		l := latency.Model{Kind: latency.Mixture}
 		list, _ := lookup(v, p).List()
 		for i := 0; list.Next(); i++ {
 			cp := join(p, strconv.Itoa(i))
-			c := Component{Weight: d.num(v, join(cp, "weight")...), Latency: d.latency(v, cp, false)}
+			c := latency.Component{Weight: d.num(v, join(cp, "weight")...), Model: d.latency(v, cp, false)}
 			l.Components = append(l.Components, c)
 		}
 		if len(l.Components) == 0 {
@@ -759,26 +750,26 @@ func (d *decoder) latency(v cue.Value, path []string, top bool) Latency {
 		}
 		return l
 	}
-	return Latency{}
+	return latency.Model{}
 }
 
-func (d *decoder) lognormal(v cue.Value, p []string) Latency {
+func (d *decoder) lognormal(v cue.Value, p []string) latency.Model {
 	has := func(f string) bool { return d.has(v, join(p, f)...) }
 	switch {
 	case has("p50") && has("p99") && !has("median") && !has("sigma"):
 		p50, p99 := d.dur(v, join(p, "p50")), d.dur(v, join(p, "p99"))
 		if p50 <= 0 || p99 <= p50 {
 			d.errorf(join(p, "p99"), "lognormal p99 (%v) must be above p50 (%v), and p50 above 0", p99, p50)
-			return Latency{}
+			return latency.Model{}
 		}
-		return Latency{Kind: Lognormal, Median: p50, Sigma: math.Log(float64(p99)/float64(p50)) / z99}
+		return latency.Model{Kind: latency.Lognormal, Median: p50, Sigma: math.Log(float64(p99)/float64(p50)) / latency.Z99}
 	case has("median") && has("sigma") && !has("p50") && !has("p99"):
 		m := d.dur(v, join(p, "median"))
 		if m <= 0 {
 			d.errorf(join(p, "median"), "lognormal median must be positive")
 		}
-		return Latency{Kind: Lognormal, Median: m, Sigma: d.num(v, join(p, "sigma")...)}
+		return latency.Model{Kind: latency.Lognormal, Median: m, Sigma: d.num(v, join(p, "sigma")...)}
 	}
 	d.errorf(p, "lognormal takes {p50, p99} or {median, sigma}")
-	return Latency{}
+	return latency.Model{}
 }

@@ -14,6 +14,7 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -108,12 +109,12 @@ arr:
 	require.Equal(t, 10*time.Minute, sc.Duration)
 	require.Equal(t, 30*time.Second, sc.Warmup)
 	require.Len(t, sc.Arrivals.Schedule, 2)
-	require.Equal(t, Mixture, sc.Latency.Kind)
+	require.Equal(t, latency.Mixture, sc.Latency.Kind)
 	require.Len(t, sc.Latency.Components, 2)
 	require.Equal(t, 40*time.Second, sc.Latency.Components[1].Fixed)
 	// p99 = p50 * exp(z99 sigma)
 	c := sc.Latency.Components[0]
-	require.InDelta(t, 2.0, 0.120*math.Exp(z99*c.Sigma), 1e-9)
+	require.InDelta(t, 2.0, 0.120*math.Exp(latency.Z99*c.Sigma), 1e-9)
 	o := sc.Servers["10.0.0.12"]
 	require.Equal(t, 32, *o.Concurrency)
 	require.Nil(t, o.Errors)
@@ -126,7 +127,7 @@ arr:
 	require.Equal(t, 10, min.Replications)
 	require.Equal(t, int64(1), min.Seed)
 	require.Equal(t, 1000, min.Arrivals.Clients)
-	require.Equal(t, Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
+	require.Equal(t, latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
 	require.Equal(t, ARROptions{HealthFailures: 1, TimeoutSemantics: "proxy"}, min.ARR)
 }
 

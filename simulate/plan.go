@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -308,7 +309,7 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 			ps.weight = 100
 		}
 		if o := sc.Servers[s.Address]; o != nil {
-			if o.Latency.Kind != NoLatency {
+			if o.Latency.Kind != latency.None {
 				if ps.svc, err = newSampler(o.Latency, src); err != nil {
 					return nil, fmt.Errorf("server %q latency: %w", s.Address, err)
 				}
@@ -339,8 +340,8 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	}
 	p.failures = max(sc.ARR.HealthFailures, 1)
 	probe := sc.Health.Latency
-	if probe.Kind == NoLatency {
-		probe = Latency{Kind: Fixed, Fixed: 5 * time.Millisecond}
+	if probe.Kind == latency.None {
+		probe = latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}
 	}
 	if p.probe, err = newSampler(probe, src); err != nil {
 		return nil, fmt.Errorf("health latency: %w", err)

@@ -3,6 +3,7 @@ package simulate
 import (
 	"time"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -30,7 +31,7 @@ type Scenario struct {
 	Arrivals Arrivals
 	// Latency is every backend's service-time model unless Servers
 	// overrides it.
-	Latency Latency
+	Latency latency.Model
 	// Concurrency is the number of requests one backend serves at once;
 	// 0 means unlimited. The rest wait in FIFO order.
 	Concurrency int
@@ -69,7 +70,7 @@ type RateStep struct {
 // ServerOverride replaces the scenario's defaults for one server. Unset
 // fields keep the default.
 type ServerOverride struct {
-	Latency     Latency // Kind NoLatency: keep the default
+	Latency     latency.Model // Kind latency.None: keep the default
 	Concurrency *int
 	Errors      *float64
 }
@@ -77,7 +78,7 @@ type ServerOverride struct {
 // Health configures the simulated health probes.
 type Health struct {
 	// Latency is a healthy server's probe response time.
-	Latency Latency
+	Latency latency.Model
 }
 
 // FaultKind is what happens to a server during a fault.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -88,7 +89,7 @@ events:
 	require.Equal(t, 0.5, *sc.Servers["10.0.0.1"].Errors)
 	require.Equal(t, 4, *sc.Servers["10.0.0.1"].Concurrency, "other server fields stay")
 	require.Equal(t, 2, *sc.Servers["10.0.0.2"].Concurrency)
-	require.Equal(t, Latency{Kind: Fixed, Fixed: 250 * time.Millisecond}, sc.Latency)
+	require.Equal(t, latency.Model{Kind: latency.Fixed, Fixed: 250 * time.Millisecond}, sc.Latency)
 	require.Equal(t, 20*time.Second, sc.Events[0].For)
 	require.True(t, sc.ARR.LegacyAlgorithms)
 	require.EqualValues(t, 5000, sc.Requests)

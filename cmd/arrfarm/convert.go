@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/arrfarm/arrfarm/internal/outfile"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/spf13/cobra"
 )
@@ -82,36 +82,15 @@ func printFindings(w io.Writer, doc *schema.Document, min schema.Severity) (hasE
 	return hasErrors
 }
 
-// writeOutput writes data to the file path, or to stdout when path is "".
-// A file is replaced atomically so a failed run leaves no half-written file.
+// writeOutput writes data to the file path (through outfile, as every
+// file arrfarm writes), or to stdout when path is "".
 func writeOutput(stdout io.Writer, path string, data []byte) error {
 	if path == "" {
 		_, err := stdout.Write(data)
 		return err
 	}
-	tmp, err := os.CreateTemp(dirOf(path), ".arrfarm-*")
-	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
-	}
-	if err := tmp.Close(); err != nil {
-		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return withCode(exitUsage, fmt.Errorf("writing %s: %w", path, err))
+	if err := outfile.Write(path, data); err != nil {
+		return withCode(exitUsage, err)
 	}
 	return nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if os.IsPathSeparator(path[i]) {
-			return path[:i+1]
-		}
-	}
-	return "."
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -111,7 +112,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 
 	var sources []lint.LatencySource
 	for _, p := range append(slices.Clone(fileCfg.Latency), a.latency...) {
-		src, err := lint.LoadLatency(p)
+		src, err := observed.Open(p)
 		if err != nil {
 			return withCode(exitUsage, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -31,7 +32,7 @@ func linterFor(t *testing.T, dir string) *lint.Linter {
 	if dir != "" {
 		p := filepath.Join(dir, "latency.yaml")
 		if _, err := os.Stat(p); err == nil {
-			src, err := lint.LoadLatency(p)
+			src, err := observed.Open(p)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package lint
+package observed
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -16,9 +17,9 @@ func near(t *testing.T, what string, got, want time.Duration, tol float64) {
 	}
 }
 
-func mustScenario(t *testing.T, src string) LatencySource {
+func mustScenario(t *testing.T, src string) latency.Source {
 	t.Helper()
-	s, err := ParseScenarioLatency("s.yaml", []byte(src))
+	s, err := ParseScenario("s.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func farmOf(servers ...string) *schema.Farm {
 func TestLatencyModels(t *testing.T) {
 	cfg := &schema.Config{}
 	f := farmOf("a")
-	get := func(src string) Distribution {
+	get := func(src string) latency.Distribution {
 		d, ok := mustScenario(t, src).Farm(cfg, f)
 		if !ok {
 			t.Fatalf("no distribution for %q", src)
@@ -101,12 +102,12 @@ func TestScenarioErrors(t *testing.T) {
 		"latency: {fixed: soon}":                        `s.yaml:1:18: latency.fixed: invalid duration "soon"`,
 		"latency: {mixture: [{fixed: 1s}]}":             "weight is required",
 	} {
-		_, err := ParseScenarioLatency("s.yaml", []byte(src))
+		_, err := ParseScenario("s.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want one containing %q", src, err, want)
 		}
 	}
-	if _, err := LoadLatency("logs/u_ex2401.log"); err == nil || !strings.Contains(err.Error(), "IIS logs") {
+	if _, err := Open("logs/u_ex2401.log"); err == nil || !strings.Contains(err.Error(), "IIS logs") {
 		t.Errorf("log source: %v", err)
 	}
 }

@@ -1,0 +1,79 @@
+// Package observed turns what operators already have into inputs for
+// lint, simulate and recommend: it opens latency sources named on the
+// command line (scenario files through the simulator's loader, IIS logs
+// through iislog), supplies the observed samples of an empirical latency
+// model and streams the arrivals a scenario replays.
+package observed
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/arrfarm/arrfarm/latency"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// Open opens the latency source at path for the latency-aware lint rules.
+// Scenario files (.yaml, .yml) are read now; IIS logs are not yet
+// supported and say so.
+func Open(path string) (latency.Source, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		src, err := readBounded(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading latency source: %w", err)
+		}
+		return ParseScenario(path, src)
+	}
+	return nil, fmt.Errorf("latency source %s: only scenario files (.yaml) are supported so far; IIS logs arrive with the log reader", path)
+}
+
+// readBounded reads a whole small file, refusing one larger than the
+// loaders' bound.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	src, err := io.ReadAll(io.LimitReader(f, schema.DefaultMaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(src) > schema.DefaultMaxBytes {
+		return nil, errors.New(path + ": larger than " + fmt.Sprint(schema.DefaultMaxBytes>>20) + " MiB")
+	}
+	return src, nil
+}
+
+// ParseScenario reads the latency models of a scenario file: the
+// top-level latency, per-server overrides and the farm it drives. A file
+// without a farm applies to every farm of the config. Traffic may be left
+// out.
+func ParseScenario(name string, src []byte) (latency.Source, error) {
+	m, findings, err := simulate.LoadLatencyModels(name, src)
+	if err != nil {
+		return nil, err
+	}
+	if len(findings) > 0 {
+		more := ""
+		if len(findings) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(findings)-1)
+		}
+		return nil, fmt.Errorf("%s: %s%s", findings[0].Span, findings[0].Message, more)
+	}
+	for _, l := range m.Servers {
+		if l.UsesEmpirical() {
+			return nil, fmt.Errorf("scenario %s: empirical latency (from IIS logs) is not supported by lint yet", name)
+		}
+	}
+	if m.Latency.UsesEmpirical() {
+		return nil, fmt.Errorf("scenario %s: empirical latency (from IIS logs) is not supported by lint yet", name)
+	}
+	return m, nil
+}
