@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -262,10 +263,10 @@ func peakRate(sc *simulate.Scenario) float64 {
 }
 
 // serverModel is what the scenario says about one server.
-func serverModel(sc *simulate.Scenario, addr string) (simulate.Latency, int) {
+func serverModel(sc *simulate.Scenario, addr string) (latency.Model, int) {
 	lat, conc := sc.Latency, sc.Concurrency
 	if o := sc.Servers[addr]; o != nil {
-		if o.Latency.Kind != simulate.NoLatency {
+		if o.Latency.Kind != latency.None {
 			lat = o.Latency
 		}
 		if o.Concurrency != nil {
@@ -322,18 +323,18 @@ func weightOf(s *schema.Server) int64 {
 }
 
 // meanOf is a latency model's mean.
-func meanOf(l simulate.Latency, src simulate.SampleSource) (time.Duration, error) {
+func meanOf(l latency.Model, src simulate.SampleSource) (time.Duration, error) {
 	switch l.Kind {
-	case simulate.Fixed:
+	case latency.Fixed:
 		return l.Fixed, nil
-	case simulate.Exponential:
+	case latency.Exponential:
 		return l.Mean, nil
-	case simulate.Lognormal:
+	case latency.Lognormal:
 		return time.Duration(float64(l.Median) * math.Exp(l.Sigma*l.Sigma/2)), nil
-	case simulate.Mixture:
+	case latency.Mixture:
 		var sum, w float64
 		for _, c := range l.Components {
-			m, err := meanOf(c.Latency, src)
+			m, err := meanOf(c.Model, src)
 			if err != nil {
 				return 0, err
 			}
@@ -344,7 +345,7 @@ func meanOf(l simulate.Latency, src simulate.SampleSource) (time.Duration, error
 			return 0, nil
 		}
 		return time.Duration(sum / w), nil
-	case simulate.Empirical:
+	case latency.Empirical:
 		if src == nil {
 			return 0, errors.New("empirical latency needs the log reader, which this build does not have")
 		}
@@ -383,8 +384,8 @@ func percentileRule(f *schema.Farm, sc *simulate.Scenario, target float64, src s
 	return q, nil
 }
 
-func quantileOf(l simulate.Latency, q float64, src simulate.SampleSource) (time.Duration, error) {
-	if l.Kind != simulate.Empirical {
+func quantileOf(l latency.Model, q float64, src simulate.SampleSource) (time.Duration, error) {
+	if l.Kind != latency.Empirical {
 		return l.Quantile(q), nil
 	}
 	if src == nil {
