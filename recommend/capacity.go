@@ -149,6 +149,7 @@ func (fr *farmRun) runServers(tmpl *schema.Server, n int, t time.Duration) ([2]s
 	if err != nil {
 		return [2]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", n, err)
 	}
+	fr.alg = res.Farms[0].Algorithm
 	rt := res.Farms[0].Rates
 	return [2]simulate.Rate{rt.R5023, rt.R5024}, nil
 }

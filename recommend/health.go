@@ -17,10 +17,13 @@ const outageBudget = time.Hour
 //   - interval: a down server keeps its share of requests (peak/N) until
 //     healthFailures probes failed, about healthFailures x interval; the
 //     largest whole second that keeps those requests within the target's
-//     share of an hour of traffic, between 1 s and ARR's default 30 s.
+//     share of an hour of traffic, between 2 s (so that a whole-second timeout
+//     fits below it) and ARR's default 30 s. A
+//     current interval inside that budget is kept.
 //   - timeout: twice the probe's p99.9 response time, so a slow but alive
 //     server is not marked down, at least 1 s, and below the interval so
 //     that probes do not pile up (lint rule health-timeout-not-below-interval).
+//     A current timeout that is long enough and below the interval is kept.
 //   - minServers: 1 when there are two or more servers: if every server
 //     looks unhealthy, the probe is more likely broken than the farm, and
 //     sending traffic beats answering 502.4 to everyone (lint rules
@@ -37,7 +40,10 @@ func (fr *farmRun) health(out *Farm) {
 	interval := 30
 	if out.PeakRate > 0 {
 		limit := target * outageBudget.Seconds() * float64(n) / float64(failures)
-		interval = int(math.Max(1, math.Min(30, math.Floor(limit))))
+		interval = int(math.Max(2, math.Min(30, math.Floor(limit))))
+	}
+	if h.URLTest && hc.Interval >= 2*time.Second && hc.Interval%time.Second == 0 && int(hc.Interval/time.Second) <= interval {
+		interval = int(hc.Interval / time.Second) // already within the budget: keep it
 	}
 	h.IntervalS = float64(interval)
 
@@ -49,8 +55,9 @@ func (fr *farmRun) health(out *Farm) {
 		}
 	}
 	timeout := int(math.Max(1, math.Ceil(2*p999.Seconds())))
-	if interval > 1 {
-		timeout = min(timeout, interval-1)
+	timeout = min(timeout, interval-1)
+	if cur := hc.Timeout; h.URLTest && cur%time.Second == 0 && int(cur/time.Second) >= timeout && int(cur/time.Second) < interval {
+		timeout = int(cur / time.Second) // long enough and below the interval: keep it
 	}
 	h.TimeoutS = float64(timeout)
 	if out.Servers >= 2 {
@@ -69,7 +76,7 @@ func (fr *farmRun) health(out *Farm) {
 	if out.PeakRate > 0 {
 		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, within the 502.3 target's share of an hour of traffic (%s requests) for one outage an hour", interval, detect, num(math.Round(target*out.PeakRate*outageBudget.Seconds()))))
 	}
-	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: twice the probe's p99.9 (%s), at least 1s and below the interval; a hung server is noticed after about %ds", timeout, short(p999), failures*interval+timeout))
+	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed after about %ds", timeout, short(p999), failures*interval+timeout))
 	if h.MinServers != h.CurrentMinServers {
 		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck minServers %d: when every server looks unhealthy the probe is more likely broken than the farm; keep serving instead of answering 502.4 to everyone", h.MinServers))
 	}

@@ -67,12 +67,12 @@ type Farm struct {
 	// server (0 with unlimited concurrency).
 	Utilization float64 `json:"utilization"`
 	// Method is how the timeout was found: "one-run curve" or "search".
-	Method string `json:"method"`
+	Method string `json:"method,omitempty"`
 	// MethodNote says why the one-run curve did not apply.
 	MethodNote string `json:"method_note,omitempty"`
 	// Curve is the predicted 502.3 rate against the timeout (every
 	// second for the one-run curve; the points tried for a search).
-	Curve []Point `json:"curve"`
+	Curve []Point `json:"curve,omitempty"`
 }
 
 // Timeout is the protocol/@timeout recommendation.
@@ -182,6 +182,7 @@ type farmRun struct {
 	farm *schema.Farm
 	sc   *simulate.Scenario
 	opts Options
+	alg  string // the algorithm as simulated
 }
 
 func newFarmRun(cfg *schema.Config, sc *simulate.Scenario, name string, opts Options) *farmRun {
@@ -203,7 +204,11 @@ func newFarmRun(cfg *schema.Config, sc *simulate.Scenario, name string, opts Opt
 // run simulates with the farm's timeout set to t.
 func (fr *farmRun) run(t time.Duration, curve bool) (*simulate.Result, error) {
 	fr.farm.Protocol.Timeout = t
-	return simulate.Run(fr.cfg, fr.sc, simulate.Options{Workers: fr.opts.Workers, Samples: fr.opts.Samples, TimeoutCurve: curve})
+	res, err := simulate.Run(fr.cfg, fr.sc, simulate.Options{Workers: fr.opts.Workers, Samples: fr.opts.Samples, TimeoutCurve: curve})
+	if err == nil {
+		fr.alg = res.Farms[0].Algorithm
+	}
+	return res, err
 }
 
 func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts Options) (*Farm, error) {
@@ -240,6 +245,7 @@ func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts 
 		return nil, err
 	}
 	fr.health(out)
+	out.Algorithm = fr.alg
 	return out, nil
 }
 

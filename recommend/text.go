@@ -14,13 +14,34 @@ import (
 )
 
 // WriteJSON writes the Recommend JSON contract (indented).
-func (r *Result) WriteJSON(w io.Writer) error {
+func (r *Result) WriteJSON(w io.Writer) error { return writeJSON(w, r, "recommendation") }
+
+func writeJSON(w io.Writer, v any, what string) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
-		return fmt.Errorf("writing recommendation JSON: %w", err)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing %s JSON: %w", what, err)
 	}
 	return nil
+}
+
+// Preamble is what a patch says before the diff: the farms that are
+// overloaded, as comment lines that patch tools skip.
+func (r *Result) Preamble() string {
+	var b strings.Builder
+	for _, f := range r.Farms {
+		if f.Overloaded {
+			fmt.Fprintf(&b, "# farm %s is overloaded (busiest server at %.0f%% of what it can serve): no timeout is recommended; add servers (capacity: %s)\n", f.Name, 100*f.Utilization, capText(f.Capacity))
+		}
+	}
+	return b.String()
+}
+
+func capText(c Capacity) string {
+	if c.Servers == nil {
+		return "not computed"
+	}
+	return fmt.Sprintf("%d, %d with one down", *c.Servers, *c.ServersNPlus1)
 }
 
 // WriteText writes the recommendation for a person: the values first, then

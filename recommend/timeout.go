@@ -37,6 +37,7 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 
 	var rateAt func(t int) (simulate.Rate, error)
 	var last *simulate.Result
+	fixedShare := -1.0 // share of requests that fail whatever the timeout
 	ok, why := simulate.TimeoutShortcut(fr.cfg, fr.sc)
 	if ok && !fr.opts.BruteForce {
 		out.Method = "one-run curve"
@@ -47,6 +48,14 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 		last = res
 		c := res.TimeoutCurve
 		rateAt = func(t int) (simulate.Rate, error) { return c.Rate(t), nil }
+		var fixed, all int64
+		for i := range c.Fixed {
+			fixed += c.Fixed[i]
+			all += c.Requests[i]
+		}
+		if all > 0 {
+			fixedShare = float64(fixed) / float64(all)
+		}
 	} else {
 		out.Method = "search"
 		out.MethodNote = why
@@ -122,7 +131,9 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 	pct := pctText
 	if best < 0 {
 		reason := fmt.Sprintf("no timeout up to %ds keeps 502.3 under %s: at %ds it is still %s (95%% CI upper bound %s)", bound, pct(target), bound, pct(top.Mean), pct(top.CI95[1]))
-		if last != nil {
+		if fixedShare >= 0 {
+			reason += fmt.Sprintf("; %s of requests fail whatever the timeout (refused, reset, or sent to a hung server): see the health-check reasons", pct(fixedShare))
+		} else if last != nil {
 			f := last.Farms[0]
 			if fixed := f.Win32.Refused + f.Win32.Reset; fixed > 0 || len(f.Faults) > 0 {
 				reason += "; the scenario's faults (refused, reset or hung requests) cause 502.3 that no timeout removes: see the health-check reasons"

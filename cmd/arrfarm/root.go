@@ -89,6 +89,8 @@ server).`,
 		newConvertCmd(s),
 		newSchemaCmd(s),
 		newSimulateCmd(s),
+		newRecommendCmd(s),
+		newSweepCmd(s),
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
 	)
