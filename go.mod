@@ -6,6 +6,7 @@ require (
 	cuelang.org/go v0.17.1
 	github.com/aymanbagabas/go-udiff v0.4.2
 	github.com/beevik/etree v1.8.1
+	github.com/jstemmer/go-junit-report/v2 v2.1.0
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1

@@ -33,7 +33,7 @@ func (fr *farmRun) health(out *Farm) {
 	h := &out.HealthCheck
 	h.URLTest = hc.URL != "" && hc.Interval > 0
 	h.CurrentIntervalS, h.CurrentTimeoutS, h.CurrentMinServers = hc.Interval.Seconds(), hc.Timeout.Seconds(), int(hc.MinServers)
-	failures := max(fr.sc.ARR.HealthFailures, 1)
+	failures := int(max(fr.farm.HealthCheck.Retries, 0)) + 1
 	n := max(out.Servers, 1)
 	target := fr.opts.Target
 

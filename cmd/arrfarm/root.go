@@ -93,6 +93,7 @@ server).`,
 		newSweepCmd(s),
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
+		newCheckCmd(s, getenv),
 	)
 	return root
 }
