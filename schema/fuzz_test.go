@@ -143,4 +143,3 @@ func FuzzWriteXML(f *testing.F) {
 		}
 	})
 }
-
