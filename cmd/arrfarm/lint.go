@@ -137,7 +137,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	for _, name := range files {
 		doc, err := loadPath(name, s.in)
 		if err != nil {
-			fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+			printErr(s.err, err)
 			unreadable = true
 			continue
 		}
@@ -174,7 +174,7 @@ func expandPaths(paths []string, errw io.Writer) (files []string, unreadable boo
 		}
 		info, err := os.Stat(p)
 		if err != nil {
-			fmt.Fprintf(errw, "arrfarm: %v\n", err)
+			printErr(errw, err)
 			unreadable = true
 			continue
 		}
@@ -200,11 +200,11 @@ func expandPaths(paths []string, errw io.Writer) (files []string, unreadable boo
 			return nil
 		})
 		if err != nil {
-			fmt.Fprintf(errw, "arrfarm: reading directory %s: %v\n", p, err)
+			printErr(errw, fmt.Errorf("reading directory %s: %w", p, err))
 			unreadable = true
 		}
 		if len(files) == n {
-			fmt.Fprintf(errw, "arrfarm: %s: no configuration files found\n", p)
+			printErr(errw, fmt.Errorf("%s: no configuration files found", p))
 		}
 	}
 	return files, unreadable
