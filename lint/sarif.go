@@ -39,13 +39,24 @@ type (
 		Rules          []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
-		ID                   string        `json:"id"`
-		Name                 string        `json:"name"`
-		ShortDescription     sarifText     `json:"shortDescription"`
-		FullDescription      sarifText     `json:"fullDescription"`
-		Help                 sarifHelp     `json:"help"`
-		HelpURI              string        `json:"helpUri"`
-		DefaultConfiguration sarifRuleConf `json:"defaultConfiguration"`
+		ID                   string         `json:"id"`
+		Name                 string         `json:"name"`
+		ShortDescription     sarifText      `json:"shortDescription"`
+		FullDescription      sarifText      `json:"fullDescription"`
+		Help                 sarifHelp      `json:"help"`
+		HelpURI              string         `json:"helpUri"`
+		DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
+		Properties           sarifRuleProps `json:"properties"`
+	}
+	// sarifRuleProps is the rule's property bag: its evidence, so that a
+	// reviewer in the code-scanning UI sees how strong the claim is.
+	sarifRuleProps struct {
+		Evidence     []sarifSource `json:"arrfarmEvidence"`
+		InferredOnly bool          `json:"arrfarmInferredOnly"`
+	}
+	sarifSource struct {
+		Kind string `json:"kind"`
+		Ref  string `json:"ref"`
 	}
 	sarifRuleConf struct {
 		Enabled bool   `json:"enabled"`
@@ -126,6 +137,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 				Enabled: !rule.Optional,
 				Level:   sarifLevel(rule.Severity),
 			},
+			Properties: sarifRuleProps{Evidence: sarifEvidence(rule), InferredOnly: rule.InferredOnly()},
 		})
 	}
 	seen := map[string]int{}
@@ -184,10 +196,31 @@ func physical(file string, line, col, endLine, endCol int) sarifPhysical {
 	return p
 }
 
-// fileURI turns a file name into a relative URI reference (slashes,
-// percent-escapes), which code-scanning tools resolve against the checkout.
+// fileURI turns a file name into a URI reference. A relative name becomes
+// a relative reference (slashes, percent-escapes), which code-scanning tools
+// resolve against the checkout.
 func fileURI(file string) string {
-	return (&url.URL{Path: filepath.ToSlash(file)}).String()
+	return fileURIOn(file, filepath.Separator == '\\')
+}
+
+// fileURIOn is fileURI for Windows names (windows) or Unix names. This is
+// the one place where reports differ by platform: on Windows a backslash
+// separates directories, and an absolute name must become a file: URI,
+// since as a bare reference "C:" reads as a scheme and the "//server" of a
+// UNC name as a host. On Unix a backslash is part of a file name.
+func fileURIOn(file string, windows bool) string {
+	if !windows {
+		return (&url.URL{Path: file}).String()
+	}
+	p := strings.ReplaceAll(file, `\`, "/")
+	switch {
+	case len(p) >= 3 && p[1] == ':' && p[2] == '/' && ('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
+		return (&url.URL{Scheme: "file", Path: "/" + p}).String()
+	case strings.HasPrefix(p, "//") && len(p) > 2:
+		host, rest, _ := strings.Cut(p[2:], "/")
+		return (&url.URL{Scheme: "file", Host: host, Path: "/" + rest}).String()
+	}
+	return (&url.URL{Path: p}).String()
 }
 
 // fingerprint identifies a finding across commits: rule, file, farm,
@@ -205,3 +238,11 @@ func fingerprint(d Diagnostic, r Report) string {
 
 // plain strips the Markdown backquotes from doc text for plain-text fields.
 func plain(s string) string { return strings.ReplaceAll(s, "`", "") }
+
+func sarifEvidence(r *Rule) []sarifSource {
+	out := make([]sarifSource, 0, len(r.Evidence))
+	for _, s := range r.Evidence {
+		out = append(out, sarifSource{s.Kind.String(), s.Ref})
+	}
+	return out
+}

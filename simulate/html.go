@@ -15,6 +15,7 @@ import (
 func (r *Result) WriteHTML(w io.Writer, title string) error {
 	type farmPage struct {
 		Name, Algorithm, Note      string
+		Notes                      []string
 		Requests                   int64
 		R5023, R5024               string
 		Timeline, Latency, Servers template.HTML
@@ -23,7 +24,7 @@ func (r *Result) WriteHTML(w io.Writer, title string) error {
 	for i := range r.Farms {
 		f := &r.Farms[i]
 		farms = append(farms, farmPage{
-			Name: f.Name, Algorithm: f.Algorithm, Note: f.AlgorithmNote, Requests: f.Requests,
+			Name: f.Name, Algorithm: f.Algorithm, Note: f.AlgorithmNote, Notes: f.Notes, Requests: f.Requests,
 			R5023:    fmtRate(f.Rates.R5023),
 			R5024:    fmtRate(f.Rates.R5024),
 			Timeline: timelineSVG(f),
@@ -142,8 +143,14 @@ func serversSVG(f *FarmResult) template.HTML {
 		// 130 px of address on the left, about 300 of figures on the right.
 		wReq := (plotW - 440) * float64(s.Requests) / float64(top)
 		wBad := (plotW - 440) * float64(s.S5023) / float64(top)
-		fmt.Fprintf(&sb, `<text x="4" y="%.0f" font-size="12">%s</text><rect x="130" y="%.0f" width="%.1f" height="18" fill="#85c1e9"/><rect x="130" y="%.0f" width="%.1f" height="18" fill="#c0392b"/><text x="%.1f" y="%.0f" font-size="11">%d req, %d 502.3, %.0f%% busy, %.0f s unhealthy</text>`,
-			y+13, template.HTMLEscapeString(s.Address), y, math.Max(wReq, 1), y, wBad, 134+wReq, y+13, s.Requests, s.S5023, 100*s.Utilization, s.UnhealthyS)
+		// The same figures as the text report: util as a share of
+		// capacity, or the mean in service when concurrency is unlimited.
+		load := fmt.Sprintf("%.2f in service", s.MeanInService)
+		if s.Utilization != nil {
+			load = fmt.Sprintf("util %.0f%%", 100**s.Utilization)
+		}
+		fmt.Fprintf(&sb, `<text x="4" y="%.0f" font-size="12">%s</text><rect x="130" y="%.0f" width="%.1f" height="18" fill="#85c1e9"/><rect x="130" y="%.0f" width="%.1f" height="18" fill="#c0392b"/><text x="%.1f" y="%.0f" font-size="11">%d req, %d 502.3, %s, %.0f s unhealthy</text>`,
+			y+13, template.HTMLEscapeString(s.Address), y, math.Max(wReq, 1), y, wBad, 134+wReq, y+13, s.Requests, s.S5023, load, s.UnhealthyS)
 	}
 	sb.WriteString("</svg>")
 	return template.HTML(sb.String())
@@ -177,7 +184,7 @@ var htmlPage = template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <h2>Farm {{.Name}}</h2>
 <p>{{.Requests}} requests, balanced by {{.Algorithm}}.<br>
 502.3: {{.R5023}}<br>502.4: {{.R5024}}</p>
-{{if .Note}}<p class="note">{{.Note}}</p>{{end}}
+{{if .Note}}<p class="note">{{.Note}}</p>{{end}}{{range .Notes}}<p class="note">{{.}}</p>{{end}}
 <h3>502 over time</h3>{{.Timeline}}
 <h3>Time-taken</h3>{{.Latency}}
 <h3>Servers</h3>{{.Servers}}

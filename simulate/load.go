@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
-	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
@@ -54,9 +52,12 @@ func LoadLatencyModels(name string, src []byte) (*latency.Models, []schema.Findi
 }
 
 func load(name string, src []byte, latencyOnly bool) (*Scenario, []schema.Finding, error) {
-	f, err := cueyaml.Extract(name, src)
-	if err != nil {
-		return nil, syntaxFindings(name, src, err), nil
+	f, fs := schema.ParseYAMLCUE(schema.NewLines(name, src))
+	if len(fs) > 0 {
+		for i := range fs {
+			fs[i].Message = "malformed YAML: " + strings.TrimPrefix(fs[i].Message, "not valid YAML: ")
+		}
+		return nil, fs, nil
 	}
 	sc, fs, err := loadAST(name, src, f, latencyOnly)
 	if err != nil {
@@ -98,39 +99,6 @@ func loadAST(name string, src []byte, f *ast.File, latencyOnly bool) (*Scenario,
 	}
 	sc.File, sc.spans, sc.src = name, idx, src
 	return sc, nil, nil
-}
-
-// yamlErrRE matches the YAML parser's "name:line[:col]: message" errors,
-// which carry their position only in the text.
-var yamlErrRE = regexp.MustCompile(`^(?:.*?):(\d+)(?::(\d+))?: (.*)$`)
-
-func syntaxFindings(name string, src []byte, err error) []schema.Finding {
-	lines := schema.NewLines(name, src)
-	var out []schema.Finding
-	for _, e := range cueerrors.Errors(err) {
-		sp := lines.Span(0, 0)
-		msg := e.Error()
-		if p := e.Position(); p.IsValid() && p.Line() > 0 {
-			sp = posSpan(lines, p)
-			format, args := e.Msg()
-			msg = fmt.Sprintf(format, args...)
-		} else if m := yamlErrRE.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			col := 1
-			if m[2] != "" {
-				col, _ = strconv.Atoi(m[2])
-			}
-			off := lines.OffsetOf(line, col)
-			sp, msg = lines.Span(off, off), m[3]
-		}
-		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error, Span: sp,
-			Message: "malformed YAML: " + msg})
-	}
-	if len(out) == 0 {
-		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error,
-			Span: schema.Span{File: name}, Message: "malformed YAML: " + err.Error()})
-	}
-	return out
 }
 
 func posSpan(lines *schema.Lines, p token.Pos) schema.Span {
@@ -443,13 +411,14 @@ func enumMessage(field, got string, allowed []string) string {
 // scenario.cue; a test checks that the two agree.
 var knownFields = map[string][]string{
 	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "servers", "health", "events", "arr"},
-	"arrivals":            {"rate", "schedule", "clients"},
+	"arrivals":            {"rate", "schedule", "sessions", "clients"},
+	"arrivals.sessions":   {"length", "requests"},
 	"arrivals.schedule.*": {"at", "rate"},
 	"latency":             latencyFields,
 	"servers.*":           {"latency", "concurrency", "errors"},
-	"health":              {"latency"},
+	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "healthFailures", "timeoutSemantics"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "minServersSemantics", "allUnhealthyStatus"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -627,7 +596,20 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	if d.has(v, "arrivals", "rate") {
 		sc.Arrivals.Rate = d.num(v, "arrivals", "rate")
 	}
-	sc.Arrivals.Clients = int(d.int(v, "arrivals", "clients"))
+	switch {
+	case d.has(v, "arrivals", "clients") && d.has(v, "arrivals", "sessions"):
+		d.errorf([]string{"arrivals", "sessions"}, "arrivals: clients and sessions both set: clients is a fixed population, sessions come and go; keep one")
+	case d.has(v, "arrivals", "clients"):
+		sc.Arrivals.Clients = int(d.int(v, "arrivals", "clients"))
+	}
+	sc.Arrivals.Sessions = Sessions{Length: DefaultSessionLength, Requests: DefaultSessionRequests}
+	if d.has(v, "arrivals", "sessions") {
+		p := []string{"arrivals", "sessions"}
+		sc.Arrivals.Sessions = Sessions{Length: d.dur(v, join(p, "length")), Requests: d.num(v, join(p, "requests")...)}
+		if sc.Arrivals.Sessions.Length == 0 {
+			d.errorf(join(p, "length"), "arrivals.sessions.length must be positive")
+		}
+	}
 	if l, err := lookup(v, []string{"arrivals", "schedule"}).List(); err == nil {
 		for i := 0; l.Next(); i++ {
 			p := []string{"arrivals", "schedule", strconv.Itoa(i)}
@@ -642,6 +624,9 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	sc.Health.Latency = latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}
 	if d.has(v, "health", "latency") {
 		sc.Health.Latency = d.latency(v, []string{"health", "latency"}, true)
+	}
+	if d.has(v, "health", "queue") {
+		sc.Health.NoQueue = !d.bool(v, "health", "queue")
 	}
 
 	if it, err := lookup(v, []string{"servers"}).Fields(); err == nil {
@@ -699,9 +684,11 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	}
 
 	sc.ARR = ARROptions{
-		LegacyAlgorithms: d.bool(v, "arr", "legacyAlgorithms"),
-		HealthFailures:   int(d.int(v, "arr", "healthFailures")),
-		TimeoutSemantics: d.str(v, "arr", "timeoutSemantics"),
+		LegacyAlgorithms:    d.bool(v, "arr", "legacyAlgorithms"),
+		TimeoutSemantics:    d.str(v, "arr", "timeoutSemantics"),
+		RetrySpacing:        d.str(v, "arr", "retrySpacing"),
+		MinServersSemantics: d.str(v, "arr", "minServersSemantics"),
+		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 	}
 	return sc
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
 	"github.com/arrfarm/arrfarm/observed"
@@ -52,7 +53,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "text", "output format: text, json, sarif or github (github when GITHUB_ACTIONS=true)")
+	f.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringArrayVar(&latency, "latency", nil, "latency source for the latency-aware rules: a scenario file (repeatable)")
 	f.StringVar(&configPath, "config", "", "configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
@@ -78,52 +79,14 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	if err := lint.Validate(rules.All); err != nil {
 		return withCode(exitInternal, fmt.Errorf("rule registry: %w", err))
 	}
-	if !a.formatSet && getenv("GITHUB_ACTIONS") == "true" {
-		a.format = "github"
+	if !a.formatSet {
+		a.format = lint.CIFormat(getenv, a.format)
 	}
 	if !slices.Contains(lint.Formats, a.format) {
 		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
 	}
 
-	cfgPath := a.config
-	if cfgPath == "" {
-		found, err := lint.FindConfig(".")
-		if err != nil {
-			return withCode(exitUsage, err)
-		}
-		cfgPath = found
-	}
-	fileCfg := &lint.Config{}
-	if cfgPath != "" {
-		c, err := lint.LoadConfig(cfgPath)
-		if err != nil {
-			return withCode(exitUsage, err)
-		}
-		fileCfg = c
-	}
-	failOnText := a.failOn
-	if !a.failOnSet && fileCfg.FailOn != "" {
-		failOnText = fileCfg.FailOn
-	}
-	failOn, err := lint.ParseFailOn(failOnText)
-	if err != nil {
-		return fmt.Errorf("--fail-on: %w", err)
-	}
-
-	var sources []lint.LatencySource
-	for _, p := range append(slices.Clone(fileCfg.Latency), a.latency...) {
-		src, err := observed.Open(p)
-		if err != nil {
-			return withCode(exitUsage, err)
-		}
-		sources = append(sources, src)
-	}
-	linter, err := lint.New(rules.All, lint.Options{
-		Enable:   append(slices.Clone(fileCfg.Enable), a.enable...),
-		Disable:  append(slices.Clone(fileCfg.Disable), a.disable...),
-		Severity: fileCfg.Severity,
-		Latency:  sources,
-	})
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, a.latency, a.enable, a.disable, nil)
 	if err != nil {
 		return err
 	}
@@ -133,7 +96,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		paths = []string{"applicationHost.config"}
 	}
 	files, unreadable := expandPaths(paths, s.err)
-	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Version: versionString()}
+	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
 	for _, name := range files {
 		doc, err := loadPath(name, s.in)
 		if err != nil {
@@ -161,6 +124,54 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		return withCode(exitFindings, nil)
 	}
 	return nil
+}
+
+// newLinter builds the linter the lint and check commands share: the
+// settings of .arrfarm.yaml (configPath, else the nearest one) merged with
+// the flags, the latency sources read from latencyPaths plus extra, and
+// the --fail-on level (the flag wins over the file's when set).
+func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enable, disable []string, extra []lint.LatencySource) (*lint.Linter, lint.Severity, error) {
+	cfgPath := configPath
+	if cfgPath == "" {
+		found, err := lint.FindConfig(".")
+		if err != nil {
+			return nil, 0, withCode(exitUsage, err)
+		}
+		cfgPath = found
+	}
+	fileCfg := &lint.Config{}
+	if cfgPath != "" {
+		c, err := lint.LoadConfig(cfgPath)
+		if err != nil {
+			return nil, 0, withCode(exitUsage, err)
+		}
+		fileCfg = c
+	}
+	if !failOnSet && fileCfg.FailOn != "" {
+		failOnText = fileCfg.FailOn
+	}
+	failOn, err := lint.ParseFailOn(failOnText)
+	if err != nil {
+		return nil, 0, fmt.Errorf("--fail-on: %w", err)
+	}
+	var sources []lint.LatencySource
+	for _, p := range append(slices.Clone(fileCfg.Latency), latencyPaths...) {
+		src, err := observed.Open(p)
+		if err != nil {
+			return nil, 0, withCode(exitUsage, err)
+		}
+		sources = append(sources, src)
+	}
+	linter, err := lint.New(rules.All, lint.Options{
+		Enable:   append(slices.Clone(fileCfg.Enable), enable...),
+		Disable:  append(slices.Clone(fileCfg.Disable), disable...),
+		Severity: fileCfg.Severity,
+		Latency:  append(sources, extra...),
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	return linter, failOn, nil
 }
 
 // expandPaths turns the PATH arguments into files: directories contribute
@@ -218,7 +229,7 @@ func lintable(path string) bool {
 	case ".config", ".xml", ".xdt":
 		return true
 	case ".yaml", ".yml":
-		src, err := os.ReadFile(path)
+		src, err := input.ReadFile(path, 0)
 		return err == nil && (bytes.HasPrefix(src, []byte("farms:")) || bytes.Contains(src, []byte("\nfarms:")))
 	}
 	return false

@@ -98,8 +98,11 @@ server).`,
 		newConvertCmd(s),
 		newSchemaCmd(s),
 		newSimulateCmd(s),
+		newRecommendCmd(s),
+		newSweepCmd(s),
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
+		newCheckCmd(s, getenv),
 	)
 	return root
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
@@ -48,7 +49,11 @@ func linterFor(t *testing.T, dir string) *lint.Linter {
 
 func lintFile(t *testing.T, l *lint.Linter, path string) []lint.Diagnostic {
 	t.Helper()
-	doc, err := schema.LoadFile(path, schema.Options{})
+	src, err := input.ReadFile(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := schema.Load(path, src, schema.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,6 +168,7 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("%s: rule %s does not fire on its bad fixture", bad, r.Slug)
 			}
 			checkWants(t, bad, ds, expectations(t, bad))
+			checkEvidence(t, bad, ds)
 			for _, d := range lintFile(t, l, good) {
 				t.Errorf("%s:%d:%d: good fixture has a finding: %s", good, d.Span.Start.Line, d.Span.Start.Col, render(d))
 			}

@@ -1,0 +1,293 @@
+// Package check gates a deployment on a simulation: it holds the predicted
+// 502.3 and 502.4 rates and time-taken percentiles of each scenario against
+// the limits a pipeline sets (--max) and reports every breach as a lint
+// diagnostic at the farm's position, so that breaches travel through the
+// same output formats as lint findings and land on the pull request line.
+package check
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// A Metric is what a limit bounds.
+type Metric string
+
+// The metrics --max accepts. Rates are shares of requests; percentiles are
+// of the client-observed time-taken.
+const (
+	Rate5023 Metric = "502.3"
+	Rate5024 Metric = "502.4"
+	P50      Metric = "p50"
+	P90      Metric = "p90"
+	P99      Metric = "p99"
+	P999     Metric = "p99.9"
+)
+
+// IsRate reports whether m is a share of requests (with a confidence
+// interval) rather than a time.
+func (m Metric) IsRate() bool { return m == Rate5023 || m == Rate5024 }
+
+// A Limit is one --max: the largest acceptable value of a metric.
+type Limit struct {
+	Metric Metric
+	// Share bounds a rate (0.001 for 0.1%); Time bounds a percentile.
+	Share float64
+	Time  time.Duration
+	// Text is the limit as written, for messages ("502.3=0.1%").
+	Text string
+}
+
+// DefaultLimits apply when no --max is given: a deployment should not
+// predict more than one request in a thousand ending in either 502.
+var DefaultLimits = []Limit{
+	{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"},
+	{Metric: Rate5024, Share: 0.001, Text: "502.4=0.1%"},
+}
+
+// ParseLimit reads "502.3=0.1%", "502.4=0", "502.3=0.001" or "p99=5s".
+func ParseLimit(s string) (Limit, error) {
+	name, value, ok := strings.Cut(strings.TrimSpace(s), "=")
+	if !ok || value == "" {
+		return Limit{}, fmt.Errorf("%q is not METRIC=VALUE, e.g. 502.3=0.1%% or p99=5s", s)
+	}
+	m := Metric(strings.ToLower(strings.TrimSpace(name)))
+	if m == "p999" {
+		m = P999
+	}
+	l := Limit{Metric: m, Text: strings.TrimSpace(s)}
+	value = strings.TrimSpace(value)
+	switch m {
+	case Rate5023, Rate5024:
+		share, err := parseShare(value)
+		if err != nil {
+			return Limit{}, fmt.Errorf("%q: %w", s, err)
+		}
+		l.Share = share
+	case P50, P90, P99, P999:
+		d, err := schema.ParseDuration(value)
+		if err != nil || d <= 0 {
+			return Limit{}, fmt.Errorf("%q: %q is not a positive duration, e.g. 5s or 1500ms", s, value)
+		}
+		l.Time = d
+	default:
+		return Limit{}, fmt.Errorf("%q: unknown metric %q (want 502.3, 502.4, p50, p90, p99 or p99.9)", s, name)
+	}
+	return l, nil
+}
+
+// parseShare reads "0.1%" or "0.001" as 0.001; a share must lie in [0, 1).
+func parseShare(s string) (float64, error) {
+	t, div := s, 1.0
+	if strings.HasSuffix(t, "%") {
+		t, div = strings.TrimSuffix(t, "%"), 100
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
+	if err != nil || math.IsNaN(v) || v < 0 || v/div >= 1 {
+		return 0, errors.New("the limit must be a share from 0 up to 100%, e.g. 0.1% or 0.001")
+	}
+	return v / div, nil
+}
+
+// Outcome is how one scenario's farm fared against one limit.
+type Outcome struct {
+	Scenario string
+	Farm     string
+	Limit    Limit
+	// Value is the predicted mean (a share, or seconds for percentiles);
+	// Upper is the upper bound of its 95% confidence interval (Value for
+	// percentiles, which carry no interval).
+	Value, Upper float64
+	// Verdict is Pass, Uncertain (the mean is within the limit, the upper
+	// CI bound is not) or Breach.
+	Verdict Verdict
+}
+
+// Verdict says whether a limit held.
+type Verdict int
+
+// Verdicts, best first.
+const (
+	Pass Verdict = iota
+	Uncertain
+	Breach
+)
+
+func (v Verdict) String() string {
+	return [...]string{"ok", "uncertain", "BREACH"}[v]
+}
+
+// Evaluate holds each farm of res against limits.
+func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
+	var out []Outcome
+	for _, f := range res.Farms {
+		for _, l := range limits {
+			o := Outcome{Scenario: scenario, Farm: f.Name, Limit: l}
+			switch l.Metric {
+			case Rate5023, Rate5024:
+				r := f.Rates.R5023
+				if l.Metric == Rate5024 {
+					r = f.Rates.R5024
+				}
+				o.Value, o.Upper = r.Mean, r.CI95[1]
+				switch {
+				case r.Mean > l.Share:
+					o.Verdict = Breach
+				case r.CI95[1] > l.Share:
+					o.Verdict = Uncertain
+				}
+			default:
+				o.Value = percentile(f.LatencyMS, l.Metric) / 1e3
+				o.Upper = o.Value
+				if o.Value > l.Time.Seconds() {
+					o.Verdict = Breach
+				}
+			}
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func percentile(p simulate.Percentiles, m Metric) float64 {
+	switch m {
+	case P50:
+		return p.P50
+	case P90:
+		return p.P90
+	case P99:
+		return p.P99
+	}
+	return p.P999
+}
+
+// Rule slugs of breach diagnostics: the limit's metric, as --max names it.
+const rulePrefix = "max-"
+
+// Diagnostics turns the outcomes that did not pass into diagnostics at the
+// position of their farm in cfg: an error for a breach, a warning for a
+// limit that only the upper confidence bound crosses (more replications
+// decide it).
+func Diagnostics(cfg *schema.Config, outcomes []Outcome) []lint.Diagnostic {
+	var ds []lint.Diagnostic
+	for _, o := range outcomes {
+		if o.Verdict == Pass {
+			continue
+		}
+		d := lint.Diagnostic{
+			Rule:     rulePrefix + string(o.Limit.Metric),
+			Severity: lint.Error,
+			Span:     schema.Span{File: cfg.File},
+			Farm:     o.Farm,
+			Message:  o.Message(),
+		}
+		if o.Verdict == Uncertain {
+			d.Severity = lint.Warning
+		}
+		if f := cfg.Farm(o.Farm); f != nil {
+			d.Span = f.Span
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// Message says what was predicted against what was allowed.
+func (o Outcome) Message() string {
+	what := "predicted " + string(o.Limit.Metric) + " rate"
+	if !o.Limit.Metric.IsRate() {
+		what = "predicted time-taken " + string(o.Limit.Metric)
+	}
+	head := fmt.Sprintf("scenario %s, farm %s: %s %s", o.Scenario, o.Farm, what, o.valueText(o.Value))
+	switch o.Verdict {
+	case Breach:
+		if o.Limit.Metric.IsRate() {
+			return fmt.Sprintf("%s (95%% CI up to %s) is above --max %s", head, o.valueText(o.Upper), o.Limit.Text)
+		}
+		return fmt.Sprintf("%s is above --max %s", head, o.Limit.Text)
+	case Uncertain:
+		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; run more replications or leave more room",
+			head, o.Limit.Text, o.valueText(o.Upper))
+	}
+	return fmt.Sprintf("%s is within --max %s", head, o.Limit.Text)
+}
+
+func (o Outcome) valueText(v float64) string {
+	if o.Limit.Metric.IsRate() {
+		return Percent(v)
+	}
+	return schema.FormatDuration(time.Duration(v * 1e9).Round(time.Millisecond))
+}
+
+// Percent prints a share with enough digits for small rates.
+func Percent(x float64) string {
+	switch {
+	case x == 0:
+		return "0%"
+	case x < 0.0001:
+		return fmt.Sprintf("%.4f%%", 100*x)
+	case x < 0.01:
+		return fmt.Sprintf("%.3f%%", 100*x)
+	}
+	return fmt.Sprintf("%.2f%%", 100*x)
+}
+
+// ScenarioDiagnostics turns the problems found in a scenario file into
+// diagnostics, named after the lint rule of the same slug where there is
+// one, so that a broken scenario shows up in the same report.
+func ScenarioDiagnostics(fs []schema.Finding, registry []*lint.Rule) []lint.Diagnostic {
+	ds := make([]lint.Diagnostic, 0, len(fs))
+	for _, f := range fs {
+		d := lint.Diagnostic{Rule: f.Rule, Severity: f.Severity, Span: f.Span, Message: f.Message, Related: f.Related}
+		if d.Severity == schema.SeverityNone {
+			d.Severity = lint.Error
+		}
+		if r := lint.Lookup(registry, f.Rule); r != nil {
+			d.ID, d.URL = r.ID, r.URL()
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// WriteSummary prints one line per scenario and limit, then the notes: a
+// pipeline log that says what was checked even when nothing failed.
+func (r *Report) WriteSummary(w io.Writer) error {
+	var b strings.Builder
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	for _, sr := range r.Results {
+		for _, f := range sr.Result.Farms {
+			for _, n := range f.Notes {
+				fmt.Fprintf(&b, "note: scenario %s, farm %s: %s\n", sr.Scenario, f.Name, n)
+			}
+		}
+	}
+	if len(r.Outcomes) > 0 {
+		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "scenario\tfarm\tmetric\tpredicted\t95% CI to\tmax\tverdict")
+		for _, o := range r.Outcomes {
+			upper := o.valueText(o.Upper)
+			limit := strconv.FormatFloat(100*o.Limit.Share, 'g', -1, 64) + "%"
+			if !o.Limit.Metric.IsRate() {
+				upper = "-"
+				limit = schema.FormatDuration(o.Limit.Time)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Scenario, o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict)
+		}
+		tw.Flush()
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

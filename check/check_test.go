@@ -1,0 +1,105 @@
+package check
+
+import (
+	"testing"
+	"time"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+func TestParseLimit(t *testing.T) {
+	good := []struct {
+		in    string
+		m     Metric
+		share float64
+		d     time.Duration
+	}{
+		{"502.3=0.1%", Rate5023, 0.001, 0},
+		{"502.4=0", Rate5024, 0, 0},
+		{"502.3=0.002", Rate5023, 0.002, 0},
+		{" 502.4 = 1% ", Rate5024, 0.01, 0},
+		{"p99=5s", P99, 0, 5 * time.Second},
+		{"P999=1500ms", P999, 0, 1500 * time.Millisecond},
+		{"p99.9=00:00:02", P999, 0, 2 * time.Second},
+	}
+	for _, c := range good {
+		l, err := ParseLimit(c.in)
+		if err != nil {
+			t.Errorf("ParseLimit(%q): %v", c.in, err)
+			continue
+		}
+		if l.Metric != c.m || l.Share != c.share || l.Time != c.d {
+			t.Errorf("ParseLimit(%q) = %+v, want %s share %g time %s", c.in, l, c.m, c.share, c.d)
+		}
+	}
+	for _, in := range []string{"", "502.3", "502.3=", "502.3=100%", "502.3=-1%", "502.3=abc", "503=1%", "p99=-1s", "p99=0", "p95=1s"} {
+		if _, err := ParseLimit(in); err == nil {
+			t.Errorf("ParseLimit(%q) succeeded, want an error", in)
+		}
+	}
+}
+
+func result(mean, lo, hi float64, p99ms float64) *simulate.Result {
+	return &simulate.Result{Replications: 5, Farms: []simulate.FarmResult{{
+		Name:      "web",
+		Rates:     simulate.Rates{R5023: simulate.Rate{Mean: mean, CI95: [2]float64{lo, hi}}},
+		LatencyMS: simulate.Percentiles{P99: p99ms},
+	}}}
+}
+
+// The verdict follows the definition: above the limit on the mean is a
+// breach; within it on the mean but not on the upper 95% bound is
+// uncertain; within it on both is a pass. A limit equal to the value holds.
+func TestEvaluateVerdicts(t *testing.T) {
+	limit := Limit{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}
+	cases := []struct {
+		mean, lo, hi float64
+		want         Verdict
+	}{
+		{0.0005, 0.0004, 0.0006, Pass},
+		{0.001, 0.001, 0.001, Pass},
+		{0.0008, 0.0005, 0.0012, Uncertain},
+		{0.0011, 0.0009, 0.0013, Breach},
+		{0.5, 0.4, 0.6, Breach},
+	}
+	for _, c := range cases {
+		got := Evaluate("s.yaml", result(c.mean, c.lo, c.hi, 0), []Limit{limit})
+		if len(got) != 1 || got[0].Verdict != c.want {
+			t.Errorf("mean %g CI [%g, %g]: got %+v, want %s", c.mean, c.lo, c.hi, got, c.want)
+		}
+	}
+	p99 := Limit{Metric: P99, Time: 5 * time.Second, Text: "p99=5s"}
+	if got := Evaluate("s.yaml", result(0, 0, 0, 5001), []Limit{p99}); got[0].Verdict != Breach {
+		t.Errorf("p99 5.001s against 5s: %s, want a breach", got[0].Verdict)
+	}
+	if got := Evaluate("s.yaml", result(0, 0, 0, 5000), []Limit{p99}); got[0].Verdict != Pass {
+		t.Errorf("p99 5s against 5s: %s, want a pass", got[0].Verdict)
+	}
+}
+
+// A breach is an error and an uncertain limit a warning, both at the
+// farm's element; a pass says nothing.
+func TestDiagnosticsAtTheFarm(t *testing.T) {
+	span := schema.Span{File: "farm.yaml", Start: schema.Pos{Line: 5, Col: 5}, End: schema.Pos{Line: 5, Col: 15}}
+	cfg := &schema.Config{File: "farm.yaml", Farms: []*schema.Farm{{Element: schema.Element{Span: span}, Name: "web"}}}
+	limit := Limit{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}
+	outcomes := []Outcome{
+		{Scenario: "a.yaml", Farm: "web", Limit: limit, Value: 0.0005, Upper: 0.0006, Verdict: Pass},
+		{Scenario: "b.yaml", Farm: "web", Limit: limit, Value: 0.0008, Upper: 0.0012, Verdict: Uncertain},
+		{Scenario: "c.yaml", Farm: "web", Limit: limit, Value: 0.002, Upper: 0.003, Verdict: Breach},
+	}
+	ds := Diagnostics(cfg, outcomes)
+	if len(ds) != 2 {
+		t.Fatalf("got %d diagnostics, want 2: %+v", len(ds), ds)
+	}
+	if ds[0].Severity != lint.Warning || ds[1].Severity != lint.Error {
+		t.Errorf("severities %s, %s; want warning, error", ds[0].Severity, ds[1].Severity)
+	}
+	for _, d := range ds {
+		if d.Span != span || d.Farm != "web" || d.Rule != "max-502.3" {
+			t.Errorf("diagnostic %+v: want rule max-502.3 on farm web at %s", d, span)
+		}
+	}
+}

@@ -1,0 +1,122 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// A Scenario is a scenario file's name and text, read by the caller.
+type Scenario struct {
+	Name string
+	Src  []byte
+}
+
+// Options tune Run.
+type Options struct {
+	// Limits default to DefaultLimits when empty.
+	Limits []Limit
+	// Registry names the lint rules scenario problems map to.
+	Registry []*lint.Rule
+	// Simulate passes through to simulate.Run (progress, workers).
+	Simulate simulate.Options
+}
+
+// Report is what Run found: every diagnostic (lint's, the scenarios'
+// problems, the breaches), sorted; the outcome of every limit for every
+// scenario that could be simulated; the simulations themselves, for
+// plots; and notes on what was skipped and why.
+type Report struct {
+	Diagnostics []lint.Diagnostic
+	Outcomes    []Outcome
+	Results     []ScenarioResult
+	Notes       []string
+	// Stopped is true when an error (in the configuration, a scenario, or a
+	// breached limit) must fail the gate whatever --fail-on says.
+	Stopped bool
+}
+
+// ScenarioResult is one scenario's simulation.
+type ScenarioResult struct {
+	Scenario string
+	Result   *simulate.Result
+}
+
+// Run lints doc with linter and simulates it under each scenario, holding
+// every result against the limits. A configuration with error-level
+// loader findings is not simulated: what it would do is undefined.
+func Run(doc *schema.Document, linter *lint.Linter, scenarios []Scenario, opts Options) (*Report, error) {
+	limits := opts.Limits
+	if len(limits) == 0 {
+		limits = DefaultLimits
+	}
+	rep := &Report{Diagnostics: linter.Lint(doc)}
+	broken := false
+	for _, f := range doc.Findings {
+		broken = broken || f.Severity == schema.Error
+	}
+	if broken {
+		rep.Stopped = true
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s has errors, so no scenario was simulated", doc.Config.File))
+	}
+	for _, in := range scenarios {
+		sc, findings, err := simulate.LoadScenario(in.Name, in.Src)
+		if err != nil {
+			return nil, fmt.Errorf("loading scenario %s: %w", in.Name, err)
+		}
+		if hasError(findings) {
+			rep.Diagnostics = append(rep.Diagnostics, ScenarioDiagnostics(findings, opts.Registry)...)
+			rep.Stopped = true
+			rep.Notes = append(rep.Notes, fmt.Sprintf("scenario %s has errors and was not simulated", in.Name))
+			continue
+		}
+		rep.Diagnostics = append(rep.Diagnostics, ScenarioDiagnostics(findings, opts.Registry)...)
+		if broken {
+			continue
+		}
+		if fs := sc.Check(doc.Config); hasError(fs) {
+			rep.Diagnostics = append(rep.Diagnostics, ScenarioDiagnostics(fs, opts.Registry)...)
+			rep.Stopped = true
+			rep.Notes = append(rep.Notes, fmt.Sprintf("scenario %s does not fit %s and was not simulated", in.Name, doc.Config.File))
+			continue
+		}
+		res, err := simulate.Run(doc.Config, sc, opts.Simulate)
+		if err != nil {
+			var fe *simulate.FindingsError
+			if errors.As(err, &fe) {
+				rep.Diagnostics = append(rep.Diagnostics, ScenarioDiagnostics(fe.Findings, opts.Registry)...)
+				rep.Stopped = true
+				rep.Notes = append(rep.Notes, fmt.Sprintf("scenario %s does not fit %s and was not simulated", in.Name, doc.Config.File))
+				continue
+			}
+			return nil, fmt.Errorf("simulating scenario %s: %w", in.Name, err)
+		}
+		rep.Results = append(rep.Results, ScenarioResult{Scenario: in.Name, Result: res})
+		outcomes := Evaluate(in.Name, res, limits)
+		rep.Outcomes = append(rep.Outcomes, outcomes...)
+		for _, o := range outcomes {
+			rep.Stopped = rep.Stopped || o.Verdict == Breach
+		}
+		rep.Diagnostics = append(rep.Diagnostics, Diagnostics(doc.Config, outcomes)...)
+	}
+	rep.Diagnostics = lint.Sort(rep.Diagnostics)
+	return rep, nil
+}
+
+func hasError(fs []schema.Finding) bool {
+	for _, f := range fs {
+		if f.Severity == schema.Error || f.Severity == schema.SeverityNone {
+			return true
+		}
+	}
+	return false
+}
+
+// Failed reports whether the gate fails: a stopping error, or a
+// diagnostic at or above failOn.
+func (r *Report) Failed(failOn lint.Severity) bool {
+	return r.Stopped || lint.AtOrAbove(r.Diagnostics, failOn)
+}

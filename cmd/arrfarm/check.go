@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arrfarm/arrfarm/check"
+	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/lint/rules"
+	"github.com/arrfarm/arrfarm/observed"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+type checkArgs struct {
+	scenarios []string
+	max       []string
+	format    string
+	formatSet bool
+	failOn    string
+	failOnSet bool
+	config    string
+	output    string
+}
+
+func newCheckCmd(s streams, getenv env) *cobra.Command {
+	var a checkArgs
+	cmd := &cobra.Command{
+		Use:   "check CONFIG --scenario FILE...",
+		Short: "Gate a deployment: lint the configuration and hold its simulated 502 rates to limits",
+		Long: `check lints CONFIG, simulates it under every --scenario (a normal day, the
+peak, one server lost at the peak, ...) and holds each prediction to the
+--max limits. A breached limit is reported like a lint finding, at the
+farm's position in the file, in every lint format, so that it lands on the
+pull request line.
+
+A rate whose mean is above its limit is an error. A rate whose mean is
+within the limit but whose 95% confidence interval reaches above it is a
+warning: the simulation has not shown that the limit holds (add
+replications to the scenario, or leave more room).
+
+Limits (repeatable): 502.3=SHARE, 502.4=SHARE (0.1% or 0.001; 0 allows
+none), p50, p90, p99 or p99.9=DURATION (client time-taken, e.g. 5s).
+Without --max: 502.3=0.1% and 502.4=0.1%.
+
+The scenarios also serve as latency sources for the latency-aware lint
+rules.
+
+Exit codes: 0 everything checked and clean; 1 a breached limit, a finding
+at or above --fail-on (a limit only the CI crosses counts as a warning),
+or a configuration or scenario with errors; 2 usage error or unreadable
+input; 3 internal error.`,
+		Example: `  arrfarm check applicationHost.config --scenario scenarios/normal.yaml --scenario scenarios/peak.yaml
+  arrfarm check farms.yaml --scenario peak.yaml --max 502.3=0.1% --max 502.4=0 --max p99=5s
+  arrfarm check farms.yaml --scenario peak.yaml --format sarif -o arrfarm.sarif --fail-on error`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			a.formatSet, a.failOnSet = f.Changed("format"), f.Changed("fail-on")
+			return runCheck(s, getenv, args[0], a)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&a.scenarios, "scenario", nil, "scenario YAML file to simulate (required, repeatable)")
+	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0, p99=5s (repeatable; default 502.3=0.1% and 502.4=0.1%)")
+	f.StringVar(&a.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true)")
+	f.StringVar(&a.failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
+	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
+	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of standard output")
+	_ = cmd.MarkFlagRequired("scenario")
+	return cmd
+}
+
+func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
+	if err := lint.Validate(rules.All); err != nil {
+		return withCode(exitInternal, fmt.Errorf("rule registry: %w", err))
+	}
+	if !a.formatSet && getenv("GITHUB_ACTIONS") == "true" {
+		a.format = "github"
+	}
+	if !slices.Contains(lint.Formats, a.format) {
+		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
+	}
+	var limits []check.Limit
+	for _, m := range a.max {
+		l, err := check.ParseLimit(m)
+		if err != nil {
+			return fmt.Errorf("--max: %w", err)
+		}
+		limits = append(limits, l)
+	}
+
+	var scenarios []check.Scenario
+	var latency []lint.LatencySource
+	for _, p := range a.scenarios {
+		src, err := input.ReadFile(p, 0)
+		if err != nil {
+			return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
+		}
+		scenarios = append(scenarios, check.Scenario{Name: p, Src: src})
+		// A scenario too broken to give latency is reported by the check
+		// itself; here it only lends its latency to the lint rules.
+		if l, err := observed.ParseScenario(p, src); err == nil {
+			latency = append(latency, l)
+		}
+	}
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency)
+	if err != nil {
+		return err
+	}
+	doc, err := loadPath(configPath, s.in)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+
+	bar := newProgress(s.err)
+	rep, err := check.Run(doc, linter, scenarios, check.Options{
+		Limits: limits, Registry: rules.All, Simulate: simulate.Options{Progress: bar.update},
+	})
+	bar.finish()
+	if err != nil {
+		return withCode(exitInternal, err)
+	}
+
+	report := lint.Report{
+		Diagnostics: rep.Diagnostics,
+		Sources:     map[string]*schema.Lines{doc.Lines.File(): doc.Lines},
+		Rules:       rules.All, Version: versionString(),
+	}
+	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
+	var buf bytes.Buffer
+	if err := lint.Write(&buf, a.format, report, color); err != nil {
+		return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
+	}
+	// The table of predictions goes with the text report; beside a
+	// machine-readable one it goes to stderr, the pipeline's log.
+	summary := s.err
+	if a.format == "text" {
+		summary = &buf
+	}
+	if err := rep.WriteSummary(summary); err != nil {
+		return withCode(exitInternal, fmt.Errorf("writing the summary: %w", err))
+	}
+	if err := writeOutput(s.out, a.output, buf.Bytes()); err != nil {
+		return err
+	}
+	if rep.Failed(failOn) {
+		return withCode(exitFindings, nil)
+	}
+	return nil
+}

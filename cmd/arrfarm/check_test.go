@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+const (
+	checkDir   = "../../fixtures/check/"
+	checkFarm  = checkDir + "farm.yaml"
+	checkQuiet = checkDir + "quiet.yaml"
+	checkHang  = checkDir + "hang.yaml"
+	// farmLine is where farm web starts in farm.yaml ("- name: web").
+	farmLine = 5
+)
+
+// hangRate is the simulated 502.3 rate of farm.yaml under hang.yaml, read
+// from simulate (same seed, same numbers), so that the tests can place a
+// limit below the mean, or between the mean and the upper CI bound,
+// whatever the simulator predicts.
+func hangRate(t *testing.T) (mean, upper float64) {
+	t.Helper()
+	code, out, errs := runCLI(t, "", nil, "simulate", checkFarm, "--scenario", checkHang, "--format", "json")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errs)
+	}
+	var res struct {
+		Farms []struct {
+			Rates map[string]struct {
+				Mean float64    `json:"mean"`
+				CI95 [2]float64 `json:"ci95"`
+			} `json:"rates"`
+		} `json:"farms"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	r := res.Farms[0].Rates["502.3"]
+	// A third of the traffic for 20 s of 120 s is the most a hang of one
+	// server in three can cost; the health check cuts it short.
+	if r.Mean <= 0 || r.Mean > 1.0/3*20/120 || r.CI95[1] <= r.Mean {
+		t.Fatalf("hang.yaml: 502.3 rate %g (CI up to %g) is not in (0, 5.6%%] with an interval", r.Mean, r.CI95[1])
+	}
+	return r.Mean, r.CI95[1]
+}
+
+type checkCase struct {
+	name  string
+	args  []string
+	code  int
+	diags []wantDiag // in output order
+}
+
+type wantDiag struct {
+	rule, severity, file string
+	line                 int
+}
+
+func checkCases(t *testing.T) []checkCase {
+	mean, upper := hangRate(t)
+	below := fmt.Sprintf("502.3=%g", mean/2)
+	between := fmt.Sprintf("502.3=%g", (mean+upper)/2)
+	return []checkCase{
+		{name: "pass", args: []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0", "--max", "502.4=0", "--max", "p99=1s"}, code: 0},
+		{name: "breach", args: []string{checkFarm, "--scenario", checkQuiet, "--scenario", checkHang, "--max", below}, code: 1,
+			diags: []wantDiag{{"max-502.3", "error", checkFarm, farmLine}}},
+		{name: "breach-within-ci", args: []string{checkFarm, "--scenario", checkHang, "--max", between}, code: 1,
+			diags: []wantDiag{{"max-502.3", "warning", checkFarm, farmLine}}},
+		{name: "lint-failure", args: []string{checkDir + "broken-route.yaml", "--scenario", checkQuiet}, code: 1,
+			diags: []wantDiag{{"route-to-unknown-farm", "warning", checkDir + "broken-route.yaml", 18}}},
+	}
+}
+
+// Every outcome (pass, breach, a limit only the CI crosses, a lint
+// error) in every format gives the same exit code and the same findings,
+// and SARIF validates against the official schema.
+func TestCheckFormats(t *testing.T) {
+	sarifSchema, err := jsonschema.NewCompiler().Compile("../../fixtures/schemas/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range checkCases(t) {
+		for _, format := range []string{"text", "json", "sarif", "github"} {
+			t.Run(c.name+"/"+format, func(t *testing.T) {
+				code, out, errs := runCLI(t, "", nil, append([]string{"check", "--format", format}, c.args...)...)
+				if code != c.code {
+					t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, c.code, out, errs)
+				}
+				var got []wantDiag
+				switch format {
+				case "text":
+					got = parseTextDiags(out)
+					if !strings.Contains(out, "verdict") {
+						t.Errorf("text output has no table of predictions:\n%s", out)
+					}
+				case "json":
+					got = parseJSONDiags(t, out)
+				case "sarif":
+					inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := sarifSchema.Validate(inst); err != nil {
+						t.Fatalf("SARIF does not validate: %v", err)
+					}
+					got = parseSARIFDiags(t, out)
+				case "github":
+					got = parseGitHubDiags(out)
+				}
+				if fmt.Sprint(got) != fmt.Sprint(c.diags) {
+					t.Errorf("findings %v, want %v\noutput:\n%s", got, c.diags, out)
+				}
+				if format != "text" && !strings.Contains(errs, "verdict") {
+					t.Errorf("the table of predictions is not on stderr:\n%s", errs)
+				}
+			})
+		}
+	}
+}
+
+var textDiag = regexp.MustCompile(`(?m)^(\S+):(\d+):\d+: (error|warning|info): .* \[(\S+)\]$`)
+
+func parseTextDiags(out string) []wantDiag {
+	var ds []wantDiag
+	for _, m := range textDiag.FindAllStringSubmatch(out, -1) {
+		var line int
+		fmt.Sscan(m[2], &line)
+		ds = append(ds, wantDiag{m[4], m[3], m[1], line})
+	}
+	return ds
+}
+
+func parseJSONDiags(t *testing.T, out string) []wantDiag {
+	var r struct {
+		Diagnostics []struct {
+			Rule, Severity, File string
+			Line                 int
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	var ds []wantDiag
+	for _, d := range r.Diagnostics {
+		ds = append(ds, wantDiag{d.Rule, d.Severity, d.File, d.Line})
+	}
+	return ds
+}
+
+func parseSARIFDiags(t *testing.T, out string) []wantDiag {
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID, Name string }
+				}
+			}
+			Results []struct {
+				RuleID    string
+				RuleIndex *int
+				Level     string
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string }
+						Region           struct{ StartLine int }
+					}
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil {
+		t.Fatal(err)
+	}
+	var ds []wantDiag
+	run := log.Runs[0]
+	for _, r := range run.Results {
+		rule := r.RuleID
+		if r.RuleIndex != nil {
+			rule = run.Tool.Driver.Rules[*r.RuleIndex].Name
+		}
+		loc := r.Locations[0].PhysicalLocation
+		ds = append(ds, wantDiag{rule, r.Level, loc.ArtifactLocation.URI, loc.Region.StartLine})
+	}
+	return ds
+}
+
+var ghDiag = regexp.MustCompile(`(?m)^::(error|warning|notice) file=([^,]+),line=(\d+),.*title=(?:ARR\d+ )?([^:]+)::`)
+
+func parseGitHubDiags(out string) []wantDiag {
+	var ds []wantDiag
+	for _, m := range ghDiag.FindAllStringSubmatch(out, -1) {
+		var line int
+		fmt.Sscan(m[3], &line)
+		ds = append(ds, wantDiag{m[4], m[1], m[2], line})
+	}
+	return ds
+}
+
+// --fail-on moves the line for findings, a limit only the CI crosses
+// among them, but never lets a breach or a configuration the simulator
+// cannot run pass.
+func TestCheckFailOn(t *testing.T) {
+	cases := checkCases(t)
+	byName := map[string]checkCase{}
+	for _, c := range cases {
+		byName[c.name] = c
+	}
+	for _, c := range []struct {
+		name, failOn string
+		code         int
+	}{
+		{"breach-within-ci", "error", 0},
+		{"lint-failure", "never", 0},
+		{"breach", "never", 1},
+	} {
+		args := append([]string{"check", "--fail-on", c.failOn}, byName[c.name].args...)
+		if code, out, errs := runCLI(t, "", nil, args...); code != c.code {
+			t.Errorf("%s --fail-on %s: exit %d, want %d\n%s%s", c.name, c.failOn, code, c.code, out, errs)
+		}
+	}
+	// Not well-formed XML: a finding, and nothing to simulate.
+	code, out, _ := runCLI(t, "", nil, "check", "--fail-on", "never", "../../fixtures/lint/xml-malformed/bad.xml", "--scenario", checkQuiet)
+	if code != 1 || !strings.Contains(out, "xml-malformed") || !strings.Contains(out, "no scenario was simulated") {
+		t.Errorf("malformed XML: exit %d, want 1 with the finding and a note:\n%s", code, out)
+	}
+}
+
+func TestCheckUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", checkFarm},
+		{"check", checkFarm, "--scenario", checkDir + "missing.yaml"},
+		{"check", checkDir + "missing.yaml", "--scenario", checkQuiet},
+		{"check", checkFarm, "--scenario", checkQuiet, "--max", "503=1%"},
+		{"check", checkFarm, "--scenario", checkQuiet, "--format", "html"},
+	} {
+		if code, _, errs := runCLI(t, "", nil, args...); code != 2 || errs == "" {
+			t.Errorf("%v: exit %d with stderr %q, want 2 and a message", args, code, errs)
+		}
+	}
+}
+
+// In GitHub Actions the default format is GitHub's workflow commands.
+func TestCheckGitHubByDefault(t *testing.T) {
+	_, out, _ := runCLI(t, "", map[string]string{"GITHUB_ACTIONS": "true"}, "check", checkDir+"broken-route.yaml", "--scenario", checkQuiet)
+	if !bytes.HasPrefix([]byte(out), []byte("::warning file=")) { // the mistyped farm name is a warning
+		t.Errorf("GITHUB_ACTIONS=true: output is not workflow commands:\n%s", out)
+	}
+}
