@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 	"github.com/spf13/cobra"
@@ -89,7 +89,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if printFindings(s.err, doc, schema.Error) {
 		return withCode(exitFindings, fmt.Errorf("simulating %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
 	}
-	src, err := os.ReadFile(a.scenario)
+	src, err := input.ReadFile(a.scenario, 0)
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
 	}
