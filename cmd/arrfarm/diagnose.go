@@ -8,6 +8,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/diagnose"
 	"github.com/arrfarm/arrfarm/iislog"
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/spf13/cobra"
 )
@@ -60,10 +61,12 @@ func runDiagnose(s streams, args []string, a diagnoseArgs) error {
 		return withCode(exitUsage, err)
 	}
 	opts := diagnose.Options{By: a.by, Open: func(name string) (io.ReadCloser, error) {
-		if name == "-" {
+		if name == input.Stdin {
 			return io.NopCloser(s.in), nil
 		}
-		return iislog.OpenFile(name)
+		// Logs stream in bounded memory, so their size is not capped;
+		// input.Open still refuses devices and FIFOs.
+		return input.Open(name)
 	}}
 	if a.config != "" {
 		doc, err := loadPath(a.config, s.in)
