@@ -47,7 +47,9 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
 	}
 	reps := runReplications(p, sc.Replications, opts)
-	return aggregate(p, reps), nil
+	res := aggregate(p, reps)
+	warn(res, reps, opts)
+	return res, nil
 }
 
 // runReplications runs replications 0..n-1, and under UntilCI more, and
