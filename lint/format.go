@@ -19,12 +19,28 @@ type Report struct {
 	Sources map[string]*schema.Lines
 	// Rules is the whole registry: SARIF lists every rule, enabled or not.
 	Rules []*Rule
+	// Checked are the rules that ran, for the formats that also list what
+	// passed (JUnit); nil lists only the findings.
+	Checked []*Rule
 	// Version is arrfarm's version, for SARIF's tool.driver.
 	Version string
 }
 
 // Formats are the names Write accepts.
-var Formats = []string{"text", "json", "sarif", "github"}
+var Formats = []string{"text", "json", "sarif", "github", "azure", "gitlab", "junit", "checkstyle"}
+
+// CIFormat picks the format for a run whose --format was not given: the
+// annotation format of the CI system the environment names (GitHub Actions
+// sets GITHUB_ACTIONS=true, Azure Pipelines TF_BUILD=True), else def.
+func CIFormat(getenv func(string) string, def string) string {
+	switch {
+	case getenv("GITHUB_ACTIONS") == "true":
+		return "github"
+	case strings.EqualFold(getenv("TF_BUILD"), "true"):
+		return "azure"
+	}
+	return def
+}
 
 // Write renders r in format. color applies to text only.
 func Write(w io.Writer, format string, r Report, color bool) error {
@@ -37,6 +53,14 @@ func Write(w io.Writer, format string, r Report, color bool) error {
 		return WriteSARIF(w, r)
 	case "github":
 		return WriteGitHub(w, r)
+	case "azure":
+		return WriteAzure(w, r)
+	case "gitlab":
+		return WriteGitLab(w, r)
+	case "junit":
+		return WriteJUnit(w, r)
+	case "checkstyle":
+		return WriteCheckstyle(w, r)
 	}
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats, ", "))
 }

@@ -87,7 +87,7 @@ func TestSortDedupe(t *testing.T) {
 func TestValidateRejects(t *testing.T) {
 	good := func() *Rule {
 		return &Rule{ID: "ARR2001", Slug: "no-health-check", Title: "a title", Severity: Warning, Check: func(*Pass) {},
-			Doc: Doc{Why: "w", Fix: "f", Bad: "b", Good: "g"}}
+			Doc: Doc{Why: "w", Fix: "f", Bad: "b", Good: "g"}, Evidence: []Source{{Kind: FromDocs, Ref: "a page"}}}
 	}
 	if err := Validate([]*Rule{good()}); err != nil {
 		t.Fatalf("valid rule rejected: %v", err)
@@ -100,6 +100,14 @@ func TestValidateRejects(t *testing.T) {
 		"no severity":  func(r *Rule) { r.Severity = 0 },
 		"no check":     func(r *Rule) { r.Check = nil },
 		"no example":   func(r *Rule) { r.Doc.Good = "" },
+		"no evidence":  func(r *Rule) { r.Evidence = nil },
+		"no ref":       func(r *Rule) { r.Evidence[0].Ref = "" },
+		"no kind":      func(r *Rule) { r.Evidence[0].Kind = 0 },
+		// The acceptance of issue 10: a claim no source makes is never an error.
+		"inferred error": func(r *Rule) {
+			r.Severity = Error
+			r.Evidence = []Source{{Kind: Inferred, Ref: "reasoning"}, {Kind: Inferred, Ref: "more reasoning"}}
+		},
 	} {
 		r := good()
 		mutate(r)

@@ -78,6 +78,17 @@ func (l *Linter) runs(r *Rule) bool {
 	return l.enabled[r] && (!r.Latency || len(l.latency) > 0)
 }
 
+// Checked returns the rules that run on documents, in registry order.
+func (l *Linter) Checked() []*Rule {
+	var out []*Rule
+	for _, r := range l.registry {
+		if l.runs(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // rawFinding is a finding before severities and suppressions are settled.
 type rawFinding struct {
 	rule *Rule // nil: a loader finding with a slug no rule owns

@@ -25,6 +25,14 @@ func RuleMarkdown(r *Rule, level int) string {
 	b.WriteString("\n\n")
 	fmt.Fprintf(&b, "%s# Why\n\n%s\n\n", h, strings.TrimSpace(r.Doc.Why))
 	fmt.Fprintf(&b, "%s# How to fix\n\n%s\n\n", h, strings.TrimSpace(r.Doc.Fix))
+	fmt.Fprintf(&b, "%s# Evidence\n\n", h)
+	for _, src := range r.Evidence {
+		fmt.Fprintf(&b, "- %s: %s\n", capitalize(src.Kind.String()), strings.TrimSpace(src.Ref))
+	}
+	if r.InferredOnly() {
+		b.WriteString("\nNo source states this; arrfarm infers it, so the rule is never an error.\n")
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "%s# Bad\n\n```%s\n%s\n```\n\n", h, lang(r.Doc.BadName, r.Doc.Bad), strings.TrimRight(r.Doc.Bad, "\n"))
 	fmt.Fprintf(&b, "%s# Good\n\n```%s\n%s\n```\n", h, lang(r.Doc.GoodName, r.Doc.Good), strings.TrimRight(r.Doc.Good, "\n"))
 	return b.String()
@@ -84,6 +92,10 @@ func WriteRules(w io.Writer, registry []*Rule, format string) error {
 		}
 		return tw.Flush()
 	case "json":
+		type jsrc struct {
+			Kind string `json:"kind"`
+			Ref  string `json:"ref"`
+		}
 		type jr struct {
 			ID       string `json:"id"`
 			Rule     string `json:"rule"`
@@ -92,10 +104,15 @@ func WriteRules(w io.Writer, registry []*Rule, format string) error {
 			Enabled  bool   `json:"enabled"`
 			Latency  bool   `json:"latency,omitempty"`
 			URL      string `json:"url"`
+			Evidence []jsrc `json:"evidence"`
 		}
 		out := make([]jr, 0, len(registry))
 		for _, r := range registry {
-			out = append(out, jr{r.ID, r.Slug, r.Title, r.Severity.String(), !r.Optional, r.Latency, r.URL()})
+			ev := make([]jsrc, 0, len(r.Evidence))
+			for _, s := range r.Evidence {
+				ev = append(ev, jsrc{s.Kind.String(), s.Ref})
+			}
+			out = append(out, jr{r.ID, r.Slug, r.Title, r.Severity.String(), !r.Optional, r.Latency, r.URL(), ev})
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")

@@ -46,6 +46,9 @@ type Rule struct {
 	After bool
 	// Doc is the documentation printed by "arrfarm explain" and docs/rules.md.
 	Doc Doc
+	// Evidence is what the rule's claim rests on: every source and its kind.
+	// A rule resting only on inference is never an error (Validate).
+	Evidence []Source
 	// Check inspects Pass.Config and reports findings through the Pass.
 	Check func(*Pass)
 }
@@ -63,6 +66,66 @@ type Doc struct {
 	// under; empty means "applicationHost.config". A web.config example
 	// needs its name because the name decides what the file may contain.
 	BadName, GoodName string
+}
+
+// SourceKind is how strong a source is, from a schema file (what IIS
+// enforces) down to arrfarm's own inference.
+type SourceKind int
+
+// Kinds of source, strongest first. The zero value is invalid so that a
+// Source without a kind is caught by Validate.
+const (
+	_ SourceKind = iota
+	// FromSchema: an IIS, ARR, URL Rewrite or Web Farm Framework schema
+	// file says it (types, ranges, defaults, unique keys).
+	FromSchema
+	// FromDocs: Microsoft documentation says it.
+	FromDocs
+	// FromCommunity: a blog, forum answer, third-party repository or other
+	// community report says it.
+	FromCommunity
+	// FromArrfarm: arrfarm's own formats (its YAML form, suppression
+	// comments); the rule is about arrfarm, not about IIS.
+	FromArrfarm
+	// Inferred: reasoned from the above or from general practice, not
+	// stated by any source found.
+	Inferred
+)
+
+var sourceKindNames = [...]string{FromSchema: "schema", FromDocs: "Microsoft documentation",
+	FromCommunity: "community report", FromArrfarm: "arrfarm format", Inferred: "inferred"}
+
+func (k SourceKind) String() string {
+	if k <= 0 || int(k) >= len(sourceKindNames) {
+		return "unknown"
+	}
+	return sourceKindNames[k]
+}
+
+// A Source is one piece of evidence: its kind and where to find it.
+type Source struct {
+	Kind SourceKind
+	Ref  string // the document, file or page, and what it says
+}
+
+// InferredOnly reports whether nothing but inference backs the rule.
+func (r *Rule) InferredOnly() bool {
+	for _, s := range r.Evidence {
+		if s.Kind != Inferred {
+			return false
+		}
+	}
+	return true
+}
+
+// EvidenceSummary is the rule's evidence in one line: "schema (arr_schema.xml
+// ...); inferred (...)".
+func (r *Rule) EvidenceSummary() string {
+	parts := make([]string, 0, len(r.Evidence))
+	for _, s := range r.Evidence {
+		parts = append(parts, s.Kind.String()+": "+s.Ref)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // DocsURL is where docs/rules.md is published; each rule has an anchor

@@ -39,13 +39,24 @@ type (
 		Rules          []sarifRule `json:"rules"`
 	}
 	sarifRule struct {
-		ID                   string        `json:"id"`
-		Name                 string        `json:"name"`
-		ShortDescription     sarifText     `json:"shortDescription"`
-		FullDescription      sarifText     `json:"fullDescription"`
-		Help                 sarifHelp     `json:"help"`
-		HelpURI              string        `json:"helpUri"`
-		DefaultConfiguration sarifRuleConf `json:"defaultConfiguration"`
+		ID                   string         `json:"id"`
+		Name                 string         `json:"name"`
+		ShortDescription     sarifText      `json:"shortDescription"`
+		FullDescription      sarifText      `json:"fullDescription"`
+		Help                 sarifHelp      `json:"help"`
+		HelpURI              string         `json:"helpUri"`
+		DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
+		Properties           sarifRuleProps `json:"properties"`
+	}
+	// sarifRuleProps is the rule's property bag: its evidence, so that a
+	// reviewer in the code-scanning UI sees how strong the claim is.
+	sarifRuleProps struct {
+		Evidence     []sarifSource `json:"arrfarmEvidence"`
+		InferredOnly bool          `json:"arrfarmInferredOnly"`
+	}
+	sarifSource struct {
+		Kind string `json:"kind"`
+		Ref  string `json:"ref"`
 	}
 	sarifRuleConf struct {
 		Enabled bool   `json:"enabled"`
@@ -125,6 +136,7 @@ func WriteSARIF(w io.Writer, r Report) error {
 				Enabled: !rule.Optional,
 				Level:   sarifLevel(rule.Severity),
 			},
+			Properties: sarifRuleProps{Evidence: sarifEvidence(rule), InferredOnly: rule.InferredOnly()},
 		})
 	}
 	seen := map[string]int{}
@@ -203,3 +215,11 @@ func fingerprint(d Diagnostic, r Report) string {
 
 // plain strips the Markdown backquotes from doc text for plain-text fields.
 func plain(s string) string { return strings.ReplaceAll(s, "`", "") }
+
+func sarifEvidence(r *Rule) []sarifSource {
+	out := make([]sarifSource, 0, len(r.Evidence))
+	for _, s := range r.Evidence {
+		out = append(out, sarifSource{s.Kind.String(), s.Ref})
+	}
+	return out
+}

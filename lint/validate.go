@@ -59,6 +59,17 @@ func Validate(registry []*Rule) error {
 		if r.Doc.Why == "" || r.Doc.Fix == "" || r.Doc.Bad == "" || r.Doc.Good == "" {
 			bad(r, "documentation needs why, fix, a bad and a good example")
 		}
+		if len(r.Evidence) == 0 {
+			bad(r, "no evidence: say what the rule rests on (schema, Microsoft documentation, community report, inferred)")
+		}
+		for _, src := range r.Evidence {
+			if src.Kind <= 0 || src.Kind > Inferred || strings.TrimSpace(src.Ref) == "" {
+				bad(r, "evidence needs a kind and a reference")
+			}
+		}
+		if len(r.Evidence) > 0 && r.InferredOnly() && r.Severity == Error {
+			bad(r, "a rule resting only on inference cannot be an error")
+		}
 		if r.After && r.Latency {
 			bad(r, "a rule cannot be both After and Latency")
 		}

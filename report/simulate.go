@@ -127,14 +127,18 @@ func faultWindow(fr simulate.FaultResult, windowS float64) (Window, bool) {
 func serverBars(f *simulate.FarmResult) (bars []ServerBar, label string, share bool) {
 	share = true
 	for _, s := range f.Servers {
-		share = share && s.Concurrency > 0
+		share = share && s.Utilization != nil
 	}
 	label = "mean requests in service"
 	if share {
 		label = "utilization (% of capacity)"
 	}
 	for _, s := range f.Servers {
-		bars = append(bars, ServerBar{Address: s.Address, Load: s.Utilization, UnhealthyS: s.UnhealthyS})
+		load := s.MeanInService
+		if share {
+			load = *s.Utilization
+		}
+		bars = append(bars, ServerBar{Address: s.Address, Load: load, UnhealthyS: s.UnhealthyS})
 	}
 	return bars, label, share
 }

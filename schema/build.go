@@ -132,7 +132,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 			return s, true
 		}
 		if s.WFF && !s.Open {
-			b.report(RuleWFFSetting, Info, nameSpan, "%s is a Web Farm Framework setting: ARR routing ignores it", name)
+			b.report(RuleWFFSetting, Info, nameSpan, "%s is a Web Farm Framework setting: ARR routing probably ignores it", name)
 		}
 		if s.WFF || s.Runtime {
 			return nil, false

@@ -81,7 +81,7 @@ func (d *decoder) attrs(info *nodeInfo) attrValues {
 		}
 	}
 	if len(wff) > 0 {
-		d.b.report(RuleWFFSetting, Info, info.span, "%s has Web Farm Framework settings (%s): ARR routing ignores them", spec.Name, strings.Join(wff, ", "))
+		d.b.report(RuleWFFSetting, Info, info.span, "%s has Web Farm Framework settings (%s): ARR routing probably ignores them", spec.Name, strings.Join(wff, ", "))
 	}
 	return out
 }
@@ -205,10 +205,21 @@ func readValue(a *AttrSpec, text string, goDurations bool) (v any, sev Severity,
 		v = text
 	}
 	if !a.Valid(v) {
+		if statusCodeLists[a.Name] {
+			// The schema types these as plain strings, so IIS accepts any
+			// text; only ARR's reading of it is in doubt.
+			return v, Warning, "is not a list of status codes and ranges that ARR is known to read: IIS accepts the " +
+				"file (the schema types it as a plain string), but ARR may not parse the value; write codes and ranges " +
+				`such as "200-399", "500-" or "200,302"`
+		}
 		return bad("expected %s", a.Describe())
 	}
 	return v, SeverityNone, ""
 }
+
+// statusCodeLists are the health check attributes that hold status code
+// lists. arr.cue checks their syntax, which the ARR schema does not.
+var statusCodeLists = map[string]bool{"statusCodeMatch": true, "liveTrafficFailureCodes": true}
 
 // SetAttribute sets attribute name of the model element el (a *Farm,
 // *Server, *ServerARR, *Protocol, *Cache, *HealthCheck, *Affinity,
@@ -313,7 +324,12 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Sp
 		if av, ok := vals.get(p.name); ok {
 			elem.setAttr(p.name, av.pos)
 			setField(f, av.v)
-		} else if p.attr.HasDefault {
+			continue
+		}
+		if el != nil && hasRaw(d.b.info[el].attrs, p.name) {
+			elem.invalid = append(elem.invalid, p.name)
+		}
+		if p.attr.HasDefault {
 			setField(f, p.attr.Default)
 		}
 	}

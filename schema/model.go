@@ -2,6 +2,7 @@ package schema
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -21,6 +22,22 @@ type Element struct {
 	// only defaults. Its Span is then the parent's.
 	Present bool
 	attrs   []namedAttrPos // few per element: a slice beats a map
+	// invalid names the attributes that were written with a value the
+	// loader rejected: the struct holds their defaults, which stand in
+	// for what the user wrote and must not be reasoned about as theirs.
+	invalid []string
+}
+
+// Invalid reports whether attribute name was written with a value the
+// loader rejected (an invalid-value finding): the model then holds the
+// default, and rules must not build findings on it.
+func (e *Element) Invalid(name string) bool {
+	for _, n := range e.invalid {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 type namedAttrPos struct {
@@ -71,6 +88,7 @@ func (e *Element) AttrSpan(name string) Span {
 }
 
 func (e *Element) setAttr(name string, p AttrPos) {
+	e.invalid = slices.DeleteFunc(e.invalid, func(n string) bool { return n == name })
 	for i := range e.attrs {
 		if e.attrs[i].name == name {
 			e.attrs[i].pos = p

@@ -3,8 +3,9 @@ package simulate
 import "math"
 
 // pick chooses the server for a request from client (-1 when the scenario
-// needs no clients), or returns -1 when no server is eligible (502.4).
-func (s *sim) pick(client int32) int32 {
+// needs no clients) with RequestHash key key, or returns -1 when no server
+// is eligible (502.4).
+func (s *sim) pick(client int32, key uint64) int32 {
 	if s.p.useCookie {
 		if c := s.cookie[client]; c >= 0 && s.affOK[c] {
 			return c
@@ -25,7 +26,7 @@ func (s *sim) pick(client int32) int32 {
 	case algLeastResponseTime:
 		i = s.pickLRT()
 	case algHash:
-		i = s.pickHash(client)
+		i = s.pickHash(key)
 	}
 	if s.p.useCookie {
 		s.cookie[client] = i
@@ -134,12 +135,12 @@ func (s *sim) lrtSample(v *server, taken int64) {
 	v.lrtN++
 }
 
-// pickHash is rendezvous (highest random weight) hashing of the client over
-// the eligible servers: consistent, so a server leaving remaps only its own
-// clients, like ARR's CARP. Unequal weights use the logarithmic method
+// pickHash is rendezvous (highest random weight) hashing of key over the
+// eligible servers: consistent, so a server leaving remaps only its own
+// keys, like ARR's CARP. Unequal weights use the logarithmic method
 // (score = -w / ln u).
-func (s *sim) pickHash(client int32) int32 {
-	ck := splitmix64(uint64(client) ^ s.clientKey)
+func (s *sim) pickHash(key uint64) int32 {
+	ck := splitmix64(key ^ s.clientKey)
 	best := int32(-1)
 	if s.uniW {
 		var bh uint64
@@ -170,9 +171,11 @@ func (s *sim) updateEligibility() {
 			healthy++
 		}
 	}
-	// minServers: with fewer healthy servers than that, ARR disregards
-	// health rather than return 502.4.
-	override := healthy < s.p.minServers
+	// minServers, read as "ignore health": with fewer healthy servers than
+	// that, ARR disregards health rather than return 502.4. (The documented
+	// reading acts where servers are marked: see canMarkUnhealthy.)
+	override := s.p.minIgnore && healthy < s.p.minServers
+	avail := false // a server would take requests if it were healthy
 	s.elig = s.elig[:0]
 	s.totalW = 0
 	s.uniW = true
@@ -180,6 +183,7 @@ func (s *sim) updateEligibility() {
 		v := &s.srv[i]
 		ok := v.enabled && (v.healthy || override)
 		s.affOK[i] = ok
+		avail = avail || (v.enabled && !v.drained)
 		v.cw = 0
 		if ok && !v.drained {
 			if len(s.elig) > 0 && v.weight != s.srv[s.elig[0]].weight {
@@ -190,6 +194,15 @@ func (s *sim) updateEligibility() {
 		}
 	}
 	none := len(s.elig) == 0
+	all := none && avail
+	if all != s.allUnhealthy {
+		if all {
+			s.allUnhealthySince = s.now
+		} else {
+			s.st.allUnhealthyNs += s.st.overlap(s.allUnhealthySince, s.now)
+		}
+		s.allUnhealthy = all
+	}
 	if none != s.noElig {
 		if none {
 			s.noEligSince = s.now
@@ -198,4 +211,22 @@ func (s *sim) updateEligibility() {
 		}
 		s.noElig = none
 	}
+}
+
+// canMarkUnhealthy says whether a failing server may be marked unhealthy
+// now. Under the documented minServers reading (Microsoft's ARR events
+// page, event 1002), once only minServers enabled servers are healthy no
+// more are marked until the healthy count increases; the server stays in
+// rotation and its requests fail as they will.
+func (s *sim) canMarkUnhealthy() bool {
+	if s.p.minIgnore || s.p.minServers <= 0 {
+		return true
+	}
+	healthy := 0
+	for i := range s.srv {
+		if v := &s.srv[i]; v.enabled && v.healthy {
+			healthy++
+		}
+	}
+	return healthy > s.p.minServers
 }

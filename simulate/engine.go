@@ -9,12 +9,14 @@ const never = math.MaxInt64
 
 // Request flags.
 const (
-	fCounted   uint8 = 1 << iota // arrived inside the measured window
-	fProxyDone                   // ARR has answered the client
-	fInService                   // holds a backend slot
-	fHang                        // sent to a hung server: never answered
-	fRefused                     // sent to a down server: refused after ConnectFailTime
-	fLive                        // the handle is in use
+	fCounted   uint16 = 1 << iota // arrived inside the measured window
+	fProxyDone                    // ARR has answered the client
+	fInService                    // holds a backend slot
+	fHang                         // frozen, or sent to a hung server: never answered
+	fRefused                      // the connection fails (evConnectFail is scheduled)
+	fLive                         // the handle is in use
+	fDeadline                     // a deadline entry exists (ring or heap)
+	fProbe                        // a health probe, not a client's request
 )
 
 // request is one proxied request. It lives in sim.req and is referred to by
@@ -26,7 +28,7 @@ type request struct {
 	gen    uint32
 	fault  int16  // the fault active on the server when sent, or -1
 	status uint16 // the status the backend will answer
-	flags  uint8
+	flags  uint16
 }
 
 // server is a backend's runtime state. Fields used per request come first.
@@ -45,6 +47,7 @@ type server struct {
 
 	// fault state, recomputed at each fault boundary
 	down, hang, drained bool
+	unreachable         bool
 	slow                float64
 	errStatus           uint16
 	faultID             int16
@@ -52,7 +55,8 @@ type server struct {
 	// health
 	enabled bool
 	healthy bool
-	fails   int
+	fails   int  // consecutive failed probes
+	probing bool // a probe is out
 	hrng    *rand.Rand
 	live    []int64 // times of recent live-traffic failures (a ring)
 	liveN   int
@@ -88,13 +92,22 @@ type sim struct {
 	arrRng    *rand.Rand
 	clientRng *rand.Rand
 	clientKey uint64
+	sessRng   *rand.Rand
+
+	// sessions (arrivals.sessions): slot-indexed, slots reused
+	sessEnd  []int64
+	sessKey  []uint64
+	active   []int32 // running sessions' slots (some may have ended: see client)
+	freeSess []int32
+	sweep    int
+	sessSeq  uint64
 
 	srv    []server
 	req    []request
 	free   []int32
 	elig   []int32 // servers that can take a new request, in config order
 	affOK  []bool  // servers an affinitized client may stay on
-	cookie []int32 // per client: the affinity server, or -1
+	cookie []int32 // per client or session slot: the affinity server, or -1
 	rr     int
 	totalW int64
 	uniW   bool
@@ -105,6 +118,10 @@ type sim struct {
 
 	noElig      bool
 	noEligSince int64
+	// allUnhealthy: no eligible server because every server that could
+	// take requests is unhealthy (arr.allUnhealthyStatus decides the answer)
+	allUnhealthy      bool
+	allUnhealthySince int64
 
 	st repStats
 }
@@ -115,6 +132,7 @@ func newSim(p *plan, rep int) *sim {
 	s.arrRng = stream(seed, rep, "arrivals")
 	s.clientRng = stream(seed, rep, "clients")
 	s.clientKey = s.clientRng.Uint64()
+	s.sessRng = stream(seed, rep, "sessions")
 	n := len(p.servers)
 	s.srv = make([]server, n)
 	live := 0
@@ -135,7 +153,7 @@ func newSim(p *plan, rep int) *sim {
 	}
 	s.elig = make([]int32, 0, n)
 	s.affOK = make([]bool, n)
-	if p.useCookie {
+	if p.useCookie && p.clients > 0 {
 		s.cookie = make([]int32, p.clients)
 		for i := range s.cookie {
 			s.cookie[i] = -1
@@ -218,6 +236,8 @@ func (s *sim) runUntil(limit int64) {
 				s.probe(e.arg)
 			case evProbeResult:
 				s.probeResult(e.arg, e.aux == 1)
+			case evDeadline:
+				s.deadline(e.arg, e.aux)
 			case evFault:
 				s.faultBoundary(e.arg)
 			}
@@ -289,14 +309,16 @@ func (s *sim) arrive() {
 	}
 	s.scheduleArrival(now)
 
-	client := int32(-1)
+	client, key := int32(-1), uint64(0)
 	if s.p.needClient {
-		client = int32(s.clientRng.IntN(s.p.clients))
+		client, key = s.client()
+	} else if s.p.alg == algHash && s.p.hashKey == hashPerRequest {
+		key = s.clientRng.Uint64()
 	}
-	i := s.pick(client)
+	i := s.pick(client, key)
 	if i < 0 {
 		if counted {
-			s.st.noServer(now - s.p.warm)
+			s.st.noServer(now-s.p.warm, s.allUnhealthy && s.p.unhealthy503)
 		}
 		return
 	}
@@ -314,7 +336,11 @@ func (s *sim) arrive() {
 		r.flags |= fRefused
 		s.schedule(now+int64(ConnectFailTime), evConnectFail, h, r.gen)
 		return
-	case v.hang:
+	case v.unreachable && int64(UnreachableConnectTime) < s.p.timeout:
+		r.flags |= fRefused
+		s.schedule(now+int64(UnreachableConnectTime), evConnectFail, h, r.gen)
+		return
+	case v.hang || v.unreachable:
 		r.flags |= fHang
 		s.pushTimeout(h, r)
 		return
@@ -341,8 +367,70 @@ func (s *sim) arrive() {
 }
 
 func (s *sim) pushTimeout(h int32, r *request) {
+	r.flags |= fDeadline
 	s.tmo.push(timeoutEntry{at: r.sent + s.p.timeout, seq: s.seq, req: h, gen: r.gen})
 	s.seq++
+}
+
+// client returns the client of a new request: its slot (for the affinity
+// cookie) and its hash key. With a fixed population it is drawn uniformly;
+// otherwise the request starts a session with probability sessNew, or
+// joins a running session chosen uniformly. Ended sessions leave the active
+// list when a draw meets them, and one entry per request is checked in
+// rotation so that none lingers.
+func (s *sim) client() (int32, uint64) {
+	if s.p.clients > 0 {
+		c := int32(s.clientRng.IntN(s.p.clients))
+		return c, uint64(c)
+	}
+	if n := len(s.active); n > 0 {
+		if s.sweep >= n {
+			s.sweep = 0
+		}
+		if s.sessEnd[s.active[s.sweep]] <= s.now {
+			s.endSession(s.sweep)
+		} else {
+			s.sweep++
+		}
+	}
+	if len(s.active) > 0 && s.clientRng.Float64() >= s.p.sessNew {
+		for len(s.active) > 0 {
+			k := s.clientRng.IntN(len(s.active))
+			c := s.active[k]
+			if s.sessEnd[c] > s.now {
+				return c, s.sessKey[c]
+			}
+			s.endSession(k)
+		}
+	}
+	var c int32
+	if n := len(s.freeSess); n > 0 {
+		c = s.freeSess[n-1]
+		s.freeSess = s.freeSess[:n-1]
+	} else {
+		c = int32(len(s.sessEnd))
+		s.sessEnd = append(s.sessEnd, 0)
+		s.sessKey = append(s.sessKey, 0)
+		if s.p.useCookie {
+			s.cookie = append(s.cookie, -1)
+		}
+	}
+	s.sessEnd[c] = s.now + int64(s.sessRng.ExpFloat64()*s.p.sessLen)
+	s.sessSeq++
+	s.sessKey[c] = s.sessSeq
+	if s.p.useCookie {
+		s.cookie[c] = -1
+	}
+	s.active = append(s.active, c)
+	return c, s.sessSeq
+}
+
+// endSession removes active[k]; order does not matter, draws are uniform.
+func (s *sim) endSession(k int) {
+	last := len(s.active) - 1
+	s.freeSess = append(s.freeSess, s.active[k])
+	s.active[k] = s.active[last]
+	s.active = s.active[:last]
 }
 
 // serviceTime draws how long server v works on request r, starting now.
@@ -350,7 +438,12 @@ func (s *sim) serviceTime(r *request, v *server) int64 {
 	if r.status != 200 {
 		return int64(ErrorServiceTime)
 	}
-	d := v.svc.draw(v.rng)
+	var d int64
+	if r.flags&fProbe != 0 {
+		d = s.p.probe.draw(v.hrng)
+	} else {
+		d = v.svc.draw(v.rng)
+	}
 	if v.slow != 1 {
 		d = int64(float64(d) * v.slow)
 	}
@@ -392,15 +485,19 @@ func (s *sim) release(h int32) {
 // complete: a backend finished request h.
 func (s *sim) complete(h int32, gen uint32) {
 	r := &s.req[h]
-	if r.gen != gen {
-		return // cancelled at its deadline
+	if r.gen != gen || r.flags&fInService == 0 {
+		return // cancelled at its deadline, or frozen by a hang
 	}
 	v := &s.srv[r.srv]
 	s.busyChange(v, -1)
 	if r.flags&fProxyDone == 0 {
 		r.flags |= fProxyDone
-		v.inflight--
-		s.answered(r, v, s.now-r.sent)
+		if r.flags&fProbe != 0 {
+			s.probeResult(r.srv, s.p.statusOK.has(int(r.status)))
+		} else {
+			v.inflight--
+			s.answered(r, v, s.now-r.sent)
+		}
 	}
 	s.release(h)
 	s.startNext(v)
@@ -426,8 +523,23 @@ func (s *sim) timeout(h int32, gen uint32) {
 	}
 	v := &s.srv[r.srv]
 	r.flags |= fProxyDone
-	v.inflight--
-	s.failed(r, v, s.p.timeout, oTimeout)
+	if r.flags&fProbe != 0 {
+		s.probeResult(r.srv, false)
+	} else {
+		v.inflight--
+		s.failed(r, v, s.p.timeout, oTimeout)
+	}
+	s.giveUp(h, r, v)
+}
+
+// deadline is a deadline kept in the heap: a probe's, or that of a request
+// frozen before its answer was due.
+func (s *sim) deadline(h int32, gen uint32) {
+	s.timeout(h, gen)
+}
+
+// giveUp settles request h after ARR stopped waiting for it.
+func (s *sim) giveUp(h int32, r *request, v *server) {
 	switch {
 	case r.flags&fHang != 0:
 		s.release(h)
@@ -450,7 +562,7 @@ func (s *sim) connectFail(h int32, gen uint32) {
 	v := &s.srv[r.srv]
 	r.flags |= fProxyDone
 	v.inflight--
-	s.failed(r, v, int64(ConnectFailTime), oRefused)
+	s.failed(r, v, s.now-r.sent, oRefused)
 	s.release(h)
 }
 

@@ -1,18 +1,52 @@
 package simulate
 
-// probe sends server i's URL test and schedules its verdict and the next
-// probe. Probes keep their cadence whatever the verdict.
+// probe is server i's URL-test tick: it schedules the next tick and sends
+// a probe unless one (or a chain of immediate retries) is still out, so the
+// cadence holds whatever the verdicts.
 func (s *sim) probe(i int32) {
+	s.schedule(s.now+s.p.interval, evProbe, i, 0)
+	v := &s.srv[i]
+	if v.probing {
+		return
+	}
+	if s.p.retryImmediate {
+		v.fails = 0 // each tick starts a new round of attempts
+	}
+	s.sendProbe(i)
+}
+
+// sendProbe sends one probe to server i. A server that refuses, does not
+// answer or hangs fails it without using a slot; otherwise the probe is a
+// request: it takes a backend slot (or waits for one behind the requests)
+// and fails when its answer is not back within the health-check timeout.
+// With health.queue false it is answered beside the queue instead.
+func (s *sim) sendProbe(i int32) {
 	p := s.p
 	v := &s.srv[i]
-	s.schedule(s.now+p.interval, evProbe, i, 0)
+	v.probing = true
 	var after int64
 	ok := false
 	switch {
 	case v.down:
 		after = int64(ConnectFailTime)
+	case v.unreachable:
+		after = min(int64(UnreachableConnectTime), p.hcTimeout)
 	case v.hang:
 		after = p.hcTimeout
+	case p.probeQueue:
+		r, h := s.alloc()
+		r.sent, r.srv, r.fault, r.status, r.flags = s.now, i, -1, 200, fLive|fProbe|fDeadline
+		if v.errStatus != 0 {
+			// Model: an error fault answers the probe with its status too.
+			r.status = v.errStatus
+		}
+		s.schedule(s.now+p.hcTimeout, evDeadline, h, r.gen)
+		if v.conc == 0 || v.busy < v.conc {
+			s.begin(h, r, v, s.serviceTime(r, v))
+		} else {
+			v.queue.push(queued{h, r.gen})
+		}
+		return
 	default:
 		d := p.probe.draw(v.hrng)
 		if v.slow != 1 {
@@ -25,7 +59,6 @@ func (s *sim) probe(i int32) {
 		after = d
 		status := 200
 		if v.errStatus != 0 {
-			// Model: an error fault answers the probe with its status too.
 			status = int(v.errStatus)
 		}
 		ok = p.statusOK.has(status)
@@ -37,8 +70,13 @@ func (s *sim) probe(i int32) {
 	s.schedule(s.now+after, evProbeResult, i, aux)
 }
 
+// probeResult takes a probe's verdict. A success marks the server healthy.
+// A failure counts; healthCheck/@retries more failures in a row are
+// needed before the server is marked unhealthy, retried at once
+// (arr.retrySpacing immediate) or at the next ticks (interval).
 func (s *sim) probeResult(i int32, ok bool) {
 	v := &s.srv[i]
+	v.probing = false
 	if ok {
 		v.fails = 0
 		if !v.healthy {
@@ -46,9 +84,20 @@ func (s *sim) probeResult(i int32, ok bool) {
 		}
 		return
 	}
+	if !v.healthy {
+		return // retries matter only before marking
+	}
 	v.fails++
-	if v.fails >= s.p.failures && v.healthy {
+	if v.fails <= s.p.retries {
+		if s.p.retryImmediate {
+			s.sendProbe(i)
+		}
+		return
+	}
+	if s.canMarkUnhealthy() {
 		s.setHealthy(v, false)
+	} else if s.p.retryImmediate {
+		v.fails = 0
 	}
 }
 
@@ -70,7 +119,7 @@ func (s *sim) liveFailure(i int32) {
 		v.liveN++
 	}
 	// v.live[v.liveAt] is now the oldest of the last m failures.
-	if v.liveN == m && s.now-v.live[v.liveAt%m] <= s.p.livePeriod {
+	if v.liveN == m && s.now-v.live[v.liveAt%m] <= s.p.livePeriod && s.canMarkUnhealthy() {
 		v.liveN, v.liveAt = 0, 0
 		s.setHealthy(v, false)
 	}
@@ -89,20 +138,53 @@ func (s *sim) setHealthy(v *server, healthy bool) {
 
 // faultBoundary: fault bound b starts or ends. The state of every affected
 // server is recomputed from all faults active now, so overlapping faults
-// combine: down beats hang beats error; slow factors multiply; drain is
-// independent.
+// combine: down beats unreachable beats hang beats error; slow factors
+// multiply; drain is independent.
 func (s *sim) faultBoundary(b int32) {
 	f := &s.p.faults[s.p.bounds[b].fault]
 	for i := range s.srv {
 		if f.all || f.server == int32(i) {
-			wasDown := s.srv[i].down
+			v := &s.srv[i]
+			wasDown, wasFrozen := v.down, v.hang || v.unreachable
 			s.refreshFaults(int32(i))
-			if s.srv[i].down && !wasDown {
+			switch {
+			case v.down && !wasDown:
 				s.crash(int32(i))
+			case (v.hang || v.unreachable) && !wasFrozen && !wasDown:
+				s.freeze(int32(i))
 			}
 		}
 	}
 	s.updateEligibility()
+}
+
+// freeze: server i stopped answering (hang, or its host became
+// unreachable) with requests inside. As in a frozen process, none of them
+// is answered: ARR's timeout ends each (12002), probes fail at theirs, and
+// the work done on them is lost. A request whose answer was due before
+// its deadline had no deadline entry; it gets one in the heap.
+func (s *sim) freeze(i int32) {
+	v := &s.srv[i]
+	for h := range s.req {
+		r := &s.req[h]
+		if r.flags&fLive == 0 || r.srv != i || r.flags&fRefused != 0 {
+			continue
+		}
+		if r.flags&fInService != 0 {
+			s.busyChange(v, -1)
+			r.flags &^= fInService
+		}
+		if r.flags&fProxyDone != 0 {
+			s.release(int32(h)) // ARR had given up on it already
+			continue
+		}
+		r.flags |= fHang
+		if r.flags&fDeadline == 0 {
+			r.flags |= fDeadline
+			s.schedule(r.sent+s.p.timeout, evDeadline, int32(h), r.gen)
+		}
+	}
+	v.queue.reset()
 }
 
 // crash: server i went down with requests inside. Their connections reset:
@@ -116,23 +198,28 @@ func (s *sim) crash(i int32) {
 		if r.flags&fLive == 0 || r.srv != i || r.flags&fRefused != 0 {
 			continue
 		}
-		if r.flags&fProxyDone == 0 {
+		flags := r.flags
+		if flags&fInService != 0 {
+			s.busyChange(v, -1)
+		}
+		waiting := flags&fProxyDone == 0
+		if waiting && flags&fProbe == 0 {
 			r.flags |= fProxyDone
 			r.fault = v.faultID // the crash, not what was active when sent
 			v.inflight--
 			s.failed(r, v, s.now-r.sent, oReset)
 		}
-		if r.flags&fInService != 0 {
-			s.busyChange(v, -1)
-		}
 		s.release(int32(h))
+		if waiting && flags&fProbe != 0 {
+			s.probeResult(i, false) // a retry meets the down server: no request
+		}
 	}
 	v.queue.reset()
 }
 
 func (s *sim) refreshFaults(i int32) {
 	v := &s.srv[i]
-	v.down, v.hang, v.drained, v.slow, v.errStatus, v.faultID = false, false, false, 1, 0, -1
+	v.down, v.hang, v.unreachable, v.drained, v.slow, v.errStatus, v.faultID = false, false, false, false, 1, 0, -1
 	var latest int64 = -1
 	for k := range s.p.faults {
 		f := &s.p.faults[k]
@@ -144,6 +231,8 @@ func (s *sim) refreshFaults(i int32) {
 			v.down = true
 		case FaultHang:
 			v.hang = true
+		case FaultUnreachable:
+			v.unreachable = true
 		case FaultSlow:
 			v.slow *= f.ev.Factor
 		case FaultError:
@@ -157,6 +246,9 @@ func (s *sim) refreshFaults(i int32) {
 		}
 	}
 	if v.down {
+		v.hang, v.unreachable = false, false
+	}
+	if v.unreachable {
 		v.hang = false
 	}
 }

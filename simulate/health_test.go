@@ -22,11 +22,12 @@ func noServer(r *repStats) int64 { return r.out[oNoServer] }
 // Every server down at once (validation.md 1.8, check 2): after the last
 // server's failed probe, every request gets 502.4 until the first server
 // passes a probe after the outage. Probes of server i run at phase_i + k I
-// with phase_i uniform, so each detection delay is U_i ~ U(0, I) (plus the
-// refused probe's connect time) and, the outage lasting a multiple of I,
-// each recovery delay is the same U_i (plus the probe latency). The 502.4
-// window is outage + min U - max U, with E[max] = I N/(N+1) and
-// E[min] = I/(N+1) for N uniforms.
+// with phase_i uniform, so each detection delay is U_i ~ U(0, I) plus the
+// F = retries+1 = 4 refused attempts (healthCheck/@retries defaults to 3,
+// retried at once) of one connect time each; the outage lasting a
+// multiple of I, each recovery delay is the same U_i plus the probe
+// latency. The 502.4 window is outage + min U - max U, with
+// E[max] = I N/(N+1) and E[min] = I/(N+1) for N uniforms.
 func TestAllServersDown(t *testing.T) {
 	const (
 		n        = 3
@@ -35,6 +36,7 @@ func TestAllServersDown(t *testing.T) {
 		lambda   = 100.0
 		connect  = 0.001 // ConnectFailTime
 		probe    = 0.005 // health.latency
+		attempts = 4     // retries (schema default 3) + 1
 	)
 	cfg := loadConfig(t, farm(n, `
 protocol: {timeout: 10s}
@@ -51,7 +53,7 @@ events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
 
 	eMax := interval * n / (n + 1)
 	eMin := interval / (n + 1)
-	window := outage + (eMin + probe) - (eMax + connect)
+	window := outage + (eMin + probe) - (eMax + attempts*connect)
 	checkRate(t, "502.4 count", counts(reps, noServer), lambda*window)
 	// Every request from the outage's start to the first recovery fails:
 	// 502.3 / 12029 while its server is still eligible, 502.4 after.
@@ -59,14 +61,14 @@ events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
 		lambda*(outage+eMin+probe))
 	require.Zero(t, reps[0].out[oTimeout], "a down server refuses; nothing should time out")
 	// Each server is unhealthy from its detection to its recovery:
-	// outage + probe - connect, exactly.
+	// outage + probe - attempts x connect, exactly.
 	for i, u := range reps[0].unhealthy {
-		require.InDelta(t, outage+probe-connect, float64(u)/1e9, 1e-9, "server %d unhealthy time", i)
+		require.InDelta(t, outage+probe-attempts*connect, float64(u)/1e9, 1e-9, "server %d unhealthy time", i)
 	}
 
-	// minServers 1: with no healthy server ARR ignores health, so requests
-	// keep going to the (down) servers: 502.3 instead of 502.4, for the
-	// whole outage.
+	// minServers 1, as documented: the last healthy server is never marked
+	// unhealthy, so requests keep going to it (down): 502.3 instead of
+	// 502.4, for the whole outage.
 	cfg = loadConfig(t, farm(n, `
 protocol: {timeout: 10s}
 healthCheck: {url: "http://web/health", interval: 5s, timeout: 2s, minServers: 1}`))
@@ -90,26 +92,38 @@ func incidents(fault string, k int) string {
 
 // One server hangs under round robin (validation.md 1.8, check 1): until
 // the health test notices, it gets its 1/N share and every such request
-// times out. Detection takes D = U + (F-1) I + T_probe, where U ~ U(0, I)
-// is the wait for the next probe and T_probe the probe timeout, so the
-// extra 502.3 per incident is (lambda/N) ((F - 1/2) I + T_probe).
+// times out. The hang starts at a uniform phase of the probe cycle, so the
+// first failing probe is sent after U ~ U(0, I). With R =
+// healthCheck/@retries retried at once, R+1 probes each time out after
+// T_probe: D = U + (R+1) T_probe. Retried at the next intervals, the last
+// of them is sent R intervals later: D = U + R I + T_probe. The requests
+// inside the server when it freezes (lambda/N x service time of them) time
+// out too. So 502.3 per incident = (lambda/N) (E[D] + S).
 func TestHangUnderRoundRobin(t *testing.T) {
-	const n, lambda, interval, probeTimeout, k = 4, 40.0, 5.0, 1.0, 10
-	for _, failures := range []int{1, 2} {
-		t.Run(fmt.Sprintf("healthFailures=%d", failures), func(t *testing.T) {
-			cfg := loadConfig(t, farm(n, `
+	const n, lambda, interval, probeTimeout, service, k = 4, 40.0, 5.0, 1.0, 0.010, 10
+	for _, tc := range []struct {
+		retries int
+		spacing string
+		eD      float64
+	}{
+		{0, "immediate", interval/2 + probeTimeout},
+		{3, "immediate", interval/2 + 4*probeTimeout},
+		{1, "interval", interval/2 + interval + probeTimeout},
+	} {
+		t.Run(fmt.Sprintf("retries=%d,%s", tc.retries, tc.spacing), func(t *testing.T) {
+			cfg := loadConfig(t, farm(n, fmt.Sprintf(`
 protocol: {timeout: 3s}
-healthCheck: {url: "http://web/health", interval: 5s, timeout: 1s}`))
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 1s, retries: %d}`, tc.retries)))
 			sc := loadScenario(t, fmt.Sprintf(`
 duration: 400s
 replications: 40
 seed: 9
 arrivals: {rate: 40}
 latency: {fixed: 10ms}
-arr: {healthFailures: %d}
-`, failures)+incidents("hang", k))
+arr: {retrySpacing: %s}
+`, tc.spacing)+incidents("hang", k))
 			reps := simulate(t, cfg, sc)
-			perIncident := lambda / n * ((float64(failures)-0.5)*interval + probeTimeout)
+			perIncident := lambda / n * (tc.eD + service)
 			checkRate(t, "hang 502.3", counts(reps, func(r *repStats) int64 { return r.out[oTimeout] }), k*perIncident)
 			require.Zero(t, reps[0].out[oNoServer])
 		})

@@ -13,6 +13,7 @@ const (
 	evProbe                    // send a health probe (arg: server)
 	evProbeResult              // a probe's verdict is known (arg: server, aux: 1 ok / 0 failed)
 	evFault                    // a fault starts or ends (arg: fault boundary)
+	evDeadline                 // a deadline kept in the heap: a probe's or a frozen request's (arg: request)
 )
 
 // event is one entry of the heap. It is a value (no pointers), so the heap

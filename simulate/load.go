@@ -443,13 +443,14 @@ func enumMessage(field, got string, allowed []string) string {
 // scenario.cue; a test checks that the two agree.
 var knownFields = map[string][]string{
 	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "servers", "health", "events", "arr"},
-	"arrivals":            {"rate", "schedule", "clients"},
+	"arrivals":            {"rate", "schedule", "sessions", "clients"},
+	"arrivals.sessions":   {"length", "requests"},
 	"arrivals.schedule.*": {"at", "rate"},
 	"latency":             latencyFields,
 	"servers.*":           {"latency", "concurrency", "errors"},
-	"health":              {"latency"},
+	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "healthFailures", "timeoutSemantics"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "minServersSemantics", "allUnhealthyStatus"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -627,7 +628,20 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	if d.has(v, "arrivals", "rate") {
 		sc.Arrivals.Rate = d.num(v, "arrivals", "rate")
 	}
-	sc.Arrivals.Clients = int(d.int(v, "arrivals", "clients"))
+	switch {
+	case d.has(v, "arrivals", "clients") && d.has(v, "arrivals", "sessions"):
+		d.errorf([]string{"arrivals", "sessions"}, "arrivals: clients and sessions both set: clients is a fixed population, sessions come and go; keep one")
+	case d.has(v, "arrivals", "clients"):
+		sc.Arrivals.Clients = int(d.int(v, "arrivals", "clients"))
+	}
+	sc.Arrivals.Sessions = Sessions{Length: DefaultSessionLength, Requests: DefaultSessionRequests}
+	if d.has(v, "arrivals", "sessions") {
+		p := []string{"arrivals", "sessions"}
+		sc.Arrivals.Sessions = Sessions{Length: d.dur(v, join(p, "length")), Requests: d.num(v, join(p, "requests")...)}
+		if sc.Arrivals.Sessions.Length == 0 {
+			d.errorf(join(p, "length"), "arrivals.sessions.length must be positive")
+		}
+	}
 	if l, err := lookup(v, []string{"arrivals", "schedule"}).List(); err == nil {
 		for i := 0; l.Next(); i++ {
 			p := []string{"arrivals", "schedule", strconv.Itoa(i)}
@@ -642,6 +656,9 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	sc.Health.Latency = latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}
 	if d.has(v, "health", "latency") {
 		sc.Health.Latency = d.latency(v, []string{"health", "latency"}, true)
+	}
+	if d.has(v, "health", "queue") {
+		sc.Health.NoQueue = !d.bool(v, "health", "queue")
 	}
 
 	if it, err := lookup(v, []string{"servers"}).Fields(); err == nil {
@@ -699,9 +716,11 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 	}
 
 	sc.ARR = ARROptions{
-		LegacyAlgorithms: d.bool(v, "arr", "legacyAlgorithms"),
-		HealthFailures:   int(d.int(v, "arr", "healthFailures")),
-		TimeoutSemantics: d.str(v, "arr", "timeoutSemantics"),
+		LegacyAlgorithms:    d.bool(v, "arr", "legacyAlgorithms"),
+		TimeoutSemantics:    d.str(v, "arr", "timeoutSemantics"),
+		RetrySpacing:        d.str(v, "arr", "retrySpacing"),
+		MinServersSemantics: d.str(v, "arr", "minServersSemantics"),
+		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 	}
 	return sc
 }

@@ -87,7 +87,7 @@ seed: 1
 arrivals:
   rate: 200
   schedule: [{at: 0s, rate: 100}, {at: 5m, rate: 400}]
-  clients: 1000
+  sessions: {length: 20m, requests: 12.5}
 latency:
   mixture: [{weight: 0.95, lognormal: {p50: 120ms, p99: 2s}}, {weight: 0.05, fixed: 40s}]
 concurrency: 0
@@ -96,19 +96,26 @@ servers:
   10.0.0.12: {latency: {lognormal: {median: 400ms, sigma: 1.2}}, concurrency: 32}
 health:
   latency: {fixed: 5ms}
+  queue: false
 events:
   - {at: 2m, server: 10.0.0.11, fault: down, for: 90s}
   - {at: 7m, server: "*", fault: slow, factor: 5, for: 2m}
   - {at: 8m, server: 10.0.0.13, fault: error, for: 1m}
 arr:
   legacyAlgorithms: false
-  healthFailures: 1
   timeoutSemantics: proxy
+  retrySpacing: interval
+  minServersSemantics: ignoreHealth
+  allUnhealthyStatus: "502.3"
 `
 	sc := loadScenario(t, src)
 	require.Equal(t, 10*time.Minute, sc.Duration)
 	require.Equal(t, 30*time.Second, sc.Warmup)
 	require.Len(t, sc.Arrivals.Schedule, 2)
+	require.Equal(t, Sessions{Length: 20 * time.Minute, Requests: 12.5}, sc.Arrivals.Sessions)
+	require.True(t, sc.Health.NoQueue)
+	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryInterval,
+		MinServersSemantics: MinServersIgnoreHealth, AllUnhealthyStatus: Status5023}, sc.ARR)
 	require.Equal(t, latency.Mixture, sc.Latency.Kind)
 	require.Len(t, sc.Latency.Components, 2)
 	require.Equal(t, 40*time.Second, sc.Latency.Components[1].Fixed)
@@ -126,9 +133,12 @@ arr:
 	require.Equal(t, 10*time.Minute, min.Duration, "default duration")
 	require.Equal(t, 10, min.Replications)
 	require.Equal(t, int64(1), min.Seed)
-	require.Equal(t, 1000, min.Arrivals.Clients)
+	require.Zero(t, min.Arrivals.Clients, "sessions, not a fixed population, by default")
+	require.Equal(t, Sessions{Length: 5 * time.Minute, Requests: 20}, min.Arrivals.Sessions)
 	require.Equal(t, latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
-	require.Equal(t, ARROptions{HealthFailures: 1, TimeoutSemantics: "proxy"}, min.ARR)
+	require.False(t, min.Health.NoQueue, "probes queue by default")
+	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryImmediate,
+		MinServersSemantics: MinServersThreshold, AllUnhealthyStatus: Status5024}, min.ARR)
 }
 
 func TestMissingLatency(t *testing.T) {
@@ -171,6 +181,7 @@ func TestKnownFieldsMatchSchema(t *testing.T) {
 	}
 	check("", "#Scenario")
 	check("arrivals", "#Scenario.arrivals")
+	check("arrivals.sessions", "#Scenario.arrivals.sessions")
 	check("arr", "#Scenario.arr")
 	check("health", "#Scenario.health")
 	check("events.*", "#Event")

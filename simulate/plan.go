@@ -20,6 +20,13 @@ const ConnectFailTime = time.Millisecond
 // status (the errors share and error faults).
 const ErrorServiceTime = time.Millisecond
 
+// UnreachableConnectTime is how long connecting to an unreachable host
+// (powered off, cable pulled) takes to fail: Windows sends a SYN and, with
+// its default TcpMaxSynRetransmissions of 2, retransmits after 3 s and 6 s
+// more, then gives up 12 s later: 21 s. A shorter proxy timeout ends the
+// attempt first (12002).
+const UnreachableConnectTime = 21 * time.Second
+
 // Simulated algorithms. The legacy ones run only with
 // arr.legacyAlgorithms; otherwise ARR 3's fallback to WeightedRoundRobin
 // is simulated.
@@ -50,21 +57,27 @@ type plan struct {
 
 	servers []planServer
 
-	urlTest    bool
-	interval   int64
-	hcTimeout  int64
-	statusOK   statusSet
-	failures   int
-	probe      sampler
-	livePeriod int64 // 0: live-traffic test off
-	liveMax    int
-	liveCodes  statusSet
-	minServers int
-	lrtPeriod  int64
+	urlTest        bool
+	interval       int64
+	hcTimeout      int64
+	statusOK       statusSet
+	retries        int  // healthCheck/@retries
+	retryImmediate bool // arr.retrySpacing: immediate
+	probeQueue     bool // probes take a slot behind the requests
+	probe          sampler
+	livePeriod     int64 // 0: live-traffic test off
+	liveMax        int
+	liveCodes      statusSet
+	minServers     int
+	minIgnore      bool // arr.minServersSemantics: ignoreHealth
+	unhealthy503   bool // arr.allUnhealthyStatus: 502.3
+	lrtPeriod      int64
 
 	useCookie  bool
-	hash       bool
-	clients    int
+	hashKey    uint8 // what RequestHash hashes: hashPerRequest, hashPerClient or hashConstant
+	clients    int   // a fixed population (arrivals.clients), or 0: sessions
+	sessLen    float64
+	sessNew    float64 // probability that a request starts a new session
 	needClient bool
 
 	steps    []rateStep // steps[0].at == 0
@@ -76,6 +89,14 @@ type plan struct {
 
 	seed uint64
 }
+
+// What RequestHash keys a request by. Scenarios have no URLs or headers, so
+// each choice is an assumption the output states.
+const (
+	hashPerRequest uint8 = iota // the URL: many URLs, evenly used: a random split
+	hashPerClient               // a server variable: constant within a session
+	hashConstant                // a variable that cannot exist: one value for all
+)
 
 type planServer struct {
 	addr    string
@@ -336,7 +357,17 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	if p.statusOK, err = parseStatusSet(codes); err != nil {
 		return nil, fmt.Errorf("farm %q healthCheck statusCodeMatch: %w", farm.Name, err)
 	}
-	p.failures = max(sc.ARR.HealthFailures, 1)
+	p.retries = int(max(hc.Retries, 0))
+	p.retryImmediate = sc.ARR.RetrySpacing != RetryInterval
+	p.probeQueue = !sc.Health.NoQueue
+	if p.urlTest {
+		spacing := "retried at once (arr.retrySpacing immediate"
+		if !p.retryImmediate {
+			spacing = "retried at the next intervals (arr.retrySpacing interval"
+		}
+		p.notes = append(p.notes, fmt.Sprintf("health: %d failed probe(s) in a row mark a server unhealthy: healthCheck/@retries %d, %s, an assumption)",
+			p.retries+1, p.retries, spacing))
+	}
 	probe := sc.Health.Latency
 	if probe.Kind == latency.None {
 		probe = latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}
@@ -356,11 +387,38 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		}
 	}
 	p.minServers = int(hc.MinServers)
+	p.minIgnore = sc.ARR.MinServersSemantics == MinServersIgnoreHealth
+	p.unhealthy503 = sc.ARR.AllUnhealthyStatus == Status5023
+	if p.minServers > 0 {
+		if p.minIgnore {
+			p.notes = append(p.notes, fmt.Sprintf("minServers %d read as \"ignore health below it\" (arr.minServersSemantics ignoreHealth): with fewer healthy servers, every enabled server takes requests", p.minServers))
+		} else {
+			p.notes = append(p.notes, fmt.Sprintf("minServers %d read as documented (ARR events page, event 1002): once only %d server(s) are healthy, no more are marked unhealthy until one recovers (arr.minServersSemantics threshold)", p.minServers, p.minServers))
+		}
+	}
 
 	p.useCookie = farm.Affinity.UseCookie
-	p.hash = p.alg == algHash
-	p.clients = max(sc.Arrivals.Clients, 1)
-	p.needClient = p.useCookie || p.hash
+	if p.alg == algHash {
+		var note string
+		p.hashKey, note = hashKeyOf(&farm.LoadBalancing)
+		p.notes = append(p.notes, note)
+	}
+	p.needClient = p.useCookie || (p.alg == algHash && p.hashKey == hashPerClient)
+	p.clients = sc.Arrivals.Clients
+	if p.clients <= 0 {
+		ses := sc.Arrivals.Sessions
+		if ses.Length <= 0 {
+			ses.Length = DefaultSessionLength
+		}
+		if ses.Requests < 1 {
+			ses.Requests = DefaultSessionRequests
+		}
+		p.sessLen, p.sessNew = float64(ses.Length), 1/ses.Requests
+		if p.needClient {
+			p.notes = append(p.notes, fmt.Sprintf("clients are browser sessions of %s on average, %g requests each (arrivals.sessions; an assumption)",
+				schema.FormatDuration(ses.Length), ses.Requests))
+		}
+	}
 
 	p.warm = int64(sc.Warmup)
 	if sc.Requests > 0 {
@@ -404,4 +462,25 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		}
 	}
 	return p, nil
+}
+
+// hashKeyOf says what RequestHash hashes for a farm's loadBalancing
+// settings, and the note that states the assumption. It reads them as lint
+// does (rule request-hash-settings): the URL without hashServerVariable; a
+// list of names or query_string without queryStringNames hash one empty
+// value for every request.
+func hashKeyOf(lb *schema.LoadBalancing) (uint8, string) {
+	v := strings.TrimSpace(lb.HashServerVariable)
+	names := strings.TrimSpace(lb.QueryStringNames) != ""
+	switch {
+	case v == "":
+		return hashPerRequest, "RequestHash hashes the URL: scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)"
+	case strings.ContainsAny(v, ", ;"):
+		return hashConstant, fmt.Sprintf("hashServerVariable %q names no server variable: every request hashes the same empty value and goes to one server", v)
+	case strings.EqualFold(v, "query_string") && !names:
+		return hashConstant, "hashServerVariable query_string without queryStringNames: every request hashes the same empty value and goes to one server"
+	case strings.EqualFold(v, "query_string"):
+		return hashPerClient, fmt.Sprintf("RequestHash hashes query-string values %s: assumed constant within a client's session and distinct between sessions", lb.QueryStringNames)
+	}
+	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s: assumed constant within a client's session and distinct between sessions", v)
 }

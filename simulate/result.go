@@ -43,9 +43,11 @@ type FarmResult struct {
 	LatencyMS        Percentiles    `json:"latency_ms"`
 	Servers          []ServerResult `json:"servers"`
 	// NoEligibleS is the mean time per replication with no eligible server
-	// (every request 502.4).
-	NoEligibleS float64       `json:"no_eligible_s"`
-	Faults      []FaultResult `json:"faults,omitempty"`
+	// (every request 502.4, or 502.3 under arr.allUnhealthyStatus);
+	// AllUnhealthyS the part of it in which every server was unhealthy.
+	NoEligibleS   float64       `json:"no_eligible_s"`
+	AllUnhealthyS float64       `json:"all_unhealthy_s"`
+	Faults        []FaultResult `json:"faults,omitempty"`
 	// Series is per second of the measured window, summed over replications,
 	// by arrival time.
 	Series Series `json:"series"`
@@ -66,12 +68,15 @@ type Outcomes struct {
 }
 
 // Win32 splits 502.3 by WinHTTP error: 12002 timeout, 12029 connection
-// refused (a down server), 12030 connection reset (a server that went down
-// with the request inside).
+// refused (a down server) or failed (an unreachable host), 12030
+// connection reset (a server that went down with the request inside), and
+// 0 for requests that found every server unhealthy under
+// arr.allUnhealthyStatus 502.3.
 type Win32 struct {
-	Timeout int64 `json:"12002"`
-	Refused int64 `json:"12029"`
-	Reset   int64 `json:"12030"`
+	Timeout      int64 `json:"12002"`
+	Refused      int64 `json:"12029"`
+	Reset        int64 `json:"12030"`
+	AllUnhealthy int64 `json:"0,omitempty"`
 }
 
 // Rates are per-request shares, mean over replications with a 95 % CI.
@@ -108,11 +113,14 @@ type ServerResult struct {
 	Refused  int64  `json:"502.3_12029"`
 	Reset    int64  `json:"502.3_12030"`
 	S5xx     int64  `json:"5xx"`
-	// Utilization is busy slot time over window x concurrency (mean over
-	// replications); with unlimited concurrency it is the mean number of
-	// requests in service.
-	Utilization float64 `json:"utilization"`
-	Concurrency int     `json:"concurrency"`
+	// Utilization is busy slot time over window x concurrency, a fraction
+	// of capacity (mean over replications); null with unlimited
+	// concurrency, which has no capacity to compare with.
+	Utilization *float64 `json:"utilization"`
+	// MeanInService is the mean number of requests (and probes) the
+	// server works on at once.
+	MeanInService float64 `json:"mean_in_service"`
+	Concurrency   int     `json:"concurrency"` // 0: unlimited
 	// UnhealthyS is the mean unhealthy time per replication.
 	UnhealthyS float64 `json:"unhealthy_s"`
 	Enabled    bool    `json:"enabled"`
@@ -181,7 +189,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		Algorithm:           algNames[p.alg],
 		ConfiguredAlgorithm: p.configured,
 		AlgorithmNote:       p.note,
-		Notes:               p.notes,
+		Notes:               append([]string(nil), p.notes...),
 		TimeoutS:            time.Duration(p.timeout).Seconds(),
 		TimeoutSemantics:    "proxy",
 		Series:              Series{StepS: 1},
@@ -200,8 +208,10 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		f.Win32.Timeout += r.out[oTimeout]
 		f.Win32.Refused += r.out[oRefused]
 		f.Win32.Reset += r.out[oReset]
+		f.Win32.AllUnhealthy += r.out[oAllUnhealthy]
 		f.Outcomes.S5024 += r.out[oNoServer]
 		f.NoEligibleS += float64(r.noEligNs) / 1e9
+		f.AllUnhealthyS += float64(r.allUnhealthyNs) / 1e9
 		for k, sec := range r.series {
 			for len(f.Series.Requests) <= k {
 				f.Series.Requests = append(f.Series.Requests, 0)
@@ -219,10 +229,19 @@ func aggregate(p *plan, reps []*repStats) *Result {
 	window /= nr
 	res.DurationS = window / 1e9
 	f.NoEligibleS /= nr
-	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset
+	f.AllUnhealthyS = round6(f.AllUnhealthyS / nr)
+	if f.AllUnhealthyS > 0 {
+		// arr-reference.md 10: the two Microsoft sources disagree.
+		if p.unhealthy503 {
+			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.3, as the ARR events page says (arr.allUnhealthyStatus 502.3); the 502 troubleshooting article says 502.4", secs(f.AllUnhealthyS)))
+		} else {
+			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.4, as Microsoft's 502 troubleshooting article says; the ARR events page says 502.3 (arr.allUnhealthyStatus)", secs(f.AllUnhealthyS)))
+		}
+	}
+	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset + f.Win32.AllUnhealthy
 	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S5023 + f.Outcomes.S5024
 	f.Rates = Rates{
-		R5023: rateOf(reps, func(r *repStats) int64 { return r.out[oTimeout] + r.out[oRefused] + r.out[oReset] }),
+		R5023: rateOf(reps, (*repStats).e5023),
 		R5024: rateOf(reps, func(r *repStats) int64 { return r.out[oNoServer] }),
 		R5xx:  rateOf(reps, func(r *repStats) int64 { return r.out[o5xx] }),
 	}
@@ -243,16 +262,16 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			sr.Reset += st.out[oReset]
 			sr.S5xx += st.out[o5xx]
 			if r.window > 0 {
-				u := r.busy[i] / float64(r.window)
-				if ps.conc > 0 {
-					u /= float64(ps.conc)
-				}
-				busy += u
+				busy += r.busy[i] / float64(r.window)
 			}
 			unhealthy += float64(r.unhealthy[i]) / 1e9
 		}
 		sr.S5023 = sr.Timeout + sr.Refused + sr.Reset
-		sr.Utilization = round6(busy / nr)
+		sr.MeanInService = round6(busy / nr)
+		if ps.conc > 0 {
+			u := round6(busy / nr / float64(ps.conc))
+			sr.Utilization = &u
+		}
 		sr.UnhealthyS = round6(unhealthy / nr)
 		f.Servers = append(f.Servers, sr)
 	}
@@ -303,7 +322,11 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 			return fmt.Sprintf("95%% CI %s .. %s", pct(x.CI95[0]), pct(x.CI95[1]))
 		}
-		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d\n", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
+		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
+		if f.Win32.AllUnhealthy > 0 {
+			fmt.Fprintf(&b, ", all servers unhealthy %d", f.Win32.AllUnhealthy)
+		}
+		b.WriteString("\n")
 		fmt.Fprintf(&b, "  502.4  %8s  %s", pct(f.Rates.R5024.Mean), ci(f.Rates.R5024))
 		if f.NoEligibleS > 0 {
 			fmt.Fprintf(&b, "   no eligible server for %s per replication", secs(f.NoEligibleS))
@@ -335,13 +358,19 @@ func (r *Result) WriteText(w io.Writer) error {
 			}
 		}
 
-		b.WriteString("\n  server            requests     502.3   util  unhealthy\n")
+		// util is a share of capacity; an unlimited backend has none, so
+		// only its mean number in service is shown.
+		b.WriteString("\n  server            requests     502.3   util  in service  unhealthy\n")
 		for _, s := range f.Servers {
 			state := ""
 			if !s.Enabled {
 				state = "  (disabled)"
 			}
-			fmt.Fprintf(&b, "  %-16s %9d %9d  %5.2f  %8s%s\n", s.Address, s.Requests, s.S5023, s.Utilization, secs(s.UnhealthyS), state)
+			util := "-"
+			if s.Utilization != nil {
+				util = fmt.Sprintf("%.0f%%", 100**s.Utilization)
+			}
+			fmt.Fprintf(&b, "  %-16s %9d %9d  %5s  %10.2f  %9s%s\n", s.Address, s.Requests, s.S5023, util, s.MeanInService, secs(s.UnhealthyS), state)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -125,7 +125,7 @@ func ciReached(reps []*repStats, share float64) bool {
 	}
 	rates := make([]float64, len(reps))
 	for i, r := range reps {
-		rates[i] = rate(r.out[oTimeout]+r.out[oRefused]+r.out[oReset], r.requests())
+		rates[i] = rate(r.e5023(), r.requests())
 	}
 	m, h := meanHalfWidth(rates)
 	return h <= share*m

@@ -56,10 +56,29 @@ type Arrivals struct {
 	// Schedule is a piecewise-constant rate; step times count from the
 	// start of the measured window.
 	Schedule []RateStep
-	// Clients is the number of distinct clients, for cookie affinity and
-	// request hashing. Each request comes from a client drawn uniformly.
+	// Sessions model who sends the requests (cookie affinity, request
+	// hashing) unless Clients is set.
+	Sessions Sessions
+	// Clients, when positive, replaces sessions by a fixed population of
+	// that many clients that never leave; each request comes from one
+	// drawn uniformly.
 	Clients int
 }
+
+// Sessions are browser sessions: a request starts a new one with
+// probability 1/Requests, otherwise it belongs to a running session chosen
+// uniformly. A session lasts an exponential time of mean Length. Arrivals
+// stay Poisson whatever these are.
+type Sessions struct {
+	Length   time.Duration // mean duration
+	Requests float64       // mean requests per session, >= 1
+}
+
+// Default session model (scenario.cue).
+const (
+	DefaultSessionLength   = 5 * time.Minute
+	DefaultSessionRequests = 20
+)
 
 // RateStep sets the arrival rate from At on.
 type RateStep struct {
@@ -79,6 +98,9 @@ type ServerOverride struct {
 type Health struct {
 	// Latency is a healthy server's probe response time.
 	Latency latency.Model
+	// NoQueue answers probes beside the backend's queue instead of giving
+	// them a slot behind the waiting requests (health.queue: false).
+	NoQueue bool
 }
 
 // FaultKind is what happens to a server during a fault.
@@ -86,11 +108,15 @@ type FaultKind string
 
 // Faults (design.md 3.3).
 const (
-	FaultDown  FaultKind = "down"  // refuses connections: 502.3 / 12029, fast
-	FaultHang  FaultKind = "hang"  // accepts, never answers: 502.3 / 12002 at the timeout
-	FaultSlow  FaultKind = "slow"  // service and probe times times Factor
-	FaultError FaultKind = "error" // answers Status quickly
-	FaultDrain FaultKind = "drain" // operator drain: no new requests except affinitized ones
+	FaultDown FaultKind = "down" // refuses connections: 502.3 / 12029, fast
+	// FaultUnreachable: the host does not answer (powered off): a connection
+	// attempt fails after UnreachableConnectTime (12029) or times out first
+	// (12002); requests inside freeze.
+	FaultUnreachable FaultKind = "unreachable"
+	FaultHang        FaultKind = "hang"  // accepts, never answers (requests inside freeze too): 12002
+	FaultSlow        FaultKind = "slow"  // service and probe times times Factor
+	FaultError       FaultKind = "error" // answers Status quickly
+	FaultDrain       FaultKind = "drain" // operator drain: no new requests except affinitized ones
 )
 
 // Event is one fault on the timeline.
@@ -110,10 +136,26 @@ type ARROptions struct {
 	// WeightedTotalTraffic as documented, instead of the ARR 3 fallback to
 	// WeightedRoundRobin.
 	LegacyAlgorithms bool
-	// HealthFailures is the number of consecutive URL-test failures that
-	// mark a server unhealthy.
-	HealthFailures int
+	// RetrySpacing says when the configuration's healthCheck/@retries run
+	// after a failed probe: RetryImmediate or RetryInterval.
+	RetrySpacing string
+	// MinServersSemantics is MinServersThreshold (documented) or
+	// MinServersIgnoreHealth.
+	MinServersSemantics string
+	// AllUnhealthyStatus is "502.4" or "502.3": ARR's answer when every
+	// server is unhealthy.
+	AllUnhealthyStatus string
 	// TimeoutSemantics is "proxy" (the backend keeps working on a request
 	// ARR gave up on, as IIS does) or "cancel" (it stops).
 	TimeoutSemantics string
 }
+
+// Values of ARROptions fields (scenario.cue has the defaults).
+const (
+	RetryImmediate         = "immediate"
+	RetryInterval          = "interval"
+	MinServersThreshold    = "threshold"
+	MinServersIgnoreHealth = "ignoreHealth"
+	Status5024             = "502.4"
+	Status5023             = "502.3"
+)

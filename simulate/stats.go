@@ -7,13 +7,14 @@ import (
 
 // Outcomes of a request, as ARR answers the client.
 const (
-	o2xx      = iota // the backend's answer, below 400
-	o4xx             // the backend's answer, 400-499
-	o5xx             // the backend's answer, 500 or above
-	oTimeout         // 502.3 / 12002: no response headers within the timeout
-	oRefused         // 502.3 / 12029: the connection was refused
-	oReset           // 502.3 / 12030: the server went down with the request inside
-	oNoServer        // 502.4: no eligible server
+	o2xx          = iota // the backend's answer, below 400
+	o4xx                 // the backend's answer, 400-499
+	o5xx                 // the backend's answer, 500 or above
+	oTimeout             // 502.3 / 12002: no response headers within the timeout
+	oRefused             // 502.3 / 12029: the connection was refused
+	oReset               // 502.3 / 12030: the server went down with the request inside
+	oAllUnhealthy        // 502.3, win32 0: every server unhealthy, arr.allUnhealthyStatus 502.3
+	oNoServer            // 502.4: no eligible server
 	nOutcomes
 )
 
@@ -111,11 +112,14 @@ type repStats struct {
 	hist      histogram
 	series    []second
 	noEligNs  int64
-	faults    []faultStats
-	servers   []serverStats // filled by finish
-	busy      []float64     // per server: busy slot-ns inside the window
-	unhealthy []int64       // per server: unhealthy ns inside the window
-	window    int64         // length of the measured window
+	// allUnhealthyNs is the part of noEligNs in which every server that
+	// could take requests was unhealthy
+	allUnhealthyNs int64
+	faults         []faultStats
+	servers        []serverStats // filled by finish
+	busy           []float64     // per server: busy slot-ns inside the window
+	unhealthy      []int64       // per server: unhealthy ns inside the window
+	window         int64         // length of the measured window
 }
 
 func (st *repStats) init(p *plan, end int64) {
@@ -151,12 +155,24 @@ func (st *repStats) sec(sent int64) *second {
 	return &st.series[k]
 }
 
-func (st *repStats) noServer(offset int64) {
-	st.out[oNoServer]++
-	st.hist.add(0)
+// noServer records a request that found no eligible server: 502.4, or
+// 502.3 when as5023 (every server unhealthy, arr.allUnhealthyStatus).
+func (st *repStats) noServer(offset int64, as5023 bool) {
 	sc := st.sec(st.warm + offset)
 	sc.Requests++
+	st.hist.add(0)
+	if as5023 {
+		st.out[oAllUnhealthy]++
+		sc.E5023++
+		return
+	}
+	st.out[oNoServer]++
 	sc.E5024++
+}
+
+// e5023 is the number of 502.3 answers.
+func (st *repStats) e5023() int64 {
+	return st.out[oTimeout] + st.out[oRefused] + st.out[oReset] + st.out[oAllUnhealthy]
 }
 
 func (st *repStats) answered(r *request, v *server, taken int64) {
@@ -196,6 +212,10 @@ func (s *sim) finish() {
 	if s.noElig {
 		st.noEligNs += st.overlap(s.noEligSince, s.now)
 		s.noElig = false
+	}
+	if s.allUnhealthy {
+		st.allUnhealthyNs += st.overlap(s.allUnhealthySince, s.now)
+		s.allUnhealthy = false
 	}
 	st.servers = make([]serverStats, len(s.srv))
 	st.busy = make([]float64, len(s.srv))

@@ -52,7 +52,7 @@ Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&format, "format", "text", "output format: text, json, sarif or github (github when GITHUB_ACTIONS=true)")
+	f.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringArrayVar(&latency, "latency", nil, "latency source for the latency-aware rules: a scenario file (repeatable)")
 	f.StringVar(&configPath, "config", "", "configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
@@ -78,8 +78,8 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	if err := lint.Validate(rules.All); err != nil {
 		return withCode(exitInternal, fmt.Errorf("rule registry: %w", err))
 	}
-	if !a.formatSet && getenv("GITHUB_ACTIONS") == "true" {
-		a.format = "github"
+	if !a.formatSet {
+		a.format = lint.CIFormat(getenv, a.format)
 	}
 	if !slices.Contains(lint.Formats, a.format) {
 		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
@@ -95,7 +95,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		paths = []string{"applicationHost.config"}
 	}
 	files, unreadable := expandPaths(paths, s.err)
-	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Version: versionString()}
+	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
 	for _, name := range files {
 		doc, err := loadPath(name, s.in)
 		if err != nil {

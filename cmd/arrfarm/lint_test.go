@@ -82,11 +82,11 @@ func TestLintStdinAndText(t *testing.T) {
 	// action's url value http://web/{R:0} (16 characters) starts; the text
 	// format indents the source line by 4 and puts a caret under the value.
 	for _, want := range []string{
-		"<stdin>:17:39: error: rule \"ARR_web_loadbalance\" routes to farm \"web\", which is disabled",
+		"<stdin>:17:39: warning: rule \"ARR_web_loadbalance\" routes to farm \"web\", which is disabled",
 		"[route-to-disabled-farm]\n",
 		"\n    " + strings.Repeat(" ", 38) + "^" + strings.Repeat("~", 15) + "\n",
 		"<stdin>:3:34: note: farm \"web\" disabled here\n",
-		"1 finding (1 error, 0 warnings, 0 info)\n",
+		"1 finding (0 errors, 1 warning, 0 info)\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -35,5 +35,6 @@ var XMLMalformed = &lint.Rule{
 </configuration>
 `,
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcIISLegend),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

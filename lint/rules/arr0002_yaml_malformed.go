@@ -29,5 +29,6 @@ var YAMLMalformed = &lint.Rule{
       - {address: 10.0.0.11}
 `,
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcArrfarm),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

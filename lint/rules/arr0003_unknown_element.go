@@ -22,5 +22,6 @@ var UnknownElement = &lint.Rule{
 		Good: farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="WeightedRoundRobin" />
 `)),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcARRSchema, srcWFFSchema, srcRewriteSchema, srcIISLegend),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

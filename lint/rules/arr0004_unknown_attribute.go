@@ -29,5 +29,6 @@ var UnknownAttribute = &lint.Rule{
 </server>
 `+healthy),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcARRSchema, srcWFFSchema, srcRewriteSchema, srcIISLegend),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

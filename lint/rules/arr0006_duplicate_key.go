@@ -21,5 +21,6 @@ var DuplicateKey = &lint.Rule{
 `+healthy),
 		Good: farmExample("", servers2+healthy),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcARRSchema, srcWFFSchema, srcRewriteSchema),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

@@ -20,5 +20,6 @@ var Misplaced = &lint.Rule{
 		Bad:  farmExample("", servers2+healthCheck),
 		Good: farmExample("", servers2+healthy),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcARRSchema, srcRewriteSchema, srcIISLegend),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

@@ -20,5 +20,6 @@ var MissingRequired = &lint.Rule{
 `+healthy),
 		Good: farmExample("", servers2+healthy),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcWFFSchema, srcRewriteSchema),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

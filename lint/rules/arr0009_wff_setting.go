@@ -13,11 +13,13 @@ var WFFSetting = &lint.Rule{
 	Severity: lint.Info,
 	Doc: lint.Doc{
 		Why: "The `webFarms` section is shared by ARR and the Web Farm Framework (WFF), which provisions " +
-			"servers. WFF attributes such as `primaryServer` or `adminUserName` are valid where WFF is " +
-			"installed but change nothing about how ARR routes requests; without WFF, IIS rejects them.",
-		Fix:  "Keep them only if WFF is installed and used; otherwise remove them.",
+			"servers; the ARR installer installs WFF 1.1 too. WFF attributes such as `primaryServer` or " +
+			"`adminUserName` are defined only in the WFF schema, so ARR routing most likely does not read them: " +
+			"they provision servers, they do not steer requests. A note, so that nobody expects them to change routing.",
+		Fix:  "Keep them if WFF provisioning uses them; otherwise remove them.",
 		Bad:  farmExample(` primaryServer="10.0.0.11"`, servers2+healthy),
 		Good: farmExample("", servers2+healthy),
 	},
-	Check: (*lint.Pass).ReportLoadFindings,
+	Evidence: evidence(srcWFFSchema, lint.Source{Kind: lint.FromCommunity, Ref: "ARR 3 readme: the ARR installer also installs Web Farm Framework 1.1"}, inferred("ARR routing does not read the WFF provisioning settings: they are defined only in webfarm.xml")),
+	Check:    (*lint.Pass).ReportLoadFindings,
 }

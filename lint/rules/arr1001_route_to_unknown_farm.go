@@ -13,15 +13,19 @@ import (
 var RouteToUnknownFarm = &lint.Rule{
 	ID:       "ARR1001",
 	Slug:     "route-to-unknown-farm",
-	Title:    "a rewrite rule targets a farm this file does not define",
-	Severity: lint.Error,
+	Title:    "a rewrite rule targets what looks like a mistyped farm name",
+	Severity: lint.Warning,
 	Doc: lint.Doc{
 		Why: "ARR routes a request to a farm when a rewrite rule's URL host is the farm's name " +
-			"(`http://web/{R:0}`). When the host is not a farm, ARR proxies to it as an ordinary host name: " +
-			"a typo in the farm name, or a bare name that no DNS server knows, makes every request the rule " +
-			"matches fail with 502.3 (win32 12007, name not resolved). The rule fires only when the file defines " +
-			"farms, and only for hosts close to a farm name or without a dot.",
-		Fix: "Use the farm's exact name as the URL host, or a fully qualified host name for a plain reverse proxy.",
+			"(`http://web/{R:0}`). A host that is not a farm is proxied as an ordinary host name, which is " +
+			"legitimate: Microsoft's reverse-proxy walkthrough rewrites to single-label intranet hosts such as " +
+			"`http://webmail/`. So the rule fires only on hosts that look like a mistyped farm: a name without a dot " +
+			"within a small edit distance of one of the file's farms, or a name without a dot while a farm of the " +
+			"file receives no route at all. What then happens depends on name resolution: where the name does " +
+			"not resolve, every request the rule matches gets 502.3 (win32 12007, name not resolved); where it " +
+			"does, requests go to that host instead of the farm.",
+		Fix: "Use the farm's exact name as the URL host. If the host is meant (an intranet server), nothing needs " +
+			"changing; a fully qualified name makes that plain.",
 		Bad: rulesExample(webFarm, `<rule name="ARR_web_loadbalance" patternSyntax="Wildcard" stopProcessing="true">
   <match url="*" />
   <action type="Rewrite" url="http://wbe/{R:0}" />
@@ -29,26 +33,36 @@ var RouteToUnknownFarm = &lint.Rule{
 `),
 		Good: rulesExample(webFarm, webRule),
 	},
+	Evidence: evidence(srcDefineFarm, srcReverseProxy, src502Article, inferred("a host that is not a farm is proxied as a host name; whether it resolves decides between a working proxy and 502.3 / 12007")),
 	Check: func(p *lint.Pass) {
 		if len(p.Config.Farms) == 0 {
 			return
 		}
+		var unrouted []*schema.Farm
+		for _, f := range p.Config.Farms {
+			if f.Enabled && len(p.RoutesTo(f)) == 0 {
+				unrouted = append(unrouted, f)
+			}
+		}
 		for _, r := range p.Config.Rules {
 			scheme, host, ok := r.Target()
 			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || p.TargetFarm(r) != nil ||
-				strings.ContainsAny(host, "{}") {
+				strings.ContainsAny(host, "{}.") || isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")) != nil {
 				continue
 			}
 			span := r.Action.ValueSpan("url")
 			if f := closestFarm(p.Config, host); f != nil {
 				p.Report(schema.Finding{Span: span, Farm: f.Name, Related: farmDefined(f),
-					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm (did you mean farm " +
-						q(f.Name) + "?): ARR proxies them to a host of that name, and where none resolves every request gets 502.3 / 12007"})
+					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this file (did you mean farm " +
+						q(f.Name) + "?): ARR proxies them to a host of that name instead, and where the name does not resolve every request gets 502.3 / 12007"})
 				continue
 			}
-			if !strings.Contains(host, ".") && !isLoopback(host) && net.ParseIP(strings.Trim(host, "[]")) == nil {
-				p.Reportf(span, "", "rule %q sends requests to %q, which is neither a farm of this file nor a fully qualified host: "+
-					"ARR looks it up as a host name and, where it does not resolve, every request gets 502.3 / 12007", r.Name, host)
+			if len(unrouted) > 0 {
+				f := unrouted[0]
+				p.Report(schema.Finding{Span: span, Farm: f.Name, Related: farmDefined(f),
+					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this file, while farm " + q(f.Name) +
+						" gets no requests from any rule: if the rule is meant for that farm, use its name; otherwise ARR proxies to a host called " + q(host) +
+						", and where that name does not resolve every request gets 502.3 / 12007"})
 			}
 		}
 	},

@@ -41,6 +41,7 @@ var FarmWithoutRoute = &lint.Rule{
 </rule>
 `+webRule),
 	},
+	Evidence: evidence(srcDefineFarm),
 	Check: func(p *lint.Pass) {
 		if len(p.Config.Rules) == 0 {
 			return

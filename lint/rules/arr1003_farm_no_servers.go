@@ -34,6 +34,7 @@ var FarmNoServers = &lint.Rule{
 </webFarm>
 `, webRule),
 	},
+	Evidence: evidence(src502Article, srcOwscott),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || len(p.EnabledServers(f)) > 0 {

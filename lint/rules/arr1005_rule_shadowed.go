@@ -29,6 +29,7 @@ var RuleShadowed = &lint.Rule{
 </rule>
 `+webRule),
 	},
+	Evidence: evidence(srcRewriteOrder, srcRewriteSchema),
 	Check: func(p *lint.Pass) {
 		type list struct {
 			scope    schema.RuleScope

@@ -27,6 +27,7 @@ var ProxyDisabled = &lint.Rule{
 		Bad:  strings.Replace(rulesExample(webFarm, webRule), `<proxy enabled="true" />`, `<proxy />`, 1),
 		Good: rulesExample(webFarm, webRule),
 	},
+	Evidence: evidence(srcReverseProxy, srcARRSchema, inferred("with the proxy off IIS does not forward the rewrite; clients probably see 404")),
 	Check: func(p *lint.Pass) {
 		px := &p.Config.Proxy
 		wholeAppHost := strings.EqualFold(filepath.Base(p.Config.File), "applicationHost.config")

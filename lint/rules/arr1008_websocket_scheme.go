@@ -9,13 +9,14 @@ var WebSocketScheme = &lint.Rule{
 	ID:       "ARR1008",
 	Slug:     "websocket-scheme-target",
 	Title:    "a rewrite targets a ws:// or wss:// URL",
-	Severity: lint.Error,
+	Severity: lint.Info,
 	Doc: lint.Doc{
-		Why: "ARR forwards only `http` and `https` URLs. A WebSocket connection starts as an HTTP request with " +
-			"an `Upgrade` header, and ARR (with the IIS WebSocket Protocol feature) proxies the upgrade when the " +
-			"rule rewrites to `http://`. A rule that rewrites to `ws://` or `wss://` makes every request it " +
-			"matches fail instead.",
-		Fix: "Rewrite to `http://` (or `https://` for `wss://`); the upgrade is carried through.",
+		Why: "ARR's documentation and the configurations Microsoft shows proxy WebSocket connections through rules " +
+			"that rewrite to `http://` or `https://`: the connection starts as an HTTP request with an `Upgrade` header, " +
+			"and ARR (with the IIS WebSocket Protocol feature) carries the upgrade through. No source says how ARR " +
+			"treats a rule that rewrites to `ws://` or `wss://`; such rules appear in public configurations, so " +
+			"this is a note, not a verdict. If these connections fail, the scheme is the first thing to change.",
+		Fix: "Rewrite to `http://` (or `https://` for `wss://`), the documented form.",
 		Bad: rulesExample(webFarm, `<rule name="ws" stopProcessing="true">
   <match url="^ws/(.*)" />
   <action type="Rewrite" url="ws://web/{R:1}" />
@@ -27,6 +28,7 @@ var WebSocketScheme = &lint.Rule{
 </rule>
 `+webRule),
 	},
+	Evidence: evidence(inferred("ARR's documentation and samples proxy WebSocket upgrades through http:// and https:// rewrites; none says how ARR treats a ws:// URL")),
 	Check: func(p *lint.Pass) {
 		for _, r := range p.Config.Rules {
 			scheme, _, ok := r.Target()
@@ -38,8 +40,8 @@ var WebSocketScheme = &lint.Rule{
 				want = "https"
 			}
 			p.Reportf(r.Action.ValueSpan("url"), "",
-				"rule %q rewrites to a %s:// URL, which ARR cannot forward: every request it matches fails; rewrite to %s:// and the WebSocket upgrade is carried through",
-				r.Name, scheme, want)
+				"rule %q rewrites to a %s:// URL; ARR's documented way to proxy WebSockets is a rewrite to %s:// (the upgrade is carried through), and no source says that ARR forwards %s:// URLs",
+				r.Name, scheme, want, scheme)
 		}
 	},
 }

@@ -28,6 +28,7 @@ var FarmRuleName = &lint.Rule{
 `),
 		Good: rulesExample(webFarm, webRule),
 	},
+	Evidence: evidence(srcOwscott),
 	Check: func(p *lint.Pass) {
 		for _, r := range p.Config.Rules {
 			if !r.Enabled || r.Scope != schema.GlobalRule {

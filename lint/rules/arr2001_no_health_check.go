@@ -19,6 +19,7 @@ var NoHealthCheck = &lint.Rule{
 		Bad:  farmExample("", servers2),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcHealthPage, src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || len(p.EnabledServers(f)) == 0 || hasURLTest(f) || hasLiveTest(f) {

@@ -15,12 +15,16 @@ var MinServersZero = &lint.Rule{
 			"unhealthy. A health page that depends on a shared database, a certificate or a DNS name fails on all " +
 			"servers at once, and then every request gets 502.4 (no server) although the servers could still " +
 			"answer most of them. With `minServers` at least 1, ARR ignores health when fewer servers than that " +
-			"are healthy and keeps routing.",
+			"are healthy and keeps routing. Microsoft's ARR events page warns that this override \"can potentially " +
+			"cause ... further damage\": requests then reach servers the health check called unhealthy. That is the " +
+			"trade-off: backend errors for the requests that fail, against a total outage. (All servers unhealthy " +
+			"gives 502.4 in Microsoft's 502 troubleshooting article; the ARR events page says 502.3.)",
 		Fix: "Set `healthCheck/@minServers=\"1\"` (or more), and keep the health page free of shared dependencies.",
 		Bad: farmExample("", servers2+arr(`<healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" />
 `)),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcJeffGraves, srcWonyoo, srcEventsPage, src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			h := &f.HealthCheck
@@ -28,7 +32,7 @@ var MinServersZero = &lint.Rule{
 				continue
 			}
 			p.Reportf(attrSpan(&h.Element, "minServers", farmSpan(f)), f.Name,
-				"farm %q has health checks and minServers 0: when one shared dependency fails every server is marked unhealthy and every request gets 502.4",
+				"farm %q has health checks and minServers 0: when one shared dependency fails every server is marked unhealthy and every request gets 502.4 (per Microsoft's 502 article); minServers 1 keeps routing then, at the risk Microsoft notes of sending requests to failing servers",
 				f.Name)
 		}
 	},

@@ -20,6 +20,7 @@ var MinServersAboveServers = &lint.Rule{
 `)),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcWonyoo, inferred("with minServers at or above the enabled servers the override is always or soon in force")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			h := &f.HealthCheck

@@ -22,13 +22,14 @@ var LiveTrafficWithoutURLTest = &lint.Rule{
 		Good: farmExample("", servers2+arr(`<healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" liveTrafficFailurePeriod="00:01:00" maxLiveTrafficFailures="20" minServers="1" />
 `)),
 	},
+	Evidence: evidence(srcHealthPage),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || !hasLiveTest(f) || hasURLTest(f) {
 				continue
 			}
 			p.Reportf(attrSpan(&f.HealthCheck.Element, "liveTrafficFailurePeriod", farmSpan(f)), f.Name,
-				"farm %q marks servers unhealthy from live traffic but has no URL test to bring them back: each server that trips stays out, and once all have every request gets 502.4",
+				"farm %q marks servers unhealthy from live traffic but has no URL test to bring them back: each server that trips stays out, and once all have every request gets 502.4 (per Microsoft's 502 article)",
 				f.Name)
 		}
 	},

@@ -22,6 +22,7 @@ var WFFMinimumServers = &lint.Rule{
 `)),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcWFFSchema, srcARRSchema),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Has("minimumServers") || f.MinimumServers <= 0 || f.HealthCheck.Has("minServers") {

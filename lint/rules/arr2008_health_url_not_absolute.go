@@ -17,11 +17,14 @@ var HealthURLNotAbsolute = &lint.Rule{
 			"of the farm with that host. A path such as `/health` is not a URL ARR can request, so the test cannot " +
 			"succeed: servers are marked unhealthy and requests get 502.4, or the farm is left without a working " +
 			"health check.",
-		Fix: "Write the full URL, e.g. `http://web/health` (the host is sent as the Host header).",
+		Fix: "Write the full URL with a host name the backend sites answer to (are bound to), such as the public " +
+			"name `http://www.contoso.com/health`, as Microsoft's examples do: the host is sent as the Host header " +
+			"to every server of the farm. The farm's name works only if the backends accept it as a host name.",
 		Bad: farmExample("", servers2+arr(`<healthCheck url="/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
 `)),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcHealthPage, inferred("what ARR does with a relative test URL is not documented")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			u := strings.ToLower(strings.TrimSpace(f.HealthCheck.URL))
@@ -29,7 +32,7 @@ var HealthURLNotAbsolute = &lint.Rule{
 				continue
 			}
 			p.Reportf(f.HealthCheck.ValueSpan("url"), f.Name,
-				"health check url %q of farm %q is not a full http(s) URL: the URL test cannot succeed, so servers are marked unhealthy (502.4) or never checked",
+				"health check url %q of farm %q is not a full http(s) URL, which the URL test needs: the test most likely fails on every server, marking them unhealthy (502.4), or never runs; write a URL with a host name the backends answer to",
 				f.HealthCheck.URL, f.Name)
 		}
 	},

@@ -29,6 +29,7 @@ var TimeoutBelowLatency = &lint.Rule{
 		Good: farmExample("", servers2+arr(healthCheck+`<protocol timeout="00:00:30" />
 `)),
 	},
+	Evidence: evidence(src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || len(p.EnabledServers(f)) == 0 {

@@ -22,6 +22,7 @@ var UnsupportedAlgorithm = &lint.Rule{
 		Good: farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="WeightedRoundRobin" />
 `)),
 	},
+	Evidence: evidence(lint.Source{Kind: lint.FromSchema, Ref: "arr_schema.xml comment: LeastRequests, LeastResponseTime and WeightedTotalTraffic are no longer supported and fall back to WeightedRoundRobin"}),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			switch a := f.LoadBalancing.Algorithm; a {

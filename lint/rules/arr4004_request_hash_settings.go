@@ -13,42 +13,77 @@ import (
 var RequestHashSettings = &lint.Rule{
 	ID:       "ARR4004",
 	Slug:     "request-hash-settings",
-	Title:    "request hash settings that cannot work as written",
+	Title:    "request hash settings that probably do not work as written",
 	Severity: lint.Warning,
 	Doc: lint.Doc{
 		Why: "RequestHash hashes the URL, one server variable (`hashServerVariable`), or, with " +
 			"`hashServerVariable=\"query_string\"`, the values of the query-string parameters in " +
-			"`queryStringNames`. Names without the query-string variable are ignored; the query-string variable " +
-			"without names has nothing to hash; `hashServerVariable` takes one variable name, so a list such as " +
-			"`x1,x2` names a variable that does not exist and every request hashes to the same server.",
-		Fix: "Use `hashServerVariable=\"query_string\"` together with `queryStringNames=\"a,b\"`, or one existing " +
-			"server variable on its own.",
+			"`queryStringNames` (the mapping the community's xWebAdministration module uses). Parameter names " +
+			"without the query-string variable are probably ignored. `hashServerVariable` takes one variable " +
+			"name: a list such as `x1,x2` names no variable, and a name that is neither an IIS server variable nor " +
+			"set by a rewrite rule of the file (`x`) is probably empty for every request, so every request hashes " +
+			"alike and goes to one server. `query_string` without names is left alone: it plausibly hashes the " +
+			"whole query string.",
+		Fix: "Use `hashServerVariable=\"query_string\"` together with `queryStringNames=\"a,b\"`, or one server " +
+			"variable that requests carry (`HTTP_X_TENANT` for a header, or one a rewrite rule sets).",
 		Bad: farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="RequestHash" queryStringNames="tenant" />
 `)),
 		Good: farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="RequestHash" hashServerVariable="query_string" queryStringNames="tenant" />
 `)),
 	},
+	Evidence: evidence(srcXWebfarm, srcLoadBalance, inferred("a server variable that no request has and no rule sets is empty, so every request hashes alike")),
 	Check: func(p *lint.Pass) {
+		set := map[string]bool{}
+		for _, r := range p.Config.Rules {
+			for _, sv := range r.ServerVariables {
+				set[strings.ToUpper(sv.Name)] = true
+			}
+		}
 		for _, f := range p.Config.Farms {
 			lb := &f.LoadBalancing
 			if lb.Algorithm != schema.RequestHash {
 				continue
 			}
-			qs := strings.EqualFold(lb.HashServerVariable, "query_string")
-			names := strings.TrimSpace(lb.QueryStringNames) != ""
-			switch {
-			case qs && !names:
-				p.Reportf(lb.ValueSpan("hashServerVariable"), f.Name,
-					"farm %q hashes on query_string but lists no queryStringNames: there are no parameter values to hash, so requests are not spread by query string", f.Name)
-			case names && !qs:
+			v := strings.TrimSpace(lb.HashServerVariable)
+			qs := strings.EqualFold(v, "query_string")
+			if strings.TrimSpace(lb.QueryStringNames) != "" && !qs {
 				p.Reportf(lb.ValueSpan("queryStringNames"), f.Name,
-					"queryStringNames %q of farm %q is ignored: it takes effect only with hashServerVariable=\"query_string\"", lb.QueryStringNames, f.Name)
+					"queryStringNames %q of farm %q is probably ignored: it takes effect with hashServerVariable=\"query_string\"", lb.QueryStringNames, f.Name)
 			}
-			if strings.ContainsAny(lb.HashServerVariable, ", ;") {
+			switch {
+			case v == "" || qs:
+			case strings.ContainsAny(v, ", ;"):
 				p.Reportf(lb.ValueSpan("hashServerVariable"), f.Name,
-					"hashServerVariable %q is one variable name, and no server variable is called that: every request of farm %q hashes the same empty value and goes to one server",
+					"hashServerVariable %q is one variable name, and no server variable is called that: every request of farm %q probably hashes the same empty value and goes to one server",
 					lb.HashServerVariable, f.Name)
+			case !knownServerVariable(v) && !set[strings.ToUpper(v)]:
+				p.Report(schema.Finding{Span: lb.ValueSpan("hashServerVariable"), Farm: f.Name, Severity: lint.Info,
+					Message: "hashServerVariable " + q(v) + " of farm " + q(f.Name) + " is not an IIS server variable (nor HTTP_<header>) and no rewrite rule of this file sets it: " +
+						"if requests do not carry it, it is empty for all of them and they all hash to one server"})
 			}
 		}
 	},
+}
+
+// iisServerVariables are the server variables IIS defines for every
+// request (besides HTTP_<header> and the certificate and HTTPS_ families).
+var iisServerVariables = map[string]bool{
+	"ALL_HTTP": true, "ALL_RAW": true, "APPL_MD_PATH": true, "APPL_PHYSICAL_PATH": true, "AUTH_PASSWORD": true,
+	"AUTH_TYPE": true, "AUTH_USER": true, "CACHE_URL": true, "CONTENT_LENGTH": true, "CONTENT_TYPE": true,
+	"GATEWAY_INTERFACE": true, "HTTPS": true, "INSTANCE_ID": true, "INSTANCE_META_PATH": true, "LOCAL_ADDR": true,
+	"LOGON_USER": true, "PATH_INFO": true, "PATH_TRANSLATED": true, "QUERY_STRING": true, "REMOTE_ADDR": true,
+	"REMOTE_HOST": true, "REMOTE_PORT": true, "REMOTE_USER": true, "REQUEST_FILENAME": true, "REQUEST_METHOD": true,
+	"REQUEST_URI": true, "SCRIPT_FILENAME": true, "SCRIPT_NAME": true, "SERVER_ADDR": true, "SERVER_NAME": true,
+	"SERVER_PORT": true, "SERVER_PORT_SECURE": true, "SERVER_PROTOCOL": true, "SERVER_SOFTWARE": true,
+	"UNENCODED_URL": true, "URL": true, "UNMAPPED_REMOTE_USER": true, "APP_POOL_ID": true,
+}
+
+func knownServerVariable(v string) bool {
+	u := strings.ToUpper(v)
+	for _, prefix := range []string{"HTTP_", "HTTPS_", "CERT_", "CRYPT_"} {
+		if strings.HasPrefix(u, prefix) {
+			return true
+		}
+	}
+	return iisServerVariables[u]
 }

@@ -21,6 +21,7 @@ var HashSettingsIgnored = &lint.Rule{
 		Good: farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="RequestHash" hashServerVariable="HTTP_X_TENANT" />
 `)),
 	},
+	Evidence: evidence(srcLoadBalance, srcARRSchema),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			lb := &f.LoadBalancing

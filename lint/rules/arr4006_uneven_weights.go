@@ -1,6 +1,8 @@
 package rules
 
 import (
+	"slices"
+
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/schema"
 )
@@ -32,6 +34,7 @@ var UnevenWeights = &lint.Rule{
 </server>
 `+healthy),
 	},
+	Evidence: evidence(srcLoadBalance),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || f.LoadBalancing.Algorithm == schema.RequestHash {
@@ -40,6 +43,9 @@ var UnevenWeights = &lint.Rule{
 			servers := p.EnabledServers(f)
 			if len(servers) < 2 {
 				continue
+			}
+			if slices.ContainsFunc(servers, func(s *schema.Server) bool { return s.ARR.Invalid("weight") }) {
+				continue // a default weight stands in for an invalid one
 			}
 			hi, lo := servers[0], servers[0]
 			var total int64
@@ -58,7 +64,16 @@ var UnevenWeights = &lint.Rule{
 			p.Report(schema.Finding{Span: attrSpan(&hi.ARR.Element, "weight", hi.ValueSpan("address")), Farm: f.Name,
 				Related: []schema.Related{{Span: attrSpan(&lo.ARR.Element, "weight", lo.ValueSpan("address")), Message: "lightest server " + q(lo.Address) + " here"}},
 				Message: "server " + q(hi.Address) + " gets " + percent(float64(hi.ARR.Weight)/float64(total)) + " of farm " + q(f.Name) +
-					"'s requests (weights " + itoa(hi.ARR.Weight) + " against " + itoa(lo.ARR.Weight) + "): it is a hot spot, and the others carry almost nothing"})
+					"'s requests (weights " + itoa(hi.ARR.Weight) + " against " + itoa(lo.ARR.Weight) + "): it is a hot spot, and the other " +
+					others(len(servers)-1) + " " + percent(float64(total-hi.ARR.Weight)/float64(total)) + " together"})
 		}
 	},
+}
+
+// others is "server carries" or "N servers carry".
+func others(n int) string {
+	if n == 1 {
+		return "server carries"
+	}
+	return itoa(int64(n)) + " servers carry"
 }

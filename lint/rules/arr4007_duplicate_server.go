@@ -18,8 +18,8 @@ var DuplicateServer = &lint.Rule{
 	Title:    "the same server listed twice with different spellings",
 	Severity: lint.Warning,
 	Doc: lint.Doc{
-		Why: "`web01` and `web01.corp.local` (or `web01.corp.local.`) name the same machine, but IIS treats them " +
-			"as two servers. That machine then gets twice its share of requests and health probes, and taking one " +
+		Why: "`web01` and `web01.corp.local` (or `web01.corp.local.`) on the same ports most likely name the same " +
+			"backend, but IIS treats them as two servers. That machine then gets twice its share of requests and health probes, and taking one " +
 			"entry out of rotation leaves it in service.",
 		Fix: "Remove one of the entries.",
 		Bad: farmExample("", `<server address="web01.corp.local" />
@@ -30,14 +30,15 @@ var DuplicateServer = &lint.Rule{
 <server address="web02.corp.local" />
 `+healthy),
 	},
+	Evidence: evidence(inferred("two entries with the same host and port reach one machine; IIS keys servers by the address text only")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			for i, s := range f.Servers {
 				for _, prev := range f.Servers[:i] {
-					if sameHost(prev.Address, s.Address) {
+					if sameHost(prev.Address, s.Address) && samePorts(prev, s) {
 						p.Report(schema.Finding{Span: s.ValueSpan("address"), Farm: f.Name,
 							Related: []schema.Related{{Span: prev.ValueSpan("address"), Message: "first listed here as " + q(prev.Address)}},
-							Message: "server " + q(s.Address) + " is most likely server " + q(prev.Address) + " again: that machine gets twice its share of farm " +
+							Message: "server " + q(s.Address) + " is most likely server " + q(prev.Address) + " again, on the same ports: that machine gets twice its share of farm " +
 								q(f.Name) + "'s requests and health probes"})
 						break
 					}
@@ -45,6 +46,18 @@ var DuplicateServer = &lint.Rule{
 			}
 		}
 	},
+}
+
+// samePorts reports whether a and b reach the same ports. One machine
+// under two names with different ports is two backends (a documented
+// pattern: several sites of one server in one farm).
+func samePorts(a, b *schema.Server) bool {
+	for _, attr := range []string{"httpPort", "httpsPort"} {
+		if a.ARR.Invalid(attr) || b.ARR.Invalid(attr) {
+			return false
+		}
+	}
+	return a.ARR.HTTPPort == b.ARR.HTTPPort && a.ARR.HTTPSPort == b.ARR.HTTPSPort
 }
 
 // sameHost reports whether a and b name one host in different spellings:

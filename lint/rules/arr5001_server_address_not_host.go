@@ -13,12 +13,13 @@ var ServerAddressNotHost = &lint.Rule{
 	ID:       "ARR5001",
 	Slug:     "server-address-not-host",
 	Title:    "a server address with a scheme, port or path",
-	Severity: lint.Error,
+	Severity: lint.Warning,
 	Doc: lint.Doc{
 		Why: "`server/@address` is a host name or IP address only. ARR takes the port from the server's " +
 			"`applicationRequestRouting/@httpPort`/`@httpsPort` and the scheme from the rewrite rule. Written as " +
-			"`10.0.0.11:8080` or `http://web01/`, the whole text is looked up as a host name, which fails: every " +
-			"request ARR sends to that server gets 502.3 / 12007 (name not resolved).",
+			"`10.0.0.11:8080` or `http://web01/`, ARR most likely looks the whole text up as a host name, which " +
+			"fails: every request ARR sends to that server would get 502.3 / 12007 (name not resolved). The schema " +
+			"accepts any text, so IIS loads the file.",
 		Fix: "Put the host in `address` and the port in `applicationRequestRouting/@httpPort`.",
 		Bad: farmExample("", `<server address="10.0.0.11:8080" />
 <server address="10.0.0.12:8080" />
@@ -31,6 +32,7 @@ var ServerAddressNotHost = &lint.Rule{
 </server>
 `+healthy),
 	},
+	Evidence: evidence(lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Define and configure an ARR server farm\": ports are set in the server's advanced settings (httpPort, httpsPort), not in the address"}, inferred("ARR then probably resolves the whole text as a host name (502.3 / 12007)")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			for _, s := range f.Servers {
@@ -50,7 +52,7 @@ var ServerAddressNotHost = &lint.Rule{
 					continue
 				}
 				p.Reportf(s.ValueSpan("address"), f.Name,
-					"server address %q of farm %q includes %s: ARR looks the whole text up as a host name, so every request sent to it gets 502.3 / 12007; put the port in applicationRequestRouting httpPort",
+					"server address %q of farm %q includes %s: ARR probably looks the whole text up as a host name, so requests sent to it would get 502.3 / 12007; put the port in applicationRequestRouting httpPort",
 					s.Address, f.Name, what)
 			}
 		}

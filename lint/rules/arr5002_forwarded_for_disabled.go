@@ -21,6 +21,7 @@ var ForwardedForDisabled = &lint.Rule{
 		Good: farmExample("", servers2+arr(healthCheck+`<protocol xForwardedForHeaderName="X-Forwarded-For" />
 `)),
 	},
+	Evidence: evidence(srcProxyPage, srcARRSchema),
 	Check: func(p *lint.Pass) {
 		check := func(e *schema.Element, name, farm, where string) {
 			if e.Has("xForwardedForHeaderName") && name == "" {

@@ -28,6 +28,7 @@ var SuppressionWithoutReason = &lint.Rule{
 </applicationRequestRouting>
 `+servers2),
 	},
+	Evidence: evidence(srcArrfarm),
 	Check: func(p *lint.Pass) {
 		for _, u := range p.Suppressions() {
 			switch {

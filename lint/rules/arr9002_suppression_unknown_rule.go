@@ -27,6 +27,7 @@ var SuppressionUnknownRule = &lint.Rule{
 </applicationRequestRouting>
 `+servers2),
 	},
+	Evidence: evidence(srcArrfarm),
 	Check: func(p *lint.Pass) {
 		for _, u := range p.Suppressions() {
 			if u.Suppression.Rule == "" || u.Rule != nil {

@@ -20,6 +20,7 @@ var SuppressionUnused = &lint.Rule{
 `+servers2+healthy),
 		Good: farmExample("", servers2+healthy),
 	},
+	Evidence: evidence(srcArrfarm),
 	Check: func(p *lint.Pass) {
 		for _, u := range p.Suppressions() {
 			if u.Rule == nil || u.Reason == "" || u.Used > 0 || !u.Active {

@@ -88,6 +88,7 @@ func TestCorpusGoldens(t *testing.T) {
 	for i, name := range names {
 		t.Run(name, func(t *testing.T) {
 			ds := l.Lint(docs[i])
+			checkEvidence(t, name, ds)
 			if validCorpus[name] {
 				for _, d := range ds {
 					if d.Severity == lint.Error {
@@ -157,6 +158,9 @@ func TestCorpusSARIF(t *testing.T) {
 						ID, Name, HelpURI string
 						ShortDescription  struct{ Text string }
 						Default           struct{ Level string } `json:"defaultConfiguration"`
+						Properties        struct {
+							Evidence []struct{ Kind, Ref string } `json:"arrfarmEvidence"`
+						}
 					}
 				}
 			}
@@ -174,7 +178,8 @@ func TestCorpusSARIF(t *testing.T) {
 		t.Errorf("tool.driver.rules has %d rules, the registry %d", len(run.Tool.Driver.Rules), len(All))
 	}
 	for i, r := range run.Tool.Driver.Rules {
-		if r.ID != All[i].ID || r.Name != All[i].Slug || r.HelpURI == "" || r.ShortDescription.Text == "" || r.Default.Level == "" {
+		if r.ID != All[i].ID || r.Name != All[i].Slug || r.HelpURI == "" || r.ShortDescription.Text == "" || r.Default.Level == "" ||
+			len(r.Properties.Evidence) != len(All[i].Evidence) || r.Properties.Evidence[0].Kind == "" || r.Properties.Evidence[0].Ref == "" {
 			t.Errorf("driver rule %d incomplete: %+v", i, r)
 		}
 	}

@@ -33,7 +33,7 @@ const servers2 = `<server address="10.0.0.11" />
 `
 
 const healthy = `<applicationRequestRouting>
-  <healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
+  <healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
 </applicationRequestRouting>
 `
 
@@ -43,7 +43,7 @@ func arr(children string) string {
 }
 
 // healthCheck is the clean health check line, for farms that set more.
-const healthCheck = `<healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
+const healthCheck = `<healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
 `
 
 // rulesExample is a complete applicationHost.config with the clean farm
@@ -68,7 +68,7 @@ const webFarm = `<webFarm name="web">
   <server address="10.0.0.11" />
   <server address="10.0.0.12" />
   <applicationRequestRouting>
-    <healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
+    <healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
   </applicationRequestRouting>
 </webFarm>
 `

@@ -163,6 +163,7 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("%s: rule %s does not fire on its bad fixture", bad, r.Slug)
 			}
 			checkWants(t, bad, ds, expectations(t, bad))
+			checkEvidence(t, bad, ds)
 			for _, d := range lintFile(t, l, good) {
 				t.Errorf("%s:%d:%d: good fixture has a finding: %s", good, d.Span.Start.Line, d.Span.Start.Col, render(d))
 			}

@@ -45,3 +45,35 @@ func TestContractSlugs(t *testing.T) {
 		}
 	}
 }
+
+// A claim that no source makes is never an error: not as a rule's default
+// (Validate checks that too) and not in a finding the rule reports with
+// its own severity (checked on every fixture and corpus file through
+// checkEvidence).
+func TestInferredOnlyNeverError(t *testing.T) {
+	n := 0
+	for _, r := range All {
+		if len(r.Evidence) == 0 {
+			t.Errorf("%s has no evidence", r)
+		}
+		if r.InferredOnly() {
+			n++
+			if r.Severity == lint.Error {
+				t.Errorf("%s rests only on inference but is an error", r)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no inferred-only rule in the registry: the check above checked nothing (websocket-scheme-target is one)")
+	}
+}
+
+// checkEvidence fails on an error-level finding of an inferred-only rule.
+func checkEvidence(t *testing.T, where string, ds []lint.Diagnostic) {
+	t.Helper()
+	for _, d := range ds {
+		if r := lint.Lookup(All, d.Rule); r != nil && r.InferredOnly() && d.Severity == lint.Error {
+			t.Errorf("%s:%d: %s rests only on inference but reported an error: %s", where, d.Span.Start.Line, r, d.Message)
+		}
+	}
+}

@@ -1,0 +1,277 @@
+// Package iislog reads what IIS writes about requests: W3C extended log
+// files (u_ex*.log, plain or gzipped, in W3SVC* directories) and
+// failed-request traces (fr*.xml). It streams in bounded memory, finds
+// fields by name in each #Fields block, and counts a line that does not
+// fit its header instead of failing on it.
+//
+// It imports no other package of the project: every command that reads
+// logs (diagnose, lint --latency, empirical latency, replay) sits above it.
+package iislog
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Known fields get an index in every header, so the common accessors of a
+// Record cost a slice index, not a map lookup.
+const (
+	fDate = iota
+	fTime
+	fServerIP
+	fComputer
+	fSiteName
+	fMethod
+	fURIStem
+	fURIQuery
+	fClientIP
+	fHost
+	fStatus
+	fSubStatus
+	fWin32
+	fTimeTaken
+	nKnown
+)
+
+var knownNames = [nKnown]string{
+	fDate: "date", fTime: "time", fServerIP: "s-ip", fComputer: "s-computername", fSiteName: "s-sitename",
+	fMethod: "cs-method", fURIStem: "cs-uri-stem", fURIQuery: "cs-uri-query", fClientIP: "c-ip",
+	fHost: "cs-host", fStatus: "sc-status", fSubStatus: "sc-substatus", fWin32: "sc-win32-status",
+	fTimeTaken: "time-taken",
+}
+
+// Header is one #Fields line: the names of the fields of the lines that
+// follow it, until the next #Fields line.
+type Header struct {
+	Fields []string
+	index  map[string]int
+	known  [nKnown]int // -1: not in this header
+}
+
+func parseHeader(spec []byte) *Header {
+	h := &Header{index: map[string]int{}}
+	for f := range strings.FieldsSeq(string(spec)) {
+		h.index[strings.ToLower(f)] = len(h.Fields)
+		h.Fields = append(h.Fields, f)
+	}
+	for k, name := range knownNames {
+		h.known[k] = -1
+		if i, ok := h.index[name]; ok {
+			h.known[k] = i
+		}
+	}
+	return h
+}
+
+// Has says whether the header has the named field (case-insensitive).
+func (h *Header) Has(name string) bool {
+	_, ok := h.index[strings.ToLower(name)]
+	return ok
+}
+
+// Record is one request line. Its byte slices point into the reader's
+// buffer and are valid only until the next call to Next; copy what you
+// keep (String does).
+type Record struct {
+	// File and Line say where the record is (1-based line).
+	File string
+	Line int64
+	// Time is the request's completion time in Unix seconds, UTC (IIS
+	// writes date and time in UTC whatever the rollover setting); 0
+	// without date and time fields.
+	Time int64
+	// Status, SubStatus and Win32 are sc-status, sc-substatus and
+	// sc-win32-status; -1 when the field is missing or empty.
+	Status, SubStatus int
+	Win32             int64
+	// TimeTaken is time-taken in milliseconds; -1 when missing or empty.
+	TimeTaken int64
+
+	hdr    *Header
+	fields [][]byte
+}
+
+// Header is the #Fields block the record belongs to.
+func (r *Record) Header() *Header { return r.hdr }
+
+// Timestamp is Time as a time.Time in UTC.
+func (r *Record) Timestamp() time.Time { return time.Unix(r.Time, 0).UTC() }
+
+// TimeTakenDuration is time-taken as a Duration (negative when missing).
+func (r *Record) TimeTakenDuration() time.Duration {
+	return time.Duration(r.TimeTaken) * time.Millisecond
+}
+
+func (r *Record) raw(k int) []byte {
+	if i := r.hdr.known[k]; i >= 0 {
+		return r.fields[i]
+	}
+	return nil
+}
+
+// URIStem, ClientIP, ServerIP, Computer and Method return the raw bytes of
+// those fields ("-" already empty, "+" not yet decoded); nil when absent.
+// They do not allocate: use them as map keys with string(b) in the index.
+func (r *Record) URIStem() []byte  { return r.raw(fURIStem) }
+func (r *Record) ClientIP() []byte { return r.raw(fClientIP) }
+func (r *Record) ServerIP() []byte { return r.raw(fServerIP) }
+func (r *Record) Computer() []byte { return r.raw(fComputer) }
+func (r *Record) Method() []byte   { return r.raw(fMethod) }
+
+// Get returns the named field (case-insensitive) decoded: "-" is empty and
+// "+" a space. "" when the header has no such field.
+func (r *Record) Get(name string) string {
+	i, ok := r.hdr.index[strings.ToLower(name)]
+	if !ok {
+		return ""
+	}
+	return Decode(r.fields[i])
+}
+
+// Decode turns a W3C field value into text: "+" stands for a space (IIS
+// encodes spaces that way, so a literal "+" is not distinguishable).
+func Decode(b []byte) string {
+	if bytes.IndexByte(b, '+') < 0 {
+		return string(b)
+	}
+	return strings.ReplaceAll(string(b), "+", " ")
+}
+
+// parseLine splits line into r.fields by h and decodes the known numeric
+// fields. It returns a reason when the line does not fit its header.
+func (r *Record) parse(line []byte, h *Header, days *dayCache) string {
+	r.hdr = h
+	r.fields = r.fields[:0]
+	for len(line) > 0 {
+		i := bytes.IndexByte(line, ' ')
+		var f []byte
+		if i < 0 {
+			f, line = line, nil
+		} else {
+			f, line = line[:i], line[i+1:]
+		}
+		if len(f) == 1 && f[0] == '-' {
+			f = f[:0]
+		}
+		r.fields = append(r.fields, f)
+		if len(r.fields) > len(h.Fields) {
+			break
+		}
+	}
+	if len(r.fields) != len(h.Fields) {
+		if len(r.fields) > len(h.Fields) {
+			return "more fields than the #Fields line (" + strconv.Itoa(len(h.Fields)) + ")"
+		}
+		return strconv.Itoa(len(r.fields)) + " fields, the #Fields line has " + strconv.Itoa(len(h.Fields))
+	}
+	var ok bool
+	r.Time = 0
+	if d, t := r.raw(fDate), r.raw(fTime); d != nil && t != nil {
+		day, ok := days.day(d)
+		if !ok {
+			return "date " + quote(d) + " is not yyyy-mm-dd"
+		}
+		secs, ok := clock(t)
+		if !ok {
+			return "time " + quote(t) + " is not hh:mm:ss"
+		}
+		r.Time = day + secs
+	}
+	if r.Status, ok = small(r.raw(fStatus)); !ok {
+		return "sc-status " + quote(r.raw(fStatus)) + " is not a number"
+	}
+	if r.SubStatus, ok = small(r.raw(fSubStatus)); !ok {
+		return "sc-substatus " + quote(r.raw(fSubStatus)) + " is not a number"
+	}
+	if r.Win32, ok = number(r.raw(fWin32)); !ok {
+		return "sc-win32-status " + quote(r.raw(fWin32)) + " is not a number"
+	}
+	if r.TimeTaken, ok = number(r.raw(fTimeTaken)); !ok {
+		return "time-taken " + quote(r.raw(fTimeTaken)) + " is not a number of milliseconds"
+	}
+	return ""
+}
+
+func quote(b []byte) string {
+	if len(b) > 40 {
+		b = append(b[:40:40], "..."...)
+	}
+	return strconv.Quote(string(b))
+}
+
+// number parses a non-negative decimal; an empty or absent field is -1.
+func number(b []byte) (int64, bool) {
+	if len(b) == 0 {
+		return -1, true
+	}
+	if len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
+}
+
+func small(b []byte) (int, bool) {
+	if len(b) > 9 {
+		return 0, false
+	}
+	n, ok := number(b)
+	return int(n), ok
+}
+
+// dayCache remembers the last date field, which changes once a day.
+type dayCache struct {
+	last []byte
+	unix int64
+}
+
+func (c *dayCache) day(b []byte) (int64, bool) {
+	if c.last != nil && bytes.Equal(b, c.last) {
+		return c.unix, true
+	}
+	if len(b) != 10 || b[4] != '-' || b[7] != '-' {
+		return 0, false
+	}
+	y, ok1 := digits(b[0:4])
+	m, ok2 := digits(b[5:7])
+	d, ok3 := digits(b[8:10])
+	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return 0, false
+	}
+	c.unix = time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC).Unix()
+	c.last = append(c.last[:0], b...)
+	return c.unix, true
+}
+
+func clock(b []byte) (int64, bool) {
+	// hh:mm:ss, optionally with a fraction (some writers add one).
+	if len(b) < 8 || b[2] != ':' || b[5] != ':' {
+		return 0, false
+	}
+	h, ok1 := digits(b[0:2])
+	m, ok2 := digits(b[3:5])
+	s, ok3 := digits(b[6:8])
+	if !ok1 || !ok2 || !ok3 || h > 23 || m > 59 || s > 60 {
+		return 0, false
+	}
+	return int64(h*3600 + m*60 + s), true
+}
+
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
