@@ -1,16 +1,16 @@
 package lint
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -56,45 +56,93 @@ func FindConfig(dir string) (string, error) {
 	}
 }
 
-// LoadConfig reads a .arrfarm.yaml. Unknown keys, rule severities and
-// fail-on levels that do not exist are errors: a typo in a CI gate should
-// not pass silently. Rule names are checked later, by New.
+// configKeys are the keys of .arrfarm.yaml.
+var configKeys = []string{"enable", "disable", "severity", "latency", "fail-on"}
+
+// LoadConfig reads a .arrfarm.yaml through the project's bounded reader and
+// YAML entry point. Unknown keys, rule severities and fail-on levels that
+// do not exist are errors with the file's line and column: a typo in a CI
+// gate should not pass silently. Rule names are checked later, by New.
 func LoadConfig(path string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := input.ReadFile(path, 0)
 	if err != nil {
 		return nil, fmt.Errorf("reading config: %w", err)
 	}
-	var raw struct {
-		Enable   []string          `yaml:"enable"`
-		Disable  []string          `yaml:"disable"`
-		Severity map[string]string `yaml:"severity"`
-		Latency  []string          `yaml:"latency"`
-		FailOn   string            `yaml:"fail-on"`
+	lines := schema.NewLines(path, src)
+	docs, fs := schema.ParseYAML(lines)
+	if len(fs) > 0 {
+		return nil, fmt.Errorf("reading config %s: %s", fs[0].Span, fs[0].Message)
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&raw); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("reading config %s: %w", path, err)
+	c := &Config{Path: path, Severity: map[string]Severity{}}
+	if len(docs) == 0 || len(docs[0].Content) == 0 || docs[0].Content[0].Tag == "!!null" {
+		return c, nil // an empty file sets nothing
 	}
-	c := &Config{Path: path, Enable: raw.Enable, Disable: raw.Disable, FailOn: raw.FailOn,
-		Severity: map[string]Severity{}}
-	for rule, s := range raw.Severity {
-		sev, ok := schema.ParseSeverity(s)
-		if !ok {
-			return nil, fmt.Errorf("config %s: severity of %s: %q is not error, warning or info", path, rule, s)
+	at := func(n *yaml.Node) string {
+		return lines.Span(lines.OffsetOf(n.Line, n.Column), lines.OffsetOf(n.Line, n.Column)).String()
+	}
+	if len(docs) > 1 {
+		return nil, fmt.Errorf("config %s: one YAML document expected, found %d", at(docs[1]), len(docs))
+	}
+	root := docs[0].Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("config %s: expected a mapping of %s", at(root), strings.Join(configKeys, ", "))
+	}
+	strs := func(key, v *yaml.Node) ([]string, error) {
+		var out []string
+		if v.Kind != yaml.SequenceNode {
+			return nil, fmt.Errorf("config %s: %s must be a list, e.g. %s: [a, b]", at(v), key.Value, key.Value)
 		}
-		c.Severity[rule] = sev
-	}
-	if c.FailOn != "" {
-		if _, err := ParseFailOn(c.FailOn); err != nil {
-			return nil, fmt.Errorf("config %s: fail-on: %w", path, err)
+		for _, e := range v.Content {
+			if e.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("config %s: %s must be a list of names", at(e), key.Value)
+			}
+			out = append(out, e.Value)
 		}
+		return out, nil
 	}
-	for _, l := range raw.Latency {
-		if !filepath.IsAbs(l) {
-			l = filepath.Join(filepath.Dir(path), l)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		switch k.Value {
+		case "enable":
+			c.Enable, err = strs(k, v)
+		case "disable":
+			c.Disable, err = strs(k, v)
+		case "latency":
+			var ls []string
+			ls, err = strs(k, v)
+			for _, l := range ls {
+				if !filepath.IsAbs(l) {
+					l = filepath.Join(filepath.Dir(path), l)
+				}
+				c.Latency = append(c.Latency, l)
+			}
+		case "severity":
+			if v.Kind != yaml.MappingNode {
+				return nil, fmt.Errorf("config %s: severity must be a mapping of rule to level, e.g. severity: {no-health-check: error}", at(v))
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				rule, lvl := v.Content[j], v.Content[j+1]
+				sev, ok := schema.ParseSeverity(lvl.Value)
+				if !ok || lvl.Kind != yaml.ScalarNode {
+					return nil, fmt.Errorf("config %s: severity of %s: %q is not error, warning or info", at(lvl), rule.Value, lvl.Value)
+				}
+				c.Severity[rule.Value] = sev
+			}
+		case "fail-on":
+			if _, err := ParseFailOn(v.Value); err != nil || v.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("config %s: fail-on: %q is not error, warning, info or never", at(v), v.Value)
+			}
+			c.FailOn = v.Value
+		default:
+			msg := fmt.Sprintf("config %s: unknown key %q", at(k), k.Value)
+			if m := schema.Closest(k.Value, configKeys); m != "" {
+				return nil, fmt.Errorf("%s: did you mean %s?", msg, m)
+			}
+			return nil, fmt.Errorf("%s; the keys are %s", msg, strings.Join(configKeys, ", "))
 		}
-		c.Latency = append(c.Latency, l)
+		if err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }

@@ -195,10 +195,31 @@ func physical(file string, line, col, endLine, endCol int) sarifPhysical {
 	return p
 }
 
-// fileURI turns a file name into a relative URI reference (slashes,
-// percent-escapes), which code-scanning tools resolve against the checkout.
+// fileURI turns a file name into a URI reference. A relative name becomes
+// a relative reference (slashes, percent-escapes), which code-scanning tools
+// resolve against the checkout.
 func fileURI(file string) string {
-	return (&url.URL{Path: filepath.ToSlash(file)}).String()
+	return fileURIOn(file, filepath.Separator == '\\')
+}
+
+// fileURIOn is fileURI for Windows names (windows) or Unix names. This is
+// the one place where reports differ by platform: on Windows a backslash
+// separates directories, and an absolute name must become a file: URI,
+// since as a bare reference "C:" reads as a scheme and the "//server" of a
+// UNC name as a host. On Unix a backslash is part of a file name.
+func fileURIOn(file string, windows bool) string {
+	if !windows {
+		return (&url.URL{Path: file}).String()
+	}
+	p := strings.ReplaceAll(file, `\`, "/")
+	switch {
+	case len(p) >= 3 && p[1] == ':' && p[2] == '/' && ('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
+		return (&url.URL{Scheme: "file", Path: "/" + p}).String()
+	case strings.HasPrefix(p, "//") && len(p) > 2:
+		host, rest, _ := strings.Cut(p[2:], "/")
+		return (&url.URL{Scheme: "file", Host: host, Path: "/" + rest}).String()
+	}
+	return (&url.URL{Path: p}).String()
 }
 
 // fingerprint identifies a finding across commits: rule, file, farm,

@@ -6,15 +6,12 @@
 package observed
 
 import (
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/latency"
-	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -24,31 +21,13 @@ import (
 func Open(path string) (latency.Source, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
-		src, err := readBounded(path)
+		src, err := input.ReadFile(path, 0)
 		if err != nil {
 			return nil, fmt.Errorf("reading latency source: %w", err)
 		}
 		return ParseScenario(path, src)
 	}
 	return nil, fmt.Errorf("latency source %s: only scenario files (.yaml) are supported so far; IIS logs arrive with the log reader", path)
-}
-
-// readBounded reads a whole small file, refusing one larger than the
-// loaders' bound.
-func readBounded(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	src, err := io.ReadAll(io.LimitReader(f, schema.DefaultMaxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(src) > schema.DefaultMaxBytes {
-		return nil, errors.New(path + ": larger than " + fmt.Sprint(schema.DefaultMaxBytes>>20) + " MiB")
-	}
-	return src, nil
 }
 
 // ParseScenario reads the latency models of a scenario file: the

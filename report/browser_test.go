@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -193,11 +194,15 @@ func TestBrowserCatchesConsoleMessages(t *testing.T) {
 
 func simulateFixture(t *testing.T, config, scenario string) *simulate.Result {
 	t.Helper()
-	doc, err := schema.LoadFile(config, schema.Options{})
+	cfgSrc, err := input.ReadFile(config, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	src, err := os.ReadFile(scenario)
+	doc, err := schema.Load(config, cfgSrc, schema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := input.ReadFile(scenario, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,3 +98,26 @@ func TestClockAndLogTicks(t *testing.T) {
 		t.Errorf("log ticks over 1ms..100s: %s", got)
 	}
 }
+
+// The load plot shows utilization as a share of capacity when every
+// server has one, and the mean number in service when some server's
+// concurrency is unlimited (simulate leaves its utilization nil).
+func TestServerLoadMeaning(t *testing.T) {
+	half := 0.5
+	limited := &simulate.FarmResult{Servers: []simulate.ServerResult{
+		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "b", Utilization: &half, MeanInService: 5, Concurrency: 10},
+	}}
+	bars, label, share := serverBars(limited)
+	if !share || bars[0].Load != 0.5 || !strings.Contains(label, "% of capacity") {
+		t.Errorf("limited concurrency: %v %q %v, want utilization 0.5 as a share", bars, label, share)
+	}
+	mixed := &simulate.FarmResult{Servers: []simulate.ServerResult{
+		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "b", MeanInService: 7},
+	}}
+	bars, label, share = serverBars(mixed)
+	if share || bars[0].Load != 5 || bars[1].Load != 7 || label != "mean requests in service" {
+		t.Errorf("an unlimited server: %v %q %v, want means in service", bars, label, share)
+	}
+}

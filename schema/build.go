@@ -270,7 +270,7 @@ func (b *builder) suggest(name string, parent *ElemSpec) (string, *ElemSpec) {
 			}
 		}
 	} else {
-		m = closest(name, parent.ElemNames)
+		m = Closest(name, parent.ElemNames)
 	}
 	switch {
 	case m == "":

@@ -105,7 +105,7 @@ func (d *decoder) unknownAttr(spec *ElemSpec, ra rawAttr) {
 	case spec.Elems[ra.Name] != nil:
 		msg += fmt.Sprintf(": %s is a child element, not an attribute", ra.Name)
 	default:
-		if m := closest(ra.Name, spec.AttrNames); m != "" {
+		if m := Closest(ra.Name, spec.AttrNames); m != "" {
 			if strings.EqualFold(m, ra.Name) {
 				msg += fmt.Sprintf(": did you mean %s? IIS names are case-sensitive", m)
 			} else {
@@ -184,7 +184,7 @@ func readValue(a *AttrSpec, text string, goDurations bool) (v any, sev Severity,
 			}
 		}
 		hint := ""
-		if m := closest(text, a.Enum); m != "" {
+		if m := Closest(text, a.Enum); m != "" {
 			hint = fmt.Sprintf("did you mean %q? ", m)
 		}
 		return bad("%sexpected %s", hint, a.Describe())

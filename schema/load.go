@@ -3,8 +3,6 @@ package schema
 import (
 	"bytes"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -38,25 +36,6 @@ type Document struct {
 	Lines *Lines
 	// Suppressions are the "arrfarm:ignore" comments of the file.
 	Suppressions []Suppression
-}
-
-// LoadFile reads and loads the file at path. The error is for I/O only:
-// everything wrong with the content is a Finding.
-func LoadFile(path string, opts Options) (*Document, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	defer f.Close()
-	limit := opts.MaxBytes
-	if limit <= 0 {
-		limit = DefaultMaxBytes
-	}
-	src, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return Load(path, src, opts)
 }
 
 // Load loads src, the content of the file called name (used in positions

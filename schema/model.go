@@ -58,6 +58,15 @@ func (e *Element) Has(name string) bool {
 	return ok
 }
 
+// Written lists the attributes written explicitly, in the order read.
+func (e *Element) Written() []string {
+	out := make([]string, len(e.attrs))
+	for i := range e.attrs {
+		out[i] = e.attrs[i].name
+	}
+	return out
+}
+
 func (e *Element) attr(name string) (AttrPos, bool) {
 	for i := range e.attrs {
 		if e.attrs[i].name == name {

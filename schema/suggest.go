@@ -34,10 +34,10 @@ func EditDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// closest returns the candidate name most likely meant by name: a
+// Closest returns the candidate name most likely meant by name: a
 // case-insensitive match, else one that name is a long enough prefix of,
 // else the nearest within a small edit distance; "" when none is close.
-func closest(name string, cands []string) string {
+func Closest(name string, cands []string) string {
 	best, bestD := "", 3
 	lname := strings.ToLower(name)
 	for _, c := range cands {

@@ -24,9 +24,9 @@ func TestEditDistance(t *testing.T) {
 
 func TestClosest(t *testing.T) {
 	names := []string{"webFarms", "system.webServer", "location"}
-	assert.Equal(t, "webFarms", closest("webfarms", names), "case")
-	assert.Equal(t, "webFarms", closest("webFrams", names), "transposition")
-	assert.Equal(t, "loadBalancing", closest("loadBal", []string{"protocol", "loadBalancing"}), "prefix")
-	assert.Equal(t, "", closest("caching", names))
-	assert.Equal(t, "", closest(strings.Repeat("x", 1<<20), names), "a huge name is not compared at length")
+	assert.Equal(t, "webFarms", Closest("webfarms", names), "case")
+	assert.Equal(t, "webFarms", Closest("webFrams", names), "transposition")
+	assert.Equal(t, "loadBalancing", Closest("loadBal", []string{"protocol", "loadBalancing"}), "prefix")
+	assert.Equal(t, "", Closest("caching", names))
+	assert.Equal(t, "", Closest(strings.Repeat("x", 1<<20), names), "a huge name is not compared at length")
 }

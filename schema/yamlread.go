@@ -3,15 +3,11 @@ package schema
 import (
 	"bytes"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
-	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/literal"
 	"cuelang.org/go/cue/token"
-	cueyaml "cuelang.org/go/encoding/yaml"
 )
 
 // The YAML form (design.md 3.2) uses the XML names, with a few keys that
@@ -28,37 +24,12 @@ import (
 // repeated child elements.
 var yamlTopKeys = []string{"proxy", "webFarms", "farms", "rules", "siteRules", "locations"}
 
-// readYAML parses src through CUE's YAML decoder, which keeps positions,
-// and feeds the builder.
+// readYAML parses src through the project's YAML entry point (CUE's
+// decoder, which keeps positions) and feeds the builder.
 func readYAML(b *builder, src []byte) bool {
-	if i := loneCR(src); i >= 0 {
-		// CUE v0.17.1's YAML decoder panics on old Mac line ends.
-		b.report(RuleYAMLMalformed, Error, b.lines.Span(i, i+1), "carriage return without a line feed: write line ends as LF or CRLF")
-		return false
-	}
-	f, err := extractYAML(b.lines.File(), src)
-	if err != nil {
-		off := 0
-		for _, e := range errors.Errors(err) {
-			for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
-				if p.IsValid() {
-					off = b.lines.OffsetOf(p.Line(), p.Column())
-					break
-				}
-			}
-			break
-		}
-		msg := err.Error()
-		if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, b.lines.File()) {
-			msg = msg[i+2:]
-		}
-		if m := yamlErrLine.FindStringSubmatch(strings.TrimPrefix(err.Error(), b.lines.File())); off == 0 && m != nil {
-			// The parser names the line in its message only, counted from
-			// 0: "file:3: ..." is the fourth line.
-			n, _ := strconv.Atoi(m[1] + m[2])
-			off = b.lines.OffsetOf(n+1, 1)
-		}
-		b.report(RuleYAMLMalformed, Error, b.lines.Span(off, off), "not valid YAML: %s", msg)
+	f, fs := ParseYAMLCUE(b.lines)
+	if len(fs) > 0 {
+		b.findings = append(b.findings, fs...)
 		return false
 	}
 	y := &yamlWalker{b: b}
@@ -73,7 +44,7 @@ func readYAML(b *builder, src []byte) bool {
 		name, _, _ := ast.LabelName(fd.Label)
 		if !contains(yamlTopKeys, name) {
 			msg := fmt.Sprintf("unknown top-level key %s", name)
-			if m := closest(name, yamlTopKeys); m != "" {
+			if m := Closest(name, yamlTopKeys); m != "" {
 				msg += fmt.Sprintf(": did you mean %s?", m)
 			} else {
 				msg += "; valid keys: " + strings.Join(yamlTopKeys, ", ")
@@ -122,30 +93,6 @@ func readYAML(b *builder, src []byte) bool {
 	}
 	b.end(len(src))
 	return true
-}
-
-var yamlErrLine = regexp.MustCompile(`^:(\d+):|line (\d+)`)
-
-// extractYAML calls CUE's YAML decoder, turning a panic inside it into an
-// error: a bad input must give a finding, never a crash.
-func extractYAML(name string, src []byte) (f *ast.File, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			f, err = nil, fmt.Errorf("the YAML parser failed on this input (%v)", r)
-		}
-	}()
-	return cueyaml.Extract(name, src)
-}
-
-// loneCR returns the offset of the first carriage return not followed by a
-// line feed, or -1.
-func loneCR(src []byte) int {
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\r' && (i+1 == len(src) || src[i+1] != '\n') {
-			return i
-		}
-	}
-	return -1
 }
 
 type yamlWalker struct{ b *builder }

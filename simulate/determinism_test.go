@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in fixtures/si
 
 func loadFixtures(t *testing.T) (*schema.Config, *Scenario) {
 	t.Helper()
-	doc, err := schema.LoadFile("../fixtures/sim/web3.yaml", schema.Options{})
+	doc, err := loadConfigFile("../fixtures/sim/web3.yaml")
 	require.NoError(t, err)
 	require.Empty(t, doc.Findings)
 	src, err := os.ReadFile("../fixtures/sim/faults.yaml")

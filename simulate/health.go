@@ -4,15 +4,15 @@ package simulate
 // a probe unless one (or a chain of immediate retries) is still out, so the
 // cadence holds whatever the verdicts.
 func (s *sim) probe(i int32) {
+	if v := &s.srv[i]; !v.probing {
+		if s.p.retryImmediate {
+			v.fails = 0 // each tick starts a new round of attempts
+		}
+		s.sendProbe(i)
+	}
+	// Scheduled after the probe's verdict, so that a verdict due at the
+	// next tick (timeout = interval, the defaults) comes first.
 	s.schedule(s.now+s.p.interval, evProbe, i, 0)
-	v := &s.srv[i]
-	if v.probing {
-		return
-	}
-	if s.p.retryImmediate {
-		v.fails = 0 // each tick starts a new round of attempts
-	}
-	s.sendProbe(i)
 }
 
 // sendProbe sends one probe to server i. A server that refuses, does not
@@ -77,6 +77,12 @@ func (s *sim) sendProbe(i int32) {
 func (s *sim) probeResult(i int32, ok bool) {
 	v := &s.srv[i]
 	v.probing = false
+	if s.now >= s.p.warm && s.now < s.end {
+		v.st.probes++
+		if !ok {
+			v.st.probeFails++
+		}
+	}
 	if ok {
 		v.fails = 0
 		if !v.healthy {

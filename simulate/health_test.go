@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -64,6 +65,35 @@ events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
 	// outage + probe - attempts x connect, exactly.
 	for i, u := range reps[0].unhealthy {
 		require.InDelta(t, outage+probe-attempts*connect, float64(u)/1e9, 1e-9, "server %d unhealthy time", i)
+	}
+
+	// The ARR events page says 502.3 where the 502 article says 502.4
+	// (arr-reference.md 10): arr.allUnhealthyStatus moves the same window
+	// from one to the other, and the output names the source.
+	sc503 := loadScenario(t, `
+duration: 120s
+replications: 30
+seed: 3
+arrivals: {rate: 100}
+latency: {fixed: 10ms}
+health: {latency: {fixed: 5ms}}
+arr: {allUnhealthyStatus: "502.3"}
+events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
+	reps503 := simulate(t, cfg, sc503)
+	for _, r := range reps503 {
+		require.Zero(t, r.out[oNoServer])
+	}
+	checkRate(t, "502.3 with every server unhealthy", counts(reps503, func(r *repStats) int64 { return r.out[oAllUnhealthy] }), lambda*window)
+	for _, tc := range []struct {
+		sc   *Scenario
+		note string
+	}{{sc, "got 502.4, as Microsoft's 502 troubleshooting article says"}, {sc503, "got 502.3, as the ARR events page says"}} {
+		res, err := Run(cfg, tc.sc, Options{})
+		require.NoError(t, err)
+		require.InDelta(t, outage+eMin-eMax, res.Farms[0].AllUnhealthyS, 0.6)
+		var txt bytes.Buffer
+		require.NoError(t, res.WriteText(&txt))
+		require.Contains(t, txt.String(), tc.note)
 	}
 
 	// minServers 1, as documented: the last healthy server is never marked

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gonum.org/v1/gonum/stat/distuv"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -108,4 +109,14 @@ func checkRate(t testing.TB, name string, xs []float64, want float64) {
 	if crit*se > 0.15*want {
 		t.Errorf("%s: too imprecise to test: crit*SE = %.3g is more than 15%% of %.3g; run longer", name, crit*se, want)
 	}
+}
+
+// loadConfigFile loads a configuration fixture through the bounded reader,
+// as the command line does.
+func loadConfigFile(path string) (*schema.Document, error) {
+	src, err := input.ReadFile(path, 0)
+	if err != nil {
+		return nil, err
+	}
+	return schema.Load(path, src, schema.Options{})
 }

@@ -4,7 +4,6 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,7 +14,6 @@ import (
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
-	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
@@ -54,9 +52,12 @@ func LoadLatencyModels(name string, src []byte) (*latency.Models, []schema.Findi
 }
 
 func load(name string, src []byte, latencyOnly bool) (*Scenario, []schema.Finding, error) {
-	f, err := cueyaml.Extract(name, src)
-	if err != nil {
-		return nil, syntaxFindings(name, src, err), nil
+	f, fs := schema.ParseYAMLCUE(schema.NewLines(name, src))
+	if len(fs) > 0 {
+		for i := range fs {
+			fs[i].Message = "malformed YAML: " + strings.TrimPrefix(fs[i].Message, "not valid YAML: ")
+		}
+		return nil, fs, nil
 	}
 	sc, fs, err := loadAST(name, src, f, latencyOnly)
 	if err != nil {
@@ -98,39 +99,6 @@ func loadAST(name string, src []byte, f *ast.File, latencyOnly bool) (*Scenario,
 	}
 	sc.File, sc.spans, sc.src = name, idx, src
 	return sc, nil, nil
-}
-
-// yamlErrRE matches the YAML parser's "name:line[:col]: message" errors,
-// which carry their position only in the text.
-var yamlErrRE = regexp.MustCompile(`^(?:.*?):(\d+)(?::(\d+))?: (.*)$`)
-
-func syntaxFindings(name string, src []byte, err error) []schema.Finding {
-	lines := schema.NewLines(name, src)
-	var out []schema.Finding
-	for _, e := range cueerrors.Errors(err) {
-		sp := lines.Span(0, 0)
-		msg := e.Error()
-		if p := e.Position(); p.IsValid() && p.Line() > 0 {
-			sp = posSpan(lines, p)
-			format, args := e.Msg()
-			msg = fmt.Sprintf(format, args...)
-		} else if m := yamlErrRE.FindStringSubmatch(msg); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			col := 1
-			if m[2] != "" {
-				col, _ = strconv.Atoi(m[2])
-			}
-			off := lines.OffsetOf(line, col)
-			sp, msg = lines.Span(off, off), m[3]
-		}
-		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error, Span: sp,
-			Message: "malformed YAML: " + msg})
-	}
-	if len(out) == 0 {
-		out = append(out, schema.Finding{Rule: schema.RuleYAMLMalformed, Severity: schema.Error,
-			Span: schema.Span{File: name}, Message: "malformed YAML: " + err.Error()})
-	}
-	return out
 }
 
 func posSpan(lines *schema.Lines, p token.Pos) schema.Span {

@@ -12,10 +12,10 @@ import (
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/cuecontext"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/arrfarm/arrfarm/latency"
-	"github.com/arrfarm/arrfarm/schema"
 )
 
 var wantRE = regexp.MustCompile(`# want "((?:[^"\\]|\\.)*)"`)
@@ -39,7 +39,7 @@ func TestBadScenarios(t *testing.T) {
 	files, err := filepath.Glob("../fixtures/sim/bad/*.yaml")
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
-	doc, err := schema.LoadFile("../fixtures/sim/web3.yaml", schema.Options{})
+	doc, err := loadConfigFile("../fixtures/sim/web3.yaml")
 	require.NoError(t, err)
 	for _, path := range files {
 		name := filepath.Base(path)
@@ -186,4 +186,22 @@ func TestKnownFieldsMatchSchema(t *testing.T) {
 	check("health", "#Scenario.health")
 	check("events.*", "#Event")
 	check("latency", "#Latency")
+}
+
+// Scenario YAML passes the same guards as farm YAML (schema.ParseYAMLCUE):
+// a bare carriage return or deep nesting is a positioned finding, not a
+// crash or a gigabyte of memory.
+func TestScenarioYAMLGuards(t *testing.T) {
+	sc, fs, err := LoadScenario("s.yaml", []byte("duration: 1m\rarrivals: {rate: 1}\n"))
+	require.NoError(t, err)
+	require.Nil(t, sc)
+	require.Len(t, fs, 1)
+	assert.Equal(t, "s.yaml:1:13", fs[0].Span.String())
+	assert.Contains(t, fs[0].Message, "carriage return without a line feed")
+
+	sc, fs, err = LoadScenario("s.yaml", []byte("latency: "+strings.Repeat("{a: ", 10000)+"1"+strings.Repeat("}", 10000)+"\n"))
+	require.NoError(t, err)
+	require.Nil(t, sc)
+	require.Len(t, fs, 1)
+	assert.Contains(t, fs[0].Message, "nesting deeper than 64 levels")
 }

@@ -397,6 +397,9 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		}
 	}
 
+	if n := unmodelledNote(cfg, farm, p.alg == algHash); n != "" {
+		p.notes = append(p.notes, n)
+	}
 	p.useCookie = farm.Affinity.UseCookie
 	if p.alg == algHash {
 		var note string
@@ -473,6 +476,8 @@ func hashKeyOf(lb *schema.LoadBalancing) (uint8, string) {
 	v := strings.TrimSpace(lb.HashServerVariable)
 	names := strings.TrimSpace(lb.QueryStringNames) != ""
 	switch {
+	case v == "" && names:
+		return hashPerRequest, fmt.Sprintf("RequestHash hashes the URL (queryStringNames %q is ignored without hashServerVariable query_string): scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)", lb.QueryStringNames)
 	case v == "":
 		return hashPerRequest, "RequestHash hashes the URL: scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)"
 	case strings.ContainsAny(v, ", ;"):
@@ -482,5 +487,9 @@ func hashKeyOf(lb *schema.LoadBalancing) (uint8, string) {
 	case strings.EqualFold(v, "query_string"):
 		return hashPerClient, fmt.Sprintf("RequestHash hashes query-string values %s: assumed constant within a client's session and distinct between sessions", lb.QueryStringNames)
 	}
-	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s: assumed constant within a client's session and distinct between sessions", v)
+	ignored := ""
+	if names {
+		ignored = fmt.Sprintf("; queryStringNames %q is ignored without hashServerVariable query_string", lb.QueryStringNames)
+	}
+	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s: assumed constant within a client's session and distinct between sessions%s", v, ignored)
 }

@@ -121,6 +121,10 @@ type ServerResult struct {
 	// server works on at once.
 	MeanInService float64 `json:"mean_in_service"`
 	Concurrency   int     `json:"concurrency"` // 0: unlimited
+	// Probes and ProbesFailed count URL-test probes answered (or failed)
+	// inside the window, over all replications.
+	Probes       int64 `json:"probes"`
+	ProbesFailed int64 `json:"probes_failed"`
 	// UnhealthyS is the mean unhealthy time per replication.
 	UnhealthyS float64 `json:"unhealthy_s"`
 	Enabled    bool    `json:"enabled"`
@@ -261,6 +265,8 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			sr.Refused += st.out[oRefused]
 			sr.Reset += st.out[oReset]
 			sr.S5xx += st.out[o5xx]
+			sr.Probes += st.probes
+			sr.ProbesFailed += st.probeFails
 			if r.window > 0 {
 				busy += r.busy[i] / float64(r.window)
 			}

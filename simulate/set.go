@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue/ast"
-	cueyaml "cuelang.org/go/encoding/yaml"
 
 	"github.com/arrfarm/arrfarm/schema"
 )
@@ -138,9 +137,9 @@ func (sc *Scenario) set(path, value string) error {
 		return err
 	}
 	sets := append(slices.Clone(sc.sets), setting{labels, value})
-	f, err := cueyaml.Extract(sc.File, sc.src)
-	if err != nil {
-		return fmt.Errorf("re-reading %s: %w", sc.File, err)
+	f, fs := schema.ParseYAMLCUE(schema.NewLines(sc.File, sc.src))
+	if len(fs) > 0 {
+		return fmt.Errorf("re-reading %s: %s", sc.File, fs[0].Message)
 	}
 	for _, s := range sets {
 		x, err := parseSetValue(s.value)
@@ -205,8 +204,8 @@ func splitSetPath(path string) ([]string, error) {
 }
 
 func parseSetValue(value string) (ast.Expr, error) {
-	f, err := cueyaml.Extract("--set", []byte("v: "+value))
-	if err != nil || len(f.Decls) != 1 {
+	f, fs := schema.ParseYAMLCUE(schema.NewLines("--set", []byte("v: "+value)))
+	if len(fs) > 0 || len(f.Decls) != 1 {
 		return nil, fmt.Errorf("value %q is not a YAML value", value)
 	}
 	fd, ok := f.Decls[0].(*ast.Field)

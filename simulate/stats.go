@@ -98,6 +98,9 @@ type second struct {
 type serverStats struct {
 	requests int64
 	out      [nOutcomes]int64
+	// URL-test probes whose verdict came inside the window, and how many
+	// of them failed
+	probes, probeFails int64
 }
 
 // faultStats attributes failures to one scenario event.

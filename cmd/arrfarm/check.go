@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/arrfarm/arrfarm/check"
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
 	"github.com/arrfarm/arrfarm/observed"
@@ -98,7 +98,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	var scenarios []check.Scenario
 	var latency []lint.LatencySource
 	for _, p := range a.scenarios {
-		src, err := os.ReadFile(p)
+		src, err := input.ReadFile(p, 0)
 		if err != nil {
 			return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/spf13/cobra"
@@ -59,15 +60,17 @@ Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
 }
 
 // loadPath loads a configuration file, or stdin for "-".
+// Both go through the bounded reader.
 func loadPath(path string, stdin io.Reader) (*schema.Document, error) {
-	if path == "-" {
-		src, err := io.ReadAll(io.LimitReader(stdin, schema.DefaultMaxBytes+1))
-		if err != nil {
-			return nil, fmt.Errorf("reading stdin: %w", err)
-		}
-		return schema.Load("<stdin>", src, schema.Options{})
+	src, err := input.Read(path, stdin, schema.DefaultMaxBytes)
+	if err != nil {
+		return nil, err
 	}
-	return schema.LoadFile(path, schema.Options{})
+	name := path
+	if path == input.Stdin {
+		name = "<stdin>"
+	}
+	return schema.Load(name, src, schema.Options{})
 }
 
 // printFindings writes the loader's findings at or above min to w, one per

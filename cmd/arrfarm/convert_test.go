@@ -91,10 +91,10 @@ func (endless) Read(p []byte) (int, error) {
 }
 
 // Standard input is read up to the size limit, never to its end: a
-// runaway pipe gives a finding, not unbounded memory.
+// runaway pipe is unreadable input (exit 2), not unbounded memory.
 func TestStdinIsBounded(t *testing.T) {
 	var out, errb bytes.Buffer
 	code := run([]string{"lint", "-"}, streams{in: endless{}, out: &out, err: &errb}, func(string) string { return "" })
-	assert.Equal(t, exitFindings, code, errb.String())
-	assert.Contains(t, out.String(), "larger than 32 MiB")
+	assert.Equal(t, exitUsage, code, errb.String())
+	assert.Contains(t, errb.String(), "reading standard input: the file is larger than 32 MiB")
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
 	"github.com/arrfarm/arrfarm/observed"
@@ -228,7 +229,7 @@ func lintable(path string) bool {
 	case ".config", ".xml", ".xdt":
 		return true
 	case ".yaml", ".yml":
-		src, err := os.ReadFile(path)
+		src, err := input.ReadFile(path, 0)
 		return err == nil && (bytes.HasPrefix(src, []byte("farms:")) || bytes.Contains(src, []byte("\nfarms:")))
 	}
 	return false

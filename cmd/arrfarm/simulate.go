@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -28,6 +28,7 @@ type simulateArgs struct {
 	html         string
 	output       string
 	untilCI      string
+	assumptions  bool
 }
 
 func newSimulateCmd(s streams) *cobra.Command {
@@ -54,7 +55,8 @@ Errors in the configuration or the scenario stop the run (exit 1) and are
 printed with file:line:col.`,
 		Example: `  arrfarm simulate applicationHost.config --scenario fixtures/sim/web3.yaml
   arrfarm simulate farms.yaml --scenario peak.yaml --set web.protocol.timeout=60s --format json
-  arrfarm simulate farms.yaml --scenario peak.yaml --until-ci 10% --html report.html`,
+  arrfarm simulate farms.yaml --scenario peak.yaml --until-ci 10% --html report.html
+  arrfarm simulate farms.yaml --scenario peak.yaml --assumptions`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSimulate(cmd, s, args[0], a)
@@ -71,6 +73,7 @@ printed with file:line:col.`,
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML report with plots to FILE")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&a.untilCI, "until-ci", "", "add replications until the 502.3 CI half-width is within this share of the mean, e.g. 10%")
+	f.BoolVar(&a.assumptions, "assumptions", false, "rerun with each undocumented ARR behaviour flipped (same seed) and report the 502 rates of each run")
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
 }
@@ -90,7 +93,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if printFindings(s.err, doc, schema.Error) {
 		return withCode(exitFindings, fmt.Errorf("simulating %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
 	}
-	src, err := os.ReadFile(a.scenario)
+	src, err := input.ReadFile(a.scenario, 0)
 	if err != nil {
 		return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
 	}
@@ -128,16 +131,32 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s does not fit %s (see above)", a.scenario, configPath))
 	}
 
+	if a.assumptions && a.html != "" {
+		return withCode(exitUsage, errors.New("--assumptions writes a table of runs; --html is not available with it"))
+	}
 	bar := newProgress(s.err)
-	res, err := simulate.Run(doc.Config, sc, simulate.Options{UntilCI: untilCI, Progress: bar.update})
+	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update}
+	if a.assumptions {
+		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
+		bar.finish()
+		if err != nil {
+			return simulateError(s, err)
+		}
+		var out bytes.Buffer
+		if a.format == "json" {
+			err = bands.WriteJSON(&out)
+		} else {
+			err = bands.WriteText(&out)
+		}
+		if err != nil {
+			return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
+		}
+		return writeOutput(s.out, a.output, out.Bytes())
+	}
+	res, err := simulate.Run(doc.Config, sc, opts)
 	bar.finish()
 	if err != nil {
-		var fe *simulate.FindingsError
-		if errors.As(err, &fe) {
-			reportFindings(s.err, fe.Findings)
-			return withCode(exitFindings, errors.New("simulating: the scenario does not fit the configuration (see above)"))
-		}
-		return withCode(exitInternal, err)
+		return simulateError(s, err)
 	}
 	var out bytes.Buffer
 	if a.format == "json" {
@@ -162,6 +181,16 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		}
 	}
 	return writeOutput(s.out, a.output, out.Bytes())
+}
+
+// simulateError reports a failed simulation: findings go to stderr.
+func simulateError(s streams, err error) error {
+	var fe *simulate.FindingsError
+	if errors.As(err, &fe) {
+		reportFindings(s.err, fe.Findings)
+		return withCode(exitFindings, errors.New("simulating: the scenario does not fit the configuration (see above)"))
+	}
+	return withCode(exitInternal, err)
 }
 
 // reportFindings prints findings (a scenario's) and reports whether any is

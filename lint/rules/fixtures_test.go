@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/schema"
@@ -48,7 +49,11 @@ func linterFor(t *testing.T, dir string) *lint.Linter {
 
 func lintFile(t *testing.T, l *lint.Linter, path string) []lint.Diagnostic {
 	t.Helper()
-	doc, err := schema.LoadFile(path, schema.Options{})
+	src, err := input.ReadFile(path, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := schema.Load(path, src, schema.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,244 @@
+package simulate
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// Assumptions is a prediction together with the same prediction under
+// each undocumented ARR behaviour flipped, so a reader sees which unknown
+// the 502 rates hang on. Every run uses the same seed, so the variants
+// share their random numbers (arrivals, service times, probe phases) and
+// their differences come from the assumption, not from noise.
+type Assumptions struct {
+	Farm         string  `json:"farm"`
+	Seed         int64   `json:"seed"`
+	Replications int     `json:"replications"`
+	Base         Variant `json:"base"`
+	// Variants has one entry per assumption that applies to this farm
+	// and scenario.
+	Variants []Variant `json:"variants"`
+	// NotApplicable names the assumptions that cannot change this
+	// prediction, with the reason.
+	NotApplicable []string `json:"not_applicable,omitempty"`
+}
+
+// Variant is one run: the base (Setting empty) or one assumption changed.
+type Variant struct {
+	// Setting is the scenario path that changes the assumption, e.g.
+	// arr.retrySpacing; Assumed is its value in the base run and Value the
+	// value of this run.
+	Setting  string `json:"setting,omitempty"`
+	Assumed  string `json:"assumed,omitempty"`
+	Value    string `json:"value,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	R5023    Rate   `json:"502.3"`
+	R5024    Rate   `json:"502.4"`
+	// Ratio5023 is this run's 502.3 rate over the base's; null when the
+	// base has none.
+	Ratio5023 *float64 `json:"ratio_502.3"`
+}
+
+// variant is an assumption flip: apply changes a copy of the scenario.
+type variant struct {
+	setting, assumed, value, evidence string
+	apply                             func(sc *Scenario)
+}
+
+// RunAssumptions runs sc against cfg as Run does, then once more per
+// undocumented ARR behaviour that applies, with that behaviour flipped
+// (timeout semantics; legacy algorithms when the configuration names one;
+// retry spacing; the minServers reading; probe queueing; the status when
+// every server is unhealthy; session length at a quarter and four times
+// its value). opts apply to every run; Progress counts all of them.
+func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumptions, error) {
+	p, err := compile(cfg, sc, opts.Samples)
+	if err != nil {
+		var fe *FindingsError
+		if errors.As(err, &fe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
+	}
+	vs, na := variantsFor(p)
+	runs := 1 + len(vs)
+	out := &Assumptions{Farm: p.farm.Name, Seed: sc.Seed, NotApplicable: na}
+	progress := opts.Progress
+	run := func(k int, s *Scenario) (*Result, error) {
+		o := opts
+		if progress != nil {
+			o.Progress = func(done, planned int) {
+				progress(k*planned+done, runs*planned)
+			}
+		}
+		return Run(cfg, s, o)
+	}
+	base, err := run(0, sc)
+	if err != nil {
+		return nil, err
+	}
+	out.Replications = base.Replications
+	bf := base.Farms[0]
+	out.Base = Variant{R5023: bf.Rates.R5023, R5024: bf.Rates.R5024}
+	for k, v := range vs {
+		c := *sc
+		v.apply(&c)
+		res, err := run(k+1, &c)
+		if err != nil {
+			return nil, fmt.Errorf("simulating with %s %s: %w", v.setting, v.value, err)
+		}
+		f := res.Farms[0]
+		x := Variant{Setting: v.setting, Assumed: v.assumed, Value: v.value, Evidence: v.evidence,
+			R5023: f.Rates.R5023, R5024: f.Rates.R5024}
+		if m := bf.Rates.R5023.Mean; m > 0 {
+			r := f.Rates.R5023.Mean / m
+			x.Ratio5023 = &r
+		}
+		out.Variants = append(out.Variants, x)
+	}
+	return out, nil
+}
+
+// variantsFor lists the flips that can change plan p's prediction, and
+// the ones that cannot, with why.
+func variantsFor(p *plan) ([]variant, []string) {
+	sc := p.sc
+	var vs []variant
+	var na []string
+	flip := func(a, b, cur string) string {
+		if cur == a {
+			return b
+		}
+		return a
+	}
+
+	ts := sc.ARR.TimeoutSemantics
+	vs = append(vs, variant{"arr.timeoutSemantics", ts, flip("proxy", "cancel", ts),
+		"whether a backend stops working on a request ARR gave up on: IIS does not (inferred), some applications do",
+		func(s *Scenario) { s.ARR.TimeoutSemantics = flip("proxy", "cancel", ts) }})
+
+	switch p.configured {
+	case schema.LeastRequests, schema.LeastResponseTime, schema.WeightedTotalTraffic:
+		l := sc.ARR.LegacyAlgorithms
+		vs = append(vs, variant{"arr.legacyAlgorithms", fmt.Sprint(l), fmt.Sprint(!l),
+			"only the 2019 ARR 3 schema comment says " + p.configured + " falls back to WeightedRoundRobin; older documentation describes it",
+			func(s *Scenario) { s.ARR.LegacyAlgorithms = !l }})
+	default:
+		na = append(na, "arr.legacyAlgorithms: the farm balances with "+p.configured)
+	}
+
+	if p.urlTest {
+		if p.retries > 0 {
+			rs := sc.ARR.RetrySpacing
+			vs = append(vs, variant{"arr.retrySpacing", rs, flip(RetryImmediate, RetryInterval, rs),
+				"the ARR 3 readme says the URL test is retried; when is undocumented",
+				func(s *Scenario) { s.ARR.RetrySpacing = flip(RetryImmediate, RetryInterval, rs) }})
+		} else {
+			na = append(na, "arr.retrySpacing: healthCheck/@retries is 0")
+		}
+		q := !sc.Health.NoQueue
+		vs = append(vs, variant{"health.queue", fmt.Sprint(q), fmt.Sprint(!q),
+			"whether a probe waits behind requests for a backend thread (inferred: it is a request)",
+			func(s *Scenario) { s.Health.NoQueue = q }})
+	} else {
+		na = append(na, "arr.retrySpacing, health.queue: the farm has no URL health test")
+	}
+
+	if p.minServers > 0 {
+		m := sc.ARR.MinServersSemantics
+		vs = append(vs, variant{"arr.minServersSemantics", m, flip(MinServersThreshold, MinServersIgnoreHealth, m),
+			"Microsoft's ARR events page stops marking servers at minServers; community posts say health is ignored below it",
+			func(s *Scenario) { s.ARR.MinServersSemantics = flip(MinServersThreshold, MinServersIgnoreHealth, m) }})
+	} else {
+		na = append(na, "arr.minServersSemantics: minServers is 0")
+	}
+
+	if p.urlTest || p.livePeriod > 0 {
+		a := sc.ARR.AllUnhealthyStatus
+		vs = append(vs, variant{"arr.allUnhealthyStatus", a, flip(Status5024, Status5023, a),
+			"Microsoft's 502 troubleshooting article says 502.4 when every server is unhealthy, the ARR events page 502.3",
+			func(s *Scenario) { s.ARR.AllUnhealthyStatus = flip(Status5024, Status5023, a) }})
+	} else {
+		na = append(na, "arr.allUnhealthyStatus: no health test can mark a server unhealthy")
+	}
+
+	if p.needClient && p.clients == 0 {
+		l := sc.Arrivals.Sessions
+		if l.Length <= 0 {
+			l.Length = DefaultSessionLength
+		}
+		for _, k := range []float64{0.25, 4} {
+			n := l
+			n.Length = scaleDuration(l.Length, k)
+			vs = append(vs, variant{"arrivals.sessions.length", schema.FormatDuration(l.Length), schema.FormatDuration(n.Length),
+				"how long a browser session keeps its affinity cookie and hash key is a property of the users, not of ARR",
+				func(s *Scenario) { s.Arrivals.Sessions = n }})
+		}
+	} else if !p.needClient {
+		na = append(na, "arrivals.sessions.length: neither cookie affinity nor a per-session hash key")
+	} else {
+		na = append(na, "arrivals.sessions.length: the scenario has a fixed client population (arrivals.clients)")
+	}
+	return vs, na
+}
+
+func scaleDuration[D ~int64](d D, k float64) D { return D(math.Round(float64(d) * k)) }
+
+// WriteJSON writes the assumption bands as indented JSON.
+func (a *Assumptions) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(a); err != nil {
+		return fmt.Errorf("writing assumption bands as JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes one line per assumption: its 502.3 and 502.4 rates and
+// how far the 502.3 rate moves from the base prediction.
+func (a *Assumptions) WriteText(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "farm %s: 502 rates under each undocumented ARR behaviour flipped (%d replication(s) each, seed %d, common random numbers)\n\n",
+		a.Farm, a.Replications, a.Seed)
+	ci := func(r Rate) string {
+		if a.Replications < 2 {
+			return ""
+		}
+		return pct(r.CI95[0]) + ".." + pct(r.CI95[1])
+	}
+	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", "assumption", "value", "502.3", "(95% CI)", "502.4", "502.3 vs base")
+	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s\n", "(base: as simulated)", "", pct(a.Base.R5023.Mean), ci(a.Base.R5023), pct(a.Base.R5024.Mean))
+	for _, v := range a.Variants {
+		ratio := "-"
+		if v.Ratio5023 != nil {
+			ratio = fmt.Sprintf("x%.3g", *v.Ratio5023)
+		} else if v.R5023.Mean > 0 {
+			ratio = "from 0"
+		}
+		fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", v.Setting, v.Assumed+" -> "+v.Value, pct(v.R5023.Mean), ci(v.R5023), pct(v.R5024.Mean), ratio)
+	}
+	b.WriteString("\n")
+	seen := map[string]bool{}
+	for _, v := range a.Variants {
+		if !seen[v.Setting] {
+			seen[v.Setting] = true
+			fmt.Fprintf(&b, "  %s: %s\n", v.Setting, v.Evidence)
+		}
+	}
+	for _, n := range a.NotApplicable {
+		fmt.Fprintf(&b, "  not varied: %s\n", n)
+	}
+	if a.Replications < 2 {
+		b.WriteString("  (one replication per run: no intervals; differences may be noise)\n")
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing assumption bands: %w", err)
+	}
+	return nil
+}
