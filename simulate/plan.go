@@ -88,6 +88,8 @@ type plan struct {
 	bounds   []faultBound
 
 	seed uint64
+
+	curve bool // record Result.TimeoutCurve
 }
 
 // What RequestHash keys a request by. Scenarios have no URLs or headers, so

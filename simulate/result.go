@@ -20,6 +20,8 @@ type Result struct {
 	DurationS    float64      `json:"duration_s"` // measured window per replication (mean, in requests mode)
 	WarmupS      float64      `json:"warmup_s"`
 	Farms        []FarmResult `json:"farms"`
+	// TimeoutCurve is set when Options.TimeoutCurve asked for it.
+	TimeoutCurve *TimeoutCurve `json:"-"`
 }
 
 // FarmResult is one simulated farm. Counts are totals over all

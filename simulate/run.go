@@ -27,6 +27,10 @@ type Options struct {
 	Progress func(done, planned int)
 	// Samples supplies empirical latency samples (nil: none available).
 	Samples SampleSource
+	// TimeoutCurve asks for Result.TimeoutCurve: the 502.3 rate for every
+	// whole-second timeout up to the farm's, from this one run. Run fails
+	// when TimeoutShortcut says the timeout changes the dynamics.
+	TimeoutCurve bool
 }
 
 // Run simulates sc against cfg: the scenario's replications (more under
@@ -46,9 +50,18 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
 	}
+	if opts.TimeoutCurve {
+		if err := checkCurve(cfg, sc, p); err != nil {
+			return nil, err
+		}
+		p.curve = true
+	}
 	reps := runReplications(p, sc.Replications, opts)
 	res := aggregate(p, reps)
 	warn(res, reps, opts)
+	if p.curve {
+		res.TimeoutCurve = buildCurve(p, reps)
+	}
 	return res, nil
 }
 

@@ -123,6 +123,7 @@ type repStats struct {
 	busy           []float64     // per server: busy slot-ns inside the window
 	unhealthy      []int64       // per server: unhealthy ns inside the window
 	window         int64         // length of the measured window
+	curve          curveStats    // with plan.curve only
 }
 
 func (st *repStats) init(p *plan, end int64) {
@@ -137,6 +138,9 @@ func (st *repStats) init(p *plan, end int64) {
 	}
 	st.series = make([]second, 0, n)
 	st.faults = make([]faultStats, len(p.faults))
+	if p.curve {
+		st.curve.bySec = make([]int64, p.timeout/1e9+1)
+	}
 }
 
 // overlap is the part of [lo, hi) inside the measured window.
@@ -189,6 +193,9 @@ func (st *repStats) answered(r *request, v *server, taken int64) {
 	st.out[o]++
 	v.st.out[o]++
 	st.hist.add(taken)
+	if st.curve.bySec != nil {
+		st.curve.record(taken)
+	}
 	sc := st.sec(r.sent)
 	sc.Requests++
 	if o == o5xx {
@@ -200,6 +207,15 @@ func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 	st.out[o]++
 	v.st.out[o]++
 	st.hist.add(taken)
+	if st.curve.bySec != nil {
+		// A hung server never answers and a refused or reset request
+		// fails at its own time: 502.3 whatever the timeout.
+		if o == oTimeout && r.flags&fHang == 0 {
+			st.curve.record(taken)
+		} else {
+			st.curve.fixed++
+		}
+	}
 	if r.fault >= 0 {
 		st.faults[r.fault].e5023++
 	}

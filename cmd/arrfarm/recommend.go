@@ -1,0 +1,259 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/arrfarm/arrfarm/internal/outfile"
+	"github.com/arrfarm/arrfarm/latency"
+	"github.com/arrfarm/arrfarm/observed"
+	"github.com/arrfarm/arrfarm/recommend"
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+type recommendArgs struct {
+	latency  []string
+	scenario string
+	target   string
+	format   string
+	write    bool
+	output   string
+}
+
+func newRecommendCmd(s streams) *cobra.Command {
+	var a recommendArgs
+	cmd := &cobra.Command{
+		Use:   "recommend CONFIG (--latency SOURCE ... | --scenario FILE)",
+		Short: "Recommend the proxy timeout, health-check settings and server count, backed by simulation",
+		Long: `recommend finds, for each farm, the smallest whole-second protocol timeout whose
+simulated 502.3 rate stays under the target with 95% confidence, shows the
+percentile rule of thumb beside it (a 0.1% target -> p99.9 of service time),
+suggests healthCheck interval, timeout and minServers, and counts the servers
+that carry the scenario's peak rate (and one more, to survive losing one).
+A farm whose offered load is at or above what its servers can serve is
+reported as overloaded: no timeout fixes that.
+
+--scenario FILE gives traffic, latency and faults (see arrfarm simulate);
+--latency SOURCE gives latency alone (a scenario file's latency models), and
+then capacity is not computed.
+
+--format patch prints a unified diff of CONFIG; --write edits CONFIG in
+place, changing only those attribute values (every other byte, the encoding,
+byte-order mark, line endings and file mode stay), through a temporary file
+and a rename.`,
+		Example: `  arrfarm recommend applicationHost.config --scenario peak.yaml
+  arrfarm recommend farms.yaml --latency latency.yaml --target 502.3=1% --format json
+  arrfarm recommend applicationHost.config --scenario peak.yaml --format patch
+  arrfarm recommend applicationHost.config --scenario peak.yaml --write`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRecommend(s, args[0], a)
+		},
+	}
+	f := cmd.Flags()
+	f.StringArrayVar(&a.latency, "latency", nil, "latency source, repeatable: a scenario file's latency models")
+	f.StringVar(&a.scenario, "scenario", "", "scenario YAML file: traffic, latency and faults")
+	f.StringVar(&a.target, "target", "502.3=0.1%", "largest acceptable 502.3 share")
+	f.StringVar(&a.format, "format", "text", "text, json or patch")
+	f.BoolVar(&a.write, "write", false, "edit CONFIG in place with the recommended values")
+	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
+	return cmd
+}
+
+func runRecommend(s streams, configPath string, a recommendArgs) error {
+	switch a.format {
+	case "text", "json", "patch":
+	default:
+		return fmt.Errorf(`--format must be "text", "json" or "patch", not %q`, a.format)
+	}
+	if (a.scenario == "") == (len(a.latency) == 0) {
+		return errors.New("give either --scenario FILE or --latency SOURCE (see arrfarm recommend --help)")
+	}
+	if a.write && configPath == "-" {
+		return errors.New("--write needs a file, not stdin")
+	}
+	target, err := parseTarget(a.target)
+	if err != nil {
+		return err
+	}
+	src, err := readConfig(configPath, s.in)
+	if err != nil {
+		return withCode(exitUsage, err)
+	}
+	doc, err := schema.Load(displayName(configPath), src, schema.Options{})
+	if err != nil {
+		return withCode(exitInternal, err)
+	}
+	if printFindings(s.err, doc, schema.Error) {
+		return withCode(exitFindings, fmt.Errorf("recommending for %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
+	}
+	opts := recommend.Options{Target: target}
+	var sc *simulate.Scenario
+	if a.scenario != "" {
+		if sc, err = loadScenarioFile(s, a.scenario); err != nil {
+			return err
+		}
+	} else {
+		if sc, err = latencyScenario(doc.Config, a.latency, target); err != nil {
+			return withCode(exitUsage, err)
+		}
+		opts.LatencyOnly = true
+	}
+	res, err := recommend.Recommend(doc.Config, sc, opts)
+	if err != nil {
+		var fe *simulate.FindingsError
+		if errors.As(err, &fe) {
+			reportFindings(s.err, fe.Findings)
+			return withCode(exitFindings, errors.New("recommending: the scenario does not fit the configuration (see above)"))
+		}
+		return withCode(exitInternal, err)
+	}
+
+	var out bytes.Buffer
+	switch a.format {
+	case "json":
+		err = res.WriteJSON(&out)
+	case "text":
+		err = res.WriteText(&out)
+	}
+	if err != nil {
+		return withCode(exitInternal, err)
+	}
+	if a.format == "patch" || a.write {
+		reps, notes := recommend.Edits(doc, res)
+		for _, n := range notes {
+			fmt.Fprintf(s.err, "arrfarm: %s\n", n)
+		}
+		newText, err := schema.ApplyReplacements(doc.Lines.Src(), reps)
+		if err != nil {
+			return withCode(exitInternal, err)
+		}
+		if a.format == "patch" {
+			out.WriteString(res.Preamble())
+			out.WriteString(recommend.UnifiedDiff(strings.TrimLeft(displayName(configPath), "/"), doc.Lines.Src(), newText))
+		}
+		if a.write && len(reps) > 0 {
+			patched, err := schema.Patch(src, reps)
+			if err != nil {
+				return withCode(exitInternal, err)
+			}
+			if err := outfile.Write(configPath, patched); err != nil {
+				return withCode(exitUsage, err)
+			}
+			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), configPath)
+		}
+	}
+	if a.output == "" {
+		_, err = s.out.Write(out.Bytes())
+		return err
+	}
+	return outfile.Write(a.output, out.Bytes())
+}
+
+// parseTarget reads "502.3=0.1%" (or just "0.1%").
+func parseTarget(s string) (float64, error) {
+	k, v, ok := strings.Cut(s, "=")
+	if !ok {
+		k, v = "502.3", s
+	}
+	if strings.TrimSpace(k) != "502.3" {
+		return 0, fmt.Errorf("--target %s: only 502.3 has a target, e.g. --target 502.3=0.1%%", s)
+	}
+	x, err := parseShare(v)
+	if err != nil || x == 0 {
+		return 0, fmt.Errorf("--target %s: %q is not a share between 0 and 100%%, e.g. 0.1%%", s, v)
+	}
+	return x, nil
+}
+
+// readConfig reads the configuration's bytes, bounded like the loader.
+func readConfig(path string, stdin io.Reader) ([]byte, error) {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	src, err := io.ReadAll(io.LimitReader(r, schema.DefaultMaxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", displayName(path), err)
+	}
+	return src, nil
+}
+
+func displayName(path string) string {
+	if path == "-" {
+		return "<stdin>"
+	}
+	return path
+}
+
+func loadScenarioFile(s streams, path string) (*simulate.Scenario, error) {
+	src, err := readConfig(path, nil)
+	if err != nil {
+		return nil, withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
+	}
+	sc, findings, err := simulate.LoadScenario(path, src)
+	if err != nil {
+		return nil, withCode(exitUsage, fmt.Errorf("loading scenario %s: %w", path, err))
+	}
+	if reportFindings(s.err, findings) {
+		return nil, withCode(exitFindings, fmt.Errorf("the scenario %s has errors (see above)", path))
+	}
+	return sc, nil
+}
+
+// latencyScenario turns latency sources into a scenario with no traffic
+// of its own: unlimited concurrency, so that each request's time is its
+// service time, and enough requests for the target (about 2000 expected
+// 502.3 at the target, over 10 replications).
+func latencyScenario(cfg *schema.Config, sources []string, target float64) (*simulate.Scenario, error) {
+	var model latency.Model
+	var farm string
+	for _, path := range sources {
+		src, err := observed.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range cfg.Farms {
+			d, ok := src.Farm(cfg, f)
+			if !ok {
+				continue
+			}
+			m, isModel := d.(latency.Model)
+			if !isModel {
+				return nil, fmt.Errorf("latency source %s: recommend can simulate scenario latency models only so far", path)
+			}
+			if model.Kind == latency.None {
+				model = m
+				if m2, ok := src.(*latency.Models); ok && m2.FarmName != "" {
+					farm = f.Name
+				}
+			}
+		}
+	}
+	if model.Kind == latency.None {
+		return nil, fmt.Errorf("the latency sources %s say nothing about the farms of the configuration", strings.Join(sources, ", "))
+	}
+	requests := max(200000, int(2000/target)/10)
+	yaml := fmt.Sprintf("requests: %d\nreplications: 10\narrivals: {rate: 100}\nlatency: {fixed: 1ms}\n", requests)
+	if farm != "" {
+		yaml += fmt.Sprintf("farm: %q\n", farm)
+	}
+	sc, fs, err := simulate.LoadScenario("--latency", []byte(yaml))
+	if err != nil || len(fs) > 0 {
+		return nil, fmt.Errorf("building the latency scenario: %v %v", err, fs)
+	}
+	sc.Latency = model
+	return sc, nil
+}

@@ -1,0 +1,83 @@
+package recommend
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// outageBudget is the traffic one server outage may cost: the requests sent
+// to a down server before the URL test notices it should not use more than
+// the 502.3 target's share of an hour of traffic. With one outage an hour,
+// detection alone then stays within the target.
+const outageBudget = time.Hour
+
+// health suggests the URL test's interval, timeout and minServers.
+//
+//   - interval: a down server keeps its share of requests (peak/N) until
+//     healthFailures probes failed, about healthFailures x interval; the
+//     largest whole second that keeps those requests within the target's
+//     share of an hour of traffic, between 2 s (so that a whole-second timeout
+//     fits below it) and ARR's default 30 s. A
+//     current interval inside that budget is kept.
+//   - timeout: twice the probe's p99.9 response time, so a slow but alive
+//     server is not marked down, at least 1 s, and below the interval so
+//     that probes do not pile up (lint rule health-timeout-not-below-interval).
+//     A current timeout that is long enough and below the interval is kept.
+//   - minServers: 1 when there are two or more servers: if every server
+//     looks unhealthy, the probe is more likely broken than the farm, and
+//     sending traffic beats answering 502.4 to everyone (lint rules
+//     min-servers-zero and min-servers-above-servers).
+func (fr *farmRun) health(out *Farm) {
+	hc := &fr.farm.HealthCheck
+	h := &out.HealthCheck
+	h.URLTest = hc.URL != "" && hc.Interval > 0
+	h.CurrentIntervalS, h.CurrentTimeoutS, h.CurrentMinServers = hc.Interval.Seconds(), hc.Timeout.Seconds(), int(hc.MinServers)
+	failures := int(max(fr.farm.HealthCheck.Retries, 0)) + 1
+	n := max(out.Servers, 1)
+	target := fr.opts.Target
+
+	interval := 30
+	if out.PeakRate > 0 {
+		limit := target * outageBudget.Seconds() * float64(n) / float64(failures)
+		interval = int(math.Max(2, math.Min(30, math.Floor(limit))))
+	}
+	if h.URLTest && hc.Interval >= 2*time.Second && hc.Interval%time.Second == 0 && int(hc.Interval/time.Second) <= interval {
+		interval = int(hc.Interval / time.Second) // already within the budget: keep it
+	}
+	h.IntervalS = float64(interval)
+
+	probe := fr.sc.Health.Latency
+	p999 := 5 * time.Millisecond
+	if probe.Kind != 0 {
+		if q, err := quantileOf(probe, 0.999, fr.opts.Samples); err == nil {
+			p999 = q
+		}
+	}
+	timeout := int(math.Max(1, math.Ceil(2*p999.Seconds())))
+	timeout = min(timeout, interval-1)
+	if cur := hc.Timeout; h.URLTest && cur%time.Second == 0 && int(cur/time.Second) >= timeout && int(cur/time.Second) < interval {
+		timeout = int(cur / time.Second) // long enough and below the interval: keep it
+	}
+	h.TimeoutS = float64(timeout)
+	if out.Servers >= 2 {
+		h.MinServers = 1
+	}
+
+	perServer := out.PeakRate / float64(n)
+	lost := perServer * float64(failures*interval)
+	detect := fmt.Sprintf("a down server is noticed after about %d failed probe(s) x %ds = %ds; until then it gets its share of the peak, %s req/s: about %s requests lost per outage",
+		failures, interval, failures*interval, num(perServer), num(math.Round(lost)))
+	if !h.URLTest {
+		out.Reasons = append(out.Reasons, fmt.Sprintf(
+			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests (1/%d of all) until someone disables it; add healthCheck url with interval %ds and timeout %ds (%s)", n, interval, timeout, detect))
+		return
+	}
+	if out.PeakRate > 0 {
+		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, within the 502.3 target's share of an hour of traffic (%s requests) for one outage an hour", interval, detect, num(math.Round(target*out.PeakRate*outageBudget.Seconds()))))
+	}
+	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed after about %ds", timeout, short(p999), failures*interval+timeout))
+	if h.MinServers != h.CurrentMinServers {
+		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck minServers %d: when every server looks unhealthy the probe is more likely broken than the farm; keep serving instead of answering 502.4 to everyone", h.MinServers))
+	}
+}

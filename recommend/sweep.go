@@ -1,0 +1,260 @@
+package recommend
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// maxSweepPoints bounds a sweep's grid: each point is a full simulation.
+const maxSweepPoints = 10000
+
+// Vary is one --vary: a --set path and the values it takes.
+type Vary struct {
+	Path   string   `json:"path"`
+	Values []string `json:"values"`
+}
+
+// ParseVary reads PATH=V1,V2,... or PATH=FROM..TO/STEP. A range takes
+// numbers (scenario.arrivals.rate=100..300/50) or durations
+// (web.protocol.timeout=5s..60s/5s, IIS time spans too) and includes TO
+// when the steps land on it.
+func ParseVary(s string) (Vary, error) {
+	path, spec, ok := strings.Cut(s, "=")
+	path, spec = strings.TrimSpace(path), strings.TrimSpace(spec)
+	if !ok || path == "" || spec == "" {
+		return Vary{}, fmt.Errorf("--vary %s: want PATH=V1,V2,... or PATH=FROM..TO/STEP, e.g. web.protocol.timeout=10s..60s/10s", s)
+	}
+	v := Vary{Path: path}
+	from, rest, isRange := strings.Cut(spec, "..")
+	if !isRange {
+		for _, x := range strings.Split(spec, ",") {
+			if x = strings.TrimSpace(x); x != "" {
+				v.Values = append(v.Values, x)
+			}
+		}
+		if len(v.Values) == 0 {
+			return Vary{}, fmt.Errorf("--vary %s: no values", s)
+		}
+		return v, nil
+	}
+	to, step, hasStep := strings.Cut(rest, "/")
+	if !hasStep {
+		return Vary{}, fmt.Errorf("--vary %s: a range needs a step: FROM..TO/STEP, e.g. 10s..60s/10s", s)
+	}
+	fail := func(why string) (Vary, error) {
+		return Vary{}, fmt.Errorf("--vary %s: %s", s, why)
+	}
+	if a, b, c, ok := numbers(from, to, step); ok {
+		if c <= 0 || b < a {
+			return fail("want FROM <= TO and a positive STEP")
+		}
+		n := int(math.Floor((b-a)/c+1e-9)) + 1
+		if n > maxSweepPoints {
+			return fail(fmt.Sprintf("%d values; at most %d", n, maxSweepPoints))
+		}
+		for i := 0; i < n; i++ {
+			v.Values = append(v.Values, strconv.FormatFloat(math.Round((a+float64(i)*c)*1e9)/1e9, 'f', -1, 64))
+		}
+		return v, nil
+	}
+	a, err1 := schema.ParseDuration(strings.TrimSpace(from))
+	b, err2 := schema.ParseDuration(strings.TrimSpace(to))
+	c, err3 := schema.ParseDuration(strings.TrimSpace(step))
+	if err1 != nil || err2 != nil || err3 != nil {
+		return fail("FROM, TO and STEP must all be numbers or all durations (5s, 1m30s, 00:00:30)")
+	}
+	if c <= 0 || b < a {
+		return fail("want FROM <= TO and a positive STEP")
+	}
+	if n := (b-a)/c + 1; n > maxSweepPoints {
+		return fail(fmt.Sprintf("%d values; at most %d", n, maxSweepPoints))
+	}
+	for d := a; d <= b; d += c {
+		v.Values = append(v.Values, schema.FormatDuration(d))
+	}
+	return v, nil
+}
+
+func numbers(a, b, c string) (x, y, z float64, ok bool) {
+	var err1, err2, err3 error
+	x, err1 = strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 = strconv.ParseFloat(strings.TrimSpace(b), 64)
+	z, err3 = strconv.ParseFloat(strings.TrimSpace(c), 64)
+	return x, y, z, err1 == nil && err2 == nil && err3 == nil
+}
+
+// numeric reads a swept value as a number for plotting: numbers as they
+// are, durations in seconds.
+func numeric(s string) (float64, bool) {
+	if x, err := strconv.ParseFloat(s, 64); err == nil {
+		return x, true
+	}
+	if d, err := schema.ParseDuration(s); err == nil {
+		return d.Seconds(), true
+	}
+	return 0, false
+}
+
+// SweepResult is one simulation per point of the grid the --vary flags
+// span, all on the scenario's seed (common random numbers: every point
+// sees the same arrivals and service draws, so differences between points
+// come from the settings, and curves are smooth). Plain data, for reports.
+type SweepResult struct {
+	Vary   []Vary       `json:"vary"`
+	Target float64      `json:"target,omitempty"` // a 502.3 share to draw, if any
+	Points []SweepPoint `json:"points"`
+}
+
+// SweepPoint is one simulated point.
+type SweepPoint struct {
+	// Values has one value per Vary, in order; X the same as numbers
+	// (seconds for durations), nil when one is not a number.
+	Values       []string             `json:"values"`
+	X            []float64            `json:"x,omitempty"`
+	Farm         string               `json:"farm"`
+	Requests     int64                `json:"requests"`
+	Replications int                  `json:"replications"`
+	Rates        simulate.Rates       `json:"rates"`
+	LatencyMS    simulate.Percentiles `json:"latency_ms"`
+}
+
+// Load returns a fresh configuration and scenario for one point: --set
+// changes them in place.
+type Load func() (*schema.Config, *simulate.Scenario, error)
+
+// Sweep simulates every point of the grid. progress, when set, is called
+// after each point.
+func Sweep(load Load, vary []Vary, opts simulate.Options, progress func(done, total int)) (*SweepResult, error) {
+	total := 1
+	for _, v := range vary {
+		total *= len(v.Values)
+		if total > maxSweepPoints {
+			return nil, fmt.Errorf("the grid has more than %d points", maxSweepPoints)
+		}
+	}
+	res := &SweepResult{Vary: vary}
+	idx := make([]int, len(vary))
+	for k := 0; k < total; k++ {
+		cfg, sc, err := load()
+		if err != nil {
+			return nil, err
+		}
+		p := SweepPoint{}
+		numericOK := true
+		for i, v := range vary {
+			val := v.Values[idx[i]]
+			p.Values = append(p.Values, val)
+			if x, ok := numeric(val); ok {
+				p.X = append(p.X, x)
+			} else {
+				numericOK = false
+			}
+			if err := simulate.ApplySet(cfg, sc, v.Path+"="+val); err != nil {
+				return nil, err
+			}
+		}
+		if !numericOK {
+			p.X = nil
+		}
+		r, err := simulate.Run(cfg, sc, opts)
+		if err != nil {
+			return nil, fmt.Errorf("simulating %s: %w", pointName(vary, p.Values), err)
+		}
+		f := r.Farms[0]
+		p.Farm, p.Requests, p.Replications, p.Rates, p.LatencyMS = f.Name, f.Requests, r.Replications, f.Rates, f.LatencyMS
+		res.Points = append(res.Points, p)
+		if progress != nil {
+			progress(k+1, total)
+		}
+		// Odometer: the last --vary changes fastest.
+		for i := len(idx) - 1; i >= 0; i-- {
+			idx[i]++
+			if idx[i] < len(vary[i].Values) {
+				break
+			}
+			idx[i] = 0
+		}
+	}
+	return res, nil
+}
+
+func pointName(vary []Vary, values []string) string {
+	parts := make([]string, len(vary))
+	for i, v := range vary {
+		parts[i] = v.Path + "=" + values[i]
+	}
+	return strings.Join(parts, " ")
+}
+
+// WriteJSON writes the sweep as indented JSON.
+func (r *SweepResult) WriteJSON(w io.Writer) error {
+	return writeJSON(w, r, "sweep")
+}
+
+// WriteCSV writes one row per point: the varied values, then the rates
+// with their CI bounds and the time-taken percentiles.
+func (r *SweepResult) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	var head []string
+	for _, v := range r.Vary {
+		head = append(head, v.Path)
+	}
+	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "p50_ms", "p99_ms", "p999_ms")
+	_ = cw.Write(head)
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, p := range r.Points {
+		row := append([]string(nil), p.Values...)
+		rt := p.Rates
+		row = append(row, p.Farm, strconv.FormatInt(p.Requests, 10),
+			g(rt.R5023.Mean), g(rt.R5023.CI95[0]), g(rt.R5023.CI95[1]),
+			g(rt.R5024.Mean), g(rt.R5024.CI95[0]), g(rt.R5024.CI95[1]),
+			g(rt.R5xx.Mean), g(p.LatencyMS.P50), g(p.LatencyMS.P99), g(p.LatencyMS.P999))
+		_ = cw.Write(row)
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing sweep CSV: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes a table a person can scan.
+func (r *SweepResult) WriteText(w io.Writer) error {
+	var b strings.Builder
+	if len(r.Points) > 0 {
+		p := r.Points[0]
+		fmt.Fprintf(&b, "farm %s, %d replication(s) per point, same random streams at every point\n\n", p.Farm, p.Replications)
+	}
+	width := make([]int, len(r.Vary))
+	for i, v := range r.Vary {
+		width[i] = len(v.Path)
+		for _, x := range v.Values {
+			width[i] = max(width[i], len(x))
+		}
+	}
+	for i, v := range r.Vary {
+		fmt.Fprintf(&b, "%-*s  ", width[i], v.Path)
+	}
+	fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", "502.3", "95% CI", "502.4", "p99", "p99.9")
+	for _, p := range r.Points {
+		for i, x := range p.Values {
+			fmt.Fprintf(&b, "%-*s  ", width[i], x)
+		}
+		rt := p.Rates
+		fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", pctText(rt.R5023.Mean),
+			pctText(rt.R5023.CI95[0])+" .. "+pctText(rt.R5023.CI95[1]), pctText(rt.R5024.Mean),
+			short(time.Duration(p.LatencyMS.P99*1e6)), short(time.Duration(p.LatencyMS.P999*1e6)))
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing sweep: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package recommend
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// WriteJSON writes the Recommend JSON contract (indented).
+func (r *Result) WriteJSON(w io.Writer) error { return writeJSON(w, r, "recommendation") }
+
+func writeJSON(w io.Writer, v any, what string) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("writing %s JSON: %w", what, err)
+	}
+	return nil
+}
+
+// Preamble is what a patch says before the diff: the farms that are
+// overloaded, as comment lines that patch tools skip.
+func (r *Result) Preamble() string {
+	var b strings.Builder
+	for _, f := range r.Farms {
+		if f.Overloaded {
+			fmt.Fprintf(&b, "# farm %s is overloaded (busiest server at %.0f%% of what it can serve): no timeout is recommended; add servers (capacity: %s)\n", f.Name, 100*f.Utilization, capText(f.Capacity))
+		}
+	}
+	return b.String()
+}
+
+func capText(c Capacity) string {
+	if c.Servers == nil {
+		return "not computed"
+	}
+	return fmt.Sprintf("%d, %d with one down", *c.Servers, *c.ServersNPlus1)
+}
+
+// WriteText writes the recommendation for a person: the values first, then
+// the reasons.
+func (r *Result) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for i, f := range r.Farms {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "farm %s: %d enabled server(s), peak %s req/s, target 502.3 under %s\n", f.Name, f.Servers, num(f.PeakRate), pctText(r.Target.R5023))
+		if f.Overloaded {
+			fmt.Fprintf(&b, "  OVERLOADED: farm %s is overloaded (busiest server at %.0f%% of what it can serve); no timeout is recommended\n", f.Name, 100*f.Utilization)
+		}
+		t := f.Timeout
+		switch {
+		case t.RecommendedS != nil:
+			fmt.Fprintf(&b, "  timeout      %s -> %ds   predicted 502.3 %s%s\n", secsText(t.CurrentS), *t.RecommendedS, pctText(t.Predicted5023.Mean), ciText(*t.Predicted5023))
+		default:
+			fmt.Fprintf(&b, "  timeout      %s -> none meets the target (see below)\n", secsText(t.CurrentS))
+		}
+		fmt.Fprintf(&b, "               percentile rule (p%s of service time): %s\n", trimFloat(100*(1-r.Target.R5023)), secsText(t.PercentileRuleS))
+		h := f.HealthCheck
+		if h.URLTest {
+			fmt.Fprintf(&b, "  healthCheck  interval %s -> %s, timeout %s -> %s, minServers %d -> %d\n",
+				secsText(h.CurrentIntervalS), secsText(h.IntervalS), secsText(h.CurrentTimeoutS), secsText(h.TimeoutS), h.CurrentMinServers, h.MinServers)
+		} else {
+			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", secsText(h.IntervalS), secsText(h.TimeoutS), h.MinServers)
+		}
+		if c := f.Capacity; c.Servers != nil {
+			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%d with one down); the farm has %d; predicted 502.3 %s%s at timeout %s\n",
+				*c.Servers, *c.ServersNPlus1, f.Servers, pctText(c.Predicted5023.Mean), ciText(*c.Predicted5023), secsText(c.TimeoutS))
+		} else {
+			b.WriteString("  capacity     not computed (see below)\n")
+		}
+		b.WriteString("  why:\n")
+		for _, reason := range f.Reasons {
+			fmt.Fprintf(&b, "    - %s\n", reason)
+		}
+	}
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing recommendation: %w", err)
+	}
+	return nil
+}
+
+func ciText(r simulate.Rate) string {
+	return fmt.Sprintf(" (95%% CI %s .. %s)", pctText(r.CI95[0]), pctText(r.CI95[1]))
+}
+
+func pctText(x float64) string {
+	switch {
+	case x == 0:
+		return "0%"
+	case x < 0.0001:
+		return fmt.Sprintf("%.4f%%", 100*x)
+	case x < 0.01:
+		return fmt.Sprintf("%.3f%%", 100*x)
+	}
+	return fmt.Sprintf("%.2f%%", 100*x)
+}
+
+func secsText(s float64) string { return short(time.Duration(s * 1e9)) }
+
+// short prints a duration to about three significant digits.
+func short(d time.Duration) string {
+	switch {
+	case d >= time.Minute:
+		d = d.Round(time.Second)
+	case d >= 10*time.Second:
+		d = d.Round(100 * time.Millisecond)
+	case d >= time.Second:
+		d = d.Round(10 * time.Millisecond)
+	case d >= 10*time.Millisecond:
+		d = d.Round(time.Millisecond)
+	default:
+		d = d.Round(10 * time.Microsecond)
+	}
+	return schema.FormatDuration(d)
+}
+
+// num prints a rate or count without needless digits.
+func num(x float64) string {
+	if x >= 1000 || x <= -1000 {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// trimFloat prints x with up to six decimals and no trailing zeros.
+func trimFloat(x float64) string {
+	return strconv.FormatFloat(math.Round(x*1e6)/1e6, 'f', -1, 64)
+}

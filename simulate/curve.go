@@ -1,0 +1,106 @@
+package simulate
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// TimeoutCurve is the 502.3 rate against the farm's proxy timeout, for
+// every whole second up to the timeout the run was made with, from ONE
+// simulation. It is exact (not an interpolation) when TimeoutShortcut
+// says the timeout cannot change the dynamics: then a request times out at
+// T exactly when its time to response headers is at least T, and that time
+// does not depend on T.
+type TimeoutCurve struct {
+	// MaxS is the timeout the run was made with, in whole seconds.
+	MaxS int
+	// Per replication: counted requests, 502.3 that happen whatever the
+	// timeout (refused, reset, hung servers), and BySec[k], the requests
+	// whose time to headers was in [k s, k+1 s); BySec[MaxS] also holds
+	// those that timed out at MaxS.
+	Requests []int64
+	Fixed    []int64
+	BySec    [][]int64
+}
+
+// Rate returns the 502.3 rate with timeout t whole seconds (1 <= t <=
+// MaxS): mean over replications with its Student t 95 % CI, as Result
+// reports rates.
+func (c *TimeoutCurve) Rate(t int) Rate {
+	xs := make([]float64, len(c.Requests))
+	for i := range xs {
+		n := c.Fixed[i]
+		for k := min(max(t, 0), c.MaxS); k <= c.MaxS; k++ {
+			n += c.BySec[i][k]
+		}
+		xs[i] = rate(n, c.Requests[i])
+	}
+	m, h := meanHalfWidth(xs)
+	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
+}
+
+// TimeoutShortcut reports whether one run yields the whole timeout curve
+// for the farm sc drives in cfg, and if not, why. The timeout must not feed
+// back into what happens to other requests: the backend keeps working after
+// ARR gives up (timeoutSemantics proxy), the algorithm does not count
+// ARR's in-flight requests or response times (LeastRequests and
+// LeastResponseTime as documented), and no live-traffic health test turns
+// 502.3 into unhealthy servers.
+func TimeoutShortcut(cfg *schema.Config, sc *Scenario) (bool, string) {
+	farm, err := sc.TargetFarm(cfg)
+	if err != nil {
+		return false, err.Error()
+	}
+	if sc.ARR.TimeoutSemantics == "cancel" {
+		return false, "timeoutSemantics cancel: a timed-out request frees its backend slot, so the timeout changes the queues"
+	}
+	if sc.ARR.LegacyAlgorithms {
+		switch a := farm.LoadBalancing.Algorithm; a {
+		case schema.LeastRequests, schema.LeastResponseTime:
+			return false, a + " reads ARR's own view of each server (in-flight requests or response times), which a timeout changes"
+		}
+	}
+	if farm.HealthCheck.LiveTrafficFailurePeriod > 0 {
+		return false, "the live-traffic health test counts 502.3 (timeouts) against a server, so the timeout changes which servers are healthy"
+	}
+	return true, ""
+}
+
+// curveStats is the per-replication record behind TimeoutCurve.
+type curveStats struct {
+	fixed int64
+	bySec []int64
+}
+
+// record counts a counted request that got its response headers (or timed
+// out) after taken ns.
+func (c *curveStats) record(taken int64) {
+	k := int(taken / int64(time.Second))
+	if k >= len(c.bySec) {
+		k = len(c.bySec) - 1
+	}
+	c.bySec[k]++
+}
+
+func buildCurve(p *plan, reps []*repStats) *TimeoutCurve {
+	c := &TimeoutCurve{MaxS: int(p.timeout / int64(time.Second))}
+	for _, r := range reps {
+		c.Requests = append(c.Requests, r.requests())
+		c.Fixed = append(c.Fixed, r.curve.fixed)
+		c.BySec = append(c.BySec, r.curve.bySec)
+	}
+	return c
+}
+
+func checkCurve(cfg *schema.Config, sc *Scenario, p *plan) error {
+	if ok, why := TimeoutShortcut(cfg, sc); !ok {
+		return fmt.Errorf("one run cannot give the whole timeout curve: %s", why)
+	}
+	if p.timeout%int64(time.Second) != 0 {
+		return fmt.Errorf("the timeout curve needs a whole-second timeout, not %v", time.Duration(p.timeout))
+	}
+	return nil
+}
