@@ -36,6 +36,9 @@ type Document struct {
 	Lines *Lines
 	// Suppressions are the "arrfarm:ignore" comments of the file.
 	Suppressions []Suppression
+	// Empty is true when the file holds nothing to check: only
+	// whitespace (and, in YAML, comments and document markers).
+	Empty bool
 }
 
 // Load loads src, the content of the file called name (used in positions
@@ -68,6 +71,7 @@ func Load(name string, src []byte, opts Options) (*Document, error) {
 		return fail(malformed, "the file starts with a UTF-16 byte-order mark but is not valid UTF-16")
 	}
 	doc.Lines = NewLines(name, text)
+	doc.Empty = blank(text, format)
 	if off := validUTF8(text); off >= 0 {
 		doc.Findings = append(doc.Findings, Finding{Rule: malformed, Severity: Error, Span: doc.Lines.Span(off, off+1),
 			Message: "the file is not UTF-8 or UTF-16 text (invalid byte here): IIS cannot read it"})
@@ -161,4 +165,19 @@ func detectKind(name string, text []byte, force *Kind) Kind {
 		}
 	}
 	return AppHost
+}
+
+// blank reports whether text holds no content: only whitespace, and in
+// YAML comments and document markers.
+func blank(text []byte, format Format) bool {
+	if format != YAML {
+		return len(bytes.TrimSpace(text)) == 0
+	}
+	for _, line := range bytes.Split(text, []byte("\n")) {
+		l := bytes.TrimSpace(line)
+		if len(l) > 0 && l[0] != '#' && !bytes.Equal(l, []byte("---")) && !bytes.Equal(l, []byte("...")) {
+			return false
+		}
+	}
+	return true
 }

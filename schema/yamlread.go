@@ -3,6 +3,7 @@ package schema
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"cuelang.org/go/cue/ast"
@@ -23,6 +24,10 @@ import (
 // A scalar is an attribute, a mapping a child element, a list of mappings
 // repeated child elements.
 var yamlTopKeys = []string{"proxy", "webFarms", "farms", "rules", "siteRules", "locations"}
+
+// YAMLTopKeys are the top-level keys of the YAML form: a YAML file with
+// none of them is not a farm configuration.
+func YAMLTopKeys() []string { return slices.Clone(yamlTopKeys) }
 
 // readYAML parses src through the project's YAML entry point (CUE's
 // decoder, which keeps positions) and feeds the builder.

@@ -29,12 +29,19 @@ func TestArrfarmYAMLLinkedToDevZeroIsRefused(t *testing.T) {
 }
 
 // A FIFO among the inputs must not hang the job: as a PATH, as --config,
-// as --latency, and as a scenario.
+// as --latency, as a scenario, and inside a walked directory.
 func TestFIFOsDoNotHang(t *testing.T) {
 	cfg := abs(t, fx+"no-health-check/good.xml")
 	dir := chdir(t)
 	fifo := filepath.Join(dir, "in.yaml")
 	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	walk := filepath.Join(dir, "walk")
+	if err := os.MkdirAll(walk, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(walk, "farms.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{
@@ -43,6 +50,7 @@ func TestFIFOsDoNotHang(t *testing.T) {
 		{"lint", "--latency", fifo, cfg},
 		{"simulate", cfg, "--scenario", fifo},
 		{"convert", "--to", "yaml", fifo},
+		{"lint", walk}, // sniffed in the walk: skipped, so nothing is found
 	} {
 		done := make(chan [3]string, 1)
 		go func() {

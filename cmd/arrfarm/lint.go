@@ -4,15 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
 	"github.com/arrfarm/arrfarm/observed"
@@ -33,11 +30,15 @@ without healthy servers (502.4), timeouts below the backends' latency (502.3),
 health checks that cannot work, and schema errors IIS would reject.
 
 PATH is a file, a directory (its *.config, *.xml and *.xdt files, and YAML files
-with a top-level farms key) or "-" for standard input. Without PATH, lint reads
-./applicationHost.config.
+with a top-level key of the YAML form: farms, webFarms, proxy, rules, siteRules
+or locations) or "-" for standard input. Without PATH, lint reads
+./applicationHost.config. Only regular files are read, up to 32 MiB each.
 
-Exit codes: 0 no finding at or above --fail-on; 1 findings at or above it;
-2 usage error or unreadable input; 3 internal error.`,
+Exit codes: 0 every PATH held configuration and no finding is at or above
+--fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
+PATH with nothing to check (an empty file, empty stdin, a directory without
+configuration files: the message names the files skipped and why);
+3 internal error.`,
 		Example: `  arrfarm lint
   arrfarm lint C:\Windows\System32\inetsrv\config\applicationHost.config
   arrfarm lint --format sarif -o arrfarm.sarif configs/
@@ -95,10 +96,18 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	if len(paths) == 0 {
 		paths = []string{"applicationHost.config"}
 	}
-	files, unreadable := expandPaths(paths, s.err)
+	inputs := lint.FindInputs(paths)
+	unreadable := false
+	for _, err := range inputs.Problems {
+		fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+		unreadable = true
+	}
 	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
-	for _, name := range files {
+	for _, name := range inputs.Files {
 		doc, err := loadPath(name, s.in)
+		if err == nil && doc.Empty {
+			err = &lint.NoConfigError{Path: doc.Lines.File(), Reason: "it is empty"}
+		}
 		if err != nil {
 			fmt.Fprintf(s.err, "arrfarm: %v\n", err)
 			unreadable = true
@@ -172,67 +181,6 @@ func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enab
 		return nil, 0, err
 	}
 	return linter, failOn, nil
-}
-
-// expandPaths turns the PATH arguments into files: directories contribute
-// their configuration files, walked in lexical order. It reports paths that
-// do not exist on errw and sets unreadable.
-func expandPaths(paths []string, errw io.Writer) (files []string, unreadable bool) {
-	for _, p := range paths {
-		if p == "-" {
-			files = append(files, p)
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			fmt.Fprintf(errw, "arrfarm: %v\n", err)
-			unreadable = true
-			continue
-		}
-		if !info.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		n := len(files)
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			hidden := strings.HasPrefix(d.Name(), ".") && path != p
-			if d.IsDir() {
-				if hidden {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if !hidden && lintable(path) {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			fmt.Fprintf(errw, "arrfarm: reading directory %s: %v\n", p, err)
-			unreadable = true
-		}
-		if len(files) == n {
-			fmt.Fprintf(errw, "arrfarm: %s: no configuration files found\n", p)
-		}
-	}
-	return files, unreadable
-}
-
-// lintable reports whether a file found in a directory is a configuration:
-// XML by extension; YAML only with a top-level farms key, so that scenario
-// files and CI workflows beside the configs are not linted as farms.
-func lintable(path string) bool {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".config", ".xml", ".xdt":
-		return true
-	case ".yaml", ".yml":
-		src, err := input.ReadFile(path, 0)
-		return err == nil && (bytes.HasPrefix(src, []byte("farms:")) || bytes.Contains(src, []byte("\nfarms:")))
-	}
-	return false
 }
 
 // isTerminal reports whether w is a character device (a terminal), the
