@@ -25,6 +25,7 @@ type Linter struct {
 	enabled  map[*Rule]bool
 	severity map[*Rule]Severity
 	latency  []LatencySource
+	farms    map[string]string // lower-cased name -> name, of every farm linted
 }
 
 // New prepares a linter. It fails on a rule name that is not in the
@@ -107,6 +108,7 @@ func (l *Linter) Lint(doc *schema.Document) []Diagnostic {
 			cfg.File = doc.Lines.File()
 		}
 	}
+	l.noteFarms(cfg)
 	idx := &index{}
 	var raw []rawFinding
 	newPass := func(r *Rule) *Pass {

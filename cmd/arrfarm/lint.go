@@ -116,7 +116,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		report.Sources[doc.Lines.File()] = doc.Lines
 		report.Diagnostics = append(report.Diagnostics, linter.Lint(doc)...)
 	}
-	report.Diagnostics = lint.Sort(report.Diagnostics)
+	report.Diagnostics = lint.Sort(append(report.Diagnostics, linter.LatencyFindings()...))
 
 	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
 	var buf bytes.Buffer

@@ -65,3 +65,18 @@ func TestLintOfNothingFails(t *testing.T) {
 		t.Errorf("exit %d, stderr %q, out %q", code, stderr, out)
 	}
 }
+
+// --latency with a scenario about a farm the configuration lacks is a
+// finding (exit 1), not a quiet no-op.
+func TestLintLatencyForAMissingFarm(t *testing.T) {
+	cfg := abs(t, fx+"timeout-below-latency/good.xml")
+	dir := chdir(t)
+	scen := filepath.Join(dir, "prod.yaml")
+	if err := os.WriteFile(scen, []byte("farm: wbe\nlatency: {fixed: 10ms}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI(t, "", nil, "lint", "--latency", scen, cfg)
+	if code != exitFindings || !strings.Contains(out, scen+`:1:7: error: latency source prod.yaml describes farm "wbe", which the configuration does not have`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, stderr)
+	}
+}

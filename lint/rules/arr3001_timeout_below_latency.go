@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 
+	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/schema"
 )
@@ -40,6 +41,12 @@ var TimeoutBelowLatency = &lint.Rule{
 			for _, src := range p.Latency {
 				d, ok := src.Farm(p.Config, f)
 				if !ok {
+					if m, scoped := src.(*latency.Models); scoped && m.FarmName != "" {
+						continue // a scenario about another farm
+					}
+					p.Report(schema.Finding{Span: farmSpan(f), Farm: f.Name, Severity: lint.Warning, Message: fmt.Sprintf(
+						"latency source %s has no samples for farm %q, so its timeout was not compared with latency",
+						src.Name(), f.Name)})
 					continue
 				}
 				share := d.Exceed(t)
