@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 	"github.com/spf13/cobra"
@@ -168,7 +169,11 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	}
 	if a.html != "" {
 		var page bytes.Buffer
-		if err := res.WriteHTML(&page, configPath+" with "+a.scenario); err != nil {
+		p, err := report.Simulation(res, configPath+" with "+a.scenario)
+		if err == nil {
+			err = p.Write(&page)
+		}
+		if err != nil {
 			return withCode(exitInternal, fmt.Errorf("writing the HTML report: %w", err))
 		}
 		if err := writeOutput(s.out, a.html, page.Bytes()); err != nil {
@@ -196,7 +201,7 @@ func reportFindings(w io.Writer, fs []schema.Finding) (hasErrors bool) {
 		if sev == schema.SeverityNone {
 			sev = schema.Error
 		}
-		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Span, sev, f.Message, f.Rule)
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", schema.Printable(f.Span.String()), sev, schema.Printable(f.Message), f.Rule)
 		hasErrors = hasErrors || sev == schema.Error
 	}
 	return hasErrors
@@ -227,6 +232,8 @@ func parseShare(s string) (float64, error) {
 // redraws runs on another, hence the lock.
 type progress struct {
 	w     io.Writer
+	verb  string // "simulating"
+	unit  string // "replications"
 	mu    sync.Mutex
 	start time.Time
 	stop  chan struct{}
@@ -237,7 +244,12 @@ type progress struct {
 }
 
 func newProgress(w io.Writer) *progress {
-	pr := &progress{w: w, start: time.Now()}
+	return newProgressOf(w, "simulating", "replications")
+}
+
+// newProgressOf draws "verb [===   ] done/planned unit".
+func newProgressOf(w io.Writer, verb, unit string) *progress {
+	pr := &progress{w: w, verb: verb, unit: unit, start: time.Now()}
 	if isTerminal(w) {
 		pr.stop, pr.ended = make(chan struct{}), make(chan struct{})
 		go pr.loop()
@@ -274,8 +286,8 @@ func (pr *progress) draw() {
 	if pr.plan > 0 {
 		filled = width * pr.done / pr.plan
 	}
-	fmt.Fprintf(pr.w, "\rsimulating [%s%s] %d/%d replications %s ",
-		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pr.done, pr.plan,
+	fmt.Fprintf(pr.w, "\r%s [%s%s] %d/%d %s %s ", pr.verb,
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pr.done, pr.plan, pr.unit,
 		time.Since(pr.start).Round(time.Second))
 	pr.shown = true
 }

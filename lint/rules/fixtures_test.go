@@ -20,13 +20,20 @@ import (
 // finding announced by a want comment) and good.* (no finding at all).
 const fixtureRoot = "../../fixtures/lint"
 
+// onDefaults are optional rules that stand for a fact about the deployment
+// that only the user knows (the backends parse X-Forwarded-For as a bare
+// address; ARR checks backend certificate names) and so fire on ordinary,
+// valid configurations by design: the tests enable them on their own
+// fixtures only.
+var onDefaults = map[string]bool{"xff-includes-port": true, "https-backend-name": true}
+
 // linterFor enables every rule, the optional ones too, and gives the
 // latency rules the scenario in dir/latency.yaml when there is one.
 func linterFor(t *testing.T, dir string) *lint.Linter {
 	t.Helper()
 	opts := lint.Options{}
 	for _, r := range All {
-		if r.Optional {
+		if r.Optional && (!onDefaults[r.Slug] || filepath.Base(dir) == r.Slug) {
 			opts.Enable = append(opts.Enable, r.Slug)
 		}
 	}
@@ -207,8 +214,10 @@ func TestDocExamples(t *testing.T) {
 			if ds := run(r.Doc.BadName, r.Doc.Bad); !fires(ds) {
 				t.Errorf("rule does not fire on its Bad example; findings: %v", renderAll(ds))
 			}
-			if ds := run(r.Doc.GoodName, r.Doc.Good); fires(ds) {
-				t.Errorf("rule fires on its Good example: %v", renderAll(ds))
+			// A Good example is what users copy: no rule may find anything
+			// in it, not only the rule it illustrates (issue 7).
+			if ds := run(r.Doc.GoodName, r.Doc.Good); len(ds) > 0 {
+				t.Errorf("the Good example has findings: %v", renderAll(ds))
 			}
 		})
 	}
