@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // The CI formats: the report as the build systems IIS shops use read it.
@@ -47,33 +46,15 @@ func WriteAzure(w io.Writer, r Report) error {
 // azureData and azureProperty escape logging-command text as the Azure
 // Pipelines task library does (taskcommand.ts): "%" first, then line
 // breaks so that a command stays on one line, and in property values also
-// ";" and "]", which end a property and the property list. Other control
-// characters are replaced, as in every format.
+// ";" and "]", which end a property and the property list. (Report.Printable
+// has already escaped line breaks and other control characters from the
+// input; these escapes are the platform's own, for the rest.)
 func azureData(s string) string {
-	return strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A").Replace(stripControl(s))
+	return strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A").Replace(s)
 }
 
 func azureProperty(s string) string {
-	return strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A", "]", "%5D", ";", "%3B").Replace(stripControl(s))
-}
-
-// stripControl replaces control characters other than line breaks and tabs
-// with U+FFFD, so that no value from a configuration can move a terminal's
-// cursor, hide text in a CI log, or make an XML report invalid.
-func stripControl(s string) string {
-	if !strings.ContainsFunc(s, isStrippedControl) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isStrippedControl(r) {
-			return unicode.ReplacementChar
-		}
-		return r
-	}, s)
-}
-
-func isStrippedControl(r rune) bool {
-	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
+	return strings.NewReplacer("%", "%AZP25", "\r", "%0D", "\n", "%0A", "]", "%5D", ";", "%3B").Replace(s)
 }
 
 func cmpOr(a, b string) string {
@@ -130,7 +111,7 @@ func WriteGitLab(w io.Writer, r Report) error {
 			fp += ":" + strconv.Itoa(n)
 		}
 		out = append(out, gitlabIssue{
-			Description: stripControl(d.Message + " [" + d.Rule + "]"),
+			Description: d.Message + " [" + d.Rule + "]",
 			CheckName:   cmpOr(d.ID, d.Rule),
 			Fingerprint: fp,
 			Severity:    gitlabSeverity(d.Severity),

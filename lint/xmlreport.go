@@ -27,7 +27,7 @@ func WriteJUnit(w io.Writer, r Report) error {
 		byFile[d.Span.File] = append(byFile[d.Span.File], d)
 	}
 	for i, file := range r.files() {
-		name := stripControl(filepath.ToSlash(file))
+		name := filepath.ToSlash(file)
 		suite := junit.Testsuite{Name: name, ID: i, Time: "0"}
 		found := map[string]bool{}
 		for _, d := range byFile[file] {
@@ -55,8 +55,8 @@ func WriteJUnit(w io.Writer, r Report) error {
 				data += "\n" + d.URL
 			}
 			suite.AddTestcase(junit.Testcase{
-				Name: stripControl(testName), Classname: name, Time: "0",
-				Failure: &junit.Result{Message: stripControl(d.Message), Type: d.Severity.String(), Data: stripControl(data)},
+				Name: testName, Classname: name, Time: "0",
+				Failure: &junit.Result{Message: d.Message, Type: d.Severity.String(), Data: data},
 			})
 		}
 		suites.AddSuite(suite)
@@ -101,7 +101,7 @@ func WriteCheckstyle(w io.Writer, r Report) error {
 		byFile[d.Span.File] = append(byFile[d.Span.File], d)
 	}
 	for _, file := range r.files() {
-		cf := checkstyleFile{Name: stripControl(file)}
+		cf := checkstyleFile{Name: file}
 		for _, d := range byFile[file] {
 			source := "arrfarm." + d.Rule
 			if d.ID != "" {
@@ -109,7 +109,7 @@ func WriteCheckstyle(w io.Writer, r Report) error {
 			}
 			cf.Errors = append(cf.Errors, checkstyleError{
 				Line: d.Span.Start.Line, Column: d.Span.Start.Col,
-				Severity: d.Severity.String(), Message: stripControl(d.Message), Source: source,
+				Severity: d.Severity.String(), Message: d.Message, Source: source,
 			})
 		}
 		out.Files = append(out.Files, cf)
