@@ -64,6 +64,7 @@ func TestNotepadEncodings(t *testing.T) {
 // here is reported by its exact name (no backslash eaten or doubled) with
 // exit 2, as a missing file is on Windows.
 func TestWindowsPathArguments(t *testing.T) {
+	farm := abs(t, "../../fixtures/sim/web3.yaml")
 	chdir(t)
 	for _, p := range []string{
 		`C:\Windows\System32\inetsrv\config\applicationHost.config`,
@@ -73,6 +74,11 @@ func TestWindowsPathArguments(t *testing.T) {
 		if code != exitUsage || !strings.Contains(stderr, p+":") {
 			t.Errorf("lint %s: exit %d, stderr %q; want exit 2 naming the path as given", p, code, stderr)
 		}
+	}
+	// A log directory as a latency source, as an IIS admin would name it.
+	logs := `C:\inetpub\logs\LogFiles\W3SVC1`
+	if code, _, stderr := runCLI(t, "", nil, "lint", "--latency", logs, farm); code != exitUsage || !strings.Contains(stderr, logs) {
+		t.Errorf("lint --latency %s: exit %d, stderr %q; want exit 2 naming the path as given", logs, code, stderr)
 	}
 }
 
