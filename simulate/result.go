@@ -53,6 +53,10 @@ type FarmResult struct {
 	// Series is per second of the measured window, summed over replications,
 	// by arrival time.
 	Series Series `json:"series"`
+	// TimeTaken is the distribution of client-observed time (all
+	// replications) as a complementary CDF, for plots; the JSON keeps to
+	// the percentiles.
+	TimeTaken []CCDFPoint `json:"-"`
 }
 
 // Outcomes partitions the requests. 5xx counts backend answers of 500 and
@@ -252,6 +256,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		P50: ms(hist.quantile(0.5)), P90: ms(hist.quantile(0.9)), P99: ms(hist.quantile(0.99)),
 		P999: ms(hist.quantile(0.999)), Max: ms(float64(hist.max)),
 	}
+	f.TimeTaken = hist.ccdf()
 	for i, ps := range p.servers {
 		sr := ServerResult{Address: ps.addr, Concurrency: int(ps.conc), Enabled: ps.enabled}
 		var busy, unhealthy float64

@@ -58,6 +58,7 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 	}
 	reps := runReplications(p, sc.Replications, opts)
 	res := aggregate(p, reps)
+	warn(res, reps, opts)
 	if p.curve {
 		res.TimeoutCurve = buildCurve(p, reps)
 	}

@@ -95,7 +95,7 @@ func TestSimulateHTMLReport(t *testing.T) {
 	require.NoError(t, err)
 	s := string(html)
 	assert.True(t, strings.HasPrefix(s, "<!DOCTYPE html>"))
-	assert.Equal(t, 3, strings.Count(s, "<svg"), "timeline, time-taken and servers")
-	assert.Contains(t, s, "timeout 30 s")
+	assert.Equal(t, 4, strings.Count(s, "<svg"), "timeline, time-taken, load and unhealthy time")
+	assert.Contains(t, s, "proxy timeout 30s")
 	assert.NotContains(t, s, "<script", "self-contained, no scripts")
 }
