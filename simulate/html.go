@@ -38,6 +38,9 @@ func (r *Result) WriteHTML(w io.Writer, title string) error {
 }
 
 func fmtRate(x Rate) string {
+	if x.Bound == "rule_of_three" {
+		return fmt.Sprintf("0%% (none seen; 95%% upper bound %.4f%%, rule of three)", 100*x.CI95[1])
+	}
 	return fmt.Sprintf("%.4f%% (95%% CI %.4f%% to %.4f%%)", 100*x.Mean, 100*x.CI95[0], 100*x.CI95[1])
 }
 
