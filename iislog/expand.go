@@ -32,9 +32,25 @@ func isLogName(name string) bool {
 	return strings.HasSuffix(base, ".log")
 }
 
+// isTraceName says whether a file found in a directory is a failed-request
+// trace: IIS names them fr000001.xml, ...; a copied trace may carry a
+// prefix (site-fr000001.xml). Other XML (freb.xsl's neighbours,
+// configurations) is left alone.
 func isTraceName(name string) bool {
-	base := strings.ToLower(filepath.Base(name))
-	return strings.HasPrefix(base, "fr") && strings.HasSuffix(base, ".xml")
+	base, ok := strings.CutSuffix(strings.ToLower(filepath.Base(name)), ".xml")
+	if !ok {
+		return false
+	}
+	i := strings.LastIndex(base, "fr")
+	if i < 0 || i+2 == len(base) || (i > 0 && base[i-1] != '-' && base[i-1] != '_') {
+		return false
+	}
+	for _, c := range base[i+2:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // Expand turns files, globs and directories into the inputs to read, in a

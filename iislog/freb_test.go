@@ -23,9 +23,9 @@ func TestCorpusTraces(t *testing.T) {
 		{"mexia-azurewebsites-freb-404-arrhelper-fr000001.xml", 404, 0, 99, "http://devcampclassicaspdemo.azurewebsites.net:80/favicon.ico", 2},
 		{"codeacademy-iisexpress-freb-500-fr000001.xml", 500, 0, 175, "http://localhost:58225/About.aspx", -1},
 	} {
-		src, err := os.ReadFile("../../shared/corpus/logs/" + c.file)
+		src, err := os.ReadFile("../fixtures/logs/" + c.file)
 		if err != nil {
-			t.Skip("corpus not available")
+			t.Fatal("fixture missing")
 		}
 		tr, err := iislog.ReadTrace(c.file, bytes.NewReader(src))
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const corpus = "../../shared/corpus/logs/"
+const corpus = "../fixtures/logs/"
 
 func readAll(t *testing.T, names []string, opts Options) (map[int]int, Stats, error) {
 	t.Helper()
@@ -40,7 +40,7 @@ func TestCorpusCounts(t *testing.T) {
 	} {
 		t.Run(c.file, func(t *testing.T) {
 			if _, err := os.Stat(corpus + c.file); err != nil {
-				t.Skip("corpus not available:", err)
+				t.Fatal(err)
 			}
 			status, st, err := readAll(t, []string{corpus + c.file}, Options{})
 			if err != nil {
@@ -66,7 +66,7 @@ func TestCorpusCounts(t *testing.T) {
 func TestCorpusMalformedExamples(t *testing.T) {
 	name := corpus + "elastic-beats-filebeat-iis-access-test-multiheader.log"
 	if _, err := os.Stat(name); err != nil {
-		t.Skip("corpus not available")
+		t.Fatal("fixture missing")
 	}
 	_, st, _ := readAll(t, []string{name}, Options{})
 	// Lines 16 and 17 carry the default 15-field layout under the third,

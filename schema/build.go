@@ -29,9 +29,15 @@ type nodeInfo struct {
 	span      Span // start tag (or YAML key)
 	end       int  // byte offset just past the element
 	attrs     []rawAttr
-	location  string     // enclosing <location path>
-	misplaced bool       // reported, validated, not loaded into the model
-	values    attrValues // the valid, typed attributes (decoder.validate)
+	location  string // enclosing <location path>
+	misplaced bool   // reported, validated, not loaded into the model...
+	// ...unless asMeant: a known element under the wrong parent (a
+	// healthCheck directly under webFarm, webFarms inside
+	// system.webServer) is also loaded as if it stood where it belongs,
+	// so that its own mistakes are found on the file as written, not only
+	// after the misplacement is fixed.
+	asMeant bool
+	values  attrValues // the valid, typed attributes (decoder.validate)
 }
 
 type frame struct {
@@ -51,6 +57,8 @@ type builder struct {
 	location string
 	comments []comment // suppression comments seen since the last element start or end
 	pending  []pendingSuppression
+	// asMeant is set by place for the element it returns: see nodeInfo.
+	asMeant bool
 	// realFile is true for files named applicationHost.config or
 	// web.config, where a misplaced section is a real mistake rather than
 	// a snippet's wrapper.
@@ -81,6 +89,7 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	if len(b.stack) > 0 {
 		parent = b.stack[len(b.stack)-1]
 	}
+	b.asMeant = false
 	spec, misplaced := b.place(name, parent, nameSpan, attrs)
 	if spec == nil {
 		// Skipped, but a suppression before it still covers it (e.g. an
@@ -105,7 +114,7 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 			}
 		}
 	}
-	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced}
+	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced, asMeant: misplaced && b.asMeant}
 	b.info[el] = info
 	for _, a := range attrs {
 		el.CreateAttr(a.Name, a.Value)
@@ -158,6 +167,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 			return s, false
 		}
 		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, describeParent(parent.spec), parentPath(s))
+		b.asMeant = true
 		return s, true
 	}
 	hint, guess := b.suggest(name, parent.spec)

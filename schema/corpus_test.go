@@ -95,6 +95,11 @@ var brokenCorpus = map[string][]want{
 		{38, 45, RuleUnknownAttribute, `unknown attribute port on server.*httpPort`},
 		{39, 45, RuleUnknownAttribute, `port`},
 		{40, 45, RuleUnknownAttribute, `port`},
+		// Without the port the three servers share one address, which
+		// is a unique key: found now that the misplaced webFarms is read
+		// as meant.
+		{39, 34, RuleDuplicateKey, `duplicate server address in farm "ApiGatewayFarm": "localhost"`},
+		{40, 34, RuleDuplicateKey, `duplicate server address in farm "ApiGatewayFarm": "localhost"`},
 		{42, 18, RuleMisplaced, `healthCheck does not belong in webFarms/webFarm: it belongs in webFarms/webFarm/applicationRequestRouting`},
 		{42, 54, RuleInvalidValue, `interval="5".*5 days.*"00:00:05"`},
 		{43, 18, RuleMisplaced, `loadBalancing does not belong in webFarms/webFarm`},

@@ -313,6 +313,11 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Sp
 		elem.Span, elem.Present = info.span, true
 		vals = info.values
 		elem.attrs = make([]namedAttrPos, 0, len(vals))
+		for _, ra := range info.attrs {
+			if _, ok := spec.Attrs[ra.Name]; !ok {
+				elem.unknown = append(elem.unknown, ra.Name)
+			}
+		}
 	} else {
 		elem.Span = parentSpan
 	}
@@ -419,7 +424,7 @@ func (d *decoder) config(cfg *Config) {
 	var walk func(el *etree.Element)
 	walk = func(el *etree.Element) {
 		info := d.b.info[el]
-		if info == nil || info.misplaced {
+		if info == nil || (info.misplaced && !info.asMeant) {
 			return
 		}
 		switch canonical(info.spec, sch) {
@@ -481,13 +486,26 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 	} else {
 		f.ARR = Element{Span: f.Span}
 	}
+	// A settings element written directly under webFarm (misplaced, and
+	// reported) is read as the farm's, unless the right place has one.
+	arrChild := func(name string) *etree.Element {
+		if c := d.child(arr, name); c != nil {
+			return c
+		}
+		for _, c := range el.ChildElements() {
+			if info := d.b.info[c]; info != nil && info.asMeant && info.spec == arrSpec.Elems[name] {
+				return c
+			}
+		}
+		return nil
+	}
 	protoSpec := arrSpec.Elems["protocol"]
-	proto := d.child(arr, "protocol")
+	proto := arrChild("protocol")
 	d.fill(&f.Protocol, protoSpec, proto, f.ARR.Span)
 	d.fill(&f.Protocol.Cache, protoSpec.Elems["cache"], d.child(proto, "cache"), f.Protocol.Span)
-	d.fill(&f.HealthCheck, arrSpec.Elems["healthCheck"], d.child(arr, "healthCheck"), f.ARR.Span)
+	d.fill(&f.HealthCheck, arrSpec.Elems["healthCheck"], arrChild("healthCheck"), f.ARR.Span)
 	affSpec := arrSpec.Elems["affinity"]
-	aff := d.child(arr, "affinity")
+	aff := arrChild("affinity")
 	d.fill(&f.Affinity, affSpec, aff, f.ARR.Span)
 	for _, h := range d.children(aff, "host") {
 		host := &AffinityHost{}
@@ -499,7 +517,7 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 		}
 		f.Affinity.Hosts = append(f.Affinity.Hosts, host)
 	}
-	d.fill(&f.LoadBalancing, arrSpec.Elems["loadBalancing"], d.child(arr, "loadBalancing"), f.ARR.Span)
+	d.fill(&f.LoadBalancing, arrSpec.Elems["loadBalancing"], arrChild("loadBalancing"), f.ARR.Span)
 	return f
 }
 

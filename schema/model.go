@@ -26,6 +26,22 @@ type Element struct {
 	// loader rejected: the struct holds their defaults, which stand in
 	// for what the user wrote and must not be reasoned about as theirs.
 	invalid []string
+	// unknown names the attributes written that the schema does not have
+	// on this element (an unknown-attribute finding), such as a server's
+	// port="8080": the setting the user meant keeps its default.
+	unknown []string
+}
+
+// Unknown reports whether an attribute called name, which the schema does
+// not define on this element, was written on it (server/@port, which
+// belongs on the server's applicationRequestRouting as httpPort).
+func (e *Element) Unknown(name string) bool {
+	for _, n := range e.unknown {
+		if n == name {
+			return true
+		}
+	}
+	return false
 }
 
 // Invalid reports whether attribute name was written with a value the

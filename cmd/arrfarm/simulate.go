@@ -232,6 +232,8 @@ func parseShare(s string) (float64, error) {
 // redraws runs on another, hence the lock.
 type progress struct {
 	w     io.Writer
+	verb  string // "simulating"
+	unit  string // "replications"
 	mu    sync.Mutex
 	start time.Time
 	stop  chan struct{}
@@ -242,7 +244,12 @@ type progress struct {
 }
 
 func newProgress(w io.Writer) *progress {
-	pr := &progress{w: w, start: time.Now()}
+	return newProgressOf(w, "simulating", "replications")
+}
+
+// newProgressOf draws "verb [===   ] done/planned unit".
+func newProgressOf(w io.Writer, verb, unit string) *progress {
+	pr := &progress{w: w, verb: verb, unit: unit, start: time.Now()}
 	if isTerminal(w) {
 		pr.stop, pr.ended = make(chan struct{}), make(chan struct{})
 		go pr.loop()
@@ -279,8 +286,8 @@ func (pr *progress) draw() {
 	if pr.plan > 0 {
 		filled = width * pr.done / pr.plan
 	}
-	fmt.Fprintf(pr.w, "\rsimulating [%s%s] %d/%d replications %s ",
-		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pr.done, pr.plan,
+	fmt.Fprintf(pr.w, "\r%s [%s%s] %d/%d %s %s ", pr.verb,
+		strings.Repeat("=", filled), strings.Repeat(" ", width-filled), pr.done, pr.plan, pr.unit,
 		time.Since(pr.start).Round(time.Second))
 	pr.shown = true
 }

@@ -30,6 +30,9 @@ var XMLMalformed = &lint.Rule{
   <webFarms>
     <webFarm name="web">
       <server address="10.0.0.11" />
+      <applicationRequestRouting>
+        <healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
+      </applicationRequestRouting>
     </webFarm>
   </webFarms>
 </configuration>

@@ -27,6 +27,8 @@ var YAMLMalformed = &lint.Rule{
   - name: web
     servers:
       - {address: 10.0.0.11}
+    applicationRequestRouting:
+      healthCheck: {url: "http://www.contoso.com/health", interval: 10s, timeout: 5s, minServers: 1}
 `,
 	},
 	Evidence: evidence(srcArrfarm),

@@ -59,7 +59,9 @@ var RouteLoopToSelf = &lint.Rule{
 				schemes["http"] = true
 			}
 			for _, s := range p.EnabledServers(f) {
-				if !isLoopback(s.Address) {
+				if !isLoopback(s.Address) || s.Unknown("port") {
+					// server/@port (reported as unknown) means the user
+					// chose a port: the default 80 stands in for it.
 					continue
 				}
 				for _, c := range []struct {

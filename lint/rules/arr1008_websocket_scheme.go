@@ -17,12 +17,12 @@ var WebSocketScheme = &lint.Rule{
 			"treats a rule that rewrites to `ws://` or `wss://`; such rules appear in public configurations, so " +
 			"this is a note, not a verdict. If these connections fail, the scheme is the first thing to change.",
 		Fix: "Rewrite to `http://` (or `https://` for `wss://`), the documented form.",
-		Bad: rulesExample(webFarm, `<rule name="ws" stopProcessing="true">
+		Bad: rulesExample(webFarm, `<rule name="ARR_web_loadbalance_ws" stopProcessing="true">
   <match url="^ws/(.*)" />
   <action type="Rewrite" url="ws://web/{R:1}" />
 </rule>
 `+webRule),
-		Good: rulesExample(webFarm, `<rule name="ws" stopProcessing="true">
+		Good: rulesExample(webFarm, `<rule name="ARR_web_loadbalance_ws" stopProcessing="true">
   <match url="^ws/(.*)" />
   <action type="Rewrite" url="http://web/{R:1}" />
 </rule>

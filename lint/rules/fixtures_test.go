@@ -207,8 +207,10 @@ func TestDocExamples(t *testing.T) {
 			if ds := run(r.Doc.BadName, r.Doc.Bad); !fires(ds) {
 				t.Errorf("rule does not fire on its Bad example; findings: %v", renderAll(ds))
 			}
-			if ds := run(r.Doc.GoodName, r.Doc.Good); fires(ds) {
-				t.Errorf("rule fires on its Good example: %v", renderAll(ds))
+			// A Good example is what users copy: no rule may find anything
+			// in it, not only the rule it illustrates (issue 7).
+			if ds := run(r.Doc.GoodName, r.Doc.Good); len(ds) > 0 {
+				t.Errorf("the Good example has findings: %v", renderAll(ds))
 			}
 		})
 	}
