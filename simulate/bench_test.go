@@ -56,13 +56,25 @@ affinity: {useCookie: true}`, `duration: 1h
 concurrency: 2
 arr: {legacyAlgorithms: true}
 events: [{at: 0s, server: 10.0.0.3, fault: slow, factor: 30}]`},
+		// sessions (slots reused), per-session hash keys, probes queueing
+		// behind requests, a hang that freezes requests inside and an
+		// unreachable host
+		{"RequestHash+sessions+hang", `
+protocol: {timeout: 2s}
+healthCheck: {url: "http://web/health", interval: 1s, timeout: 1s}
+loadBalancing: {algorithm: RequestHash, hashServerVariable: HTTP_COOKIE}
+affinity: {useCookie: true}`, `duration: 1h
+concurrency: 4
+events:
+  - {at: 0s, server: 10.0.0.3, fault: hang}
+  - {at: 0s, server: 10.0.0.4, fault: unreachable}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := loadConfig(t, farm(10, tc.arr))
 			sc := loadScenario(t, `
 warmup: 60s
 replications: 1
-arrivals: {rate: 1000}
+arrivals: {rate: 1000, sessions: {length: 20s, requests: 10}}
 latency: {lognormal: {median: 100ms, sigma: 1}}
 `+tc.tail)
 			p, err := compile(cfg, sc, nil)

@@ -405,7 +405,7 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	p.useCookie = farm.Affinity.UseCookie
 	if p.alg == algHash {
 		var note string
-		p.hashKey, note = hashKeyOf(&farm.LoadBalancing)
+		p.hashKey, note = hashKeyOf(cfg, &farm.LoadBalancing)
 		p.notes = append(p.notes, note)
 	}
 	p.needClient = p.useCookie || (p.alg == algHash && p.hashKey == hashPerClient)
@@ -471,27 +471,27 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 
 // hashKeyOf says what RequestHash hashes for a farm's loadBalancing
 // settings, and the note that states the assumption. It reads them as lint
-// does (rule request-hash-settings): the URL without hashServerVariable; a
-// list of names or query_string without queryStringNames hash one empty
-// value for every request.
-func hashKeyOf(lb *schema.LoadBalancing) (uint8, string) {
+// rule request-hash-settings does: the URL without hashServerVariable; one
+// empty value for every request when the variable is a list of names, or
+// is no IIS server variable and no rewrite rule sets it.
+func hashKeyOf(cfg *schema.Config, lb *schema.LoadBalancing) (uint8, string) {
 	v := strings.TrimSpace(lb.HashServerVariable)
-	names := strings.TrimSpace(lb.QueryStringNames) != ""
+	qs := strings.EqualFold(v, "query_string")
+	ignored := ""
+	if names := strings.TrimSpace(lb.QueryStringNames); names != "" && !qs {
+		ignored = fmt.Sprintf(" (queryStringNames %q is ignored without hashServerVariable query_string)", names)
+	}
 	switch {
-	case v == "" && names:
-		return hashPerRequest, fmt.Sprintf("RequestHash hashes the URL (queryStringNames %q is ignored without hashServerVariable query_string): scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)", lb.QueryStringNames)
 	case v == "":
-		return hashPerRequest, "RequestHash hashes the URL: scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)"
+		return hashPerRequest, "RequestHash hashes the URL" + ignored + ": scenarios have no URLs, so each request is assumed to hash independently (many URLs, evenly used: a random split)"
 	case strings.ContainsAny(v, ", ;"):
 		return hashConstant, fmt.Sprintf("hashServerVariable %q names no server variable: every request hashes the same empty value and goes to one server", v)
-	case strings.EqualFold(v, "query_string") && !names:
-		return hashConstant, "hashServerVariable query_string without queryStringNames: every request hashes the same empty value and goes to one server"
-	case strings.EqualFold(v, "query_string"):
+	case qs && strings.TrimSpace(lb.QueryStringNames) == "":
+		return hashPerRequest, "RequestHash hashes the whole query string: like the URL, each request is assumed to hash independently (a random split)"
+	case qs:
 		return hashPerClient, fmt.Sprintf("RequestHash hashes query-string values %s: assumed constant within a client's session and distinct between sessions", lb.QueryStringNames)
+	case !schema.KnownServerVariable(v) && !cfg.SetByRule(v):
+		return hashConstant, fmt.Sprintf("hashServerVariable %q is no IIS server variable and no rewrite rule sets it: assumed empty for every request, so every request goes to one server%s", v, ignored)
 	}
-	ignored := ""
-	if names {
-		ignored = fmt.Sprintf("; queryStringNames %q is ignored without hashServerVariable query_string", lb.QueryStringNames)
-	}
-	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s: assumed constant within a client's session and distinct between sessions%s", v, ignored)
+	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s%s: assumed constant within a client's session and distinct between sessions", v, ignored)
 }

@@ -24,6 +24,9 @@ var WebSocketScheme = &lint.Rule{
 `+webRule),
 		Good: rulesExample(webFarm, `<rule name="ARR_web_loadbalance_ws" stopProcessing="true">
   <match url="^ws/(.*)" />
+  <serverVariables>
+    <set name="HTTP_SEC_WEBSOCKET_EXTENSIONS" value="" />
+  </serverVariables>
   <action type="Rewrite" url="http://web/{R:1}" />
 </rule>
 `+webRule),

@@ -56,34 +56,11 @@ var RequestHashSettings = &lint.Rule{
 				p.Reportf(lb.ValueSpan("hashServerVariable"), f.Name,
 					"hashServerVariable %q is one variable name, and no server variable is called that: every request of farm %q probably hashes the same empty value and goes to one server",
 					lb.HashServerVariable, f.Name)
-			case !knownServerVariable(v) && !set[strings.ToUpper(v)]:
+			case !schema.KnownServerVariable(v) && !set[strings.ToUpper(v)]:
 				p.Report(schema.Finding{Span: lb.ValueSpan("hashServerVariable"), Farm: f.Name, Severity: lint.Info,
 					Message: "hashServerVariable " + q(v) + " of farm " + q(f.Name) + " is not an IIS server variable (nor HTTP_<header>) and no rewrite rule of this file sets it: " +
 						"if requests do not carry it, it is empty for all of them and they all hash to one server"})
 			}
 		}
 	},
-}
-
-// iisServerVariables are the server variables IIS defines for every
-// request (besides HTTP_<header> and the certificate and HTTPS_ families).
-var iisServerVariables = map[string]bool{
-	"ALL_HTTP": true, "ALL_RAW": true, "APPL_MD_PATH": true, "APPL_PHYSICAL_PATH": true, "AUTH_PASSWORD": true,
-	"AUTH_TYPE": true, "AUTH_USER": true, "CACHE_URL": true, "CONTENT_LENGTH": true, "CONTENT_TYPE": true,
-	"GATEWAY_INTERFACE": true, "HTTPS": true, "INSTANCE_ID": true, "INSTANCE_META_PATH": true, "LOCAL_ADDR": true,
-	"LOGON_USER": true, "PATH_INFO": true, "PATH_TRANSLATED": true, "QUERY_STRING": true, "REMOTE_ADDR": true,
-	"REMOTE_HOST": true, "REMOTE_PORT": true, "REMOTE_USER": true, "REQUEST_FILENAME": true, "REQUEST_METHOD": true,
-	"REQUEST_URI": true, "SCRIPT_FILENAME": true, "SCRIPT_NAME": true, "SERVER_ADDR": true, "SERVER_NAME": true,
-	"SERVER_PORT": true, "SERVER_PORT_SECURE": true, "SERVER_PROTOCOL": true, "SERVER_SOFTWARE": true,
-	"UNENCODED_URL": true, "URL": true, "UNMAPPED_REMOTE_USER": true, "APP_POOL_ID": true,
-}
-
-func knownServerVariable(v string) bool {
-	u := strings.ToUpper(v)
-	for _, prefix := range []string{"HTTP_", "HTTPS_", "CERT_", "CRYPT_"} {
-		if strings.HasPrefix(u, prefix) {
-			return true
-		}
-	}
-	return iisServerVariables[u]
 }

@@ -49,6 +49,10 @@ var All = []*lint.Rule{
 
 	ServerAddressNotHost,
 	ForwardedForDisabled,
+	XFFIncludesPort,
+	HTTPSBackendName,
+	StreamingResponseBuffered,
+	WebSocketExtensions,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,

@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"fmt"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/arrfarm/arrfarm/lint"
@@ -75,5 +78,23 @@ func checkEvidence(t *testing.T, where string, ds []lint.Diagnostic) {
 		if r := lint.Lookup(All, d.Rule); r != nil && r.InferredOnly() && d.Severity == lint.Error {
 			t.Errorf("%s:%d: %s rests only on inference but reported an error: %s", where, d.Span.Start.Line, r, d.Message)
 		}
+	}
+}
+
+// The README states the size of the catalog; keep it true.
+func TestREADMERuleCount(t *testing.T) {
+	src, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	optional := 0
+	for _, r := range All {
+		if r.Optional {
+			optional++
+		}
+	}
+	want := fmt.Sprintf("The catalog has %d rules (%d of them optional", len(All), optional)
+	if !strings.Contains(string(src), want) {
+		t.Errorf("README.md does not say %q", want)
 	}
 }
