@@ -56,6 +56,10 @@ type FarmResult struct {
 	// Series is per second of the measured window, summed over replications,
 	// by arrival time.
 	Series Series `json:"series"`
+	// TimeTaken is the distribution of client-observed time (all
+	// replications) as a complementary CDF, for plots; the JSON keeps to
+	// the percentiles.
+	TimeTaken []CCDFPoint `json:"-"`
 }
 
 // Outcomes partitions the requests. 5xx counts backend answers of 500 and
@@ -281,6 +285,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		P50: ms(hist.quantile(0.5)), P90: ms(hist.quantile(0.9)), P99: ms(hist.quantile(0.99)),
 		P999: ms(hist.quantile(0.999)), Max: ms(float64(hist.max)),
 	}
+	f.TimeTaken = hist.ccdf()
 	for i, ps := range p.servers {
 		sr := ServerResult{Address: ps.addr, Concurrency: int(ps.conc), Enabled: ps.enabled}
 		var busy, unhealthy float64
@@ -322,13 +327,6 @@ func aggregate(p *plan, reps []*repStats) *Result {
 	return res
 }
 
-func untilCIShare(x float64) string {
-	if x == 0 {
-		return "an undefined share (mean 0)"
-	}
-	return pct(x)
-}
-
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
 // WriteJSON writes the result as indented JSON (the Simulate contract).
@@ -345,10 +343,6 @@ func (r *Result) WriteJSON(w io.Writer) error {
 // their intervals, what caused them, and what was simulated.
 func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
-	if u := r.UntilCI; u != nil && !u.Reached {
-		fmt.Fprintf(&b, "note: --until-ci %s not reached: stopped at the cap of %d replications with the 502.3 CI half-width at %s of the mean\n",
-			pct(u.Target), u.MaxReplications, untilCIShare(u.HalfWidthShare))
-	}
 	for _, f := range r.Farms {
 		fmt.Fprintf(&b, "farm %s: %s, timeout %s, %d replication(s) x %s (warm-up %s discarded), seed %d\n",
 			f.Name, f.Algorithm, secs(f.TimeoutS), r.Replications, secs(r.DurationS), secs(r.WarmupS), r.Seed)

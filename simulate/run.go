@@ -72,6 +72,7 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 			res.UntilCI.HalfWidthShare = round6(h / m)
 		}
 	}
+	warn(res, reps, opts)
 	if p.curve {
 		res.TimeoutCurve = buildCurve(p, reps)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 	"github.com/spf13/cobra"
@@ -173,7 +174,11 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	}
 	if a.html != "" {
 		var page bytes.Buffer
-		if err := res.WriteHTML(&page, configPath+" with "+a.scenario); err != nil {
+		p, err := report.Simulation(res, configPath+" with "+a.scenario)
+		if err == nil {
+			err = p.Write(&page)
+		}
+		if err != nil {
 			return withCode(exitInternal, fmt.Errorf("writing the HTML report: %w", err))
 		}
 		if err := writeOutput(s.out, a.html, page.Bytes()); err != nil {

@@ -95,8 +95,8 @@ func TestSimulateHTMLReport(t *testing.T) {
 	require.NoError(t, err)
 	s := string(html)
 	assert.True(t, strings.HasPrefix(s, "<!DOCTYPE html>"))
-	assert.Equal(t, 3, strings.Count(s, "<svg"), "timeline, time-taken and servers")
-	assert.Contains(t, s, "timeout 30 s")
+	assert.Equal(t, 4, strings.Count(s, "<svg"), "timeline, time-taken, load and unhealthy time")
+	assert.Contains(t, s, "proxy timeout 30s")
 	assert.NotContains(t, s, "<script", "self-contained, no scripts")
 }
 
@@ -106,7 +106,7 @@ func TestSimulateUntilCICapIsReported(t *testing.T) {
 	args := []string{"simulate", simConfig, "--scenario", simScenario, "--duration", "30s", "--replications", "2", "--until-ci", "0.01%", "--max-replications", "3"}
 	code, out, stderr := runCLI(t, "", nil, args...)
 	require.Equal(t, exitOK, code, stderr)
-	assert.Contains(t, out, "note: --until-ci 0.010% not reached: stopped at the cap of 3 replications with the 502.3 CI half-width at ")
+	assert.Contains(t, out, "note: CI target not reached: after 3 replications (the cap) the 502.3 rate's 95% CI half-width is still above 0.01% of its mean")
 	code, out, stderr = runCLI(t, "", nil, append(args, "--format", "json")...)
 	require.Equal(t, exitOK, code, stderr)
 	var res struct {

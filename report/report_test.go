@@ -1,0 +1,123 @@
+package report
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// The page needs nothing from the network and runs no script: no
+// external reference of any kind.
+func TestPageIsSelfContained(t *testing.T) {
+	res := simulateFixture(t, "../fixtures/check/farm.yaml", "../fixtures/check/hang.yaml")
+	page, err := Simulation(res, "farm.yaml with hang.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := page.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	html := b.String()
+	external := regexp.MustCompile(`(?i)<script|<link|<img|<iframe|@import|url\(|\b(src|href)=`)
+	if m := external.FindString(html); m != "" {
+		t.Errorf("the page refers to something outside itself: %q", m)
+	}
+	if n := strings.Count(html, "<svg"); n != 4 {
+		t.Errorf("%d plots, want 4 (rates over time, time-taken, load, unhealthy time)", n)
+	}
+	if strings.Contains(html, "<?xml") {
+		t.Error("an XML prologue inside HTML")
+	}
+}
+
+// The simulator's warnings reach the page as warnings, in its words.
+func TestPageCarriesWarnings(t *testing.T) {
+	res := &simulate.Result{Replications: 2, Farms: []simulate.FarmResult{{
+		Name:  "web",
+		Notes: []string{"server 10.0.0.1 is overloaded: busy 100% of its capacity", "farm is disabled"},
+	}}}
+	page, err := Simulation(res, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := page.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<p class="warning">server 10.0.0.1 is overloaded`) {
+		t.Errorf("the overload note is not a warning on the page:\n%s", b.String())
+	}
+	if !strings.Contains(b.String(), `<p class="note">note: farm is disabled`) {
+		t.Errorf("the other note is missing:\n%s", b.String())
+	}
+}
+
+// Requests that all end at the timeout make a shelf that reaches it: the
+// last point of the curve is at the maximum, level with the one before.
+func TestCCDFEndsAtTheMaximum(t *testing.T) {
+	fig, err := PlotCCDF([]CCDFPoint{{0.1, 0.5}, {1, 0.01}, {30, 0}}, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(fig), "<svg") {
+		t.Fatal("no SVG")
+	}
+	if fig, err := PlotCCDF(nil, 30); err != nil || fig != "" {
+		t.Errorf("no data: %q, %v; want no figure and no error", fig, err)
+	}
+}
+
+func TestFaultWindow(t *testing.T) {
+	w, ok := faultWindow(simulate.FaultResult{At: "30s", For: "20s", Fault: "hang", Server: "a"}, 120)
+	if !ok || w.Start != 30 || w.End != 50 {
+		t.Errorf("30s for 20s: %+v %v", w, ok)
+	}
+	w, ok = faultWindow(simulate.FaultResult{At: "1m30s", Fault: "down", Server: "a"}, 120)
+	if !ok || w.Start != 90 || w.End != 120 {
+		t.Errorf("1m30s to the end: %+v %v", w, ok)
+	}
+}
+
+func TestClockAndLogTicks(t *testing.T) {
+	for s, want := range map[float64]string{0: "0:00", 75: "1:15", 3600: "1:00:00", 5999: "1:39:59"} {
+		if got := clock(s); got != want {
+			t.Errorf("clock(%g) = %q, want %q", s, got, want)
+		}
+	}
+	var labels []string
+	for _, tk := range (logTicks{unit: "s"}).Ticks(0.001, 100) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "1ms 10ms 100ms 1s 10s 1m40s" {
+		t.Errorf("log ticks over 1ms..100s: %s", got)
+	}
+}
+
+// The load plot shows utilization as a share of capacity when every
+// server has one, and the mean number in service when some server's
+// concurrency is unlimited (simulate leaves its utilization nil).
+func TestServerLoadMeaning(t *testing.T) {
+	half := 0.5
+	limited := &simulate.FarmResult{Servers: []simulate.ServerResult{
+		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "b", Utilization: &half, MeanInService: 5, Concurrency: 10},
+	}}
+	bars, label, share := serverBars(limited)
+	if !share || bars[0].Load != 0.5 || !strings.Contains(label, "% of capacity") {
+		t.Errorf("limited concurrency: %v %q %v, want utilization 0.5 as a share", bars, label, share)
+	}
+	mixed := &simulate.FarmResult{Servers: []simulate.ServerResult{
+		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "b", MeanInService: 7},
+	}}
+	bars, label, share = serverBars(mixed)
+	if share || bars[0].Load != 5 || bars[1].Load != 7 || label != "mean requests in service" {
+		t.Errorf("an unlimited server: %v %q %v, want means in service", bars, label, share)
+	}
+}

@@ -1,0 +1,30 @@
+package simulate
+
+import "fmt"
+
+// overloadedAt is the share of capacity above which a server is called
+// overloaded: a queue in front of a server this busy grows for as long as
+// the load lasts, and the waiting, not the service time, decides the
+// 502.3 rate.
+const overloadedAt = 0.98
+
+// warn adds to each farm's notes what a reader must not miss, so that the
+// text report and the HTML page say the same: servers at or above
+// capacity, and an --until-ci precision that the replication cap cut
+// short.
+func warn(res *Result, reps []*repStats, opts Options) {
+	for i := range res.Farms {
+		f := &res.Farms[i]
+		for _, s := range f.Servers {
+			// Utilization is nil for unlimited concurrency: no capacity.
+			if s.Enabled && s.Utilization != nil && *s.Utilization >= overloadedAt {
+				f.Notes = append(f.Notes, fmt.Sprintf("server %s is overloaded: busy %.0f%% of its capacity (%d at once); the offered load is at or above what it can serve, queues grow, and no timeout fixes that",
+					s.Address, 100**s.Utilization, s.Concurrency))
+			}
+		}
+		if opts.UntilCI > 0 && !ciReached(reps, opts.UntilCI) {
+			f.Notes = append(f.Notes, fmt.Sprintf("CI target not reached: after %d replications (the cap) the 502.3 rate's 95%% CI half-width is still above %.3g%% of its mean",
+				len(reps), 100*opts.UntilCI))
+		}
+	}
+}

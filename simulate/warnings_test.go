@@ -1,0 +1,54 @@
+package simulate
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// One single-slot server offered 12 requests a second of 100 ms each
+// (rho = 1.2) is overloaded; the same server at 5 a second (rho = 0.5) is
+// not. The notes say so, and the text report prints them.
+func TestOverloadNote(t *testing.T) {
+	cfg := loadConfig(t, farm(1, "protocol: {timeout: 30s}"))
+	for _, c := range []struct {
+		rate string
+		want bool
+	}{{"12", true}, {"5", false}} {
+		sc := loadScenario(t, `farm: web
+duration: 2m
+warmup: 10s
+replications: 2
+seed: 1
+arrivals: {rate: `+c.rate+`}
+latency: {exponential: {mean: 100ms}}
+concurrency: 1
+`)
+		res, err := Run(cfg, sc, Options{})
+		require.NoError(t, err)
+		var b strings.Builder
+		require.NoError(t, res.WriteText(&b))
+		if got := strings.Contains(b.String(), "overloaded"); got != c.want {
+			t.Errorf("rate %s: overloaded note %v, want %v:\n%s", c.rate, got, c.want, b.String())
+		}
+	}
+}
+
+// An --until-ci precision that the replication cap stops short of is
+// reported, not passed over.
+func TestCITargetNotReachedNote(t *testing.T) {
+	cfg := loadConfig(t, farm(2, "protocol: {timeout: 1s}"))
+	sc := loadScenario(t, `farm: web
+duration: 20s
+warmup: 1s
+replications: 2
+seed: 1
+arrivals: {rate: 20}
+latency: {lognormal: {p50: 200ms, p99: 2s}}
+`)
+	res, err := Run(cfg, sc, Options{UntilCI: 0.0001, MaxReplications: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, res.Replications)
+	require.Contains(t, strings.Join(res.Farms[0].Notes, "\n"), "CI target not reached")
+}
