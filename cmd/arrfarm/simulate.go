@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -140,7 +141,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if a.maxReps < 1 {
 		return fmt.Errorf("--max-replications: %d is not a positive number of replications", a.maxReps)
 	}
-	opts := simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update}
+	opts := simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update, Samples: observed.Samples}
 	if a.assumptions {
 		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
 		bar.finish()
