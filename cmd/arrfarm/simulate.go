@@ -141,7 +141,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if a.maxReps < 1 {
 		return fmt.Errorf("--max-replications: %d is not a positive number of replications", a.maxReps)
 	}
-	opts := simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update, Samples: observed.Samples}
+	opts := simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay}
 	if a.assumptions {
 		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
 		bar.finish()
