@@ -416,6 +416,8 @@ func (d *decoder) config(cfg *Config) {
 	globalRule := rw.Elems["globalRules"].Elems["rule"]
 	siteSpec := sch.Doc.Elems["system.applicationHost"].Elems["sites"].Elems["site"]
 	authSpec := sws.Elems["security"].Elems["authentication"]
+	allowedSpec := rw.Elems["allowedServerVariables"]
+	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -468,6 +470,21 @@ func (d *decoder) config(cfg *Config) {
 				s.Bindings = append(s.Bindings, bd)
 			}
 			cfg.Sites = append(cfg.Sites, s)
+			return
+		case outboundSpec:
+			o := &OutboundRule{}
+			d.fill(o, info.spec, el, Span{})
+			d.fill(&o.Match, info.spec.Elems["match"], d.child(el, "match"), o.Span)
+			d.fill(&o.Action, info.spec.Elems["action"], d.child(el, "action"), o.Span)
+			cfg.OutboundRules = append(cfg.OutboundRules, o)
+			return
+		case allowedSpec:
+			cfg.AllowedServerVariablesPresent = true
+			for _, add := range d.children(el, "add") {
+				if v, ok := d.value(add, "name"); ok {
+					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))
+				}
+			}
 			return
 		case authSpec:
 			a := &Authentication{Location: info.location}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -411,7 +412,8 @@ func enumMessage(field, got string, allowed []string) string {
 // scenario.cue; a test checks that the two agree.
 var knownFields = map[string][]string{
 	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "servers", "health", "events", "arr"},
-	"arrivals":            {"rate", "schedule", "sessions", "clients"},
+	"arrivals":            {"rate", "schedule", "sessions", "clients", "replay"},
+	"arrivals.replay":     {"log", "speed"},
 	"arrivals.sessions":   {"length", "requests"},
 	"arrivals.schedule.*": {"at", "rate"},
 	"latency":             latencyFields,
@@ -628,7 +630,10 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 			sc.Arrivals.Schedule = append(sc.Arrivals.Schedule, RateStep{At: d.dur(v, join(p, "at")), Rate: d.num(v, join(p, "rate")...)})
 		}
 	}
-	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 && !d.latencyOnly {
+	if d.has(v, "arrivals", "replay") {
+		sc.Arrivals.Replay = &Replay{Log: d.relative(d.str(v, "arrivals", "replay", "log")), Speed: d.num(v, "arrivals", "replay", "speed")}
+	}
+	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 && sc.Arrivals.Replay == nil && !d.latencyOnly {
 		d.errorf([]string{"arrivals"}, "arrivals needs a rate or a schedule")
 	}
 
@@ -735,7 +740,8 @@ func (d *decoder) latency(v cue.Value, path []string, top bool) latency.Model {
 		return d.lognormal(v, p)
 	case "empirical":
 		return latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{
-			Log: d.str(v, join(p, "log")...), URL: d.str(v, join(p, "url")...), Status: d.str(v, join(p, "status")...)}}
+			Log: d.relative(d.str(v, join(p, "log")...)), URL: d.str(v, join(p, "url")...), Status: d.str(v, join(p, "status")...),
+			Fit: d.str(v, join(p, "fit")...)}}
 	case "mixture":
 		l := latency.Model{Kind: latency.Mixture}
 		list, _ := lookup(v, p).List()
@@ -771,4 +777,13 @@ func (d *decoder) lognormal(v cue.Value, p []string) latency.Model {
 	}
 	d.errorf(p, "lognormal takes {p50, p99} or {median, sigma}")
 	return latency.Model{}
+}
+
+// relative resolves a path written in the scenario against the scenario
+// file's directory, so a scenario and its logs can move together.
+func (d *decoder) relative(p string) string {
+	if p == "" || filepath.IsAbs(p) || d.file == "" || d.file == "-" || strings.HasPrefix(d.file, "<") {
+		return p
+	}
+	return filepath.Join(filepath.Dir(d.file), p)
 }

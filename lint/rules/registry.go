@@ -26,6 +26,7 @@ var All = []*lint.Rule{
 	WebSocketScheme,
 	RedirectToFarm,
 	FarmRuleName,
+	ServerVariableNotAllowed,
 
 	NoHealthCheck,
 	HealthTimeoutNotBelowInterval,
@@ -54,6 +55,7 @@ var All = []*lint.Rule{
 	HTTPSBackendName,
 	StreamingResponseBuffered,
 	WebSocketExtensions,
+	ResponseLengthRewritten,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,
