@@ -130,6 +130,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 			return withCode(exitUsage, fmt.Errorf("applying %q: %w", set, err))
 		}
 	}
+	reportFindings(s.err, sc.Warnings) // after --duration and --set: the window is final
 	if reportFindings(s.err, sc.Check(doc.Config)) {
 		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s does not fit %s (see above)", a.scenario, configPath))
 	}
