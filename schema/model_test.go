@@ -414,7 +414,7 @@ func TestDescribeRanges(t *testing.T) {
 	got := dump(doc.Findings)
 	assert.Contains(t, got, `invalid weight="0" on applicationRequestRouting: expected an integer from 1 to 4294967295`)
 	assert.Contains(t, got, `invalid httpPort="70000"`)
-	assert.Contains(t, got, `invalid timeout="00:01:30" on affinity: expected a time span (hh:mm:ss) from 00:01:00 to 30.00:00:00`)
+	assert.Contains(t, got, `invalid timeout="00:01:30" on affinity: expected a time span (hh:mm:ss) in whole minutes from 00:01:00 to 30.00:00:00`)
 	assert.Contains(t, got, `invalid timeout="00:00:00" on protocol: expected a time span (hh:mm:ss) from 00:00:01 to 1.00:00:00`)
 }
 
