@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // outageBudget is the traffic one server outage may cost: the requests sent
@@ -33,17 +35,25 @@ func (fr *farmRun) health(out *Farm) {
 	h := &out.HealthCheck
 	h.URLTest = hc.URL != "" && hc.Interval > 0
 	h.CurrentIntervalS, h.CurrentTimeoutS, h.CurrentMinServers = hc.Interval.Seconds(), hc.Timeout.Seconds(), int(hc.MinServers)
+	// retries+1 failures in a row mark a server unhealthy; retried at once
+	// (the simulator's default) they cost one interval, spaced by the
+	// interval they cost one each (scenario arr.retrySpacing).
 	failures := int(max(fr.farm.HealthCheck.Retries, 0)) + 1
+	ticks, spacing := 1, "retried at once"
+	if fr.sc.ARR.RetrySpacing == simulate.RetryInterval {
+		ticks, spacing = failures, "one interval apart"
+	}
 	n := max(out.Servers, 1)
 	target := fr.opts.Target
 
 	interval := 30
+	budget := target * out.PeakRate * outageBudget.Seconds() // requests
 	if out.PeakRate > 0 {
-		limit := target * outageBudget.Seconds() * float64(n) / float64(failures)
+		limit := target * outageBudget.Seconds() * float64(n) / float64(ticks)
 		interval = int(math.Max(2, math.Min(30, math.Floor(limit))))
 	}
-	if h.URLTest && hc.Interval >= 2*time.Second && hc.Interval%time.Second == 0 && int(hc.Interval/time.Second) <= interval {
-		interval = int(hc.Interval / time.Second) // already within the budget: keep it
+	if cur := int(math.Ceil(hc.Interval.Seconds())); h.URLTest && cur <= interval {
+		interval = max(2, cur) // already within the budget: keep it (room for a 1 s timeout)
 	}
 	h.IntervalS = float64(interval)
 
@@ -65,18 +75,30 @@ func (fr *farmRun) health(out *Farm) {
 	}
 
 	perServer := out.PeakRate / float64(n)
-	lost := perServer * float64(failures*interval)
-	detect := fmt.Sprintf("a down server is noticed after about %d failed probe(s) x %ds = %ds; until then it gets its share of the peak, %s req/s: about %s requests lost per outage",
-		failures, interval, failures*interval, num(perServer), num(math.Round(lost)))
+	detectS := ticks * interval
+	lost := perServer * float64(detectS)
+	hangS := detectS + failures*timeout
+	if ticks > 1 {
+		hangS = detectS + timeout
+	}
+	detect := fmt.Sprintf("a down server is noticed within about %ds (%d failed probe(s), %s); until then it gets its share of the peak, %s req/s: about %s requests lost per outage",
+		detectS, failures, spacing, num(perServer), num(math.Round(lost)))
 	if !h.URLTest {
 		out.Reasons = append(out.Reasons, fmt.Sprintf(
 			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests (1/%d of all) until someone disables it; add healthCheck url with interval %ds and timeout %ds (%s)", n, interval, timeout, detect))
 		return
 	}
 	if out.PeakRate > 0 {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, within the 502.3 target's share of an hour of traffic (%s requests) for one outage an hour", interval, detect, num(math.Round(target*out.PeakRate*outageBudget.Seconds()))))
+		verdict := fmt.Sprintf("within the 502.3 target's share of an hour of traffic (%s requests), so one outage an hour stays within the target", num(math.Round(budget)))
+		if lost > budget {
+			verdict = fmt.Sprintf("more than the 502.3 target's share of an hour of traffic (%s requests) even at 2s, the shortest interval that leaves room for a whole-second probe timeout", num(math.Round(budget)))
+			if ticks > 1 {
+				verdict += fmt.Sprintf("; fewer healthCheck retries (now %d) would notice it sooner", failures-1)
+			}
+		}
+		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, %s", interval, detect, verdict))
 	}
-	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed after about %ds", timeout, short(p999), failures*interval+timeout))
+	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed within about %ds", timeout, short(p999), hangS))
 	if h.MinServers != h.CurrentMinServers {
 		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck minServers %d: when every server looks unhealthy the probe is more likely broken than the farm; keep serving instead of answering 502.4 to everyone", h.MinServers))
 	}

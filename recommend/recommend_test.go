@@ -3,6 +3,7 @@ package recommend
 import (
 	"math"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,3 +84,29 @@ concurrency: 8
 	}
 	assert.GreaterOrEqual(t, len(sf.Curve), 5, "the search tried several timeouts")
 }
+
+// BenchmarkTimeoutCurve and BenchmarkTimeoutSearch compare the one-run
+// curve with the search it replaces on the README's peak-hour scenario
+// (3 servers, 200 req/s, 10 x 10 min): the figures go in the README.
+func benchmarkTimeout(b *testing.B, brute bool) {
+	doc := loadConfig(b, "farm.yaml", farmYAML(3, "protocol: {timeout: 30s}"))
+	sc := loadScenario(b, `
+duration: 10m
+warmup: 30s
+replications: 10
+seed: 1
+arrivals: {rate: 200}
+latency: {lognormal: {p50: 120ms, p99: 2s}}
+concurrency: 32
+`)
+	for b.Loop() {
+		fr := newFarmRun(doc.Config, sc, "web", Options{Target: 0.001, BruteForce: brute})
+		out := &Farm{}
+		if err := fr.timeout(out, 5*time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTimeoutCurve(b *testing.B)  { benchmarkTimeout(b, false) }
+func BenchmarkTimeoutSearch(b *testing.B) { benchmarkTimeout(b, true) }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/arrfarm/arrfarm/simulate"
@@ -149,7 +150,7 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 		best, pct(r.Mean), pct(r.CI95[0]), pct(r.CI95[1]), pct(target))
 	if best > 1 {
 		prev, _ := rateAt(best - 1)
-		reason += fmt.Sprintf("; at %ds the upper bound is %s", best-1, pct(prev.CI95[1]))
+		reason += fmt.Sprintf("; at %ds the upper bound is %s%%, above it", best-1, strconv.FormatFloat(100*prev.CI95[1], 'g', 4, 64))
 	}
 	out.Reasons = append(out.Reasons, reason)
 	if cr := out.Timeout.Current5023; cr != nil && curS != best {

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/observed"
@@ -185,18 +185,10 @@ func parseTarget(s string) (float64, error) {
 	return x, nil
 }
 
-// readConfig reads the configuration's bytes, bounded like the loader.
+// readConfig reads the configuration's bytes through the bounded reader
+// (the loader's own bound): Patch needs them exactly as on disk.
 func readConfig(path string, stdin io.Reader) ([]byte, error) {
-	r := stdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path, err)
-		}
-		defer f.Close()
-		r = f
-	}
-	src, err := io.ReadAll(io.LimitReader(r, schema.DefaultMaxBytes+1))
+	src, err := input.Read(path, stdin, schema.DefaultMaxBytes)
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", displayName(path), err)
 	}

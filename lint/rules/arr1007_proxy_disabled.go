@@ -31,7 +31,7 @@ var ProxyDisabled = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		px := &p.Config.Proxy
 		wholeAppHost := strings.EqualFold(filepath.Base(p.Config.File), "applicationHost.config")
-		if px.Enabled || p.Config.Kind == schema.WebConfig || !(px.Present || wholeAppHost) {
+		if px.Enabled || px.Invalid("enabled") || p.Config.Kind == schema.WebConfig || !(px.Present || wholeAppHost) {
 			return
 		}
 		where := []schema.Related{{Span: attrSpan(&px.Element, "enabled", px.Span), Message: "proxy not enabled here"}}

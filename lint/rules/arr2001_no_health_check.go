@@ -22,7 +22,7 @@ var NoHealthCheck = &lint.Rule{
 	Evidence: evidence(srcHealthPage, src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
-			if !f.Enabled || len(p.EnabledServers(f)) == 0 || hasURLTest(f) || hasLiveTest(f) {
+			if !f.Enabled || len(p.EnabledServers(f)) == 0 || hasURLTest(f) || hasLiveTest(f) || f.HealthCheck.Invalid("liveTrafficFailurePeriod") {
 				continue
 			}
 			p.Reportf(attrSpan(&f.HealthCheck.Element, "url", farmSpan(f)), f.Name,

@@ -28,7 +28,7 @@ var MinServersZero = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			h := &f.HealthCheck
-			if !f.Enabled || len(p.EnabledServers(f)) == 0 || !(hasURLTest(f) || hasLiveTest(f)) || h.MinServers != 0 {
+			if !f.Enabled || len(p.EnabledServers(f)) == 0 || !(hasURLTest(f) || hasLiveTest(f)) || h.MinServers != 0 || h.Invalid("minServers") {
 				continue
 			}
 			p.Reportf(attrSpan(&h.Element, "minServers", farmSpan(f)), f.Name,

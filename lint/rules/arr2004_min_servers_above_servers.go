@@ -25,7 +25,7 @@ var MinServersAboveServers = &lint.Rule{
 		for _, f := range p.Config.Farms {
 			h := &f.HealthCheck
 			n := int64(len(p.EnabledServers(f)))
-			if !f.Enabled || n == 0 || !(hasURLTest(f) || hasLiveTest(f)) {
+			if !f.Enabled || n == 0 || !(hasURLTest(f) || hasLiveTest(f)) || h.Invalid("minServers") {
 				continue
 			}
 			span := attrSpan(&h.Element, "minServers", farmSpan(f))

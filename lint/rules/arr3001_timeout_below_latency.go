@@ -33,7 +33,7 @@ var TimeoutBelowLatency = &lint.Rule{
 	Evidence: evidence(src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
-			if !f.Enabled || len(p.EnabledServers(f)) == 0 {
+			if !f.Enabled || len(p.EnabledServers(f)) == 0 || f.Protocol.Invalid("timeout") {
 				continue
 			}
 			t := f.Protocol.Timeout

@@ -25,7 +25,7 @@ var CookieNameWithoutUseCookie = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			a := &f.Affinity
-			if !a.Has("cookieName") || a.UseCookie {
+			if !a.Has("cookieName") || a.UseCookie || a.Invalid("useCookie") {
 				continue
 			}
 			p.Reportf(a.ValueSpan("cookieName"), f.Name,

@@ -25,7 +25,7 @@ var HashSettingsIgnored = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			lb := &f.LoadBalancing
-			if lb.Algorithm == "RequestHash" {
+			if lb.Algorithm == "RequestHash" || lb.Invalid("algorithm") {
 				continue
 			}
 			for _, attr := range []string{"hashServerVariable", "queryStringNames"} {

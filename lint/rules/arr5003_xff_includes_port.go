@@ -30,7 +30,7 @@ var XFFIncludesPort = &lint.Rule{
 		inferred("which backends parse the header as a bare address is known only to their owners")),
 	Check: func(p *lint.Pass) {
 		check := func(e *schema.Element, s *schema.ProxySettings, farm, where string, fallback schema.Span) {
-			if !s.IncludePortInXForwardedFor || s.XForwardedForHeaderName == "" {
+			if !s.IncludePortInXForwardedFor || s.XForwardedForHeaderName == "" || e.Invalid("includePortInXForwardedFor") {
 				return
 			}
 			p.Reportf(attrSpan(e, "includePortInXForwardedFor", fallback), farm,

@@ -110,3 +110,48 @@ func TestGlobalTimeoutExplicitDefault(t *testing.T) {
 		t.Errorf("00:03:00 with only a farm rule: %d findings, want 1", n)
 	}
 }
+
+// Issue 7: a finding is never built from a default that stands in for a
+// value the user wrote and the loader rejected. Each case writes one
+// invalid value; the loader reports it (invalid-value), and the rule that
+// would otherwise reason about the default stays silent.
+func TestNoFindingsFromDefaultsStandingInForInvalidValues(t *testing.T) {
+	for _, c := range []struct {
+		rule, src string
+	}{
+		{"health-timeout-not-below-interval", farmExample("", servers2+arr(`<healthCheck url="http://www.contoso.com/health" interval="0:0:x" timeout="00:00:05" minServers="1" />
+`))},
+		{"health-timeout-not-below-interval", farmExample("", servers2+arr(`<healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="ten" minServers="1" />
+`))},
+		{"min-servers-zero", farmExample("", servers2+arr(`<healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="one" />
+`))},
+		{"min-servers-above-servers", farmExample("", servers2+arr(`<healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="-1" />
+`))},
+		{"no-health-check", farmExample("", servers2+arr(`<healthCheck liveTrafficFailurePeriod="1m" minServers="1" />
+`))},
+		{"hash-settings-ignored", farmExample("", servers2+arr(healthCheck+`<loadBalancing algorithm="requesthash-typo" hashServerVariable="HTTP_X_TENANT" />
+`))},
+		{"proxy-disabled", strings.Replace(farmExample("", servers2+healthy), `<proxy enabled="true" />`, `<proxy enabled="yes" />`, 1)},
+		{"cookie-name-without-use-cookie", farmExample("", servers2+arr(healthCheck+`<affinity useCookie="yes" cookieName="WebAffinity" />
+`))},
+		{"uneven-weights", farmExample("", `<server address="10.0.0.11"><applicationRequestRouting weight="1000" /></server>
+<server address="10.0.0.12"><applicationRequestRouting weight="0" /></server>
+`+healthy)},
+		{"duplicate-server", farmExample("", `<server address="web01.corp.local"><applicationRequestRouting httpPort="80800" /></server>
+<server address="web01" />
+`+healthy)},
+		{"route-loop-to-self", farmExample("", `<server address="localhost"><applicationRequestRouting httpPort="http" /></server>
+<server address="10.0.0.12" />
+`+healthy)},
+		{"global-timeout-only", strings.Replace(farmExample("", servers2+arr(healthCheck+`<protocol timeout="5 minutes" />
+`)), `<proxy enabled="true" />`, `<proxy enabled="true" timeout="00:05:00" />`, 1)},
+	} {
+		ds := lintSource(t, "applicationHost.config", c.src)
+		if countRule(ds, "invalid-value") == 0 {
+			t.Errorf("%s: the case has no invalid value, so it tests nothing: %v", c.rule, renderAll(ds))
+		}
+		if countRule(ds, c.rule) != 0 {
+			t.Errorf("%s reasons about a default that stands in for an invalid value: %v", c.rule, renderAll(ds))
+		}
+	}
+}
