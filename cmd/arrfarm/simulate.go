@@ -144,6 +144,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 			return withCode(exitUsage, err)
 		}
 	}
+	reportFindings(s.err, sc.Warnings) // after --duration and --set: the window is final
 	if reportFindings(s.err, sc.Check(doc.Config)) {
 		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s does not fit %s (see above)", a.scenario, configPath))
 	}
