@@ -24,6 +24,7 @@ import (
 // request. Azure has only error and warning issues, so info findings are
 // warnings whose message starts with "info:".
 func WriteAzure(w io.Writer, r Report) error {
+	r = r.Printable()
 	var b strings.Builder
 	for _, d := range r.Diagnostics {
 		typ, prefix := "warning", ""
@@ -119,6 +120,7 @@ func gitlabSeverity(s Severity) string {
 // request by fingerprint, so it is the SARIF fingerprint (stable when lines
 // move), made unique within the report.
 func WriteGitLab(w io.Writer, r Report) error {
+	r = r.Printable()
 	out := make([]gitlabIssue, 0, len(r.Diagnostics))
 	seen := map[string]int{}
 	for _, d := range r.Diagnostics {

@@ -2,7 +2,6 @@ package lint
 
 import (
 	"cmp"
-	"regexp"
 	"slices"
 
 	"github.com/arrfarm/arrfarm/schema"
@@ -65,12 +64,34 @@ func AtOrAbove(ds []Diagnostic, min Severity) bool {
 	return false
 }
 
-// encrypted matches IIS encrypted attribute values.
-var encrypted = regexp.MustCompile(`\[enc:[^\]]*?:enc\]`)
-
-// Redact removes encrypted blobs from text that is about to be printed.
-// Rules never put secret values in messages; this is the safety net for a
-// rule that quotes a user value which happens to contain one.
-func Redact(s string) string {
-	return encrypted.ReplaceAllString(s, "[enc:…:enc]")
+// Printable returns a copy of r whose user-supplied text is safe to
+// print: secrets masked (schema.MaskSecrets) and control characters
+// escaped (schema.EscapeControl) in messages, file names and farm names.
+// It is idempotent; every output format applies it.
+func (r Report) Printable() Report {
+	out := r
+	out.Diagnostics = make([]Diagnostic, len(r.Diagnostics))
+	for i, d := range r.Diagnostics {
+		d.Message = schema.Printable(d.Message)
+		d.Farm = schema.Printable(d.Farm)
+		d.Span.File = schema.Printable(d.Span.File)
+		if len(d.Related) > 0 {
+			rel := make([]schema.Related, len(d.Related))
+			for k, x := range d.Related {
+				x.Message = schema.Printable(x.Message)
+				x.Span.File = schema.Printable(x.Span.File)
+				rel[k] = x
+			}
+			d.Related = rel
+		}
+		out.Diagnostics[i] = d
+	}
+	if len(r.Sources) > 0 {
+		// Sources are looked up by the printable file name.
+		out.Sources = make(map[string]*schema.Lines, len(r.Sources))
+		for name, l := range r.Sources {
+			out.Sources[schema.Printable(name)] = l
+		}
+	}
+	return out
 }

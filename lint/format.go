@@ -4,9 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/arrfarm/arrfarm/schema"
 )
@@ -43,7 +41,14 @@ func CIFormat(getenv func(string) string, def string) string {
 }
 
 // Write renders r in format. color applies to text only.
+//
+// Every format, including new ones, must go through Write or start with
+// r.Printable(): user text (messages, file and farm names) then has its
+// secrets masked and its control characters escaped. Formats that show
+// source text get it from Excerpt. TestFormatsAreSafe checks every name in
+// Formats against a hostile report.
 func Write(w io.Writer, format string, r Report, color bool) error {
+	r = r.Printable()
 	switch format {
 	case "text":
 		return WriteText(w, r, color)
@@ -94,6 +99,7 @@ func severityColor(s Severity) string {
 //
 // then any related positions as "note" lines, then a one-line summary.
 func WriteText(w io.Writer, r Report, color bool) error {
+	r = r.Printable()
 	paint := func(code, s string) string {
 		if !color {
 			return s
@@ -104,9 +110,8 @@ func WriteText(w io.Writer, r Report, color bool) error {
 	for _, d := range r.Diagnostics {
 		fmt.Fprintf(&b, "%s: %s: %s %s\n", paint(ansiBold, position(d.Span)),
 			paint(severityColor(d.Severity), d.Severity.String()), d.Message, paint(ansiDim, "["+d.Rule+"]"))
-		if lines := r.Sources[d.Span.File]; lines != nil && !d.Span.IsZero() {
-			src := RedactLine(lines.Line(d.Span.Start.Line))
-			fmt.Fprintf(&b, "    %s\n    %s\n", src, paint(ansiGreen, caret(src, d.Span)))
+		if src, caret := Excerpt(r.Sources[d.Span.File], d.Span); caret != "" {
+			fmt.Fprintf(&b, "    %s\n    %s\n", src, paint(ansiGreen, caret))
 		}
 		for _, rel := range d.Related {
 			fmt.Fprintf(&b, "%s: %s: %s\n", paint(ansiBold, position(rel.Span)), paint(ansiDim, "note"), rel.Message)
@@ -135,52 +140,6 @@ func position(s schema.Span) string {
 	return fmt.Sprintf("%s:%d:%d", s.File, s.Start.Line, s.Start.Col)
 }
 
-// caret underlines span within src, its start line: "^" under the first
-// character, "~" under the rest when the span ends on the same line. Tabs
-// before the column are kept so the caret lines up in a terminal.
-func caret(src string, s schema.Span) string {
-	var b strings.Builder
-	col := 1
-	for _, c := range src {
-		if col >= s.Start.Col {
-			break
-		}
-		if c == '\t' {
-			b.WriteByte('\t')
-		} else {
-			b.WriteByte(' ')
-		}
-		col++
-	}
-	b.WriteByte('^')
-	if s.End.Line == s.Start.Line {
-		n := min(s.End.Col, utf8.RuneCountInString(src)+1) - s.Start.Col - 1
-		if n > 0 {
-			b.WriteString(strings.Repeat("~", n))
-		}
-	}
-	return b.String()
-}
-
-// secretAttr matches attribute values (XML) and keys (YAML) that hold
-// passwords; encrypted matches [enc:...:enc] anywhere.
-var secretAttr = regexp.MustCompile(`(?i)((?:adminPassword|clientCertPassword|password)\s*=\s*)("[^"]*"|'[^']*')|((?:adminPassword|clientCertPassword|password)\s*:\s*)(\S.*)$`)
-
-// RedactLine masks secret values in a source line with '*', one per
-// character, so that columns (and the caret under them) stay right.
-func RedactLine(s string) string {
-	mask := func(v string) string { return strings.Repeat("*", utf8.RuneCountInString(v)) }
-	s = secretAttr.ReplaceAllStringFunc(s, func(m string) string {
-		sub := secretAttr.FindStringSubmatch(m)
-		if sub[1] != "" {
-			q := sub[2][:1]
-			return sub[1] + q + mask(sub[2][1:len(sub[2])-1]) + q
-		}
-		return sub[3] + mask(sub[4])
-	})
-	return encrypted.ReplaceAllStringFunc(s, mask)
-}
-
 // jsonDiagnostic is the lint JSON contract (docs/design.md section 2):
 // exactly these fields.
 type jsonDiagnostic struct {
@@ -199,6 +158,7 @@ type jsonDiagnostic struct {
 
 // WriteJSON prints {"diagnostics": [...], "summary": {...}}.
 func WriteJSON(w io.Writer, r Report) error {
+	r = r.Printable()
 	out := struct {
 		Diagnostics []jsonDiagnostic `json:"diagnostics"`
 		Summary     struct {
@@ -224,6 +184,7 @@ func WriteJSON(w io.Writer, r Report) error {
 // WriteGitHub prints GitHub Actions workflow commands, which the runner
 // turns into annotations on the pull request's changed lines.
 func WriteGitHub(w io.Writer, r Report) error {
+	r = r.Printable()
 	var b strings.Builder
 	for _, d := range r.Diagnostics {
 		cmd := "notice"

@@ -192,11 +192,11 @@ func (l *Linter) diagnostic(rf rawFinding) Diagnostic {
 		Rule:     rf.f.Rule,
 		Severity: rf.f.Severity,
 		Span:     rf.f.Span,
-		Message:  Redact(rf.f.Message),
+		Message:  schema.MaskSecrets(rf.f.Message),
 		Farm:     rf.f.Farm,
 	}
 	for _, rel := range rf.f.Related {
-		rel.Message = Redact(rel.Message)
+		rel.Message = schema.MaskSecrets(rel.Message)
 		d.Related = append(d.Related, rel)
 	}
 	if rf.rule == nil {

@@ -112,6 +112,7 @@ func sarifLevel(s Severity) string {
 // WriteSARIF prints a SARIF 2.1.0 log with every registered rule in
 // tool.driver.rules.
 func WriteSARIF(w io.Writer, r Report) error {
+	r = r.Printable()
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
 			Name: "arrfarm", Version: r.Version,
@@ -228,7 +229,8 @@ func fileURIOn(file string, windows bool) string {
 func fingerprint(d Diagnostic, r Report) string {
 	line := ""
 	if l := r.Sources[d.Span.File]; l != nil && !d.Span.IsZero() {
-		line = strings.TrimSpace(RedactLine(l.Line(d.Span.Start.Line)))
+		src, _ := Excerpt(l, d.Span)
+		line = strings.TrimSpace(src)
 	}
 	h := sha256.Sum256([]byte(strings.Join([]string{d.ID, d.Rule, filepath.ToSlash(d.Span.File), d.Farm, d.Message, line}, "\x00")))
 	return hex.EncodeToString(h[:16])

@@ -20,6 +20,7 @@ import (
 // The rules checked are r.Checked; a report without them (a caller that
 // does not track which rules ran) lists only the failing testcases.
 func WriteJUnit(w io.Writer, r Report) error {
+	r = r.Printable()
 	suites := junit.Testsuites{Name: "arrfarm"}
 	byFile := map[string][]Diagnostic{}
 	for _, d := range r.Diagnostics {
@@ -44,8 +45,8 @@ func WriteJUnit(w io.Writer, r Report) error {
 				testName += fmt.Sprintf(" at %d:%d", d.Span.Start.Line, d.Span.Start.Col)
 			}
 			data := fmt.Sprintf("%s: %s: %s [%s]", position(d.Span), d.Severity, d.Message, d.Rule)
-			if lines := r.Sources[d.Span.File]; lines != nil && !d.Span.IsZero() {
-				data += "\n    " + RedactLine(lines.Line(d.Span.Start.Line))
+			if src, _ := Excerpt(r.Sources[d.Span.File], d.Span); src != "" {
+				data += "\n    " + src
 			}
 			for _, rel := range d.Related {
 				data += fmt.Sprintf("\n%s: note: %s", position(rel.Span), rel.Message)
@@ -93,6 +94,7 @@ type (
 // error element per finding (severity error, warning or info, as
 // Checkstyle names them) whose source is "arrfarm.<ID>.<slug>".
 func WriteCheckstyle(w io.Writer, r Report) error {
+	r = r.Printable()
 	out := checkstyleReport{Version: "4.3"}
 	byFile := map[string][]Diagnostic{}
 	for _, d := range r.Diagnostics {

@@ -46,6 +46,10 @@ type Lines struct {
 	// line do not each count from the line's start.
 	wide        map[int]bool
 	checkpoints map[int][]int
+	// secrets are byte ranges of secret values the loader read (see
+	// markSecrets); output masks them.
+	secrets       [][2]int
+	secretsSorted bool
 }
 
 const checkpointEvery = 1024

@@ -155,6 +155,9 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 		ra := rawAttr{Name: a.Name.Local, Value: a.Value,
 			NameSpan:  l.Span(start+p.ns, start+p.ne),
 			ValueSpan: l.Span(start+p.vs, start+p.ve)}
+		if len(spans) == len(decoded) {
+			l.markSecrets(ra.Name, start+p.vs, start+p.ve)
+		}
 		if dup == nil && len(spans) == len(decoded) {
 			// Attributes are few: compare the raw name with the earlier ones.
 			name := tag[p.ns:p.ne]

@@ -295,6 +295,7 @@ func (y *yamlWalker) split(v ast.Expr) (attrs []rawAttr, children []*ast.Field) 
 // scalar reads a scalar field as an attribute. YAML null means absent.
 func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
 	a := rawAttr{Name: name, NameSpan: y.span(f.Label), ValueSpan: y.scalarSpan(f.Value), Duration: true}
+	y.b.lines.markSecrets(name, a.ValueSpan.Start.Offset, a.ValueSpan.End.Offset)
 	switch lit := f.Value.(type) {
 	case *ast.BasicLit:
 		switch lit.Kind {

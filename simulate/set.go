@@ -185,6 +185,9 @@ func splitSetPath(path string) ([]string, error) {
 		raw = append(raw, label)
 		path = rest
 	}
+	if len(raw) == 0 {
+		return nil, fmt.Errorf("no field after \"scenario.\"; e.g. scenario.arrivals.rate=300")
+	}
 	var out []string
 	for i := 0; i < len(raw); i++ {
 		if raw[i] == "" {

@@ -78,7 +78,7 @@ func loadPath(path string, stdin io.Reader) (*schema.Document, error) {
 func printFindings(w io.Writer, doc *schema.Document, min schema.Severity) (hasErrors bool) {
 	for _, f := range doc.Findings {
 		if f.Severity >= min {
-			fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Span, f.Severity, f.Message, f.Rule)
+			fmt.Fprintf(w, "%s: %s: %s [%s]\n", schema.Printable(f.Span.String()), f.Severity, schema.Printable(f.Message), f.Rule)
 		}
 		hasErrors = hasErrors || f.Severity == schema.Error
 	}

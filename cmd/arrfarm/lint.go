@@ -99,7 +99,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	inputs := lint.FindInputs(paths)
 	unreadable := false
 	for _, err := range inputs.Problems {
-		fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+		printErr(s.err, err)
 		unreadable = true
 	}
 	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
@@ -109,7 +109,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 			err = &lint.NoConfigError{Path: doc.Lines.File(), Reason: "it is empty"}
 		}
 		if err != nil {
-			fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+			printErr(s.err, err)
 			unreadable = true
 			continue
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,5 +53,101 @@ func TestOutputKeepsModeAndLink(t *testing.T) {
 	raw, _ := os.ReadFile(real)
 	if fi.Mode()&os.ModeSymlink == 0 || info.Mode().Perm() != 0o600 || !strings.Contains(string(raw), `"farm-no-servers"`) {
 		t.Errorf("link %v, target mode %v, target content %d bytes: want the link kept, 0600, the report", fi.Mode(), info.Mode().Perm(), len(raw))
+	}
+}
+
+// secretConfig holds secrets in every shape the issue names; none may
+// reach any lint format, and the terminal escape in it must not either.
+const secretConfig = `<configuration><webFarms>
+<webFarm name="web" adminUserName="admin" adminPassword="hunter2hunter2">
+  <server address="svc:s3cretpass@10.0.0.1" />
+  <applicationRequestRouting>
+    <healthCheck url="http://probe:pr0bepass@web/health" interval="5" />
+    <protocol clientCertPassword="[enc:AesProvider:bXlwYXNzd29yZA==:enc]" timeout="[enc:AesProvider:dGltZW91dA==:enc]" />
+  </applicationRequestRouting>
+</webFarm>
+<webFarm name="api" adminPassword="multi
+line-secret"><server address="10.0.0.2"/></webFarm>
+</webFarms></configuration>
+`
+
+var secretWords = []string{"hunter2", "s3cretpass", "pr0bepass", "bXlwYXNzd29yZA", "dGltZW91dA", "line-secret"}
+
+func TestLintOutputLeaksNothing(t *testing.T) {
+	dir := chdir(t)
+	files := map[string]string{
+		"applicationHost.config": secretConfig,
+		// A raw escape sequence makes the XML malformed; the finding
+		// points at it and shows its line.
+		"esc.config": "<webFarms><webFarm name=\"x\x1b[2J\" adminPassword=\"hunter2hunter2\"/></webFarms>\n",
+		// YAML spells the escape; it reaches messages through the name.
+		"esc.yaml": "farms:\n  - name: \"api\\e[2J\\e]0;title\\a\"\n    adminPassword: hunter2hunter2\n    servers: [{address: \"svc:s3cretpass@10.0.0.3\"}]\n",
+	}
+	var paths []string
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, name)
+	}
+	for _, format := range []string{"text", "json", "sarif", "github"} {
+		code, out, stderr := runCLI(t, "", nil, append([]string{"lint", "--format", format}, paths...)...)
+		if code != exitFindings {
+			t.Errorf("%s: exit %d, want 1 (the file has findings)", format, code)
+		}
+		for _, s := range secretWords {
+			if strings.Contains(out+stderr, s) {
+				t.Errorf("%s: output shows %q:\n%s", format, s, out)
+			}
+		}
+		if strings.ContainsAny(out, "\x1b\x07") {
+			t.Errorf("%s: raw control character in output:\n%s", format, out)
+		}
+		if !strings.Contains(out, "interval") || !strings.Contains(out, "U+001B") || !strings.Contains(out, "api") {
+			t.Errorf("%s: the findings themselves are missing:\n%s", format, out)
+		}
+	}
+}
+
+// TestLintLongLine: 400 farms on one line. Each finding shows a window of
+// the line, so the output is a few hundred bytes per finding instead of
+// the whole line (about 33 KB) each time.
+func TestLintLongLine(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<configuration><system.webServer><proxy enabled="true"/></system.webServer><webFarms>`)
+	for i := range 400 {
+		fmt.Fprintf(&b, `<webFarm name="f%d"><server address="a%d"/></webFarm>`, i, i)
+	}
+	b.WriteString("</webFarms></configuration>")
+	dir := chdir(t)
+	p := filepath.Join(dir, "applicationHost.config")
+	if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runCLI(t, "", nil, "lint", p)
+	findings := strings.Count(out, ": warning: ") + strings.Count(out, ": error: ") + strings.Count(out, ": info: ")
+	if code != exitFindings || findings < 400 {
+		t.Fatalf("exit %d, %d findings; want 1 and at least one per farm", code, findings)
+	}
+	if per := len(out) / findings; per > 600 {
+		t.Errorf("%d bytes per finding (%d findings, %d bytes): the source line is not cut", per, findings, len(out))
+	}
+}
+
+// TestSetErrorMasksSecrets: an assignment is echoed in its error; the
+// credentials in it are not.
+func TestSetErrorMasksSecrets(t *testing.T) {
+	web3, faults := abs(t, "../../fixtures/sim/web3.yaml"), abs(t, "../../fixtures/sim/faults.yaml")
+	chdir(t)
+	code, out, stderr := runCLI(t, "", nil, "simulate", web3, "--scenario", faults,
+		"--set", "web.healthCheck.urll=http://probe:pr0bepass@web/health\x1b[2J")
+	if code != exitUsage {
+		t.Errorf("exit %d, want 2", code)
+	}
+	if strings.Contains(out+stderr, "pr0bepass") || strings.Contains(stderr, "\x1b") {
+		t.Errorf("the error shows the password or a raw escape:\n%s", stderr)
+	}
+	if !strings.Contains(stderr, `--set web.healthCheck.urll=http://****@web/health\x1b[2J`) || !strings.Contains(stderr, "url") {
+		t.Errorf("the error does not name the assignment:\n%s", stderr)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/arrfarm/arrfarm/schema"
 )
 
 // Exit codes (the command-line contract in docs/design.md).
@@ -50,7 +52,7 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 func run(args []string, s streams, getenv env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(s.err, "arrfarm: internal error: %v\nPlease report this with the input that caused it.\n", r)
+			fmt.Fprintf(s.err, "arrfarm: internal error: %s\nPlease report this with the input that caused it.\n", schema.Printable(fmt.Sprint(r)))
 			code = exitInternal
 		}
 	}()
@@ -63,12 +65,19 @@ func run(args []string, s streams, getenv env) (code int) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintf(s.err, "arrfarm: %v\n", ee.err)
+			printErr(s.err, ee.err)
 		}
 		return ee.code
 	}
-	fmt.Fprintf(s.err, "arrfarm: %v\n", err)
+	printErr(s.err, err)
 	return exitUsage
+}
+
+// printErr prints an error the way every command does. Errors quote what
+// the user wrote (a --set assignment, a file name), so secrets are masked
+// and control characters escaped like any other output.
+func printErr(w io.Writer, err error) {
+	fmt.Fprintf(w, "arrfarm: %s\n", schema.Printable(err.Error()))
 }
 
 func newRootCmd(s streams, getenv env) *cobra.Command {

@@ -201,7 +201,7 @@ func reportFindings(w io.Writer, fs []schema.Finding) (hasErrors bool) {
 		if sev == schema.SeverityNone {
 			sev = schema.Error
 		}
-		fmt.Fprintf(w, "%s: %s: %s [%s]\n", f.Span, sev, f.Message, f.Rule)
+		fmt.Fprintf(w, "%s: %s: %s [%s]\n", schema.Printable(f.Span.String()), sev, schema.Printable(f.Message), f.Rule)
 		hasErrors = hasErrors || sev == schema.Error
 	}
 	return hasErrors

@@ -1,0 +1,254 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Mask stands in for a secret in every output. Its length is fixed so that
+// it tells nothing about the secret's length.
+const Mask = "****"
+
+// secretName reports whether an attribute or key of this name holds a
+// secret whatever element it is on (adminPassword, clientCertPassword, a
+// misspelt or unknown password attribute in another section).
+func secretName(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "password") || strings.Contains(n, "pwd") || strings.Contains(n, "secret")
+}
+
+var (
+	// encBlob matches an IIS encrypted value.
+	encBlob = regexp.MustCompile(`\[enc:[^\]]*?:enc\]`)
+	// urlCreds matches the user information of a URL: the scheme, then
+	// everything up to the last "@" before the path (a password may hold
+	// an unescaped "@").
+	urlCreds = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]*)@`)
+	// hostCreds matches "user:password@" without a scheme, as written in
+	// a server address. An e-mail address has no colon and is left alone.
+	hostCreds = regexp.MustCompile(`(^|[\s"'=(\[{,])([^\s@/:"'=(\[{,]+:[^\s@/"']*)@`)
+)
+
+// secretRanges returns the byte ranges of text that are secret: encrypted
+// blobs and URL or address credentials. Ranges are sorted and disjoint.
+func secretRanges(text []byte) [][2]int {
+	if bytes.IndexByte(text, '@') < 0 && !bytes.Contains(text, []byte("[enc:")) {
+		return nil // the common case, without running the expressions
+	}
+	var rs [][2]int
+	for _, m := range encBlob.FindAllIndex(text, -1) {
+		rs = append(rs, [2]int{m[0], m[1]})
+	}
+	for _, m := range urlCreds.FindAllSubmatchIndex(text, -1) {
+		rs = append(rs, [2]int{m[4], m[5]})
+	}
+	for _, m := range hostCreds.FindAllSubmatchIndex(text, -1) {
+		rs = append(rs, [2]int{m[4], m[5]})
+	}
+	return mergeRanges(rs)
+}
+
+func mergeRanges(rs [][2]int) [][2]int {
+	slices.SortFunc(rs, func(a, b [2]int) int { return a[0] - b[0] })
+	out := rs[:0]
+	for _, r := range rs {
+		if r[1] <= r[0] {
+			continue
+		}
+		if n := len(out); n > 0 && r[0] <= out[n-1][1] {
+			out[n-1][1] = max(out[n-1][1], r[1])
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// MaskSecrets replaces the secrets in free text (a message, a file name, a
+// value being echoed) by Mask: encrypted blobs become "[enc:****:enc]",
+// URL and address credentials "****". Messages never quote a secret
+// attribute's value; this catches the secrets that hide in other values.
+func MaskSecrets(s string) string {
+	rs := secretRanges([]byte(s))
+	if len(rs) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, r := range rs {
+		b.WriteString(s[last:r[0]])
+		if strings.HasPrefix(s[r[0]:], "[enc:") {
+			b.WriteString("[enc:" + Mask + ":enc]")
+		} else {
+			b.WriteString(Mask)
+		}
+		last = r[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// EscapeControl makes s safe to print on a terminal or in a CI log: C0
+// controls other than tab, DEL, C1 controls and the Unicode line and
+// paragraph separators become visible escapes (\x1b, \u009b), as do bytes
+// that are not UTF-8 (an 8-bit terminal reads 0x9b as CSI). A file cannot
+// move the cursor, erase lines or forge log lines through arrfarm.
+func EscapeControl(s string) string {
+	clean := true
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if needsEscape(r, n) {
+			clean = false
+			break
+		}
+		i += n
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		writeRune(&b, s[i:i+n], r, n)
+		i += n
+	}
+	return b.String()
+}
+
+// needsEscape reports whether the rune r (n bytes; RuneError of length 1
+// is an invalid byte) must be escaped.
+func needsEscape(r rune, n int) bool {
+	switch {
+	case r == utf8.RuneError && n == 1:
+		return true
+	case r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r < 0xa0, r == 0x2028, r == 0x2029:
+		return true
+	}
+	return false
+}
+
+// writeRune writes the rune r, raw text src, escaped when it needs it,
+// and returns the number of columns written.
+func writeRune(b *strings.Builder, src string, r rune, n int) int {
+	if !needsEscape(r, n) {
+		b.WriteString(src)
+		return 1
+	}
+	var e string
+	switch {
+	case r == utf8.RuneError && n == 1:
+		e = fmt.Sprintf(`\x%02x`, src[0])
+	case r < 0x80:
+		e = fmt.Sprintf(`\x%02x`, r)
+	default:
+		e = fmt.Sprintf(`\u%04x`, r)
+	}
+	b.WriteString(e)
+	return len(e)
+}
+
+// Printable is s with secrets masked and control characters escaped: the
+// form of any user-supplied text on its way to output.
+func Printable(s string) string { return EscapeControl(MaskSecrets(s)) }
+
+// markSecrets records the secret parts of an attribute value at
+// [start, end) of the source: the whole value of a password attribute,
+// the credentials of a server address written as user:password@host, and
+// any encrypted blob or URL credentials in other values.
+func (l *Lines) markSecrets(name string, start, end int) {
+	if start >= end || end > len(l.src) {
+		return
+	}
+	// A YAML value's span includes its quotes; the mask goes inside them.
+	if q := l.src[start]; end-start >= 2 && (q == '"' || q == '\'') && l.src[end-1] == q {
+		start, end = start+1, end-1
+	}
+	if secretName(name) {
+		l.secrets = append(l.secrets, [2]int{start, end})
+		return
+	}
+	v := l.src[start:end]
+	if name == "address" {
+		if at := lastIndexByte(v, '@'); at >= 0 {
+			l.secrets = append(l.secrets, [2]int{start, start + at})
+			return
+		}
+	}
+	for _, r := range secretRanges(v) {
+		l.secrets = append(l.secrets, [2]int{start + r[0], start + r[1]})
+	}
+}
+
+func lastIndexByte(b []byte, c byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// SecretsIn returns the secret byte ranges that overlap [start, end),
+// sorted and disjoint, from the values the loader read and from a scan of
+// the text itself (for sections the loader skips).
+func (l *Lines) SecretsIn(start, end int) [][2]int {
+	start, end = max(start, 0), min(end, len(l.src))
+	if start >= end {
+		return nil
+	}
+	if !l.secretsSorted {
+		l.secrets = mergeRanges(l.secrets)
+		l.secretsSorted = true
+	}
+	var out [][2]int
+	i, _ := slices.BinarySearchFunc(l.secrets, start, func(r [2]int, off int) int { return r[1] - off - 1 })
+	for ; i < len(l.secrets) && l.secrets[i][0] < end; i++ {
+		out = append(out, l.secrets[i])
+	}
+	// The scan widens the text so that a blob or URL cut by the window
+	// is still recognised.
+	from, to := max(start-256, 0), min(end+256, len(l.src))
+	for _, r := range secretRanges(l.src[from:to]) {
+		r[0], r[1] = r[0]+from, r[1]+from
+		if r[1] > start && r[0] < end {
+			out = append(out, r)
+		}
+	}
+	for _, m := range passwordAttr.FindAllSubmatchIndex(l.src[from:to], -1) {
+		r := [2]int{from + m[2], from + m[3]}
+		if q := l.src[r[0]]; q == '"' || q == '\'' {
+			r[0], r[1] = r[0]+1, r[1]-1
+		}
+		if r[1] > start && r[0] < end {
+			out = append(out, r)
+		}
+	}
+	return mergeRanges(out)
+}
+
+// passwordAttr finds password-like attributes in text the loader did not
+// read as attributes: the value of key="..." or key: ... on one line.
+var passwordAttr = regexp.MustCompile(`(?i)(?:password|pwd|secret)[\w.-]*["']?[ \t]*[=:][ \t]*("[^"]*"|'[^']*'|[^\s,}\]"']+)`)
+
+// LineBounds returns the byte offsets of 1-based line n's first byte and
+// of its end (before "\r\n" or "\n").
+func (l *Lines) LineBounds(n int) (start, end int) {
+	if n < 1 || n > len(l.starts) {
+		return len(l.src), len(l.src)
+	}
+	start = l.starts[n-1]
+	end = len(l.src)
+	if n < len(l.starts) {
+		end = l.starts[n] - 1
+	}
+	if end > start && l.src[end-1] == '\r' {
+		end--
+	}
+	return start, end
+}

@@ -1,0 +1,77 @@
+package schema
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMaskSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		`health URL "http://user:pass@web/health" is relative`: `health URL "http://****@web/health" is relative`,
+		`https://token@github.com/x`:                           `https://****@github.com/x`,
+		`http://u:p@ss@host/`:                                  `http://****@host/`,
+		`server "svc:pw@10.0.0.1"`:                             `server "****@10.0.0.1"`,
+		`value [enc:AesProvider:c2VjcmV0:enc] here`:            `value [enc:****:enc] here`,
+		`mail admin@example.com`:                               `mail admin@example.com`,
+		`http://web/{R:0}`:                                     `http://web/{R:0}`,
+	} {
+		if got := MaskSecrets(in); got != want {
+			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// The mask's length says nothing about the secret's.
+	a, b := MaskSecrets("http://u:p@h/"), MaskSecrets("http://u:"+strings.Repeat("p", 40)+"@h/")
+	if a != b {
+		t.Errorf("masks differ with the secret's length: %q, %q", a, b)
+	}
+}
+
+func TestEscapeControl(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain\ttab":   "plain\ttab",
+		"\x1b[2Jclear": `\x1b[2Jclear`,
+		"nul\x00":      `nul\x00`,
+		"cr\rnl\n":     `cr\x0dnl\x0a`,
+		"del\x7f":      `del\x7f`,
+		"c1\u009b31m":  `c1\u009b31m`,
+		"bad\x9bbyte":  `bad\x9bbyte`,
+		"sep\u2028":    `sep\u2028`,
+		"é and 日本":     "é and 日本",
+	} {
+		if got := EscapeControl(in); got != want {
+			t.Errorf("EscapeControl(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// The loader records the exact byte ranges of secrets it reads, so that
+// output masks them whatever their shape (a value over several lines, a
+// quoted YAML key, an address with credentials).
+func TestLoaderMarksSecrets(t *testing.T) {
+	for name, src := range map[string]string{
+		"applicationHost.config": "<webFarms><webFarm name=\"w\" adminPassword=\"multi\nline\" >" +
+			"<server address=\"svc:addrpass@10.0.0.1\"/>" +
+			"<applicationRequestRouting><healthCheck url=\"http://u:urlpass@w/h\"/>" +
+			"<protocol clientCertPassword=\"[enc:A:ZW5j:enc]\"/></applicationRequestRouting></webFarm></webFarms>",
+		"farms.yaml": "farms:\n  - name: w\n    \"adminPassword\": \"multi line\"\n    servers: [{address: \"svc:addrpass@10.0.0.1\"}]\n" +
+			"    applicationRequestRouting:\n      healthCheck: {url: \"http://u:urlpass@w/h\"}\n      protocol: {clientCertPassword: \"[enc:A:ZW5j:enc]\"}\n",
+	} {
+		doc, err := Load(name, []byte(src), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := doc.Lines
+		l.secrets = mergeRanges(l.secrets)
+		var got []string
+		for _, r := range l.secrets {
+			got = append(got, strings.Trim(src[r[0]:r[1]], `"`))
+		}
+		want := []string{"multi\nline", "svc:addrpass", "u:urlpass", "[enc:A:ZW5j:enc]"}
+		if name == "farms.yaml" {
+			want[0] = "multi line"
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: secret ranges %q, want %q", name, got, want)
+		}
+	}
+}
