@@ -43,9 +43,14 @@
 //     request when its action rewrites to a farm; the first enabled such rule
 //     picks the farm (a later one overrides it unless stopProcessing is set,
 //     as URL Rewrite does). The scenario's farm, when set, wins over rules.
-//   - RequestHash hashes the client number (arrivals.clients), whatever
-//     hashServerVariable or queryStringNames say, with rendezvous hashing
-//     (consistent: removing a server remaps only its clients).
+//   - RequestHash uses rendezvous hashing (consistent: removing a server
+//     remaps only its keys). Its key follows hashServerVariable as lint
+//     reads it: the URL or the whole query string vary per request; a
+//     server variable or query-string values are constant within a
+//     session; a name no request can have is one empty value for all.
+//   - Clients are browser sessions (arrivals.sessions) that start, make
+//     requests and end, so a recovered server wins new sessions back;
+//     arrivals.clients is a fixed population instead.
 //   - WeightedRoundRobin is smooth weighted round robin (as nginx does);
 //     with equal weights it is plain cyclic order over the eligible servers.
 //     LeastRequests compares proxy-side in-flight counts divided by weight,
@@ -56,14 +61,19 @@
 //     balances requests sent divided by weight.
 //   - A down server refuses new connections after ConnectFailTime; the
 //     requests inside it when it goes down are reset (502.3 / 12030) and
-//     its work is lost. A hung server accepts new requests and never
-//     answers them (they hold no backend slot); requests already inside it
-//     finish. An error fault and the errors share answer
-//     with the status after ErrorServiceTime, through the FIFO queue.
-//   - Health probes do not queue behind requests; their time is the
-//     health.latency model times the slow factor. A server that is disabled
-//     in the configuration is never probed.
-//   - minServers: when fewer enabled, undrained servers than minServers are
-//     healthy, health is ignored and every enabled, undrained server is
-//     eligible.
+//     its work is lost. An unreachable host fails a connection after
+//     UnreachableConnectTime, or the timeout ends it first. A hung server
+//     accepts new requests and never answers them (they hold no backend
+//     slot); requests already inside a hung or unreachable server freeze
+//     and time out, their work lost. An error fault and the errors share
+//     answer with the status after ErrorServiceTime, through the FIFO queue.
+//   - Health probes are requests: they take a backend slot behind the
+//     waiting requests (health.queue: false answers them beside the queue);
+//     their time is the health.latency model times the slow factor.
+//     healthCheck/@retries more failures in a row mark a server unhealthy,
+//     retried at once or at the next ticks (arr.retrySpacing). A server
+//     that is disabled in the configuration is never probed.
+//   - minServers: once only minServers enabled servers are healthy, no
+//     more are marked unhealthy (ARR events page); arr.minServersSemantics
+//     ignoreHealth instead ignores health below it.
 package simulate

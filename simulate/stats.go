@@ -171,6 +171,9 @@ func (st *repStats) noServer(offset int64, as5023 bool) {
 	if as5023 {
 		st.out[oAllUnhealthy]++
 		sc.E5023++
+		if st.curve.bySec != nil {
+			st.curve.fixed++ // 502.3 whatever the timeout
+		}
 		return
 	}
 	st.out[oNoServer]++
