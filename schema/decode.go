@@ -414,6 +414,8 @@ func (d *decoder) config(cfg *Config) {
 	proxySpec := sws.Elems["proxy"]
 	rw := sws.Elems["rewrite"]
 	globalRule := rw.Elems["globalRules"].Elems["rule"]
+	siteSpec := sch.Doc.Elems["system.applicationHost"].Elems["sites"].Elems["site"]
+	authSpec := sws.Elems["security"].Elems["authentication"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -455,6 +457,23 @@ func (d *decoder) config(cfg *Config) {
 			return
 		case siteRule:
 			sites = append(sites, d.rule(el, SiteRule))
+			return
+		case siteSpec:
+			s := &Site{}
+			d.fill(s, info.spec, el, Span{})
+			bspec := info.spec.Elems["bindings"].Elems["binding"]
+			for _, b := range d.children(d.child(el, "bindings"), "binding") {
+				bd := &Binding{}
+				d.fill(bd, bspec, b, s.Span)
+				s.Bindings = append(s.Bindings, bd)
+			}
+			cfg.Sites = append(cfg.Sites, s)
+			return
+		case authSpec:
+			a := &Authentication{Location: info.location}
+			d.fill(&a.Anonymous, authSpec.Elems["anonymousAuthentication"], d.child(el, "anonymousAuthentication"), info.span)
+			d.fill(&a.Windows, authSpec.Elems["windowsAuthentication"], d.child(el, "windowsAuthentication"), info.span)
+			cfg.Auth = append(cfg.Auth, a)
 			return
 		}
 		for _, c := range el.ChildElements() {

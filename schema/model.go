@@ -3,6 +3,7 @@ package schema
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -126,23 +127,27 @@ func (e *Element) setAttr(name string, p AttrPos) {
 // elementPaths ties each model struct to its schema element, for
 // SetAttribute and the schema/model agreement test.
 var elementPaths = map[reflect.Type]string{
-	reflect.TypeFor[WebFarms]():       "webFarms",
-	reflect.TypeFor[Farm]():           "webFarms/webFarm",
-	reflect.TypeFor[Server]():         "webFarms/webFarm/server",
-	reflect.TypeFor[ServerARR]():      "webFarms/webFarm/server/applicationRequestRouting",
-	reflect.TypeFor[Protocol]():       "webFarms/webFarm/applicationRequestRouting/protocol",
-	reflect.TypeFor[Cache]():          "webFarms/webFarm/applicationRequestRouting/protocol/cache",
-	reflect.TypeFor[HealthCheck]():    "webFarms/webFarm/applicationRequestRouting/healthCheck",
-	reflect.TypeFor[Affinity]():       "webFarms/webFarm/applicationRequestRouting/affinity",
-	reflect.TypeFor[AffinityHost]():   "webFarms/webFarm/applicationRequestRouting/affinity/host",
-	reflect.TypeFor[LoadBalancing]():  "webFarms/webFarm/applicationRequestRouting/loadBalancing",
-	reflect.TypeFor[Proxy]():          "system.webServer/proxy",
-	reflect.TypeFor[Rule]():           "system.webServer/rewrite/globalRules/rule",
-	reflect.TypeFor[Match]():          "system.webServer/rewrite/globalRules/rule/match",
-	reflect.TypeFor[Conditions]():     "system.webServer/rewrite/globalRules/rule/conditions",
-	reflect.TypeFor[Condition]():      "system.webServer/rewrite/globalRules/rule/conditions/add",
-	reflect.TypeFor[ServerVariable](): "system.webServer/rewrite/globalRules/rule/serverVariables/set",
-	reflect.TypeFor[Action]():         "system.webServer/rewrite/globalRules/rule/action",
+	reflect.TypeFor[WebFarms]():                "webFarms",
+	reflect.TypeFor[Farm]():                    "webFarms/webFarm",
+	reflect.TypeFor[Server]():                  "webFarms/webFarm/server",
+	reflect.TypeFor[ServerARR]():               "webFarms/webFarm/server/applicationRequestRouting",
+	reflect.TypeFor[Protocol]():                "webFarms/webFarm/applicationRequestRouting/protocol",
+	reflect.TypeFor[Cache]():                   "webFarms/webFarm/applicationRequestRouting/protocol/cache",
+	reflect.TypeFor[HealthCheck]():             "webFarms/webFarm/applicationRequestRouting/healthCheck",
+	reflect.TypeFor[Affinity]():                "webFarms/webFarm/applicationRequestRouting/affinity",
+	reflect.TypeFor[AffinityHost]():            "webFarms/webFarm/applicationRequestRouting/affinity/host",
+	reflect.TypeFor[LoadBalancing]():           "webFarms/webFarm/applicationRequestRouting/loadBalancing",
+	reflect.TypeFor[Proxy]():                   "system.webServer/proxy",
+	reflect.TypeFor[Rule]():                    "system.webServer/rewrite/globalRules/rule",
+	reflect.TypeFor[Match]():                   "system.webServer/rewrite/globalRules/rule/match",
+	reflect.TypeFor[Conditions]():              "system.webServer/rewrite/globalRules/rule/conditions",
+	reflect.TypeFor[Condition]():               "system.webServer/rewrite/globalRules/rule/conditions/add",
+	reflect.TypeFor[ServerVariable]():          "system.webServer/rewrite/globalRules/rule/serverVariables/set",
+	reflect.TypeFor[Action]():                  "system.webServer/rewrite/globalRules/rule/action",
+	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
+	reflect.TypeFor[Binding]():                 "system.applicationHost/sites/site/bindings/binding",
+	reflect.TypeFor[AnonymousAuthentication](): "system.webServer/security/authentication/anonymousAuthentication",
+	reflect.TypeFor[WindowsAuthentication]():   "system.webServer/security/authentication/windowsAuthentication",
 }
 
 // specOf returns the schema element of model struct type t, or nil.
@@ -176,6 +181,68 @@ type Config struct {
 	Farms    []*Farm
 	Proxy    Proxy
 	Rules    []*Rule // in evaluation order: globalRules first, then site rules
+	// Sites are the IIS sites of system.applicationHost/sites, for what
+	// backends on this machine answer.
+	Sites []*Site
+	// Auth is the authentication each <location path> sets ("" for the
+	// server level, outside any location), in document order.
+	Auth []*Authentication
+}
+
+// Site is system.applicationHost/sites/site.
+type Site struct {
+	Element
+	Name     string `arr:"name"`
+	ID       int64  `arr:"id"`
+	Bindings []*Binding
+}
+
+// Binding is site/bindings/binding; BindingInformation is
+// "address:port:host".
+type Binding struct {
+	Element
+	Protocol           string `arr:"protocol"`
+	BindingInformation string `arr:"bindingInformation"`
+}
+
+// Port and Host split BindingInformation ("*:80:www.contoso.com");
+// ok is false when it does not have that form.
+func (b *Binding) Port() (port int64, host string, ok bool) {
+	i := strings.LastIndex(b.BindingInformation, ":")
+	if i < 0 {
+		return 0, "", false
+	}
+	host = b.BindingInformation[i+1:]
+	rest := b.BindingInformation[:i]
+	j := strings.LastIndex(rest, ":")
+	if j < 0 {
+		return 0, "", false
+	}
+	n, err := strconv.ParseInt(rest[j+1:], 10, 64)
+	if err != nil {
+		return 0, "", false
+	}
+	return n, host, true
+}
+
+// Authentication is what system.webServer/security/authentication says
+// at one location.
+type Authentication struct {
+	Location  string // <location path>, "" at the server level
+	Anonymous AnonymousAuthentication
+	Windows   WindowsAuthentication
+}
+
+// AnonymousAuthentication is security/authentication/anonymousAuthentication.
+type AnonymousAuthentication struct {
+	Element
+	Enabled bool `arr:"enabled"`
+}
+
+// WindowsAuthentication is security/authentication/windowsAuthentication.
+type WindowsAuthentication struct {
+	Element
+	Enabled bool `arr:"enabled"`
 }
 
 // Farm returns the farm called name, or nil.

@@ -35,6 +35,7 @@ var All = []*lint.Rule{
 	WFFMinimumServers,
 	AffinityWithoutHealthCheck,
 	HealthURLNotAbsolute,
+	HealthCheckCannotPass,
 
 	TimeoutBelowLatency,
 	GlobalTimeoutOnly,
