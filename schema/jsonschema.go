@@ -2,7 +2,11 @@ package schema
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"regexp"
+	"strconv"
+	"strings"
 )
 
 // WriteJSONSchema writes a JSON Schema (draft 2020-12) of the YAML form,
@@ -16,6 +20,7 @@ func WriteJSONSchema(w io.Writer) error {
 	sws := sch.Doc.Elems["system.webServer"]
 	rw := sws.Elems["rewrite"]
 	farms := sch.Doc.Elems["webFarms"]
+	loc := sch.Doc.Elems["location"]
 	section := jsonElem(farms)
 	delete(section["properties"].(map[string]any), "farms")
 	rules := map[string]any{"type": "array", "items": jsonElem(rw.Elems["globalRules"].Elems["rule"])}
@@ -27,15 +32,23 @@ func WriteJSONSchema(w io.Writer) error {
 		"type":                 "object",
 		"additionalProperties": false,
 		"properties": map[string]any{
-			"proxy":     jsonElem(sws.Elems["proxy"]),
-			"webFarms":  section,
-			"farms":     map[string]any{"type": "array", "items": jsonElem(farms.Elems["webFarm"])},
-			"rules":     rules,
-			"siteRules": siteRules,
-			"locations": map[string]any{"type": "array", "items": map[string]any{
+			"proxy": described(jsonElem(sws.Elems["proxy"]),
+				"The global system.webServer/proxy section: ARR's proxy switch and the proxy settings of requests not routed to a farm.",
+				sws.Elems["proxy"].Line),
+			"webFarms": described(section, "Settings of the webFarms section itself (the farms are under farms).", farms.Line),
+			"farms": described(map[string]any{"type": "array", "items": jsonElem(farms.Elems["webFarm"])},
+				"The server farms (webFarms/webFarm in applicationHost.config).", farms.Elems["webFarm"].Line),
+			"rules": described(rules,
+				"Server-wide URL Rewrite rules (system.webServer/rewrite/globalRules); a rule that rewrites to http://<farm>/ routes to that farm.",
+				rw.Elems["globalRules"].Line),
+			"siteRules": described(siteRules, "Site URL Rewrite rules (system.webServer/rewrite/rules in a web.config).", rw.Elems["rules"].Line),
+			"locations": described(map[string]any{"type": "array", "items": map[string]any{
 				"type": "object", "additionalProperties": false,
-				"properties": map[string]any{"path": map[string]any{"type": "string"}, "rules": siteRules},
-			}},
+				"properties": map[string]any{
+					"path":  described(map[string]any{"type": "string"}, "The site or path the location applies to, e.g. Default Web Site.", loc.Attrs["path"].Line),
+					"rules": described(siteRules, "The location's URL Rewrite rules.", rw.Elems["rules"].Line),
+				},
+			}}, "<location> elements of applicationHost.config with their own URL Rewrite rules.", loc.Line),
 		},
 	}
 	enc := json.NewEncoder(w)
@@ -60,10 +73,9 @@ func jsonElem(e *ElemSpec) map[string]any {
 		}
 		s := jsonElem(c)
 		if c.List {
-			props[c.YAML] = map[string]any{"type": "array", "items": s}
-		} else {
-			props[c.YAML] = s
+			s = map[string]any{"type": "array", "items": s}
 		}
+		props[c.YAML] = described(s, elemDoc(c), c.Line)
 	}
 	out := map[string]any{"type": "object", "properties": props, "additionalProperties": e.Open}
 	if len(required) > 0 {
@@ -89,9 +101,16 @@ func jsonAttr(a *AttrSpec) map[string]any {
 		s["enum"] = a.Enum
 	case TypeTimeSpan:
 		s["type"] = "string"
-		s["description"] = "a duration: an IIS time span (hh:mm:ss, d.hh:mm:ss) or a Go duration (30s, 2m, 1h30m); " + a.Describe()
 	default:
 		s["type"] = "string"
+	}
+	doc := a.Doc
+	if a.Type == TypeTimeSpan {
+		doc = sentence(doc) + " A time span" + a.rangeText(func(f float64) string { return FormatTimeSpan(secondsToDuration(f)) }) +
+			": hh:mm:ss or d.hh:mm:ss as IIS writes it, or a duration such as 30s, 2m or 1h30m."
+	}
+	if a.WFF {
+		doc = sentence(doc) + " ARR routing ignores Web Farm Framework settings (rule wff-setting)."
 	}
 	if a.HasDefault {
 		d := a.Default
@@ -99,12 +118,70 @@ func jsonAttr(a *AttrSpec) map[string]any {
 			d = FormatTimeSpan(secondsToDuration(a.Default.(float64)))
 		}
 		s["default"] = d
-	}
-	if a.WFF {
-		s["description"] = "Web Farm Framework setting; ARR routing ignores it"
+		if ds := fmt.Sprint(d); ds != "" {
+			doc = sentence(doc) + " Default: " + ds + "."
+		} else {
+			doc = sentence(doc) + " Default: empty."
+		}
 	}
 	if a.Secret {
 		s["writeOnly"] = true
 	}
+	return described(s, doc, a.Line)
+}
+
+// Where descriptions link: the rule a comment names, else the field in the
+// schema source.
+const (
+	rulesURL  = "https://github.com/arrfarm/arrfarm/blob/main/docs/rules.md#"
+	schemaURL = "https://github.com/arrfarm/arrfarm/blob/main/schema/arr.cue#L"
+)
+
+// ruleRef finds the rule slugs a schema comment names: "(rule x-y)" or
+// "(rules x-y, z-w)".
+var ruleRef = regexp.MustCompile(`\(rules? ([a-z0-9-]+(?:, [a-z0-9-]+)*)\)`)
+
+// RuleSlugs returns the rule slugs the schema's comments name, so that a
+// test can check each is a real rule (schema cannot import lint).
+func RuleSlugs(doc string) []string {
+	var out []string
+	for _, m := range ruleRef.FindAllStringSubmatch(doc, -1) {
+		out = append(out, strings.Split(m[1], ", ")...)
+	}
+	return out
+}
+
+// described sets s's description: doc, then links to the rules it names or
+// to the schema line, so that an editor's hover shows what the setting
+// does, its default and unit, and where to read more.
+func described(s map[string]any, doc string, line int) map[string]any {
+	var links []string
+	for _, slug := range RuleSlugs(doc) {
+		links = append(links, rulesURL+slug)
+	}
+	if len(links) == 0 && line > 0 {
+		links = append(links, schemaURL+strconv.Itoa(line))
+	}
+	if len(links) > 0 {
+		doc = sentence(doc) + " See " + strings.Join(links, " and ")
+	}
+	s["description"] = strings.TrimSpace(doc)
 	return s
+}
+
+// sentence ends doc with a period, so that more can follow.
+func sentence(doc string) string {
+	doc = strings.TrimSpace(doc)
+	if doc == "" || strings.HasSuffix(doc, ".") {
+		return doc
+	}
+	return doc + "."
+}
+
+// elemDoc is an element's comment, with a word for the WFF elements.
+func elemDoc(e *ElemSpec) string {
+	if e.WFF {
+		return sentence(e.Doc) + " ARR routing ignores Web Farm Framework settings (rule wff-setting)."
+	}
+	return e.Doc
 }

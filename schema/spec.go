@@ -47,6 +47,8 @@ type AttrSpec struct {
 	WFF        bool     // Web Farm Framework setting
 	Secret     bool     // never echoed
 	Min, Max   *float64 // numeric bounds, for messages
+	Doc        string   // the field's comment in arr.cue
+	Line       int      // the field's line in arr.cue
 
 	field cue.Value
 	check func(any) bool // compiled constraint; nil: ask CUE
@@ -63,6 +65,8 @@ type ElemSpec struct {
 	AppHostOnly bool   // allowed only in applicationHost.config
 	WFF         bool
 	Runtime     bool
+	Doc         string // the field's comment in arr.cue, else its definition's
+	Line        int    // the field's line in arr.cue
 	Attrs       map[string]*AttrSpec
 	AttrNames   []string // schema order
 	Elems       map[string]*ElemSpec
@@ -145,6 +149,7 @@ func (s *Schema) elemSpec(name, parent string, v cue.Value, list bool) (*ElemSpe
 				return nil, err
 			}
 			c.applyAttrs(attrs)
+			c.Doc, c.Line = docOf(f)
 			e.addElem(c)
 			s.byName[label] = append(s.byName[label], c)
 		case cue.ListKind:
@@ -154,6 +159,7 @@ func (s *Schema) elemSpec(name, parent string, v cue.Value, list bool) (*ElemSpe
 				return nil, err
 			}
 			c.applyAttrs(attrs)
+			c.Doc, c.Line = docOf(f)
 			e.addElem(c)
 			s.byName[label] = append(s.byName[label], c)
 		default:
@@ -182,6 +188,23 @@ func (e *ElemSpec) applyAttrs(attrs map[string]string) {
 	}
 }
 
+// docOf returns the comments arr.cue attaches to a field (those of every
+// conjunct: a field's own and, for a field typed by a definition, the
+// definition's), joined into one paragraph, and the field's line.
+func docOf(v cue.Value) (string, int) {
+	var parts []string
+	for _, cg := range v.Doc() {
+		t := strings.Join(strings.Fields(cg.Text()), " ")
+		if t != "" && !slices.Contains(parts, t) {
+			parts = append(parts, t)
+		}
+	}
+	// An override (#Protocol's timeout: *30 | _) comes before the field it
+	// overrides; the general text reads better first.
+	slices.Reverse(parts)
+	return strings.Join(parts, " "), v.Pos().Line()
+}
+
 // attrSet returns the CUE field attributes (@name(contents)) of v.
 func attrSet(v cue.Value) map[string]string {
 	m := map[string]string{}
@@ -193,6 +216,7 @@ func attrSet(v cue.Value) map[string]string {
 
 func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs map[string]string) (*AttrSpec, error) {
 	a := &AttrSpec{Name: name, Required: required, field: f}
+	a.Doc, a.Line = docOf(f)
 	_, a.WFF = attrs["wff"]
 	_, a.Secret = attrs["secret"]
 	_, timespan := attrs["timespan"]

@@ -68,7 +68,7 @@ input; 3 internal error.`,
 	f := cmd.Flags()
 	f.StringArrayVar(&a.scenarios, "scenario", nil, "scenario YAML file to simulate (required, repeatable)")
 	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0, p99=5s (repeatable; default 502.3=0.1% and 502.4=0.1%)")
-	f.StringVar(&a.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true)")
+	f.StringVar(&a.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&a.failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of standard output")
@@ -80,8 +80,8 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	if err := lint.Validate(rules.All); err != nil {
 		return withCode(exitInternal, fmt.Errorf("rule registry: %w", err))
 	}
-	if !a.formatSet && getenv("GITHUB_ACTIONS") == "true" {
-		a.format = "github"
+	if !a.formatSet {
+		a.format = lint.CIFormat(getenv, a.format)
 	}
 	if !slices.Contains(lint.Formats, a.format) {
 		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))

@@ -325,3 +325,14 @@ func TestCIFormatsKeepSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAzureUnderTFBuild: check writes its breaches through the same
+// format selection as lint, so Azure Pipelines gets logging commands.
+func TestCheckAzureUnderTFBuild(t *testing.T) {
+	farm, hang := abs(t, "../../fixtures/check/farm.yaml"), abs(t, "../../fixtures/check/hang.yaml")
+	chdir(t)
+	code, out, stderr := runCLI(t, "", map[string]string{"TF_BUILD": "True"}, "check", farm, "--scenario", hang)
+	if code != exitFindings || !strings.Contains(out, "##vso[task.logissue type=error;sourcepath="+farm+";linenumber=") {
+		t.Errorf("check under TF_BUILD=True: exit %d, stderr %q, output:\n%s", code, stderr, out)
+	}
+}
