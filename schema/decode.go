@@ -416,6 +416,7 @@ func (d *decoder) config(cfg *Config) {
 	globalRule := rw.Elems["globalRules"].Elems["rule"]
 	siteSpec := sch.Doc.Elems["system.applicationHost"].Elems["sites"].Elems["site"]
 	authSpec := sws.Elems["security"].Elems["authentication"]
+	allowedSpec := rw.Elems["allowedServerVariables"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -468,6 +469,14 @@ func (d *decoder) config(cfg *Config) {
 				s.Bindings = append(s.Bindings, bd)
 			}
 			cfg.Sites = append(cfg.Sites, s)
+			return
+		case allowedSpec:
+			cfg.AllowedServerVariablesPresent = true
+			for _, add := range d.children(el, "add") {
+				if v, ok := d.value(add, "name"); ok {
+					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))
+				}
+			}
 			return
 		case authSpec:
 			a := &Authentication{Location: info.location}

@@ -194,7 +194,12 @@ func attrsOf(ptr any, spec *ElemSpec, out *[][2]string) (secrets int) {
 			if !el.Has(name) && isDefault(f, a) {
 				continue
 			}
-			*out = append(*out, [2]string{name, valueText(f)})
+			v := valueText(f)
+			if m := maskValue(name, v); m != v {
+				secrets++
+				v = m
+			}
+			*out = append(*out, [2]string{name, v})
 		}
 	}
 	return secrets

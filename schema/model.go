@@ -184,6 +184,11 @@ type Config struct {
 	// Sites are the IIS sites of system.applicationHost/sites, for what
 	// backends on this machine answer.
 	Sites []*Site
+	// AllowedServerVariables are the names of rewrite/allowedServerVariables
+	// (add elements, in document order); AllowedServerVariablesPresent is
+	// whether the file has that element at all.
+	AllowedServerVariables        []string
+	AllowedServerVariablesPresent bool
 	// Auth is the authentication each <location path> sets ("" for the
 	// server level, outside any location), in document order.
 	Auth []*Authentication

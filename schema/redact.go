@@ -153,6 +153,18 @@ func writeRune(b *strings.Builder, src string, r rune, n int) int {
 	return len(e)
 }
 
+// maskValue masks the secrets inside a non-secret attribute's value on
+// its way to converted output: the credentials of a server address
+// written as user:password@host, URL credentials, encrypted blobs.
+func maskValue(name, v string) string {
+	if name == "address" {
+		if at := strings.LastIndexByte(v, '@'); at >= 0 {
+			return Mask + v[at:]
+		}
+	}
+	return MaskSecrets(v)
+}
+
 // Printable is s with secrets masked and control characters escaped: the
 // form of any user-supplied text on its way to output.
 func Printable(s string) string { return EscapeControl(MaskSecrets(s)) }

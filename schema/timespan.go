@@ -86,6 +86,12 @@ func ParseTimeSpan(s string) (time.Duration, error) {
 	d := time.Duration(total) * time.Second
 	if frac != "" {
 		ticks, _ := strconv.ParseInt(frac+strings.Repeat("0", 7-len(frac)), 10, 64)
+		// At the longest span the fraction can push past what a Duration
+		// holds; it wrapped to a negative value (and "-" then made a
+		// negative span 292 years long).
+		if time.Duration(ticks)*100 > time.Duration(1<<63-1)-d {
+			return 0, &TimeSpanError{Text: s, Msg: fmt.Sprintf("time span %q is too long", s)}
+		}
 		d += time.Duration(ticks) * 100 // one .NET tick is 100 ns
 	}
 	if neg {

@@ -294,8 +294,35 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		f.Faults = append(f.Faults, fr)
 	}
 	f.NoEligibleS = round6(f.NoEligibleS)
+	f.printable()
 	res.Farms = []FarmResult{f}
 	return res
+}
+
+// printable masks secrets and escapes control characters in the text that
+// comes from the configuration or the scenario (farm name, server
+// addresses written as user:password@host, notes quoting them), so that
+// text, JSON and HTML reports are safe to print and to publish.
+func (f *FarmResult) printable() {
+	f.Name = schema.Printable(f.Name)
+	f.AlgorithmNote = schema.Printable(f.AlgorithmNote)
+	for i := range f.Notes {
+		f.Notes[i] = schema.Printable(f.Notes[i])
+	}
+	for i := range f.Servers {
+		f.Servers[i].Address = printableAddress(f.Servers[i].Address)
+	}
+	for i := range f.Faults {
+		f.Faults[i].Server = printableAddress(f.Faults[i].Server)
+	}
+}
+
+// printableAddress masks the credentials of user:password@host.
+func printableAddress(a string) string {
+	if at := strings.LastIndexByte(a, '@'); at >= 0 {
+		a = schema.Mask + a[at:]
+	}
+	return schema.Printable(a)
 }
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }

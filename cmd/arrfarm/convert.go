@@ -48,7 +48,7 @@ Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
 				return withCode(exitInternal, fmt.Errorf("converting %s: %w", args[0], err))
 			}
 			if n > 0 {
-				fmt.Fprintf(s.err, "note: %d secret value(s) replaced by %q or %q; set them again in the output\n", n, schema.RedactedEncrypted, schema.Redacted)
+				fmt.Fprintf(s.err, "note: %d secret value(s) replaced by %q, %q or %q (passwords, encrypted values, URL or address credentials); set them again in the output\n", n, schema.RedactedEncrypted, schema.Redacted, schema.Mask)
 			}
 			return writeOutput(s.out, output, out.Bytes())
 		},

@@ -151,3 +151,77 @@ func TestSetErrorMasksSecrets(t *testing.T) {
 		t.Errorf("the error does not name the assignment:\n%s", stderr)
 	}
 }
+
+// TestConvertLeaksNothing: convert copies no secret in either direction,
+// whatever attribute it hides in, and says how many it replaced.
+func TestConvertLeaksNothing(t *testing.T) {
+	dir := chdir(t)
+	p := filepath.Join(dir, "applicationHost.config")
+	src := strings.Replace(secretConfig, `interval="5"`, `interval="00:00:05"`, 1)
+	src = strings.Replace(src, ` timeout="[enc:AesProvider:dGltZW91dA==:enc]"`, ``, 1)
+	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, to := range []string{"yaml", "xml"} {
+		code, out, stderr := runCLI(t, "", nil, "convert", "--to", to, p)
+		if code != exitOK {
+			t.Fatalf("--to %s: exit %d: %s", to, code, stderr)
+		}
+		for _, s := range secretWords {
+			if strings.Contains(out+stderr, s) {
+				t.Errorf("--to %s: output shows %q:\n%s", to, s, out)
+			}
+		}
+		// adminPassword x2, the address, the health URL, clientCertPassword.
+		if !strings.Contains(stderr, "note: 5 secret value(s) replaced") {
+			t.Errorf("--to %s: stderr does not count the 5 secrets:\n%s", to, stderr)
+		}
+		if !strings.Contains(out, "****@10.0.0.1") || !strings.Contains(out, "http://****@web/health") {
+			t.Errorf("--to %s: the masked values lost their host:\n%s", to, out)
+		}
+	}
+}
+
+// TestSimulateLeaksNothing: a server written as user:password@host and a
+// farm name holding an escape sequence reach the text, JSON and HTML
+// reports masked and escaped.
+func TestSimulateLeaksNothing(t *testing.T) {
+	dir := chdir(t)
+	cfg := `proxy: {enabled: true}
+farms:
+  - name: "web\e[2J"
+    servers:
+      - {address: "svc:s3cretpass@10.0.0.11"}
+      - {address: 10.0.0.12}
+    applicationRequestRouting:
+      healthCheck: {url: "http://probe:pr0bepass@web/health", interval: 5s, timeout: 2s}
+rules:
+  - {name: r, patternSyntax: Wildcard, match: {url: "*"}, action: {type: Rewrite, url: "http://web/{R:0}"}}
+`
+	sc := `duration: 1m
+replications: 2
+seed: 1
+arrivals: {rate: 50}
+latency: {lognormal: {p50: 50ms, p99: 500ms}}
+events:
+  - {at: 10s, server: "svc:s3cretpass@10.0.0.11", fault: down, for: 10s}
+`
+	os.WriteFile(filepath.Join(dir, "farms.yaml"), []byte(cfg), 0o644)
+	os.WriteFile(filepath.Join(dir, "sc.yaml"), []byte(sc), 0o644)
+	for _, format := range []string{"text", "json"} {
+		code, out, stderr := runCLI(t, "", nil, "simulate", "farms.yaml", "--scenario", "sc.yaml", "--format", format, "--html", "r.html")
+		if code != exitOK {
+			t.Fatalf("%s: exit %d: %s", format, code, stderr)
+		}
+		page, _ := os.ReadFile(filepath.Join(dir, "r.html"))
+		all := out + stderr + string(page)
+		for _, s := range []string{"s3cretpass", "pr0bepass", "\x1b"} {
+			if strings.Contains(all, s) {
+				t.Errorf("%s: a report shows %q", format, s)
+			}
+		}
+		if !strings.Contains(out, "****@10.0.0.11") || !strings.Contains(string(page), "****@10.0.0.11") {
+			t.Errorf("%s: the masked server is missing from the reports:\n%s", format, out)
+		}
+	}
+}

@@ -272,6 +272,8 @@ var manifestDefects = map[string][]struct {
 		{43, "misplaced-element", `loadBalancing does not belong in webFarms/webFarm`},           // loadBalancing directly under webFarm
 		{22, "route-to-unknown-farm", `"LOCAL_SERVERS", which is not a farm .*"ApiGatewayFarm"`}, // the undefined farm name
 		{37, "farm-without-route", `farm "ApiGatewayFarm"`},                                      // the farm nothing routes to
+		{19, "server-variable-not-allowed", `"HTTP_X_FORWARDED_FOR".*no allowedServerVariables`}, // X-Forwarded-* set without allowedServerVariables
+		{20, "server-variable-not-allowed", `"HTTP_X_FORWARDED_PROTO".*no allowedServerVariables`},
 	},
 	"ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml": {
 		{7, "unknown-element", `loadBalance .*did you mean loadBalancing`},

@@ -26,6 +26,7 @@ var All = []*lint.Rule{
 	WebSocketScheme,
 	RedirectToFarm,
 	FarmRuleName,
+	ServerVariableNotAllowed,
 
 	NoHealthCheck,
 	HealthTimeoutNotBelowInterval,
