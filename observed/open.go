@@ -15,9 +15,9 @@ import (
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
-// Open opens the latency source at path for the latency-aware lint rules.
-// Scenario files (.yaml, .yml) are read now; IIS logs are not yet
-// supported and say so.
+// Open opens the latency source at path for the latency-aware lint rules:
+// a scenario file (.yaml, .yml) or IIS W3C logs (a file, glob or
+// directory, plain or .gz), whose time-taken gives the percentiles.
 func Open(path string) (latency.Source, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".yaml", ".yml":
@@ -27,7 +27,11 @@ func Open(path string) (latency.Source, error) {
 		}
 		return ParseScenario(path, src)
 	}
-	return nil, fmt.Errorf("latency source %s: only scenario files (.yaml) are supported so far; IIS logs arrive with the log reader", path)
+	o, err := ReadLogs(latency.EmpiricalSpec{Log: path})
+	if err != nil {
+		return nil, fmt.Errorf("latency source %s: %w", path, err)
+	}
+	return logSource{o}, nil
 }
 
 // ParseScenario reads the latency models of a scenario file: the

@@ -107,7 +107,7 @@ func TestScenarioErrors(t *testing.T) {
 			t.Errorf("%q: error %v, want one containing %q", src, err, want)
 		}
 	}
-	if _, err := Open("logs/u_ex2401.log"); err == nil || !strings.Contains(err.Error(), "IIS logs") {
+	if _, err := Open("logs/u_ex2401.log"); err == nil || !strings.Contains(err.Error(), "latency source logs/u_ex2401.log: reading logs: stat logs/u_ex2401.log: no such file") {
 		t.Errorf("log source: %v", err)
 	}
 }

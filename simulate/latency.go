@@ -10,7 +10,7 @@ import (
 )
 
 // SampleSource supplies the observed service times of an empirical model
-// (package observed reads them from IIS logs).
+// (observed.Samples reads them from IIS logs, censored times imputed).
 type SampleSource func(spec latency.EmpiricalSpec) ([]time.Duration, error)
 
 // sampler draws service times in nanoseconds. It is a tagged struct, not an
@@ -68,6 +68,9 @@ func newSampler(l latency.Model, src SampleSource) (sampler, error) {
 		}
 		if len(d) == 0 {
 			return sampler{}, fmt.Errorf("empirical latency from %q: no samples match", l.Empirical.Log)
+		}
+		if l.Empirical.Fit == "lognormal" {
+			return newSampler(latency.NewSample(d, nil).FitLognormal(), nil)
 		}
 		s := sampler{kind: latency.Empirical, samples: make([]int64, len(d))}
 		for i, v := range d {

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -723,7 +724,8 @@ func (d *decoder) latency(v cue.Value, path []string, top bool) latency.Model {
 		return d.lognormal(v, p)
 	case "empirical":
 		return latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{
-			Log: d.str(v, join(p, "log")...), URL: d.str(v, join(p, "url")...), Status: d.str(v, join(p, "status")...)}}
+			Log: d.relative(d.str(v, join(p, "log")...)), URL: d.str(v, join(p, "url")...), Status: d.str(v, join(p, "status")...),
+			Fit: d.str(v, join(p, "fit")...)}}
 	case "mixture":
 		l := latency.Model{Kind: latency.Mixture}
 		list, _ := lookup(v, p).List()
@@ -759,4 +761,13 @@ func (d *decoder) lognormal(v cue.Value, p []string) latency.Model {
 	}
 	d.errorf(p, "lognormal takes {p50, p99} or {median, sigma}")
 	return latency.Model{}
+}
+
+// relative resolves a path written in the scenario against the scenario
+// file's directory, so a scenario and its logs can move together.
+func (d *decoder) relative(p string) string {
+	if p == "" || filepath.IsAbs(p) || d.file == "" || d.file == "-" || strings.HasPrefix(d.file, "<") {
+		return p
+	}
+	return filepath.Join(filepath.Dir(d.file), p)
 }

@@ -56,7 +56,7 @@ configuration files: the message names the files skipped and why);
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
-	f.StringArrayVar(&latency, "latency", nil, "latency source for the latency-aware rules: a scenario file (repeatable)")
+	f.StringArrayVar(&latency, "latency", nil, "latency source for the latency-aware rules: a scenario file, or backend IIS W3C logs (file, glob or directory; repeatable)")
 	f.StringVar(&configPath, "config", "", "configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
 	f.StringArrayVar(&enable, "enable", nil, "enable a rule by slug or ID (repeatable)")
 	f.StringArrayVar(&disable, "disable", nil, "disable a rule by slug or ID (repeatable)")

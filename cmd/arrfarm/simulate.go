@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -135,7 +136,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		return withCode(exitUsage, errors.New("--assumptions writes a table of runs; --html is not available with it"))
 	}
 	bar := newProgress(s.err)
-	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update}
+	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update, Samples: observed.Samples}
 	if a.assumptions {
 		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
 		bar.finish()

@@ -21,7 +21,7 @@ var TimeoutBelowLatency = &lint.Rule{
 			"answers 502.3 / 12002, while the backend may still finish the work. When the timeout is below the " +
 			"backends' 99th percentile latency, more than 1% of requests fail that way (error); below the " +
 			"99.9th percentile, more than 0.1% (warning). Needs `--latency` with a scenario file (its latency " +
-			"models give the percentiles), or IIS logs once supported. The farm's timeout is what counts, not the " +
+			"models give the percentiles), or backend IIS logs (their time-taken, Kaplan-Meier when an ARR server's log is censored at the timeout). The farm's timeout is what counts, not the " +
 			"global proxy timeout.",
 		Fix: "Raise `applicationRequestRouting/protocol/@timeout` above the p99.9 latency (`arrfarm recommend` " +
 			"computes a value from the target 502.3 rate), or make the slow requests faster.",
