@@ -417,6 +417,7 @@ func (d *decoder) config(cfg *Config) {
 	siteSpec := sch.Doc.Elems["system.applicationHost"].Elems["sites"].Elems["site"]
 	authSpec := sws.Elems["security"].Elems["authentication"]
 	allowedSpec := rw.Elems["allowedServerVariables"]
+	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -469,6 +470,13 @@ func (d *decoder) config(cfg *Config) {
 				s.Bindings = append(s.Bindings, bd)
 			}
 			cfg.Sites = append(cfg.Sites, s)
+			return
+		case outboundSpec:
+			o := &OutboundRule{}
+			d.fill(o, info.spec, el, Span{})
+			d.fill(&o.Match, info.spec.Elems["match"], d.child(el, "match"), o.Span)
+			d.fill(&o.Action, info.spec.Elems["action"], d.child(el, "action"), o.Span)
+			cfg.OutboundRules = append(cfg.OutboundRules, o)
 			return
 		case allowedSpec:
 			cfg.AllowedServerVariablesPresent = true

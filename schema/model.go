@@ -144,6 +144,9 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[Condition]():               "system.webServer/rewrite/globalRules/rule/conditions/add",
 	reflect.TypeFor[ServerVariable]():          "system.webServer/rewrite/globalRules/rule/serverVariables/set",
 	reflect.TypeFor[Action]():                  "system.webServer/rewrite/globalRules/rule/action",
+	reflect.TypeFor[OutboundRule]():            "system.webServer/rewrite/outboundRules/rule",
+	reflect.TypeFor[OutboundMatch]():           "system.webServer/rewrite/outboundRules/rule/match",
+	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
 	reflect.TypeFor[Binding]():                 "system.applicationHost/sites/site/bindings/binding",
 	reflect.TypeFor[AnonymousAuthentication](): "system.webServer/security/authentication/anonymousAuthentication",
@@ -184,6 +187,8 @@ type Config struct {
 	// Sites are the IIS sites of system.applicationHost/sites, for what
 	// backends on this machine answer.
 	Sites []*Site
+	// OutboundRules are rewrite/outboundRules/rule, in document order.
+	OutboundRules []*OutboundRule
 	// AllowedServerVariables are the names of rewrite/allowedServerVariables
 	// (add elements, in document order); AllowedServerVariablesPresent is
 	// whether the file has that element at all.
@@ -192,6 +197,29 @@ type Config struct {
 	// Auth is the authentication each <location path> sets ("" for the
 	// server level, outside any location), in document order.
 	Auth []*Authentication
+}
+
+// OutboundRule is rewrite/outboundRules/rule with its match and action.
+type OutboundRule struct {
+	Element
+	Name    string `arr:"name"`
+	Enabled bool   `arr:"enabled"`
+	Match   OutboundMatch
+	Action  OutboundAction
+}
+
+// OutboundMatch is outboundRules/rule/match.
+type OutboundMatch struct {
+	Element
+	ServerVariable string `arr:"serverVariable"`
+	Pattern        string `arr:"pattern"`
+}
+
+// OutboundAction is outboundRules/rule/action.
+type OutboundAction struct {
+	Element
+	Type  string `arr:"type"`
+	Value string `arr:"value"`
 }
 
 // Site is system.applicationHost/sites/site.

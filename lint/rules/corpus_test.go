@@ -274,6 +274,7 @@ var manifestDefects = map[string][]struct {
 		{37, "farm-without-route", `farm "ApiGatewayFarm"`},                                      // the farm nothing routes to
 		{19, "server-variable-not-allowed", `"HTTP_X_FORWARDED_FOR".*no allowedServerVariables`}, // X-Forwarded-* set without allowedServerVariables
 		{20, "server-variable-not-allowed", `"HTTP_X_FORWARDED_PROTO".*no allowedServerVariables`},
+		{30, "response-length-rewritten", `sets Content-Length to "0"`}, // outbound rule rewriting RESPONSE_Content_Length to 0
 	},
 	"ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml": {
 		{7, "unknown-element", `loadBalance .*did you mean loadBalancing`},

@@ -55,6 +55,7 @@ var All = []*lint.Rule{
 	HTTPSBackendName,
 	StreamingResponseBuffered,
 	WebSocketExtensions,
+	ResponseLengthRewritten,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,
