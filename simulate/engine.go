@@ -29,6 +29,7 @@ type request struct {
 	fault  int16  // the fault active on the server when sent, or -1
 	status uint16 // the status the backend will answer
 	flags  uint16
+	svc    int64 // replayed service time in ns; -1: the model draws it
 }
 
 // server is a backend's runtime state. Fields used per request come first.
@@ -124,6 +125,11 @@ type sim struct {
 	allUnhealthySince int64
 
 	st repStats
+
+	// replay streams a log's arrivals (arrivals.replay); replaySvc is the
+	// service time of the next arrival, -1 to draw it.
+	replay    ArrivalStream
+	replaySvc int64
 }
 
 func newSim(p *plan, rep int) *sim {
@@ -186,6 +192,7 @@ func newSim(p *plan, rep int) *sim {
 		}
 	}
 	s.setStep(0)
+	s.openReplay()
 	s.scheduleArrival(0)
 	return s
 }
@@ -266,6 +273,10 @@ func (s *sim) setStep(k int) {
 // the draw restarts at the step with the new rate, which is exact for a
 // piecewise-constant rate because the exponential gap has no memory.
 func (s *sim) scheduleArrival(t int64) {
+	if s.p.replay != nil {
+		s.replayArrival()
+		return
+	}
 	for {
 		if s.gapScale > 0 {
 			gap := int64(s.arrRng.ExpFloat64() * s.gapScale)
@@ -307,6 +318,7 @@ func (s *sim) arrive() {
 			s.closeWindow(now + 1)
 		}
 	}
+	svc := s.replaySvc
 	s.scheduleArrival(now)
 
 	client, key := int32(-1), uint64(0)
@@ -326,7 +338,7 @@ func (s *sim) arrive() {
 	v.sent++
 	v.inflight++
 	r, h := s.alloc()
-	r.sent, r.srv, r.fault, r.status, r.flags = now, i, v.faultID, 200, fLive
+	r.sent, r.srv, r.fault, r.status, r.flags, r.svc = now, i, v.faultID, 200, fLive, svc
 	if counted {
 		r.flags |= fCounted
 		v.st.requests++
@@ -441,6 +453,8 @@ func (s *sim) serviceTime(r *request, v *server) int64 {
 	var d int64
 	if r.flags&fProbe != 0 {
 		d = s.p.probe.draw(v.hrng)
+	} else if r.svc >= 0 {
+		d = r.svc
 	} else {
 		d = v.svc.draw(v.rng)
 	}

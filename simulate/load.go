@@ -412,7 +412,8 @@ func enumMessage(field, got string, allowed []string) string {
 // scenario.cue; a test checks that the two agree.
 var knownFields = map[string][]string{
 	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "servers", "health", "events", "arr"},
-	"arrivals":            {"rate", "schedule", "sessions", "clients"},
+	"arrivals":            {"rate", "schedule", "sessions", "clients", "replay"},
+	"arrivals.replay":     {"log", "speed"},
 	"arrivals.sessions":   {"length", "requests"},
 	"arrivals.schedule.*": {"at", "rate"},
 	"latency":             latencyFields,
@@ -617,7 +618,10 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 			sc.Arrivals.Schedule = append(sc.Arrivals.Schedule, RateStep{At: d.dur(v, join(p, "at")), Rate: d.num(v, join(p, "rate")...)})
 		}
 	}
-	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 && !d.latencyOnly {
+	if d.has(v, "arrivals", "replay") {
+		sc.Arrivals.Replay = &Replay{Log: d.relative(d.str(v, "arrivals", "replay", "log")), Speed: d.num(v, "arrivals", "replay", "speed")}
+	}
+	if !d.has(v, "arrivals", "rate") && len(sc.Arrivals.Schedule) == 0 && sc.Arrivals.Replay == nil && !d.latencyOnly {
 		d.errorf([]string{"arrivals"}, "arrivals needs a rate or a schedule")
 	}
 

@@ -80,7 +80,8 @@ type plan struct {
 	sessNew    float64 // probability that a request starts a new session
 	needClient bool
 
-	steps    []rateStep // steps[0].at == 0
+	steps    []rateStep   // steps[0].at == 0
+	replay   *replayState // arrivals.replay; nil: Poisson arrivals
 	warm     int64
 	end      int64 // end of the measured window; 0 in requests mode
 	requests int64

@@ -27,6 +27,8 @@ type Options struct {
 	Progress func(done, planned int)
 	// Samples supplies empirical latency samples (nil: none available).
 	Samples SampleSource
+	// Arrivals opens the log a scenario replays (nil: none available).
+	Arrivals ArrivalSource
 	// TimeoutCurve asks for Result.TimeoutCurve: the 502.3 rate for every
 	// whole-second timeout up to the farm's, from this one run. Run fails
 	// when TimeoutShortcut says the timeout changes the dynamics.
@@ -56,7 +58,23 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		}
 		p.curve = true
 	}
+	if r := sc.Arrivals.Replay; r != nil {
+		if opts.Arrivals == nil {
+			return nil, fmt.Errorf("simulating %s: arrivals.replay needs a log reader, which this caller did not give", sc.File)
+		}
+		// Open once here so that a missing log is an error before any
+		// replication starts.
+		st, err := opts.Arrivals(*r)
+		if err != nil {
+			return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, r.Log, err)
+		}
+		st.Close()
+		p.replay = &replayState{spec: *r, open: opts.Arrivals}
+	}
 	reps := runReplications(p, sc.Replications, opts)
+	if p.replay != nil && p.replay.err != nil {
+		return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)
+	}
 	res := aggregate(p, reps)
 	warn(res, reps, opts)
 	if p.curve {

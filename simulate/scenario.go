@@ -63,6 +63,9 @@ type Arrivals struct {
 	// that many clients that never leave; each request comes from one
 	// drawn uniformly.
 	Clients int
+	// Replay, when set, takes arrivals from a log instead (Rate and
+	// Schedule are then unused).
+	Replay *Replay
 }
 
 // Sessions are browser sessions: a request starts a new one with

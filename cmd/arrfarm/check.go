@@ -120,7 +120,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 
 	bar := newProgress(s.err)
 	rep, err := check.Run(doc, linter, scenarios, check.Options{
-		Limits: limits, Registry: rules.All, Simulate: simulate.Options{Progress: bar.update, Samples: observed.Samples},
+		Limits: limits, Registry: rules.All, Simulate: simulate.Options{Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay},
 	})
 	bar.finish()
 	if err != nil {

@@ -136,7 +136,7 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		return withCode(exitUsage, errors.New("--assumptions writes a table of runs; --html is not available with it"))
 	}
 	bar := newProgress(s.err)
-	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update, Samples: observed.Samples}
+	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay}
 	if a.assumptions {
 		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
 		bar.finish()
