@@ -155,7 +155,7 @@ func TestConfigLinks(t *testing.T) {
 				t.Errorf("12002 link: farm %q position %q link %q", g.Farm, g.Position, g.Link)
 			}
 		case "502.4 / 0":
-			if g.Farm != "web" || !strings.Contains(g.Link, "no server of farm web was eligible") || !strings.Contains(g.Link, "applicationHost.config:8:9") {
+			if g.Farm != "web" || !strings.Contains(g.Link, "no server of farm web was eligible then") || !strings.Contains(g.Link, "applicationHost.config:8:9") {
 				t.Errorf("502.4 link: %q", g.Link)
 			}
 		}

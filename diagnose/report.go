@@ -136,17 +136,19 @@ func link(rep *Report, cfg *schema.Config) {
 				span = f.ValueSpan("name")
 			}
 			g.Position = span.String()
+			// First to last is a span, not necessarily one outage: --by hour
+			// shows whether the lines cluster.
 			when := ""
 			if g.First > 0 {
-				when = fmt.Sprintf(" for %s at %s UTC", secs(time.Duration(g.Last-g.First)*time.Second),
-					time.Unix(g.First, 0).UTC().Format("2006-01-02 15:04:05"))
+				when = fmt.Sprintf(" from %s to %s UTC", time.Unix(g.First, 0).UTC().Format("2006-01-02 15:04:05"),
+					time.Unix(g.Last, 0).UTC().Format("15:04:05"))
 			}
 			check := "no URL health check"
 			if hc.URL != "" && hc.Interval > 0 {
 				check = fmt.Sprintf("health check %s every %s, minServers %d", hc.URL, secs(hc.Interval), hc.MinServers)
 			}
-			g.Link = fmt.Sprintf("502.4%s while no server of farm %s was eligible: all %d servers unhealthy, disabled or unavailable (%s; %s)",
-				when, f.Name, len(f.Servers), check, g.Position)
+			g.Link = fmt.Sprintf("%d times 502.4%s: no server of farm %s was eligible then, all %d unhealthy, disabled or unavailable (%s; %s)",
+				g.Count, when, f.Name, len(f.Servers), check, g.Position)
 		case g.Substatus == 3:
 			f := only(g)
 			if f == nil {

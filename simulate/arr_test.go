@@ -3,8 +3,10 @@ package simulate
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -177,4 +179,26 @@ func TestUntilCI(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, res.Replications, res1.Replications)
 	require.Equal(t, res.Farms[0].Rates, res1.Farms[0].Rates)
+}
+
+// A rate with no events in any replication reports the rule-of-three upper
+// bound 3/N over all N requests, not a 0 .. 0 interval that claims
+// certainty.
+func TestZeroEventRateIsAnUpperBound(t *testing.T) {
+	cfg := loadConfig(t, farm(2, "protocol: {timeout: 30s}"))
+	sc := loadScenario(t, "duration: 10s\nreplications: 3\narrivals: {rate: 50}\nlatency: {fixed: 10ms}\n")
+	res, err := Run(cfg, sc, Options{})
+	require.NoError(t, err)
+	f := res.Farms[0]
+	require.Zero(t, f.Outcomes.S5023, "a fast backend never times out")
+	require.Positive(t, f.Requests)
+	for name, r := range map[string]Rate{"502.3": f.Rates.R5023, "502.4": f.Rates.R5024} {
+		assert.Equal(t, "rule_of_three", r.Bound, name)
+		assert.Zero(t, r.Mean, name)
+		assert.Equal(t, [2]float64{0, 3 / float64(f.Requests)}, r.CI95, name)
+	}
+	var b strings.Builder
+	require.NoError(t, res.WriteText(&b))
+	assert.Contains(t, b.String(), fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", pct(3/float64(f.Requests)), f.Requests))
+	assert.NotContains(t, b.String(), "CI 0% .. 0%")
 }

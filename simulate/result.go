@@ -20,6 +20,9 @@ type Result struct {
 	DurationS    float64      `json:"duration_s"` // measured window per replication (mean, in requests mode)
 	WarmupS      float64      `json:"warmup_s"`
 	Farms        []FarmResult `json:"farms"`
+	// UntilCI is set under Options.UntilCI: whether the target was met or
+	// the run stopped at its replication cap.
+	UntilCI *UntilCI `json:"until_ci,omitempty"`
 	// TimeoutCurve is set when Options.TimeoutCurve asked for it.
 	TimeoutCurve *TimeoutCurve `json:"-"`
 }
@@ -94,6 +97,24 @@ type Rates struct {
 type Rate struct {
 	Mean float64    `json:"mean"`
 	CI95 [2]float64 `json:"ci95"`
+	// Bound is "rule_of_three" when no replication saw an event: the
+	// interval over replications would be 0 .. 0, which claims a certainty
+	// the run does not have, so CI95[1] is 3/N for N requests in all (the
+	// 95 % upper bound of a rate with zero events in N independent
+	// trials).
+	Bound string `json:"bound,omitempty"`
+}
+
+// UntilCI says how a run under Options.UntilCI ended.
+type UntilCI struct {
+	// Target is the wanted 502.3 CI half-width as a share of its mean.
+	Target float64 `json:"target"`
+	// Reached is false when the run stopped at MaxReplications first.
+	Reached         bool `json:"reached"`
+	MaxReplications int  `json:"max_replications"`
+	// HalfWidthShare is the half-width reached, as a share of the mean (0
+	// when the mean is 0).
+	HalfWidthShare float64 `json:"half_width_share"`
 }
 
 // Percentiles of client-observed time (time-taken), 502s included at their
@@ -182,6 +203,14 @@ func rateOf(reps []*repStats, count func(*repStats) int64) Rate {
 	xs := make([]float64, len(reps))
 	for i, r := range reps {
 		xs[i] = rate(count(r), r.requests())
+	}
+	var events, requests int64
+	for _, r := range reps {
+		events += count(r)
+		requests += r.requests()
+	}
+	if events == 0 && requests > 0 {
+		return Rate{Mean: 0, CI95: [2]float64{0, math.Min(1, 3/float64(requests))}, Bound: "rule_of_three"}
 	}
 	m, h := meanHalfWidth(xs)
 	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
@@ -352,6 +381,9 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)
 		ci := func(x Rate) string {
+			if x.Bound == "rule_of_three" {
+				return fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", pct(x.CI95[1]), f.Requests)
+			}
 			if r.Replications < 2 {
 				return "(one replication: no interval)"
 			}

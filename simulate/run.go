@@ -3,6 +3,7 @@ package simulate
 import (
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"sync"
 
@@ -76,6 +77,19 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)
 	}
 	res := aggregate(p, reps)
+	if opts.UntilCI > 0 {
+		// runReplications stops when the criterion holds or at the cap:
+		// a run that stopped short says so instead of passing for one
+		// that met its target.
+		res.UntilCI = &UntilCI{Target: opts.UntilCI, Reached: ciReached(reps, opts.UntilCI), MaxReplications: maxReplications(opts, sc.Replications)}
+		rates := make([]float64, len(reps))
+		for i, r := range reps {
+			rates[i] = rate(r.e5023(), r.requests())
+		}
+		if m, h := meanHalfWidth(rates); m > 0 && !math.IsInf(h, 0) {
+			res.UntilCI.HalfWidthShare = round6(h / m)
+		}
+	}
 	warn(res, reps, opts)
 	if p.curve {
 		res.TimeoutCurve = buildCurve(p, reps)
@@ -96,11 +110,7 @@ func runReplications(p *plan, n int, opts Options) []*repStats {
 	if opts.UntilCI <= 0 {
 		return runBatch(p, 0, n, n, workers, opts.Progress)
 	}
-	limit := opts.MaxReplications
-	if limit <= 0 {
-		limit = 1000
-	}
-	limit = max(limit, n)
+	limit := maxReplications(opts, n)
 	got := runBatch(p, 0, n, n, workers, opts.Progress)
 	for k := n; ; k++ {
 		if k > len(got) {
@@ -110,6 +120,15 @@ func runReplications(p *plan, n int, opts Options) []*repStats {
 			return got[:k]
 		}
 	}
+}
+
+// maxReplications is the cap of UntilCI for a scenario of n replications.
+func maxReplications(opts Options, n int) int {
+	limit := opts.MaxReplications
+	if limit <= 0 {
+		limit = 1000
+	}
+	return max(limit, n, 1)
 }
 
 // runBatch simulates replications [from, to) on workers goroutines and

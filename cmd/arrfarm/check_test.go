@@ -67,7 +67,7 @@ func checkCases(t *testing.T) []checkCase {
 	below := fmt.Sprintf("502.3=%g", mean/2)
 	between := fmt.Sprintf("502.3=%g", (mean+upper)/2)
 	return []checkCase{
-		{name: "pass", args: []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0", "--max", "502.4=0", "--max", "p99=1s"}, code: 0},
+		{name: "pass", args: []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1%", "--max", "502.4=0.1%", "--max", "p99=1s"}, code: 0},
 		{name: "breach", args: []string{checkFarm, "--scenario", checkQuiet, "--scenario", checkHang, "--max", below}, code: 1,
 			diags: []wantDiag{{"max-502.3", "error", checkFarm, farmLine}}},
 		{name: "breach-within-ci", args: []string{checkFarm, "--scenario", checkHang, "--max", between}, code: 1,

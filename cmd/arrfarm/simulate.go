@@ -29,6 +29,7 @@ type simulateArgs struct {
 	html         string
 	output       string
 	untilCI      string
+	maxReps      int
 	assumptions  bool
 }
 
@@ -74,6 +75,7 @@ printed with file:line:col.`,
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML report with plots to FILE")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&a.untilCI, "until-ci", "", "add replications until the 502.3 CI half-width is within this share of the mean, e.g. 10%")
+	f.IntVar(&a.maxReps, "max-replications", 1000, "the most replications --until-ci runs; the report says when it stopped there short of its target")
 	f.BoolVar(&a.assumptions, "assumptions", false, "rerun with each undocumented ARR behaviour flipped (same seed) and report the 502 rates of each run")
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
@@ -136,7 +138,10 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		return withCode(exitUsage, errors.New("--assumptions writes a table of runs; --html is not available with it"))
 	}
 	bar := newProgress(s.err)
-	opts := simulate.Options{UntilCI: untilCI, Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay}
+	if a.maxReps < 1 {
+		return fmt.Errorf("--max-replications: %d is not a positive number of replications", a.maxReps)
+	}
+	opts := simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay}
 	if a.assumptions {
 		bands, err := simulate.RunAssumptions(doc.Config, sc, opts)
 		bar.finish()

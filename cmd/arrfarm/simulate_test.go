@@ -99,3 +99,29 @@ func TestSimulateHTMLReport(t *testing.T) {
 	assert.Contains(t, s, "proxy timeout 30s")
 	assert.NotContains(t, s, "<script", "self-contained, no scripts")
 }
+
+// --until-ci that stops at its cap says so in text and JSON; the exit
+// code stays that of the simulation (0).
+func TestSimulateUntilCICapIsReported(t *testing.T) {
+	args := []string{"simulate", simConfig, "--scenario", simScenario, "--duration", "30s", "--replications", "2", "--until-ci", "0.01%", "--max-replications", "3"}
+	code, out, stderr := runCLI(t, "", nil, args...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "note: CI target not reached: after 3 replications (the cap) the 502.3 rate's 95% CI half-width is still above 0.01% of its mean")
+	code, out, stderr = runCLI(t, "", nil, append(args, "--format", "json")...)
+	require.Equal(t, exitOK, code, stderr)
+	var res struct {
+		Replications int `json:"replications"`
+		UntilCI      struct {
+			Target          float64 `json:"target"`
+			Reached         bool    `json:"reached"`
+			MaxReplications int     `json:"max_replications"`
+			HalfWidthShare  float64 `json:"half_width_share"`
+		} `json:"until_ci"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.Equal(t, 3, res.Replications)
+	assert.False(t, res.UntilCI.Reached)
+	assert.Equal(t, 3, res.UntilCI.MaxReplications)
+	assert.InDelta(t, 0.0001, res.UntilCI.Target, 1e-12)
+	assert.Greater(t, res.UntilCI.HalfWidthShare, 0.0001, "the share reached is above the target")
+}

@@ -40,6 +40,7 @@ var All = []*lint.Rule{
 
 	TimeoutBelowLatency,
 	GlobalTimeoutOnly,
+	PlainProxyTimeoutBelowLatency,
 
 	UnsupportedAlgorithm,
 	CookieNameWithoutUseCookie,
