@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -47,8 +48,11 @@ type AttrSpec struct {
 	WFF        bool     // Web Farm Framework setting
 	Secret     bool     // never echoed
 	Min, Max   *float64 // numeric bounds, for messages
-	Doc        string   // the field's comment in arr.cue
-	Line       int      // the field's line in arr.cue
+	// Step is the math.MultipleOf(n) constraint, 0 when none: a time
+	// span in whole minutes has Step 60.
+	Step float64
+	Doc  string // the field's comment in arr.cue
+	Line int    // the field's line in arr.cue
 
 	field cue.Value
 	check func(any) bool // compiled constraint; nil: ask CUE
@@ -258,9 +262,16 @@ func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs m
 		a.check = func(x any) bool { s, ok := x.(string); return ok && slices.Contains(enum, s) }
 	default:
 		a.check, a.Min, a.Max = compileCheck(f)
+		if m := multipleOf.FindStringSubmatch(fmt.Sprint(f)); m != nil {
+			a.Step, _ = strconv.ParseFloat(m[1], 64)
+		}
 	}
 	return a, nil
 }
+
+// multipleOf finds a math.MultipleOf(n) constraint in a field's CUE text,
+// for messages ("in whole minutes").
+var multipleOf = regexp.MustCompile(`math\.MultipleOf\(([0-9.]+)\)`)
 
 // enumValues returns the literals of a string disjunction ("A" | "B"), or
 // nil when the field is not such an enum.
@@ -497,7 +508,15 @@ func (a *AttrSpec) Describe() string {
 	case TypeInt:
 		return "an integer" + a.rangeText(func(f float64) string { return fmt.Sprintf("%.0f", f) })
 	case TypeTimeSpan:
-		return "a time span (hh:mm:ss)" + a.rangeText(func(f float64) string {
+		unit := ""
+		switch a.Step {
+		case 0, 1:
+		case 60:
+			unit = " in whole minutes"
+		default:
+			unit = " in whole multiples of " + FormatTimeSpan(secondsToDuration(a.Step))
+		}
+		return "a time span (hh:mm:ss)" + unit + a.rangeText(func(f float64) string {
 			return FormatTimeSpan(secondsToDuration(f))
 		})
 	}

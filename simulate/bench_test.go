@@ -97,7 +97,8 @@ func BenchmarkReplications(b *testing.B) {
 	for _, w := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
 			for b.Loop() {
-				reps := runReplications(p, 4, Options{Workers: w})
+				reps, err := runReplications(p, 4, Options{Workers: w})
+				require.NoError(b, err)
 				require.Len(b, reps, 4)
 			}
 			b.ReportMetric(float64(4*660*1000*b.N)/b.Elapsed().Seconds(), "req/s")

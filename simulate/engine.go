@@ -3,6 +3,7 @@ package simulate
 import (
 	"math"
 	"math/rand/v2"
+	"time"
 )
 
 const never = math.MaxInt64
@@ -459,10 +460,17 @@ func (s *sim) serviceTime(r *request, v *server) int64 {
 		d = v.svc.draw(v.rng)
 	}
 	if v.slow != 1 {
-		d = int64(float64(d) * v.slow)
+		d = int64(min(float64(d)*v.slow, float64(maxService)))
 	}
-	return d
+	// A draw from a long tail (a lognormal's, times a slow factor) must
+	// not overflow now+d: past a year it is a request that never ends.
+	return min(d, maxService)
 }
+
+// maxService caps a service time (one year in nanoseconds); scenario
+// durations are capped at the same bound (maxScenarioSpan), so event
+// times stay far from int64's limit.
+const maxService = int64(365 * 24 * time.Hour)
 
 // begin gives request h a backend slot for d nanoseconds from now.
 func (s *sim) begin(h int32, r *request, v *server, d int64) {

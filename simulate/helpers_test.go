@@ -64,7 +64,9 @@ func simulate(t testing.TB, cfg *schema.Config, sc *Scenario) []*repStats {
 	t.Helper()
 	p, err := compile(cfg, sc, nil)
 	require.NoError(t, err)
-	return runReplications(p, sc.Replications, Options{})
+	reps, err := runReplications(p, sc.Replications, Options{})
+	require.NoError(t, err)
+	return reps
 }
 
 func timeouts(r *repStats) int64 { return r.out[oTimeout] + r.out[oRefused] + r.out[oReset] }

@@ -567,8 +567,20 @@ func (d *decoder) dur(v cue.Value, path []string) time.Duration {
 		d.errorf(path, "%s: %q is negative", strings.Join(path, "."), text)
 		return 0
 	}
+	if t > maxScenarioSpan {
+		d.errorf(path, "%s: %q is longer than %s, the longest span a scenario may hold", strings.Join(path, "."), text, maxScenarioSpanText)
+		return 0
+	}
 	return t
 }
+
+// maxScenarioSpan bounds every duration of a scenario (windows, event
+// times, latencies): sums of a few of them stay far from int64
+// nanoseconds' limit of 292 years, where they used to wrap around.
+const (
+	maxScenarioSpan     = time.Duration(maxService)
+	maxScenarioSpanText = "365 days (8760h)"
+)
 
 func (d *decoder) scenario(v cue.Value) *Scenario {
 	sc := &Scenario{

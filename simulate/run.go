@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/arrfarm/arrfarm/schema"
@@ -72,7 +73,13 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		st.Close()
 		p.replay = &replayState{spec: *r, open: opts.Arrivals}
 	}
-	reps := runReplications(p, sc.Replications, opts)
+	if err := checkBudget(sc, sc.Replications); err != nil {
+		return nil, err
+	}
+	reps, err := runReplications(p, sc.Replications, opts)
+	if err != nil {
+		return nil, err
+	}
 	if p.replay != nil && p.replay.err != nil {
 		return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)
 	}
@@ -101,7 +108,7 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 // returns them in index order. The number kept is the first k >= n at which
 // the CI criterion holds (or the cap): every prefix is checked in order, so
 // batch sizes and timing change only the work wasted, never the result.
-func runReplications(p *plan, n int, opts Options) []*repStats {
+func runReplications(p *plan, n int, opts Options) ([]*repStats, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -111,13 +118,20 @@ func runReplications(p *plan, n int, opts Options) []*repStats {
 		return runBatch(p, 0, n, n, workers, opts.Progress)
 	}
 	limit := maxReplications(opts, n)
-	got := runBatch(p, 0, n, n, workers, opts.Progress)
+	got, err := runBatch(p, 0, n, n, workers, opts.Progress)
+	if err != nil {
+		return nil, err
+	}
 	for k := n; ; k++ {
 		if k > len(got) {
-			got = append(got, runBatch(p, len(got), min(len(got)+workers, limit), len(got)+workers, workers, opts.Progress)...)
+			more, err := runBatch(p, len(got), min(len(got)+workers, limit), len(got)+workers, workers, opts.Progress)
+			if err != nil {
+				return nil, err
+			}
+			got = append(got, more...)
 		}
 		if ciReached(got[:k], opts.UntilCI) || k == limit {
-			return got[:k]
+			return got[:k], nil
 		}
 	}
 }
@@ -134,19 +148,38 @@ func maxReplications(opts Options, n int) int {
 // runBatch simulates replications [from, to) on workers goroutines and
 // returns them in index order. planned is reported to progress as the
 // total expected so far.
-func runBatch(p *plan, from, to, planned, workers int, progress func(done, planned int)) []*repStats {
+//
+// A panic inside a replication is recovered in its goroutine (the
+// command's recover sees only its own) and returned as an *InternalError.
+func runBatch(p *plan, from, to, planned, workers int, progress func(done, planned int)) ([]*repStats, error) {
 	out := make([]*repStats, to-from)
 	jobs := make(chan int)
 	done := make(chan int)
 	var wg sync.WaitGroup
+	var failed struct {
+		sync.Mutex
+		err *InternalError
+	}
+	replicate := func(i int) {
+		defer func() {
+			if r := recover(); r != nil {
+				failed.Lock()
+				if failed.err == nil {
+					failed.err = &InternalError{Replication: i, Panic: fmt.Sprint(r), Stack: string(debug.Stack())}
+				}
+				failed.Unlock()
+			}
+		}()
+		s := newSim(p, i)
+		s.run()
+		out[i-from] = &s.st
+	}
 	for w := 0; w < min(workers, to-from); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				s := newSim(p, i)
-				s.run()
-				out[i-from] = &s.st
+				replicate(i)
 				done <- i
 			}
 		}()
@@ -164,7 +197,22 @@ func runBatch(p *plan, from, to, planned, workers int, progress func(done, plann
 		}
 	}
 	wg.Wait()
-	return out
+	if failed.err != nil {
+		return nil, failed.err
+	}
+	return out, nil
+}
+
+// An InternalError is a panic inside a replication: a bug in arrfarm,
+// whatever the input.
+type InternalError struct {
+	Replication int
+	Panic       string
+	Stack       string
+}
+
+func (e *InternalError) Error() string {
+	return fmt.Sprintf("replication %d: %s", e.Replication, e.Panic)
 }
 
 // ciReached reports whether the 502.3 rate's CI half-width is within share

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // Every command that writes a file goes through internal/outfile; these
@@ -223,5 +225,63 @@ events:
 		if !strings.Contains(out, "****@10.0.0.11") || !strings.Contains(string(page), "****@10.0.0.11") {
 			t.Errorf("%s: the masked server is missing from the reports:\n%s", format, out)
 		}
+	}
+}
+
+// Absurd numbers are errors that name what the user wrote.
+func TestAbsurdNumbers(t *testing.T) {
+	web3, faults := abs(t, "../../fixtures/sim/web3.yaml"), abs(t, "../../fixtures/sim/faults.yaml")
+	dir := chdir(t)
+	n := 0
+	scenario := func(extra string) string {
+		n++
+		p := filepath.Join(dir, fmt.Sprintf("s%d.yaml", n))
+		os.WriteFile(p, []byte("duration: 1m\nreplications: 2\nlatency: {fixed: 10ms}\n"+extra), 0o644)
+		return p
+	}
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--scenario", faults, "--replications", "0"}, exitUsage, "arrfarm: --replications 0: replications: 0 is out of range: must be >=1"},
+		{[]string{"--scenario", faults, "--duration", "-5m"}, exitUsage, `arrfarm: --duration -5m: duration: "-5m" is negative`},
+		{[]string{"--scenario", scenario("arrivals: {rate: 10}\nconcurrency: 2147483648\n")}, exitFindings, "concurrency: 2147483648 is out of range: must be <=1000000"},
+		{[]string{"--scenario", scenario("arrivals: {rate: 10}\nconcurrency: 4294967297\n")}, exitFindings, "concurrency: 4294967297 is out of range: must be <=1000000"},
+		{[]string{"--scenario", scenario("arrivals: {rate: 10}\nevents: [{at: 1s, server: 10.0.0.11, fault: slow, factor: 1e12}]\n")}, exitFindings, "events.0.factor: 1E+12 is out of range: must be <=1000"},
+		{[]string{"--scenario", scenario("arrivals: {rate: 10}\nevents: [{at: 1s, server: 10.0.0.11, fault: down, for: 9000h}]\n")}, exitFindings, `events.0.for: "9000h" is longer than 365 days (8760h)`},
+		{[]string{"--scenario", scenario("arrivals: {rate: 10}\nwarmup: \"-106751.23:47:16.8\"\n")}, exitFindings, `warmup: "-106751.23:47:16.8" is negative`},
+		{[]string{"--scenario", scenario("arrivals: {rate: 1e7}\n")}, exitFindings, "arrivals.rate: 1E+7 is out of range: must be <=1000000"},
+		{[]string{"--scenario", scenario("arrivals: {rate: 100000}\n"), "--duration", "10h", "--replications", "1000"}, exitUsage,
+			"arrfarm: simulating: the scenario needs about 3.6e+12 simulated requests (up to 100000 requests/s x 10h0m0s (warm-up included) x 1000 replications), over the limit of 1e+10; lower arrivals.rate"},
+	} {
+		code, out, stderr := runCLI(t, "", nil, append([]string{"simulate", web3}, c.args...)...)
+		if code != c.code || !strings.Contains(stderr, c.want) || out != "" {
+			t.Errorf("%v: exit %d, want %d; stderr:\n%s\nwant it to contain %q", c.args, code, c.code, stderr, c.want)
+		}
+	}
+}
+
+func TestAffinityTimeoutWholeMinutes(t *testing.T) {
+	dir := chdir(t)
+	p := filepath.Join(dir, "applicationHost.config")
+	os.WriteFile(p, []byte(`<webFarms><webFarm name="w"><server address="a"/><applicationRequestRouting><affinity timeout="00:01:30"/></applicationRequestRouting></webFarm></webFarms>`), 0o644)
+	code, out, _ := runCLI(t, "", nil, "lint", p)
+	if code != exitFindings || !strings.Contains(out, `invalid timeout="00:01:30" on affinity: expected a time span (hh:mm:ss) in whole minutes from 00:01:00 to 30.00:00:00`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
+
+// TestInternalErrorMessage: a panic in a simulation worker reaches the
+// user as the standard internal-error message and exit 3.
+func TestInternalErrorMessage(t *testing.T) {
+	var b strings.Builder
+	err := fmt.Errorf("simulating: %w", &simulate.InternalError{Replication: 4, Panic: "runtime error: index out of range [0] with length 0"})
+	if code := exitCodeOf(&b, withCode(exitFindings, err)); code != exitInternal {
+		t.Errorf("exit %d, want 3", code)
+	}
+	want := "arrfarm: internal error: replication 4: runtime error: index out of range [0] with length 0\nPlease report this with the input that caused it.\n"
+	if b.String() != want {
+		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }

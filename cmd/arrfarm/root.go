@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // Exit codes (the command-line contract in docs/design.md).
@@ -52,7 +53,7 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 func run(args []string, s streams, getenv env) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(s.err, "arrfarm: internal error: %s\nPlease report this with the input that caused it.\n", schema.Printable(fmt.Sprint(r)))
+			printInternal(s.err, fmt.Sprint(r))
 			code = exitInternal
 		}
 	}()
@@ -62,15 +63,38 @@ func run(args []string, s streams, getenv env) (code int) {
 	if err == nil {
 		return exitOK
 	}
+	return exitCodeOf(s.err, err)
+}
+
+// exitCodeOf prints err and returns the exit code it stands for.
+func exitCodeOf(w io.Writer, err error) int {
+	// Errors whose kind decides the exit code, whatever command met them:
+	// a panic in a simulation worker is arrfarm's bug; a scenario over the
+	// work budget is the user's input.
+	var ie *simulate.InternalError
+	if errors.As(err, &ie) {
+		printInternal(w, ie.Error())
+		return exitInternal
+	}
+	var be *simulate.BudgetError
+	if errors.As(err, &be) {
+		printErr(w, be)
+		return exitUsage
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			printErr(s.err, ee.err)
+			printErr(w, ee.err)
 		}
 		return ee.code
 	}
-	printErr(s.err, err)
+	printErr(w, err)
 	return exitUsage
+}
+
+// printInternal is the one message for arrfarm's own bugs.
+func printInternal(w io.Writer, what string) {
+	fmt.Fprintf(w, "arrfarm: internal error: %s\nPlease report this with the input that caused it.\n", schema.Printable(what))
 }
 
 // printErr prints an error the way every command does. Errors quote what

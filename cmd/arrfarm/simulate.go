@@ -107,27 +107,41 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if reportFindings(s.err, findings) {
 		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s has errors (see above)", a.scenario))
 	}
-	var sets []string
+	// Flags that stand for scenario fields are applied as --set
+	// assignments; an error names the flag the user typed.
+	type assignment struct{ flag, set string }
+	var sets []assignment
 	flags := cmd.Flags()
 	if flags.Changed("farm") {
-		sets = append(sets, "scenario.farm="+a.farm)
+		sets = append(sets, assignment{"--farm " + a.farm, "scenario.farm=" + a.farm})
 	}
 	if flags.Changed("seed") {
-		sets = append(sets, "scenario.seed="+strconv.FormatInt(a.seed, 10))
+		v := strconv.FormatInt(a.seed, 10)
+		sets = append(sets, assignment{"--seed " + v, "scenario.seed=" + v})
 	}
 	if flags.Changed("replications") {
-		sets = append(sets, "scenario.replications="+strconv.Itoa(a.replications))
+		v := strconv.Itoa(a.replications)
+		sets = append(sets, assignment{"--replications " + v, "scenario.replications=" + v})
 	}
 	if flags.Changed("duration") {
-		sets = append(sets, "scenario.duration="+a.duration)
+		sets = append(sets, assignment{"--duration " + a.duration, "scenario.duration=" + a.duration})
 	}
-	for _, set := range append(sets, a.sets...) {
-		if err := simulate.ApplySet(doc.Config, sc, set); err != nil {
+	for _, set := range a.sets {
+		sets = append(sets, assignment{set: set})
+	}
+	for _, as := range sets {
+		if err := simulate.ApplySet(doc.Config, sc, as.set); err != nil {
 			var fe *simulate.FindingsError
 			if errors.As(err, &fe) {
 				reportFindings(s.err, fe.Findings)
 			}
-			return withCode(exitUsage, fmt.Errorf("applying %q: %w", set, err))
+			if as.flag != "" {
+				if inner := errors.Unwrap(err); inner != nil {
+					err = inner // drop the "--set scenario.x=v:" the user did not type
+				}
+				return withCode(exitUsage, fmt.Errorf("%s: %w", as.flag, err))
+			}
+			return withCode(exitUsage, err)
 		}
 	}
 	if reportFindings(s.err, sc.Check(doc.Config)) {
