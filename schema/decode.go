@@ -418,6 +418,7 @@ func (d *decoder) config(cfg *Config) {
 	authSpec := sws.Elems["security"].Elems["authentication"]
 	allowedSpec := rw.Elems["allowedServerVariables"]
 	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
+	ancmSpec := sws.Elems["aspNetCore"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -470,6 +471,11 @@ func (d *decoder) config(cfg *Config) {
 				s.Bindings = append(s.Bindings, bd)
 			}
 			cfg.Sites = append(cfg.Sites, s)
+			return
+		case ancmSpec:
+			a := &AspNetCore{Location: info.location}
+			d.fill(a, info.spec, el, Span{})
+			cfg.AspNetCore = append(cfg.AspNetCore, a)
 			return
 		case outboundSpec:
 			o := &OutboundRule{}

@@ -147,6 +147,7 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[OutboundRule]():            "system.webServer/rewrite/outboundRules/rule",
 	reflect.TypeFor[OutboundMatch]():           "system.webServer/rewrite/outboundRules/rule/match",
 	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",
+	reflect.TypeFor[AspNetCore]():              "system.webServer/aspNetCore",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
 	reflect.TypeFor[Binding]():                 "system.applicationHost/sites/site/bindings/binding",
 	reflect.TypeFor[AnonymousAuthentication](): "system.webServer/security/authentication/anonymousAuthentication",
@@ -187,6 +188,9 @@ type Config struct {
 	// Sites are the IIS sites of system.applicationHost/sites, for what
 	// backends on this machine answer.
 	Sites []*Site
+	// AspNetCore are the ASP.NET Core Module settings of each <location
+	// path> ("" outside any location), in document order.
+	AspNetCore []*AspNetCore
 	// OutboundRules are rewrite/outboundRules/rule, in document order.
 	OutboundRules []*OutboundRule
 	// AllowedServerVariables are the names of rewrite/allowedServerVariables
@@ -220,6 +224,15 @@ type OutboundAction struct {
 	Element
 	Type  string `arr:"type"`
 	Value string `arr:"value"`
+}
+
+// AspNetCore is system.webServer/aspNetCore.
+type AspNetCore struct {
+	Element
+	Location       string        // <location path>, "" outside any location
+	ProcessPath    string        `arr:"processPath"`
+	HostingModel   string        `arr:"hostingModel"`
+	RequestTimeout time.Duration `arr:"requestTimeout"`
 }
 
 // Site is system.applicationHost/sites/site.

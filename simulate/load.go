@@ -99,6 +99,8 @@ func loadAST(name string, src []byte, f *ast.File, latencyOnly bool) (*Scenario,
 		return nil, d.findings, nil
 	}
 	sc.File, sc.spans, sc.src = name, idx, src
+	sortFindings(d.warnings)
+	sc.Warnings = d.warnings
 	return sc, nil, nil
 }
 
@@ -488,6 +490,7 @@ type decoder struct {
 	file        string
 	idx         spanIndex
 	findings    []schema.Finding
+	warnings    []schema.Finding
 	latencyOnly bool // a latency source: traffic may be missing
 }
 
@@ -700,6 +703,8 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		}
 	}
 
+	d.timeline(sc)
+
 	sc.ARR = ARROptions{
 		LegacyAlgorithms:    d.bool(v, "arr", "legacyAlgorithms"),
 		TimeoutSemantics:    d.str(v, "arr", "timeoutSemantics"),
@@ -708,6 +713,47 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 	}
 	return sc
+}
+
+// timeline checks the times of schedule steps and events: steps must be
+// in time order without repeats (which rate holds from a repeated time is
+// ambiguous), and a step or event at or after the end of the measured
+// window would never take effect, a warning (a shorter --duration for a
+// quick run is legitimate, but the user should know what it drops).
+func (d *decoder) timeline(sc *Scenario) {
+	steps := sc.Arrivals.Schedule
+	for i := 1; i < len(steps); i++ {
+		p := []string{"arrivals", "schedule", strconv.Itoa(i), "at"}
+		switch prev := steps[i-1].At; {
+		case steps[i].At == prev:
+			d.errorf(p, "schedule step at %s repeats the time of the step before it: which rate holds from then is ambiguous; keep one", steps[i].At)
+		case steps[i].At < prev:
+			d.errorf(p, "schedule step at %s comes after the step at %s in the list: write the steps in time order", steps[i].At, prev)
+		}
+	}
+	if sc.Duration <= 0 {
+		return // requests mode: the window's length is not known here
+	}
+	for i, st := range steps {
+		if st.At >= sc.Duration {
+			d.warnf([]string{"arrivals", "schedule", strconv.Itoa(i), "at"}, "schedule step at %s is at or after the end of the simulated window (duration %s): it never takes effect", st.At, sc.Duration)
+		}
+	}
+	for i, e := range sc.Events {
+		if e.At >= sc.Duration {
+			d.warnf([]string{"events", strconv.Itoa(i), "at"}, "event at %s (%s on %s) is at or after the end of the simulated window (duration %s): it never happens", e.At, e.Fault, e.Server, sc.Duration)
+		}
+	}
+}
+
+// warnf is errorf for a finding that does not stop the simulation.
+func (d *decoder) warnf(path []string, format string, args ...any) {
+	n := len(d.findings)
+	d.errorf(path, format, args...)
+	w := d.findings[n]
+	d.findings = d.findings[:n]
+	w.Severity = schema.Warning
+	d.warnings = append(d.warnings, w)
 }
 
 // latency decodes a #Latency at path; top says mixtures are allowed.

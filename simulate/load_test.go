@@ -205,3 +205,36 @@ func TestScenarioYAMLGuards(t *testing.T) {
 	require.Len(t, fs, 1)
 	assert.Contains(t, fs[0].Message, "nesting deeper than 64 levels")
 }
+
+// Schedule steps out of order or repeated are errors at the step; steps and
+// events after the end of the window are warnings at their time, kept on
+// the scenario (a short --duration for a quick run is legitimate).
+func TestScenarioTimelineFindings(t *testing.T) {
+	src := "duration: 5m\narrivals:\n  schedule:\n    - {at: 0s, rate: 10}\n    - {at: 2m, rate: 20}\n    - {at: 1m, rate: 30}\n    - {at: 1m, rate: 40}\nlatency: {fixed: 1ms}\n"
+	sc, fs, err := LoadScenario("s.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Nil(t, sc)
+	var got []string
+	for _, f := range fs {
+		got = append(got, f.Span.String()+" "+f.Message)
+	}
+	assert.Equal(t, []string{
+		"s.yaml:6:12 schedule step at 1m0s comes after the step at 2m0s in the list: write the steps in time order",
+		"s.yaml:7:12 schedule step at 1m0s repeats the time of the step before it: which rate holds from then is ambiguous; keep one",
+	}, got)
+
+	src = "duration: 5m\narrivals:\n  schedule:\n    - {at: 0s, rate: 10}\n    - {at: 6m, rate: 20}\nlatency: {fixed: 1ms}\nevents:\n  - {at: 1m, server: a, fault: down}\n  - {at: 5m, server: a, fault: hang}\n"
+	sc, fs, err = LoadScenario("s.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Empty(t, fs)
+	require.NotNil(t, sc)
+	got = nil
+	for _, f := range sc.Warnings {
+		got = append(got, f.Span.String()+" "+f.Severity.String()+" "+f.Message)
+	}
+	assert.Equal(t, []string{
+		"s.yaml:5:12 warning schedule step at 6m0s is at or after the end of the simulated window (duration 5m0s): it never takes effect",
+		"s.yaml:9:10 warning event at 5m0s (hang on a) is at or after the end of the simulated window (duration 5m0s): it never happens",
+	}, got)
+	assert.Len(t, sc.Events, 2, "nothing is dropped from the scenario")
+}

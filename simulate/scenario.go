@@ -44,6 +44,10 @@ type Scenario struct {
 	Events []Event
 	ARR    ARROptions
 
+	// Warnings are positioned findings that do not stop a simulation:
+	// schedule steps and events after the end of the window.
+	Warnings []schema.Finding
+
 	spans spanIndex // where each value was written, for findings
 	src   []byte    // the YAML text, kept so that ApplySet can re-validate
 	sets  []setting // --set assignments applied so far, in order

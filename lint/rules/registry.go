@@ -41,6 +41,7 @@ var All = []*lint.Rule{
 	TimeoutBelowLatency,
 	GlobalTimeoutOnly,
 	PlainProxyTimeoutBelowLatency,
+	BackendRequestTimeout,
 
 	UnsupportedAlgorithm,
 	CookieNameWithoutUseCookie,
