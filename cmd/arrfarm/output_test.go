@@ -315,3 +315,20 @@ func TestProxyDisabledByName(t *testing.T) {
 		}
 	}
 }
+
+// TestArrfarmYAMLBadKey: a typo in .arrfarm.yaml is named with its
+// position and the key that was meant, not a Go type.
+func TestArrfarmYAMLBadKey(t *testing.T) {
+	bad := abs(t, fx+"farm-no-servers/bad.xml")
+	dir := chdir(t)
+	for src, want := range map[string]string{
+		"fail-on: error\ndisabel: [farm-rule-name]\n": `.arrfarm.yaml:2:1: unknown key "disabel": did you mean disable?`,
+		"severity:\n  - error\n":                      `.arrfarm.yaml:2:3: severity must be a mapping of rule to level`,
+	} {
+		os.WriteFile(filepath.Join(dir, ".arrfarm.yaml"), []byte(src), 0o644)
+		code, out, stderr := runCLI(t, "", nil, "lint", bad)
+		if code != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "struct") || out != "" {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit 2 and %q", src, code, stderr, want)
+		}
+	}
+}
