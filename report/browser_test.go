@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/input"
+	"github.com/arrfarm/arrfarm/recommend"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -194,6 +195,16 @@ func TestBrowserCatchesConsoleMessages(t *testing.T) {
 
 func simulateFixture(t *testing.T, config, scenario string) *simulate.Result {
 	t.Helper()
+	cfg, sc := loadFixture(t, config, scenario)
+	res, err := simulate.Run(cfg, sc, simulate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func loadFixture(t *testing.T, config, scenario string) (*schema.Config, *simulate.Scenario) {
+	t.Helper()
 	cfgSrc, err := input.ReadFile(config, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -210,9 +221,41 @@ func simulateFixture(t *testing.T, config, scenario string) *simulate.Result {
 	if err != nil || len(fs) > 0 {
 		t.Fatalf("loading %s: %v %v", scenario, err, fs)
 	}
-	res, err := simulate.Run(doc.Config, sc, simulate.Options{})
+	return doc.Config, sc
+}
+
+func TestBrowserRecommendationPage(t *testing.T) {
+	bin := chromium(t)
+	cfg, sc := loadFixture(t, "../fixtures/sim/web3.yaml", "../fixtures/sim/faults.yaml")
+	res, err := recommend.Recommend(cfg, sc, recommend.Options{Target: 0.001})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res
+	page, err := Recommendation(res, "web3.yaml with faults.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRendered(t, bin, "recommend", page, 2, "protocol/@timeout (s)", "target 0.1%", "servers", "502.3 against the proxy timeout")
+}
+
+func TestBrowserSweepPage(t *testing.T) {
+	bin := chromium(t)
+	load := func() (*schema.Config, *simulate.Scenario, error) {
+		cfg, sc := loadFixture(t, "../fixtures/sim/web3.yaml", "../fixtures/recommend/peak.yaml")
+		return cfg, sc, nil
+	}
+	vary, err := recommend.ParseVary("web.protocol.timeout=1s..8s/1s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := recommend.Sweep(load, []recommend.Vary{vary}, simulate.Options{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Target = 0.001
+	page, err := Sweep(res, "web3.yaml with peak.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRendered(t, bin, "sweep", page, 1, "web.protocol.timeout (s)", "target 0.1%", "502.3 (mean, 95% CI)")
 }

@@ -389,6 +389,9 @@ type CurvePoint struct {
 type Curve struct {
 	Title, XLabel string
 	Points        []CurvePoint
+	// Labels name the points when the varied value is not a number
+	// (algorithms); X is then the point's index.
+	Labels []string
 	// Target draws the acceptable rate as a horizontal line (0: none).
 	Target float64
 	// Mark draws a vertical line at a chosen value (NaN: none), labelled
@@ -398,23 +401,61 @@ type Curve struct {
 }
 
 // PlotCurve draws the mean 502.3 rate with 95% CI bars against the varied
-// value, the target and the chosen value.
+// value, the target and the chosen value. When the rates span more than
+// two decades (a timeout curve falls steeply) the rate axis is
+// logarithmic, so the part near a small target stays readable; points
+// with no 502.3 at all cannot sit on it and are left out, which the axis
+// label says.
 func PlotCurve(c Curve) (template.HTML, error) {
 	if len(c.Points) == 0 {
 		return "", nil
 	}
-	p := newPlot(c.Title, c.XLabel, "predicted 502.3 share (%, 95% CI bars)")
-	p.Y.Tick.Marker = percentTicks{}
+	minPos, top := math.Inf(1), c.Target
+	for _, pt := range c.Points {
+		if pt.Mean > 0 {
+			minPos = math.Min(minPos, pt.Mean)
+		}
+		top = math.Max(top, pt.Hi)
+	}
+	logY := !math.IsInf(minPos, 1) && top/minPos > 100
+	ylabel := "predicted 502.3 share (%, 95% CI bars)"
+	floor := 0.0
+	if logY {
+		ylabel = "predicted 502.3 share (log)"
+		floor = minPos / 3
+		if c.Target > 0 {
+			floor = math.Min(floor, c.Target/3)
+		}
+	}
+	p := newPlot(c.Title, c.XLabel, ylabel)
 	type ci struct {
 		plotter.XYs
 		plotter.YErrors
 	}
 	var d ci
-	top := c.Target
+	skipped := 0
 	for _, pt := range c.Points {
+		if logY && pt.Mean <= 0 {
+			skipped++
+			continue
+		}
+		lo := pt.Lo
+		if logY {
+			lo = math.Max(lo, floor)
+		}
 		d.XYs = append(d.XYs, plotter.XY{X: pt.X, Y: pt.Mean})
-		d.YErrors = append(d.YErrors, struct{ Low, High float64 }{pt.Mean - pt.Lo, pt.Hi - pt.Mean})
-		top = math.Max(top, pt.Hi)
+		d.YErrors = append(d.YErrors, struct{ Low, High float64 }{pt.Mean - lo, pt.Hi - pt.Mean})
+	}
+	if skipped > 0 {
+		p.Title.Text += fmt.Sprintf(" (%d point(s) with no 502.3 not drawn on the log axis)", skipped)
+	}
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{percent: true}
+		p.Y.Min, p.Y.Max = floor, top*1.5
+	} else {
+		p.Y.Tick.Marker = percentTicks{}
+		p.Y.Min, p.Y.Max = 0, math.Max(top*1.15, 1e-6)
 	}
 	line, dots, err := plotter.NewLinePoints(d.XYs)
 	if err != nil {
@@ -429,10 +470,13 @@ func PlotCurve(c Curve) (template.HTML, error) {
 	bars.Color, bars.Width = color5023, vg.Points(1)
 	p.Add(bars, line, dots)
 	p.Legend.Add("502.3 (mean, 95% CI)", line, dots)
-	p.Y.Min, p.Y.Max = 0, math.Max(top*1.15, 1e-6)
-	lo, hi := d.XYs[0].X, d.XYs[len(d.XYs)-1].X
+	lo, hi := c.Points[0].X, c.Points[len(c.Points)-1].X
 	if hi == lo {
 		lo, hi = lo-1, hi+1
+	}
+	if len(c.Labels) == len(c.Points) {
+		p.NominalX(c.Labels...)
+		p.X.Min, p.X.Max = -0.5, float64(len(c.Labels))-0.5
 	}
 	if c.Target > 0 {
 		t, err := hline(c.Target, lo, hi)
@@ -443,7 +487,7 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		p.Legend.Add("target "+trimFloat(100*c.Target)+"%", t)
 	}
 	if !math.IsNaN(c.Mark) {
-		v, err := vline(c.Mark, 0, p.Y.Max)
+		v, err := vline(c.Mark, p.Y.Min, p.Y.Max)
 		if err != nil {
 			return "", err
 		}

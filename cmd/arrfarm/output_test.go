@@ -285,3 +285,50 @@ func TestInternalErrorMessage(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", b.String(), want)
 	}
 }
+
+// TestProxyDisabledByName: the one way the file name matters to
+// proxy-disabled is the one the README states.
+func TestProxyDisabledByName(t *testing.T) {
+	dir := chdir(t)
+	body := `<configuration><system.webServer><rewrite><globalRules>
+<rule name="r"><match url="*"/><action type="Rewrite" url="http://web/{R:0}"/></rule>
+</globalRules></rewrite></system.webServer>
+<webFarms><webFarm name="web"><server address="a"/></webFarm></webFarms></configuration>`
+	withProxy := strings.Replace(body, "<system.webServer>", `<system.webServer><proxy enabled="false"/>`, 1)
+	for _, c := range []struct {
+		name, src string
+		fires     bool
+	}{
+		{"applicationHost.config", body, true}, // the whole configuration: no <proxy> = off
+		{"APPLICATIONHOST.CONFIG", body, true}, // any case
+		{"arr.config", body, false},            // a piece: the proxy may be set elsewhere
+		{"arr.config", withProxy, true},        // a proxy element that is off, whatever the name
+		{"farms-applicationHost.xml", withProxy, true},
+	} {
+		sub := filepath.Join(dir, fmt.Sprint(len(c.src), c.fires, c.name))
+		os.Mkdir(sub, 0o755)
+		p := filepath.Join(sub, c.name)
+		os.WriteFile(p, []byte(c.src), 0o644)
+		_, out, _ := runCLI(t, "", nil, "lint", "--enable", "proxy-disabled", p)
+		if got := strings.Contains(out, "[proxy-disabled]"); got != c.fires {
+			t.Errorf("%s (proxy element: %v): proxy-disabled fired %v, want %v:\n%s", c.name, c.src == withProxy, got, c.fires, out)
+		}
+	}
+}
+
+// TestArrfarmYAMLBadKey: a typo in .arrfarm.yaml is named with its
+// position and the key that was meant, not a Go type.
+func TestArrfarmYAMLBadKey(t *testing.T) {
+	bad := abs(t, fx+"farm-no-servers/bad.xml")
+	dir := chdir(t)
+	for src, want := range map[string]string{
+		"fail-on: error\ndisabel: [farm-rule-name]\n": `.arrfarm.yaml:2:1: unknown key "disabel": did you mean disable?`,
+		"severity:\n  - error\n":                       `.arrfarm.yaml:2:3: severity must be a mapping of rule to level`,
+	} {
+		os.WriteFile(filepath.Join(dir, ".arrfarm.yaml"), []byte(src), 0o644)
+		code, out, stderr := runCLI(t, "", nil, "lint", bad)
+		if code != exitUsage || !strings.Contains(stderr, want) || strings.Contains(stderr, "struct") || out != "" {
+			t.Errorf("%q: exit %d, stderr:\n%s\nwant exit 2 and %q", src, code, stderr, want)
+		}
+	}
+}

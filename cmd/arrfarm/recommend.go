@@ -14,6 +14,7 @@ import (
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/recommend"
+	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -25,6 +26,7 @@ type recommendArgs struct {
 	format   string
 	write    bool
 	output   string
+	html     string
 }
 
 func newRecommendCmd(s streams) *cobra.Command {
@@ -64,6 +66,7 @@ and a rename.`,
 	f.StringVar(&a.format, "format", "text", "text, json or patch")
 	f.BoolVar(&a.write, "write", false, "edit CONFIG in place with the recommended values")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
+	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curves to FILE")
 	return cmd
 }
 
@@ -125,6 +128,15 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	}
 	if err != nil {
 		return withCode(exitInternal, err)
+	}
+	if a.html != "" {
+		inputs := displayName(configPath)
+		if a.scenario != "" {
+			inputs += " with " + a.scenario
+		}
+		if err := writeHTML(s, a.html, func() (*report.Page, error) { return report.Recommendation(res, inputs) }); err != nil {
+			return err
+		}
 	}
 	if a.format == "patch" || a.write {
 		reps, notes := recommend.Edits(doc, res)

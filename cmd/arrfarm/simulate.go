@@ -189,15 +189,9 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 		return withCode(exitInternal, fmt.Errorf("writing the report: %w", err))
 	}
 	if a.html != "" {
-		var page bytes.Buffer
-		p, err := report.Simulation(res, configPath+" with "+a.scenario)
-		if err == nil {
-			err = p.Write(&page)
-		}
-		if err != nil {
-			return withCode(exitInternal, fmt.Errorf("writing the HTML report: %w", err))
-		}
-		if err := writeOutput(s.out, a.html, page.Bytes()); err != nil {
+		if err := writeHTML(s, a.html, func() (*report.Page, error) {
+			return report.Simulation(res, configPath+" with "+a.scenario)
+		}); err != nil {
 			return err
 		}
 	}
@@ -330,4 +324,18 @@ func (pr *progress) finish() {
 	if pr.shown {
 		fmt.Fprint(pr.w, "\r\x1b[K")
 	}
+}
+
+// writeHTML builds a report page and writes it to path (never stdout: a
+// page is a file to open).
+func writeHTML(s streams, path string, build func() (*report.Page, error)) error {
+	p, err := build()
+	var page bytes.Buffer
+	if err == nil {
+		err = p.Write(&page)
+	}
+	if err != nil {
+		return withCode(exitInternal, fmt.Errorf("writing the HTML report: %w", err))
+	}
+	return writeOutput(s.out, path, page.Bytes())
 }

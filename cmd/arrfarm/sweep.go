@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/outfile"
 	"github.com/arrfarm/arrfarm/recommend"
+	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -19,6 +20,8 @@ type sweepArgs struct {
 	sets     []string
 	format   string
 	output   string
+	html     string
+	target   string
 }
 
 func newSweepCmd(s streams) *cobra.Command {
@@ -47,12 +50,18 @@ web.healthCheck.interval, ...).`,
 	f.StringArrayVar(&a.sets, "set", nil, "PATH=VALUE applied at every point, repeatable")
 	f.StringVar(&a.format, "format", "text", "text, json or csv")
 	f.StringVarP(&a.output, "output", "o", "", "write the table to FILE instead of stdout")
+	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curve to FILE")
+	f.StringVar(&a.target, "target", "502.3=0.1%", "502.3 share drawn as the target line on the --html page")
 	_ = cmd.MarkFlagRequired("scenario")
 	_ = cmd.MarkFlagRequired("vary")
 	return cmd
 }
 
 func runSweep(s streams, configPath string, a sweepArgs) error {
+	target, err := parseTarget(a.target)
+	if err != nil {
+		return err
+	}
 	switch a.format {
 	case "text", "json", "csv":
 	default:
@@ -126,6 +135,14 @@ func runSweep(s streams, configPath string, a sweepArgs) error {
 	}
 	if err != nil {
 		return withCode(exitInternal, err)
+	}
+	if a.html != "" {
+		res.Target = target
+		if err := writeHTML(s, a.html, func() (*report.Page, error) {
+			return report.Sweep(res, displayName(configPath)+" with "+a.scenario)
+		}); err != nil {
+			return err
+		}
 	}
 	if a.output == "" {
 		_, err = s.out.Write(out.Bytes())

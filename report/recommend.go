@@ -1,0 +1,166 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/arrfarm/arrfarm/recommend"
+)
+
+// Recommendation builds the page of a recommendation: per farm, what to
+// set and why, the 502.3 rate against the timeout with the target and the
+// recommended value, and against the number of servers for capacity. An
+// overloaded farm's statement is a warning at the top of its section.
+func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
+	page := &Page{Title: "arrfarm recommendation", Inputs: fmt.Sprintf("%s; target 502.3 at most %s", inputs, percent(res.Target.R5023))}
+	for _, f := range res.Farms {
+		sec := Section{Heading: "farm " + f.Name}
+		t := f.Timeout
+		rec := "none: no timeout meets the target"
+		if t.RecommendedS != nil {
+			rec = fmt.Sprintf("%ds", *t.RecommendedS)
+		}
+		sec.Facts = []Fact{
+			{"protocol timeout", fmt.Sprintf("current %s, recommended %s", seconds(t.CurrentS), rec)},
+			{"percentile rule", seconds(t.PercentileRuleS)},
+		}
+		if t.Predicted5023 != nil {
+			sec.Facts = append(sec.Facts, Fact{"predicted 502.3 at the recommended timeout", rateText(*t.Predicted5023, 2)})
+		}
+		if t.Current5023 != nil {
+			sec.Facts = append(sec.Facts, Fact{"predicted 502.3 at the current timeout", rateText(*t.Current5023, 2)})
+		}
+		hc := f.HealthCheck
+		sec.Facts = append(sec.Facts, Fact{"health check", fmt.Sprintf("interval %s, timeout %s, minServers %d",
+			seconds(hc.IntervalS), seconds(hc.TimeoutS), hc.MinServers)})
+		if c := f.Capacity; c.Servers != nil {
+			v := fmt.Sprintf("%d servers", *c.Servers)
+			if c.ServersNPlus1 != nil {
+				v += fmt.Sprintf(", %d with one down (N+1)", *c.ServersNPlus1)
+			}
+			sec.Facts = append(sec.Facts, Fact{"capacity at the peak", v})
+		}
+		if f.Overloaded {
+			sec.Warnings = append(sec.Warnings, fmt.Sprintf("farm %s is overloaded: the offered load is at or above what its servers can serve, and no timeout fixes that", f.Name))
+		}
+		sec.Notes = append(sec.Notes, f.Reasons...)
+		if f.MethodNote != "" {
+			sec.Notes = append(sec.Notes, f.MethodNote)
+		}
+
+		mark, label := math.NaN(), ""
+		if t.RecommendedS != nil {
+			mark, label = float64(*t.RecommendedS), fmt.Sprintf("recommended %ds", *t.RecommendedS)
+		}
+		title := "502.3 against the proxy timeout"
+		if f.Method != "" {
+			title += " (" + f.Method + ")"
+		}
+		curve, err := PlotCurve(Curve{Title: title, XLabel: "protocol/@timeout (s)", Points: points(f.Curve),
+			Target: res.Target.R5023, Mark: mark, MarkLabel: label})
+		if err != nil {
+			return nil, fmt.Errorf("farm %s: %w", f.Name, err)
+		}
+		mark, label = math.NaN(), ""
+		if f.Capacity.Servers != nil {
+			mark, label = float64(*f.Capacity.Servers), fmt.Sprintf("enough: %d servers", *f.Capacity.Servers)
+		}
+		capacity, err := PlotCurve(Curve{Title: "502.3 against the number of servers at the peak", XLabel: "servers",
+			Points: points(f.Capacity.Tried), Target: res.Target.R5023, Mark: mark, MarkLabel: label})
+		if err != nil {
+			return nil, fmt.Errorf("farm %s: %w", f.Name, err)
+		}
+		for _, fig := range []template.HTML{curve, capacity} {
+			if fig != "" {
+				sec.Figures = append(sec.Figures, fig)
+			}
+		}
+		page.Sections = append(page.Sections, sec)
+	}
+	return page, nil
+}
+
+func points(ps []recommend.Point) []CurvePoint {
+	out := make([]CurvePoint, len(ps))
+	for i, p := range ps {
+		out[i] = CurvePoint{X: p.X, Mean: p.Rate.Mean, Lo: p.Rate.CI95[0], Hi: p.Rate.CI95[1]}
+	}
+	return out
+}
+
+// maxSweepFigures bounds the curves of a grid: one per value of the other
+// varied settings.
+const maxSweepFigures = 12
+
+// Sweep builds the page of a sweep: the 502.3 rate against the first
+// varied setting, one figure per combination of the others, with the
+// target when one was given.
+func Sweep(res *recommend.SweepResult, inputs string) (*Page, error) {
+	page := &Page{Title: "arrfarm sweep", Inputs: inputs}
+	if len(res.Vary) == 0 || len(res.Points) == 0 {
+		return page, nil
+	}
+	first := res.Vary[0]
+	groups := map[string][]recommend.SweepPoint{}
+	var order []string
+	for _, p := range res.Points {
+		var rest []string
+		for i := 1; i < len(res.Vary) && i < len(p.Values); i++ {
+			rest = append(rest, res.Vary[i].Path+"="+p.Values[i])
+		}
+		key := strings.Join(rest, ", ")
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], p)
+	}
+	sec := Section{Heading: "502.3 against " + first.Path}
+	if len(order) > maxSweepFigures {
+		sec.Warnings = append(sec.Warnings, fmt.Sprintf("the grid has %d combinations of the other settings; the first %d are drawn (the JSON and CSV have all)", len(order), maxSweepFigures))
+		order = order[:maxSweepFigures]
+	}
+	for _, key := range order {
+		pts := groups[key]
+		c := Curve{Title: "502.3 against " + first.Path, XLabel: first.Path + unitOf(pts), Target: res.Target, Mark: math.NaN()}
+		if key != "" {
+			c.Title += " (" + key + ")"
+		}
+		numeric := true
+		for _, p := range pts {
+			numeric = numeric && len(p.X) > 0
+		}
+		for i, p := range pts {
+			x := float64(i)
+			if numeric {
+				x = p.X[0]
+			} else {
+				c.Labels = append(c.Labels, p.Values[0])
+			}
+			r := p.Rates.R5023
+			c.Points = append(c.Points, CurvePoint{X: x, Mean: r.Mean, Lo: r.CI95[0], Hi: r.CI95[1]})
+		}
+		fig, err := PlotCurve(c)
+		if err != nil {
+			return nil, err
+		}
+		sec.Figures = append(sec.Figures, fig)
+	}
+	for _, p := range res.Points {
+		sec.Facts = append(sec.Facts, Fact{strings.Join(p.Values, ", "), "502.3 " + rateText(p.Rates.R5023, p.Replications) + ", 502.4 " + rateText(p.Rates.R5024, p.Replications)})
+	}
+	page.Sections = append(page.Sections, sec)
+	return page, nil
+}
+
+// unitOf says " (s)" when the varied values are durations, which the sweep
+// turns into seconds.
+func unitOf(pts []recommend.SweepPoint) string {
+	for _, p := range pts {
+		if len(p.Values) > 0 && strings.IndexFunc(p.Values[0], func(r rune) bool { return r == 's' || r == 'm' || r == 'h' || r == ':' }) >= 0 && len(p.X) > 0 {
+			return " (s)"
+		}
+	}
+	return ""
+}
