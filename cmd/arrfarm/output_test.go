@@ -323,7 +323,7 @@ func TestArrfarmYAMLBadKey(t *testing.T) {
 	dir := chdir(t)
 	for src, want := range map[string]string{
 		"fail-on: error\ndisabel: [farm-rule-name]\n": `.arrfarm.yaml:2:1: unknown key "disabel": did you mean disable?`,
-		"severity:\n  - error\n":                       `.arrfarm.yaml:2:3: severity must be a mapping of rule to level`,
+		"severity:\n  - error\n":                      `.arrfarm.yaml:2:3: severity must be a mapping of rule to level`,
 	} {
 		os.WriteFile(filepath.Join(dir, ".arrfarm.yaml"), []byte(src), 0o644)
 		code, out, stderr := runCLI(t, "", nil, "lint", bad)
