@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,34 @@ func TestDiagnosticsAtTheFarm(t *testing.T) {
 		if d.Span != span || d.Farm != "web" || d.Rule != "max-502.3" {
 			t.Errorf("diagnostic %+v: want rule max-502.3 on farm web at %s", d, span)
 		}
+	}
+}
+
+// Under --assume worst a limit the default reading meets but a flipped
+// behaviour breaks is a breach, named after that behaviour; time limits
+// keep the base run.
+func TestEvaluateWorst(t *testing.T) {
+	res := result(0.0005, 0.0004, 0.0006, 4000)
+	bands := &simulate.Assumptions{Variants: []simulate.Variant{
+		{Setting: "arr.a", Assumed: "x", Value: "y", R5023: simulate.Rate{Mean: 0.0008, CI95: [2]float64{0.0007, 0.0009}}},
+		{Setting: "arr.b", Assumed: "p", Value: "q", R5023: simulate.Rate{Mean: 0.002, CI95: [2]float64{0.0015, 0.0025}}},
+	}}
+	limits := []Limit{{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}, {Metric: P99, Time: 5 * time.Second, Text: "p99=5s"}}
+	base := Evaluate("s.yaml", res, limits)
+	if base[0].Verdict != Pass {
+		t.Fatalf("base: %s, want a pass", base[0].Verdict)
+	}
+	got := EvaluateWorst("s.yaml", res, bands, limits)
+	if got[0].Verdict != Breach || got[0].Value != 0.002 || got[0].Assumption != "arr.b=q (assumed p)" {
+		t.Errorf("worst: %+v, want the breach under arr.b", got[0])
+	}
+	if !strings.Contains(got[0].Message(), "with arr.b=q (assumed p)") {
+		t.Errorf("message does not name the assumption: %s", got[0].Message())
+	}
+	if got[1].Verdict != Pass || got[1].Assumption != "" {
+		t.Errorf("p99 under worst: %+v, want the base's pass", got[1])
+	}
+	if got := EvaluateWorst("s.yaml", res, nil, limits); got[0].Verdict != Pass {
+		t.Errorf("no bands: %s, want the base verdict", got[0].Verdict)
 	}
 }

@@ -23,6 +23,10 @@ type Options struct {
 	Registry []*lint.Rule
 	// Simulate passes through to simulate.Run (progress, workers).
 	Simulate simulate.Options
+	// Worst holds the rate limits against the worst reading of ARR's
+	// undocumented behaviours (simulate.RunAssumptions), not only the
+	// simulator's default one.
+	Worst bool
 }
 
 // Report is what Run found: every diagnostic (lint's, the scenarios'
@@ -95,7 +99,13 @@ func Run(doc *schema.Document, linter *lint.Linter, scenarios []Scenario, opts O
 			return nil, fmt.Errorf("simulating scenario %s: %w", in.Name, err)
 		}
 		rep.Results = append(rep.Results, ScenarioResult{Scenario: in.Name, Result: res})
-		outcomes := Evaluate(in.Name, res, limits)
+		var bands *simulate.Assumptions
+		if opts.Worst {
+			if bands, err = simulate.RunAssumptions(doc.Config, sc, opts.Simulate); err != nil {
+				return nil, fmt.Errorf("simulating scenario %s under each assumption: %w", in.Name, err)
+			}
+		}
+		outcomes := EvaluateWorst(in.Name, res, bands, limits)
 		rep.Outcomes = append(rep.Outcomes, outcomes...)
 		for _, o := range outcomes {
 			rep.Stopped = rep.Stopped || o.Verdict == Breach

@@ -26,6 +26,7 @@ type checkArgs struct {
 	failOnSet bool
 	config    string
 	output    string
+	assume    string
 }
 
 func newCheckCmd(s streams, getenv env) *cobra.Command {
@@ -48,6 +49,10 @@ Limits (repeatable): 502.3=SHARE, 502.4=SHARE (0.1% or 0.001; 0 allows
 none), p50, p90, p99 or p99.9=DURATION (client time-taken, e.g. 5s).
 Without --max: 502.3=0.1% and 502.4=0.1%.
 
+--assume worst also simulates each scenario once per undocumented ARR
+behaviour that applies, flipped (simulate --assumptions), and holds every
+rate limit against the worst of them; the report names that behaviour.
+
 The scenarios also serve as latency sources for the latency-aware lint
 rules.
 
@@ -57,7 +62,8 @@ or a configuration or scenario with errors; 2 usage error or unreadable
 input; 3 internal error.`,
 		Example: `  arrfarm check applicationHost.config --scenario scenarios/normal.yaml --scenario scenarios/peak.yaml
   arrfarm check farms.yaml --scenario peak.yaml --max 502.3=0.1% --max 502.4=0 --max p99=5s
-  arrfarm check farms.yaml --scenario peak.yaml --format sarif -o arrfarm.sarif --fail-on error`,
+  arrfarm check farms.yaml --scenario peak.yaml --format sarif -o arrfarm.sarif --fail-on error
+  arrfarm check farms.yaml --scenario peak.yaml --assume worst`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
@@ -72,6 +78,7 @@ input; 3 internal error.`,
 	f.StringVar(&a.failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringVar(&a.assume, "assume", "base", "base: the simulator's reading of ARR; worst: hold each rate limit against the worst of the readings of ARR's undocumented behaviours")
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
 }
@@ -85,6 +92,9 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	}
 	if !slices.Contains(lint.Formats, a.format) {
 		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
+	}
+	if a.assume != "base" && a.assume != "worst" {
+		return fmt.Errorf(`--assume must be "base" or "worst", not %q`, a.assume)
 	}
 	var limits []check.Limit
 	for _, m := range a.max {
@@ -121,6 +131,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	bar := newProgress(s.err)
 	rep, err := check.Run(doc, linter, scenarios, check.Options{
 		Limits: limits, Registry: rules.All, Simulate: simulate.Options{Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay},
+		Worst: a.assume == "worst",
 	})
 	bar.finish()
 	if err != nil {

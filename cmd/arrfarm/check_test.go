@@ -252,3 +252,51 @@ func TestCheckGitHubByDefault(t *testing.T) {
 		t.Errorf("GITHUB_ACTIONS=true: output is not workflow commands:\n%s", out)
 	}
 }
+
+// --assume worst fails a limit that the default reading of ARR meets but
+// a flipped undocumented behaviour does not. The limit sits between the
+// base rate and the worst variant's, both read from simulate --assumptions.
+func TestCheckAssumeWorst(t *testing.T) {
+	code, out, errs := runCLI(t, "", nil, "simulate", checkFarm, "--scenario", checkHang, "--assumptions", "--format", "json")
+	if code != 0 {
+		t.Fatalf("simulate --assumptions: exit %d: %s", code, errs)
+	}
+	var bands struct {
+		Base struct {
+			R struct {
+				CI95 [2]float64 `json:"ci95"`
+			} `json:"502.3"`
+		} `json:"base"`
+		Variants []struct {
+			Setting string
+			R       struct {
+				Mean float64    `json:"mean"`
+				CI95 [2]float64 `json:"ci95"`
+			} `json:"502.3"`
+		} `json:"variants"`
+	}
+	if err := json.Unmarshal([]byte(out), &bands); err != nil {
+		t.Fatal(err)
+	}
+	worst, name := 0.0, ""
+	for _, v := range bands.Variants {
+		if v.R.CI95[0] > worst {
+			worst, name = v.R.CI95[0], v.Setting
+		}
+	}
+	if worst <= bands.Base.R.CI95[1] {
+		t.Skipf("no variant is clearly worse than the base (base CI up to %g, best lower bound %g)", bands.Base.R.CI95[1], worst)
+	}
+	limit := fmt.Sprintf("502.3=%g", (bands.Base.R.CI95[1]+worst)/2)
+	code, out, errs = runCLI(t, "", nil, "check", checkFarm, "--scenario", checkHang, "--max", limit)
+	if code != 0 {
+		t.Errorf("--assume base with --max %s: exit %d, want 0\n%s%s", limit, code, out, errs)
+	}
+	code, out, _ = runCLI(t, "", nil, "check", checkFarm, "--scenario", checkHang, "--max", limit, "--assume", "worst")
+	if code != 1 || !strings.Contains(out, "with "+name+"=") {
+		t.Errorf("--assume worst with --max %s: exit %d, want 1 and a breach under %s\n%s", limit, code, name, out)
+	}
+	if code, _, _ := runCLI(t, "", nil, "check", checkFarm, "--scenario", checkHang, "--assume", "best"); code != 2 {
+		t.Errorf("--assume best: exit %d, want 2", code)
+	}
+}

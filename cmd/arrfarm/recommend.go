@@ -97,6 +97,9 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if printFindings(s.err, doc, schema.Error) {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
 	}
+	if len(doc.Config.Farms) == 0 {
+		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
+	}
 	opts := recommend.Options{Target: target}
 	var sc *simulate.Scenario
 	if a.scenario != "" {

@@ -128,6 +128,12 @@ func TestRecommendUsage(t *testing.T) {
 	}
 }
 
+func TestRecommendNoFarm(t *testing.T) {
+	code, _, stderr := runCLI(t, "", nil, "recommend", "../../fixtures/corpus/netlah-echoserviceapi-site-webconfig-rule-to-web-farm-name.xml", "--scenario", recPeak)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, "defines no webFarm")
+}
+
 // --latency alone: the M/G/inf case, with no capacity.
 func TestRecommendLatencyOnly(t *testing.T) {
 	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", recPeak, "--target", "1%", "--format", "json")
