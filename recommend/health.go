@@ -83,6 +83,9 @@ func (fr *farmRun) health(out *Farm) {
 	}
 	detect := fmt.Sprintf("a down server is noticed within about %ds (%d failed probe(s), %s); until then it gets its share of the peak, %s req/s: about %s requests lost per outage",
 		detectS, failures, spacing, num(perServer), num(math.Round(lost)))
+	if out.Servers == 0 {
+		return // nothing to check until the farm has a server
+	}
 	if !h.URLTest {
 		out.Reasons = append(out.Reasons, fmt.Sprintf(
 			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests (1/%d of all) until someone disables it; add healthCheck url with interval %ds and timeout %ds (%s)", n, interval, timeout, detect))

@@ -304,6 +304,7 @@ loadBalancing: {algorithm: LeastRequests}`))
 		require.InEpsilon(t, want, *v.Ratio5023, 0.15)
 	}
 	require.Contains(t, a.NotApplicable, "arr.minServersSemantics: minServers is 0")
+	require.Equal(t, "arr.legacyAlgorithms", a.Worst().Setting, "the black hole is the worst reading here")
 
 	var txt, js bytes.Buffer
 	require.NoError(t, a.WriteText(&txt))
@@ -314,4 +315,14 @@ loadBalancing: {algorithm: LeastRequests}`))
 	require.NoError(t, json.Unmarshal(js.Bytes(), &parsed))
 	require.Equal(t, a.Variants, parsed.Variants)
 	require.True(t, strings.Contains(js.String(), `"ratio_502.3"`))
+}
+
+// A session model that would keep more sessions running than the simulator
+// holds is refused before running: 1000 req/s in one-request sessions of
+// 24 h is 86.4 M sessions.
+func TestSessionsAreBounded(t *testing.T) {
+	cfg := loadConfig(t, farm(2, "affinity: {useCookie: true}"))
+	sc := loadScenario(t, "arrivals: {rate: 1000, sessions: {length: 24h, requests: 1}}\nlatency: {fixed: 1ms}\n")
+	_, err := Run(cfg, sc, Options{})
+	require.ErrorContains(t, err, "keep about 8.64e+07 sessions running")
 }

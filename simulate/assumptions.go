@@ -45,6 +45,19 @@ type Variant struct {
 	Ratio5023 *float64 `json:"ratio_502.3"`
 }
 
+// Worst returns the run (the base or a variant) with the highest share of
+// 502s (502.3 plus 502.4): the prediction under the least favourable
+// reading of what ARR leaves undocumented, one assumption at a time.
+func (a *Assumptions) Worst() Variant {
+	w := a.Base
+	for _, v := range a.Variants {
+		if v.R5023.Mean+v.R5024.Mean > w.R5023.Mean+w.R5024.Mean {
+			w = v
+		}
+	}
+	return w
+}
+
 // variant is an assumption flip: apply changes a copy of the scenario.
 type variant struct {
 	setting, assumed, value, evidence string

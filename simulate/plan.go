@@ -101,6 +101,10 @@ const (
 	hashConstant                // a variable that cannot exist: one value for all
 )
 
+// maxSessions bounds the running sessions a scenario may imply (memory:
+// about 24 bytes each, so 10 M is 240 MB).
+const maxSessions = 10_000_000
+
 type planServer struct {
 	addr    string
 	weight  int64
@@ -420,6 +424,19 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 			ses.Requests = DefaultSessionRequests
 		}
 		p.sessLen, p.sessNew = float64(ses.Length), 1/ses.Requests
+		// Each running session holds a slot (about 24 bytes); refuse a
+		// model that would hold more than the farm could ever see.
+		peak := 0.0
+		for _, st := range sc.Arrivals.Schedule {
+			peak = max(peak, st.Rate)
+		}
+		peak = max(peak, sc.Arrivals.Rate)
+		if p.needClient {
+			if n := peak * ses.Length.Seconds() / ses.Requests; n > maxSessions {
+				return nil, fmt.Errorf("arrivals.sessions: %.3g req/s in sessions of %s and %g requests keep about %.3g sessions running, more than the %d the simulator holds; shorten sessions.length or raise sessions.requests",
+					peak, schema.FormatDuration(ses.Length), ses.Requests, n, maxSessions)
+			}
+		}
 		if p.needClient {
 			p.notes = append(p.notes, fmt.Sprintf("clients are browser sessions of %s on average, %g requests each (arrivals.sessions; an assumption)",
 				schema.FormatDuration(ses.Length), ses.Requests))

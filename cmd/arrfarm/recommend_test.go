@@ -128,12 +128,34 @@ func TestRecommendUsage(t *testing.T) {
 	}
 }
 
+func TestRecommendNoFarm(t *testing.T) {
+	code, _, stderr := runCLI(t, "", nil, "recommend", "../../fixtures/corpus/netlah-echoserviceapi-site-webconfig-rule-to-web-farm-name.xml", "--scenario", recPeak)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, "defines no webFarm")
+}
+
 // --latency alone: the M/G/inf case, with no capacity.
 func TestRecommendLatencyOnly(t *testing.T) {
 	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", recPeak, "--target", "1%", "--format", "json")
 	require.Equal(t, exitOK, code, stderr)
 	assert.Contains(t, out, `"servers": null`)
 	assert.Contains(t, out, "capacity needs traffic")
+}
+
+// --latency with backend IIS logs: their time-taken is resampled.
+func TestRecommendLatencyFromLogs(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", "../../fixtures/logs/webknowit-iis85-w3svc1-u_ex151020.log", "--target", "1%", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var res struct {
+		Farms []struct {
+			Timeout struct {
+				RecommendedS *int `json:"recommended_s"`
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Len(t, res.Farms, 1)
+	assert.NotNil(t, res.Farms[0].Timeout.RecommendedS)
 }
 
 func TestSweepFormats(t *testing.T) {
