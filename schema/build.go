@@ -47,6 +47,7 @@ type frame struct {
 }
 
 type builder struct {
+	dropped  []Dropped
 	sch      *Schema
 	kind     Kind
 	lines    *Lines
@@ -91,6 +92,12 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	}
 	b.asMeant = false
 	spec, misplaced := b.place(name, parent, nameSpan, attrs)
+	if spec == nil && parent.spec != nil && parent.spec != b.sch.Doc && parent.spec.Name != "system.webServer" && parent.spec.Name != "location" {
+		// Content of a section arrfarm reads that its model does not
+		// carry (outbound rules, preconditions, Web Farm Framework
+		// provisioning): convert must say it leaves it out.
+		b.dropped = append(b.dropped, Dropped{Element: parent.spec.Path + "/" + name, Span: nameSpan})
+	}
 	if spec == nil {
 		// Skipped, but a suppression before it still covers it (e.g. an
 		// unknown element reported at its name).

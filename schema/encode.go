@@ -429,3 +429,34 @@ func FormatDuration(d time.Duration) string {
 	}
 	return s
 }
+
+// NotWritten lists what the model of cfg holds that WriteXML and WriteYAML
+// leave out: the parts read for lint rules only (outbound rules, the
+// allowed server variables, ASP.NET Core Module settings, sites,
+// authentication). Together with Document.Dropped it is everything a
+// conversion loses, so convert can name each with its position.
+func NotWritten(cfg *Config) []Dropped {
+	var out []Dropped
+	add := func(e *Element, path string) {
+		if e.Present {
+			out = append(out, Dropped{Element: path, Span: e.Span})
+		}
+	}
+	for _, r := range cfg.OutboundRules {
+		add(&r.Element, "system.webServer/rewrite/outboundRules/rule")
+	}
+	if cfg.AllowedServerVariablesPresent {
+		out = append(out, Dropped{Element: "system.webServer/rewrite/allowedServerVariables", Span: Span{File: cfg.File, Start: Pos{Line: 1, Col: 1}, End: Pos{Line: 1, Col: 1}}})
+	}
+	for _, a := range cfg.AspNetCore {
+		add(&a.Element, "system.webServer/aspNetCore")
+	}
+	for _, s := range cfg.Sites {
+		add(&s.Element, "system.applicationHost/sites/site")
+	}
+	for _, a := range cfg.Auth {
+		add(&a.Anonymous.Element, "system.webServer/security/authentication/anonymousAuthentication")
+		add(&a.Windows.Element, "system.webServer/security/authentication/windowsAuthentication")
+	}
+	return out
+}

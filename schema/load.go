@@ -36,6 +36,10 @@ type Document struct {
 	Lines *Lines
 	// Suppressions are the "arrfarm:ignore" comments of the file.
 	Suppressions []Suppression
+	// Dropped are the elements inside the sections arrfarm reads that its
+	// model does not carry (outbound rules, preconditions, Web Farm
+	// Framework provisioning): written back, they would be lost.
+	Dropped []Dropped
 	// Empty is true when the file holds nothing to check: only
 	// whitespace (and, in YAML, comments and document markers).
 	Empty bool
@@ -94,6 +98,7 @@ func Load(name string, src []byte, opts Options) (*Document, error) {
 		d.config(cfg)
 	}
 	doc.Findings = b.findings
+	doc.Dropped = b.dropped
 	doc.Suppressions = b.suppressions()
 	sort.SliceStable(doc.Findings, func(i, j int) bool {
 		a, c := doc.Findings[i], doc.Findings[j]
@@ -180,4 +185,10 @@ func blank(text []byte, format Format) bool {
 		}
 	}
 	return true
+}
+
+// Dropped is an element the model does not carry.
+type Dropped struct {
+	Element string // its path from the document root, e.g. "system.webServer/rewrite/outboundRules"
+	Span    Span   // where its name was written
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
@@ -22,6 +23,11 @@ section, the global proxy section and the URL Rewrite rules. Attributes that
 equal the schema default and were not written are left out. Secret values
 (passwords, [enc:...:enc] blobs) are never copied: a placeholder stands in
 their place and a note on stderr says so.
+
+What the output cannot carry (outbound rules and their preconditions, Web Farm
+Framework provisioning, the allowed server variables, ASP.NET Core Module,
+site and authentication settings read for lint rules) is left out, each
+element named with its position on stderr.
 
 Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
 		Example: `  arrfarm convert applicationHost.config --to yaml > farms.yaml
@@ -46,6 +52,11 @@ Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
 			n, err := write(&out, doc.Config)
 			if err != nil {
 				return withCode(exitInternal, fmt.Errorf("converting %s: %w", args[0], err))
+			}
+			dropped := append(slices.Clone(doc.Dropped), schema.NotWritten(doc.Config)...)
+			slices.SortStableFunc(dropped, func(a, b schema.Dropped) int { return a.Span.Start.Offset - b.Span.Start.Offset })
+			for _, d := range dropped {
+				fmt.Fprintf(s.err, "%s: note: %s is left out: convert does not write it; copy it by hand\n", schema.Printable(d.Span.String()), d.Element)
 			}
 			if n > 0 {
 				fmt.Fprintf(s.err, "note: %d secret value(s) replaced by %q, %q or %q (passwords, encrypted values, URL or address credentials); set them again in the output\n", n, schema.RedactedEncrypted, schema.Redacted, schema.Mask)

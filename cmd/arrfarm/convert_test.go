@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -97,4 +98,30 @@ func TestStdinIsBounded(t *testing.T) {
 	code := run([]string{"lint", "-"}, streams{in: endless{}, out: &out, err: &errb}, func(string) string { return "" })
 	assert.Equal(t, exitUsage, code, errb.String())
 	assert.Contains(t, errb.String(), "reading standard input: the file is larger than 32 MiB")
+}
+
+// convert never drops content without a word: every element of the
+// sections it reads that the output cannot carry is named, with its
+// position, on stderr.
+func TestConvertNamesWhatItLeavesOut(t *testing.T) {
+	const in = "../../fixtures/convert/dropped.config"
+	for _, to := range []string{"yaml", "xml"} {
+		code, out, stderr := runCLI(t, "", nil, "convert", in, "--to", to)
+		if code != exitOK {
+			t.Fatalf("--to %s: exit %d\n%s", to, code, stderr)
+		}
+		want := in + ":6:8: note: webFarms/webFarm/platformProvision is left out: convert does not write it; copy it by hand\n" +
+			in + ":7:8: note: webFarms/webFarm/applicationProvision is left out: convert does not write it; copy it by hand\n" +
+			in + ":14:9: note: system.webServer/rewrite/outboundRules/rule is left out: convert does not write it; copy it by hand\n" +
+			in + ":15:10: note: system.webServer/rewrite/outboundRules/preConditions is left out: convert does not write it; copy it by hand\n"
+		if stderr != want {
+			t.Errorf("--to %s: stderr\n%s\nwant\n%s", to, stderr, want)
+		}
+		// What is written is kept: the farm and its route.
+		for _, s := range []string{"web", "http://web/{R:0}", "http://web/h"} {
+			if !strings.Contains(out, s) {
+				t.Errorf("--to %s: output lacks %s:\n%s", to, s, out)
+			}
+		}
+	}
 }
