@@ -148,3 +148,21 @@ func TestEmpiricalSpecErrors(t *testing.T) {
 		t.Error("wildcard")
 	}
 }
+
+func TestScenarioPointingAtLogs(t *testing.T) {
+	p, _ := backendLog(t, 2000)
+	direct, err := Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	via, err := ParseScenario("s.yaml", []byte("latency: {empirical: {log: \""+p+"\"}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &schema.Farm{Name: "web"}
+	a, _ := direct.Farm(nil, f)
+	b, _ := via.Farm(nil, f)
+	if a.Quantile(0.99) != b.Quantile(0.99) || a.Exceed(30*time.Second) != b.Exceed(30*time.Second) {
+		t.Errorf("a scenario's empirical latency reads differently from --latency on the same log")
+	}
+}

@@ -52,11 +52,20 @@ func ParseScenario(name string, src []byte) (latency.Source, error) {
 	}
 	for _, l := range m.Servers {
 		if l.UsesEmpirical() {
-			return nil, fmt.Errorf("scenario %s: empirical latency (from IIS logs) is not supported by lint yet", name)
+			return nil, fmt.Errorf("scenario %s: per-server empirical latency is not supported by lint; give the logs to --latency directly", name)
 		}
 	}
+	if m.Latency.Kind == latency.Empirical && len(m.Servers) == 0 {
+		// The scenario only points at logs: lint reads them as --latency
+		// would, with the scenario's filter.
+		o, err := ReadLogs(*m.Latency.Empirical)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s: empirical latency: %w", name, err)
+		}
+		return logSource{o}, nil
+	}
 	if m.Latency.UsesEmpirical() {
-		return nil, fmt.Errorf("scenario %s: empirical latency (from IIS logs) is not supported by lint yet", name)
+		return nil, fmt.Errorf("scenario %s: empirical latency inside a mixture is not supported by lint; give the logs to --latency directly", name)
 	}
 	return m, nil
 }

@@ -94,13 +94,14 @@ func TestScenarioServersAndFarm(t *testing.T) {
 func TestScenarioErrors(t *testing.T) {
 	for src, want := range map[string]string{
 		"farm: web\n": "latency is required",
-		"latency: {lognormal: {p50: 2s, p99: 1s}}":      "s.yaml:1:37: lognormal p99 (1s) must be above p50 (2s)",
-		"latency: {lognormal: {p50: 2s}}":               "s.yaml:1:",
-		"latency: {gamma: {k: 2}}":                      `unknown field "gamma"`,
-		"latency: {fixed: 1s, exponential: {mean: 1s}}": "give one latency model",
-		"latency: {empirical: {log: x.log}}":            "not supported by lint yet",
-		"latency: {fixed: soon}":                        `s.yaml:1:18: latency.fixed: invalid duration "soon"`,
-		"latency: {mixture: [{fixed: 1s}]}":             "weight is required",
+		"latency: {lognormal: {p50: 2s, p99: 1s}}":                   "s.yaml:1:37: lognormal p99 (1s) must be above p50 (2s)",
+		"latency: {lognormal: {p50: 2s}}":                            "s.yaml:1:",
+		"latency: {gamma: {k: 2}}":                                   `unknown field "gamma"`,
+		"latency: {fixed: 1s, exponential: {mean: 1s}}":              "give one latency model",
+		"latency: {empirical: {log: x.log}}":                         "scenario s.yaml: empirical latency: reading logs: stat x.log: no such file",
+		"latency: {mixture: [{weight: 1, empirical: {log: x.log}}]}": "inside a mixture is not supported by lint",
+		"latency: {fixed: soon}":                                     `s.yaml:1:18: latency.fixed: invalid duration "soon"`,
+		"latency: {mixture: [{fixed: 1s}]}":                          "weight is required",
 	} {
 		_, err := ParseScenario("s.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {

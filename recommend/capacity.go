@@ -127,6 +127,7 @@ func (fr *farmRun) runServers(tmpl *schema.Server, n int, t time.Duration) ([2]s
 	sc := *fr.sc
 	sc.Arrivals.Rate = peakRate(fr.sc)
 	sc.Arrivals.Schedule = nil
+	sc.Arrivals.Replay = nil
 	sc.Events = nil
 	sc.Servers = map[string]*simulate.ServerOverride{}
 	over := fr.sc.Servers[tmpl.Address]
@@ -145,7 +146,7 @@ func (fr *farmRun) runServers(tmpl *schema.Server, n int, t time.Duration) ([2]s
 			cfg.Farms = append(cfg.Farms, f)
 		}
 	}
-	res, err := simulate.Run(&cfg, &sc, simulate.Options{Workers: fr.opts.Workers, Samples: fr.opts.Samples})
+	res, err := simulate.Run(&cfg, &sc, fr.simOptions(false))
 	if err != nil {
 		return [2]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", n, err)
 	}

@@ -29,8 +29,10 @@ type Options struct {
 	CapacityTimeout time.Duration
 	// BruteForce disables the one-run timeout curve (for comparison).
 	BruteForce bool
-	// Samples supplies empirical latency samples.
-	Samples simulate.SampleSource
+	// Samples supplies empirical latency samples, Arrivals the requests
+	// of a replayed log (both from package observed).
+	Samples  simulate.SampleSource
+	Arrivals simulate.ArrivalSource
 	// Workers is passed to simulate.Options.
 	Workers int
 }
@@ -204,11 +206,15 @@ func newFarmRun(cfg *schema.Config, sc *simulate.Scenario, name string, opts Opt
 // run simulates with the farm's timeout set to t.
 func (fr *farmRun) run(t time.Duration, curve bool) (*simulate.Result, error) {
 	fr.farm.Protocol.Timeout = t
-	res, err := simulate.Run(fr.cfg, fr.sc, simulate.Options{Workers: fr.opts.Workers, Samples: fr.opts.Samples, TimeoutCurve: curve})
+	res, err := simulate.Run(fr.cfg, fr.sc, fr.simOptions(curve))
 	if err == nil {
 		fr.alg = res.Farms[0].Algorithm
 	}
 	return res, err
+}
+
+func (fr *farmRun) simOptions(curve bool) simulate.Options {
+	return simulate.Options{Workers: fr.opts.Workers, Samples: fr.opts.Samples, Arrivals: fr.opts.Arrivals, TimeoutCurve: curve}
 }
 
 func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts Options) (*Farm, error) {
@@ -216,6 +222,9 @@ func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts 
 	farm := fr.farm
 	current := farm.Protocol.Timeout
 	out := &Farm{Name: name, Servers: enabledServers(farm), PeakRate: peakRate(fr.sc)}
+	if opts.LatencyOnly {
+		out.PeakRate = 0 // the synthetic scenario's rate is not the farm's traffic
+	}
 	out.Timeout.CurrentS = current.Seconds()
 
 	load, err := offeredLoad(farm, fr.sc, opts.Samples)

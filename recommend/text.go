@@ -52,7 +52,11 @@ func (r *Result) WriteText(w io.Writer) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "farm %s: %d enabled server(s), peak %s req/s, target 502.3 under %s\n", f.Name, f.Servers, num(f.PeakRate), pctText(r.Target.R5023))
+		peak := "peak " + num(f.PeakRate) + " req/s"
+		if f.PeakRate == 0 {
+			peak = "latency only (no traffic given)"
+		}
+		fmt.Fprintf(&b, "farm %s: %d enabled server(s), %s, target 502.3 under %s\n", f.Name, f.Servers, peak, pctText(r.Target.R5023))
 		if f.Overloaded {
 			fmt.Fprintf(&b, "  OVERLOADED: farm %s is overloaded (busiest server at %.0f%% of what it can serve); no timeout is recommended\n", f.Name, 100*f.Utilization)
 		}

@@ -43,8 +43,9 @@ A farm whose offered load is at or above what its servers can serve is
 reported as overloaded: no timeout fixes that.
 
 --scenario FILE gives traffic, latency and faults (see arrfarm simulate);
---latency SOURCE gives latency alone (a scenario file's latency models), and
-then capacity is not computed.
+--latency SOURCE gives latency alone: a scenario file's latency models, or
+backend IIS logs (file, glob or directory), whose time-taken is resampled;
+then capacity is not computed (no traffic).
 
 --format patch prints a unified diff of CONFIG; --write edits CONFIG in
 place, changing only those attribute values (every other byte, the encoding,
@@ -60,7 +61,7 @@ and a rename.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&a.latency, "latency", nil, "latency source, repeatable: a scenario file's latency models")
+	f.StringArrayVar(&a.latency, "latency", nil, "latency source, repeatable: a scenario file's latency models or backend IIS logs")
 	f.StringVar(&a.scenario, "scenario", "", "scenario YAML file: traffic, latency and faults")
 	f.StringVar(&a.target, "target", "502.3=0.1%", "largest acceptable 502.3 share")
 	f.StringVar(&a.format, "format", "text", "text, json or patch")
@@ -100,7 +101,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
 	}
-	opts := recommend.Options{Target: target}
+	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay}
 	var sc *simulate.Scenario
 	if a.scenario != "" {
 		if sc, err = loadScenarioFile(s, a.scenario); err != nil {
@@ -239,7 +240,9 @@ func latencyScenario(cfg *schema.Config, sources []string, target float64) (*sim
 			}
 			m, isModel := d.(latency.Model)
 			if !isModel {
-				return nil, fmt.Errorf("latency source %s: recommend can simulate scenario latency models only so far", path)
+				// IIS logs: resample their service times (observed.Samples
+				// imputes the ones censored at ARR's timeout).
+				m = latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{Log: path}}
 			}
 			if model.Kind == latency.None {
 				model = m

@@ -142,6 +142,22 @@ func TestRecommendLatencyOnly(t *testing.T) {
 	assert.Contains(t, out, "capacity needs traffic")
 }
 
+// --latency with backend IIS logs: their time-taken is resampled.
+func TestRecommendLatencyFromLogs(t *testing.T) {
+	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", "../../fixtures/logs/webknowit-iis85-w3svc1-u_ex151020.log", "--target", "1%", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var res struct {
+		Farms []struct {
+			Timeout struct {
+				RecommendedS *int `json:"recommended_s"`
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	require.Len(t, res.Farms, 1)
+	assert.NotNil(t, res.Farms[0].Timeout.RecommendedS)
+}
+
 func TestSweepFormats(t *testing.T) {
 	args := []string{"sweep", recCorpus, "--scenario", recPeak, "--vary", "alwaysup.protocol.timeout=2s,5s", "--vary", "scenario.arrivals.rate=100,200", "--set", "scenario.duration=1m", "--set", "scenario.replications=3"}
 	code, out, stderr := runCLI(t, "", nil, append(args, "--format", "csv")...)

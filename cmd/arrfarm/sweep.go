@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/arrfarm/arrfarm/internal/outfile"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/recommend"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
@@ -111,7 +112,7 @@ func runSweep(s streams, configPath string, a sweepArgs) error {
 		}
 		return d.Config, sc, nil
 	}
-	res, err := recommend.Sweep(load, vary, simulate.Options{}, nil)
+	res, err := recommend.Sweep(load, vary, simulate.Options{Samples: observed.Samples, Arrivals: observed.Replay}, nil)
 	if err != nil {
 		var fe *simulate.FindingsError
 		if errors.As(err, &fe) {
