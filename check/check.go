@@ -324,7 +324,17 @@ func (r *Report) WriteSummary(w io.Writer) error {
 	}
 	if len(r.Outcomes) > 0 {
 		tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "scenario\tfarm\tmetric\tpredicted\t95% CI to\tmax\tverdict\tworst under")
+		// The assumption column appears when --assume worst found a
+		// variant worse than the default reading.
+		flipped := false
+		for _, o := range r.Outcomes {
+			flipped = flipped || o.Assumption != ""
+		}
+		head := "scenario\tfarm\tmetric\tpredicted\t95% CI to\tmax\tverdict"
+		if flipped {
+			head += "\tworst under"
+		}
+		fmt.Fprintln(tw, head)
 		for _, o := range r.Outcomes {
 			upper := o.valueText(o.Upper)
 			limit := strconv.FormatFloat(100*o.Limit.Share, 'g', -1, 64) + "%"
@@ -332,11 +342,15 @@ func (r *Report) WriteSummary(w io.Writer) error {
 				upper = "-"
 				limit = schema.FormatDuration(o.Limit.Time)
 			}
-			under := o.Assumption
-			if under == "" {
-				under = "-"
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", o.Scenario, o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict)
+			if flipped {
+				under := o.Assumption
+				if under == "" {
+					under = "default reading"
+				}
+				line += "\t" + under
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Scenario, o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict, under)
+			fmt.Fprintln(tw, line)
 		}
 		tw.Flush()
 	}

@@ -130,3 +130,35 @@ func TestSimulateUntilCICapIsReported(t *testing.T) {
 	assert.InDelta(t, 0.0001, res.UntilCI.Target, 1e-12)
 	assert.Greater(t, res.UntilCI.HalfWidthShare, 0.0001, "the share reached is above the target")
 }
+
+// --assumptions prints one run per undocumented behaviour, in text and
+// JSON, and refuses --html (it has no plots).
+func TestSimulateAssumptions(t *testing.T) {
+	base := []string{"simulate", simConfig, "--scenario", simScenario, "--duration", "1m", "--replications", "2", "--assumptions"}
+	code, out, stderr := runCLI(t, "", nil, append(base, "--format", "json")...)
+	require.Equal(t, exitOK, code, stderr)
+	var res struct {
+		Farm     string `json:"farm"`
+		Variants []struct {
+			Setting string `json:"setting"`
+		} `json:"variants"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res))
+	assert.Equal(t, "web", res.Farm)
+	var settings []string
+	for _, v := range res.Variants {
+		settings = append(settings, v.Setting)
+	}
+	// web3.yaml: LeastRequests, a URL test with the default 3 retries,
+	// minServers 0, no affinity.
+	assert.Equal(t, []string{"arr.timeoutSemantics", "arr.legacyAlgorithms", "arr.retrySpacing", "health.queue", "arr.allUnhealthyStatus"}, settings)
+
+	code, out, stderr = runCLI(t, "", nil, base...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "arr.retrySpacing           immediate -> interval")
+	assert.Contains(t, out, "not varied: arr.minServersSemantics: minServers is 0")
+
+	code, _, stderr = runCLI(t, "", nil, append(base, "--html", filepath.Join(t.TempDir(), "r.html"))...)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "--html is not available")
+}
