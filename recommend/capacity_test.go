@@ -147,6 +147,20 @@ concurrency: 8
 		assert.LessOrEqual(t, r.Mean, c.CI95[1], "timeout %s", p.Values[0])
 	}
 	assert.Greater(t, res.Points[0].Rates.R5023.Mean, res.Points[11].Rates.R5023.Mean, "the timeout matters in this scenario")
+
+	// Two replications leave wide intervals: the text says so.
+	load2 := func() (*schema.Config, *simulate.Scenario, error) {
+		cfg, sc, _ := load()
+		if err := simulate.ApplySet(cfg, sc, "scenario.replications=2"); err != nil {
+			return nil, nil, err
+		}
+		return cfg, sc, simulate.ApplySet(cfg, sc, "scenario.duration=30s")
+	}
+	few, err := Sweep(load2, []Vary{{Path: "web.protocol.timeout", Values: []string{"10s"}}}, simulate.Options{}, nil)
+	require.NoError(t, err)
+	var text strings.Builder
+	require.NoError(t, few.WriteText(&text))
+	assert.Contains(t, text.String(), "warning: 1 point(s) have a 502.3 CI wider")
 }
 
 func TestParseVary(t *testing.T) {

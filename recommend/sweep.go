@@ -253,6 +253,15 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 			pctText(rt.R5023.CI95[0])+" .. "+pctText(rt.R5023.CI95[1]), pctText(rt.R5024.Mean),
 			short(time.Duration(p.LatencyMS.P99*1e6)), short(time.Duration(p.LatencyMS.P999*1e6)))
 	}
+	wide := 0
+	for _, p := range r.Points {
+		if rt := p.Rates.R5023; rt.CI95[1] > 0 && rt.CI95[1]-rt.Mean > rt.Mean/2 {
+			wide++
+		}
+	}
+	if wide > 0 {
+		fmt.Fprintf(&b, "\nwarning: %d point(s) have a 502.3 CI wider than half their mean: add replications (--set scenario.replications=N) before reading differences between them\n", wide)
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing sweep: %w", err)
 	}

@@ -153,6 +153,9 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 		reason += fmt.Sprintf("; at %ds the upper bound is %s%%, above it", best-1, strconv.FormatFloat(100*prev.CI95[1], 'g', 4, 64))
 	}
 	out.Reasons = append(out.Reasons, reason)
+	if half := r.CI95[1] - r.Mean; half > target/4 {
+		out.Reasons = append(out.Reasons, fmt.Sprintf("the 95%% CI is wide (+/- %s against a target of %s): more replications (scenario replications, or a longer duration) would tighten it and may allow a shorter timeout", pct(half), pct(target)))
+	}
 	if cr := out.Timeout.Current5023; cr != nil && curS != best {
 		verdict := "meets the target too: the recommendation only shortens how long a client waits for a 502.3"
 		if !meets(*cr, target) {
