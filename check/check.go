@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -272,22 +273,9 @@ func (o Outcome) Message() string {
 
 func (o Outcome) valueText(v float64) string {
 	if o.Limit.Metric.IsRate() {
-		return Percent(v)
+		return human.Percent(v)
 	}
 	return schema.FormatDuration(time.Duration(v * 1e9).Round(time.Millisecond))
-}
-
-// Percent prints a share with enough digits for small rates.
-func Percent(x float64) string {
-	switch {
-	case x == 0:
-		return "0%"
-	case x < 0.0001:
-		return fmt.Sprintf("%.4f%%", 100*x)
-	case x < 0.01:
-		return fmt.Sprintf("%.3f%%", 100*x)
-	}
-	return fmt.Sprintf("%.2f%%", 100*x)
 }
 
 // ScenarioDiagnostics turns the problems found in a scenario file into

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -80,7 +81,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 		lo += step
 	}
 	if hi < 0 {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: even %d servers do not keep 502.3 under %s at %s: the 502.3 come from the latency itself (timeout %s), not from load; raise the timeout", lo, pctText(target), short(t), short(t)))
+		out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: even %d servers do not keep 502.3 under %s at %s: the 502.3 come from the latency itself (timeout %s), not from load; raise the timeout", lo, human.Percent(target), human.Duration(t), human.Duration(t)))
 		return nil
 	}
 	for hi-lo > 1 {
@@ -111,7 +112,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 	}
 	out.Reasons = append(out.Reasons, fmt.Sprintf(
 		"capacity: %d servers like %s keep 502.3 at %s (95%% CI upper %s) and 502.4 at %s at the peak of %s req/s with %s (%s); %d keep it with one server out of rotation; %s",
-		n, tmpl.Address, pctText(r[0].Mean), pctText(r[0].CI95[1]), pctText(r[1].Mean), num(out.PeakRate), which, short(t), n1, verdict))
+		n, tmpl.Address, human.Percent(r[0].Mean), human.Percent(r[0].CI95[1]), human.Percent(r[1].Mean), num(out.PeakRate), which, human.Duration(t), n1, verdict))
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -101,7 +102,7 @@ func (fr *farmRun) health(out *Farm) {
 		}
 		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, %s", interval, detect, verdict))
 	}
-	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed within about %ds", timeout, short(p999), hangS))
+	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed within about %ds", timeout, human.Duration(p999), hangS))
 	if h.MinServers != h.CurrentMinServers {
 		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck minServers %d: when every server looks unhealthy the probe is more likely broken than the farm; keep serving instead of answering 502.4 to everyone", h.MinServers))
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -324,7 +325,7 @@ func offeredLoad(f *schema.Farm, sc *simulate.Scenario, src simulate.SampleSourc
 		rate := peak * float64(weightOf(s)) / total
 		u := rate * mean.Seconds() / float64(conc)
 		if u > l.util || l.busiest == "" {
-			l = load{u, s.Address, fmt.Sprintf("%s req/s x mean service %s / %d slots", num(rate), short(mean), conc)}
+			l = load{u, s.Address, fmt.Sprintf("%s req/s x mean service %s / %d slots", num(rate), human.Duration(mean), conc)}
 		}
 	}
 	return l, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
@@ -249,9 +250,9 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "%-*s  ", width[i], x)
 		}
 		rt := p.Rates
-		fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", pctText(rt.R5023.Mean),
-			pctText(rt.R5023.CI95[0])+" .. "+pctText(rt.R5023.CI95[1]), pctText(rt.R5024.Mean),
-			short(time.Duration(p.LatencyMS.P99*1e6)), short(time.Duration(p.LatencyMS.P999*1e6)))
+		fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", human.Percent(rt.R5023.Mean),
+			human.Percent(rt.R5023.CI95[0])+" .. "+human.Percent(rt.R5023.CI95[1]), human.Percent(rt.R5024.Mean),
+			human.Duration(time.Duration(p.LatencyMS.P99*1e6)), human.Duration(time.Duration(p.LatencyMS.P999*1e6)))
 	}
 	wide := 0
 	for _, p := range r.Points {

@@ -7,9 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -56,28 +55,28 @@ func (r *Result) WriteText(w io.Writer) error {
 		if f.PeakRate == 0 {
 			peak = "latency only (no traffic given)"
 		}
-		fmt.Fprintf(&b, "farm %s: %d enabled server(s), %s, target 502.3 under %s\n", f.Name, f.Servers, peak, pctText(r.Target.R5023))
+		fmt.Fprintf(&b, "farm %s: %d enabled server(s), %s, target 502.3 under %s\n", f.Name, f.Servers, peak, human.Percent(r.Target.R5023))
 		if f.Overloaded {
 			fmt.Fprintf(&b, "  OVERLOADED: farm %s is overloaded (busiest server at %.0f%% of what it can serve); no timeout is recommended\n", f.Name, 100*f.Utilization)
 		}
 		t := f.Timeout
 		switch {
 		case t.RecommendedS != nil:
-			fmt.Fprintf(&b, "  timeout      %s -> %ds   predicted 502.3 %s%s\n", secsText(t.CurrentS), *t.RecommendedS, pctText(t.Predicted5023.Mean), ciText(*t.Predicted5023))
+			fmt.Fprintf(&b, "  timeout      %s -> %ds   predicted 502.3 %s%s\n", human.Seconds(t.CurrentS), *t.RecommendedS, human.Percent(t.Predicted5023.Mean), ciText(*t.Predicted5023))
 		default:
-			fmt.Fprintf(&b, "  timeout      %s -> none meets the target (see below)\n", secsText(t.CurrentS))
+			fmt.Fprintf(&b, "  timeout      %s -> none meets the target (see below)\n", human.Seconds(t.CurrentS))
 		}
-		fmt.Fprintf(&b, "               percentile rule (p%s of service time): %s\n", trimFloat(100*(1-r.Target.R5023)), secsText(t.PercentileRuleS))
+		fmt.Fprintf(&b, "               percentile rule (p%s of service time): %s\n", trimFloat(100*(1-r.Target.R5023)), human.Seconds(t.PercentileRuleS))
 		h := f.HealthCheck
 		if h.URLTest {
 			fmt.Fprintf(&b, "  healthCheck  interval %s -> %s, timeout %s -> %s, minServers %d -> %d\n",
-				secsText(h.CurrentIntervalS), secsText(h.IntervalS), secsText(h.CurrentTimeoutS), secsText(h.TimeoutS), h.CurrentMinServers, h.MinServers)
+				human.Seconds(h.CurrentIntervalS), human.Seconds(h.IntervalS), human.Seconds(h.CurrentTimeoutS), human.Seconds(h.TimeoutS), h.CurrentMinServers, h.MinServers)
 		} else {
-			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", secsText(h.IntervalS), secsText(h.TimeoutS), h.MinServers)
+			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", human.Seconds(h.IntervalS), human.Seconds(h.TimeoutS), h.MinServers)
 		}
 		if c := f.Capacity; c.Servers != nil {
 			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%d with one down); the farm has %d; predicted 502.3 %s%s at timeout %s\n",
-				*c.Servers, *c.ServersNPlus1, f.Servers, pctText(c.Predicted5023.Mean), ciText(*c.Predicted5023), secsText(c.TimeoutS))
+				*c.Servers, *c.ServersNPlus1, f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), human.Seconds(c.TimeoutS))
 		} else {
 			b.WriteString("  capacity     not computed (see below)\n")
 		}
@@ -93,38 +92,7 @@ func (r *Result) WriteText(w io.Writer) error {
 }
 
 func ciText(r simulate.Rate) string {
-	return fmt.Sprintf(" (95%% CI %s .. %s)", pctText(r.CI95[0]), pctText(r.CI95[1]))
-}
-
-func pctText(x float64) string {
-	switch {
-	case x == 0:
-		return "0%"
-	case x < 0.0001:
-		return fmt.Sprintf("%.4f%%", 100*x)
-	case x < 0.01:
-		return fmt.Sprintf("%.3f%%", 100*x)
-	}
-	return fmt.Sprintf("%.2f%%", 100*x)
-}
-
-func secsText(s float64) string { return short(time.Duration(s * 1e9)) }
-
-// short prints a duration to about three significant digits.
-func short(d time.Duration) string {
-	switch {
-	case d >= time.Minute:
-		d = d.Round(time.Second)
-	case d >= 10*time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(time.Millisecond)
-	default:
-		d = d.Round(10 * time.Microsecond)
-	}
-	return schema.FormatDuration(d)
+	return fmt.Sprintf(" (95%% CI %s .. %s)", human.Percent(r.CI95[0]), human.Percent(r.CI95[1]))
 }
 
 // num prints a rate or count without needless digits.

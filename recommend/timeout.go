@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -129,7 +130,7 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 		}
 	}
 
-	pct := pctText
+	pct := human.Percent
 	if best < 0 {
 		reason := fmt.Sprintf("no timeout up to %ds keeps 502.3 under %s: at %ds it is still %s (95%% CI upper bound %s)", bound, pct(target), bound, pct(top.Mean), pct(top.CI95[1]))
 		if fixedShare >= 0 {
@@ -166,7 +167,7 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 	q := 100 * (1 - target)
 	out.Reasons = append(out.Reasons, fmt.Sprintf(
 		"the percentile rule (a timeout at p%s of service time for a %s false-timeout share) gives %s; the simulation also counts queue wait, faults and the scenario's traffic, and is what the recommendation uses",
-		trimFloat(q), pct(target), short(rule)))
+		trimFloat(q), pct(target), human.Duration(rule)))
 	if out.Method == "one-run curve" {
 		out.Reasons = append(out.Reasons, "one simulation gave the whole 502.3-against-timeout curve: the backend keeps working after ARR gives up, the algorithm does not count ARR's in-flight requests and there is no live-traffic health test, so the timeout changes no request's fate but its own")
 	} else {

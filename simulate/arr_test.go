@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrfarm/arrfarm/internal/human"
 )
 
 // Rules decide the farm when the scenario names none: the first enabled
@@ -199,6 +201,6 @@ func TestZeroEventRateIsAnUpperBound(t *testing.T) {
 	}
 	var b strings.Builder
 	require.NoError(t, res.WriteText(&b))
-	assert.Contains(t, b.String(), fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", pct(3/float64(f.Requests)), f.Requests))
+	assert.Contains(t, b.String(), fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", human.Percent(3/float64(f.Requests)), f.Requests))
 	assert.NotContains(t, b.String(), "CI 0% .. 0%")
 }

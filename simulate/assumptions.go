@@ -8,6 +8,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -223,10 +224,10 @@ func (a *Assumptions) WriteText(w io.Writer) error {
 		if a.Replications < 2 {
 			return ""
 		}
-		return pct(r.CI95[0]) + ".." + pct(r.CI95[1])
+		return human.Percent(r.CI95[0]) + ".." + human.Percent(r.CI95[1])
 	}
 	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", "assumption", "value", "502.3", "(95% CI)", "502.4", "502.3 vs base")
-	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s\n", "(base: as simulated)", "", pct(a.Base.R5023.Mean), ci(a.Base.R5023), pct(a.Base.R5024.Mean))
+	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s\n", "(base: as simulated)", "", human.Percent(a.Base.R5023.Mean), ci(a.Base.R5023), human.Percent(a.Base.R5024.Mean))
 	for _, v := range a.Variants {
 		ratio := "-"
 		if v.Ratio5023 != nil {
@@ -234,7 +235,7 @@ func (a *Assumptions) WriteText(w io.Writer) error {
 		} else if v.R5023.Mean > 0 {
 			ratio = "from 0"
 		}
-		fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", v.Setting, v.Assumed+" -> "+v.Value, pct(v.R5023.Mean), ci(v.R5023), pct(v.R5024.Mean), ratio)
+		fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", v.Setting, v.Assumed+" -> "+v.Value, human.Percent(v.R5023.Mean), ci(v.R5023), human.Percent(v.R5024.Mean), ratio)
 	}
 	b.WriteString("\n")
 	seen := map[string]bool{}

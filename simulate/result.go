@@ -8,8 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/arrfarm/arrfarm/schema"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/arrfarm/arrfarm/internal/human"
+	"github.com/arrfarm/arrfarm/schema"
 )
 
 // Result is a simulation's outcome, shaped as the Simulate JSON contract
@@ -268,9 +270,9 @@ func aggregate(p *plan, reps []*repStats) *Result {
 	if f.AllUnhealthyS > 0 {
 		// arr-reference.md 10: the two Microsoft sources disagree.
 		if p.unhealthy503 {
-			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.3, as the ARR events page says (arr.allUnhealthyStatus 502.3); the 502 troubleshooting article says 502.4", secs(f.AllUnhealthyS)))
+			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.3, as the ARR events page says (arr.allUnhealthyStatus 502.3); the 502 troubleshooting article says 502.4", human.Seconds(f.AllUnhealthyS)))
 		} else {
-			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.4, as Microsoft's 502 troubleshooting article says; the ARR events page says 502.3 (arr.allUnhealthyStatus)", secs(f.AllUnhealthyS)))
+			f.Notes = append(f.Notes, fmt.Sprintf("every server was unhealthy for %s per replication: requests then got 502.4, as Microsoft's 502 troubleshooting article says; the ARR events page says 502.3 (arr.allUnhealthyStatus)", human.Seconds(f.AllUnhealthyS)))
 		}
 	}
 	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset + f.Win32.AllUnhealthy
@@ -372,7 +374,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	var b strings.Builder
 	for _, f := range r.Farms {
 		fmt.Fprintf(&b, "farm %s: %s, timeout %s, %d replication(s) x %s (warm-up %s discarded), seed %d\n",
-			f.Name, f.Algorithm, secs(f.TimeoutS), r.Replications, secs(r.DurationS), secs(r.WarmupS), r.Seed)
+			f.Name, f.Algorithm, human.Seconds(f.TimeoutS), r.Replications, human.Seconds(r.DurationS), human.Seconds(r.WarmupS), r.Seed)
 		if f.AlgorithmNote != "" {
 			fmt.Fprintf(&b, "  note: configured %s; %s\n", f.ConfiguredAlgorithm, f.AlgorithmNote)
 		}
@@ -382,25 +384,25 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)
 		ci := func(x Rate) string {
 			if x.Bound == "rule_of_three" {
-				return fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", pct(x.CI95[1]), f.Requests)
+				return fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", human.Percent(x.CI95[1]), f.Requests)
 			}
 			if r.Replications < 2 {
 				return "(one replication: no interval)"
 			}
-			return fmt.Sprintf("95%% CI %s .. %s", pct(x.CI95[0]), pct(x.CI95[1]))
+			return fmt.Sprintf("95%% CI %s .. %s", human.Percent(x.CI95[0]), human.Percent(x.CI95[1]))
 		}
-		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d", pct(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
+		fmt.Fprintf(&b, "  502.3  %8s  %s   timeouts %d, refused %d, reset %d", human.Percent(f.Rates.R5023.Mean), ci(f.Rates.R5023), f.Win32.Timeout, f.Win32.Refused, f.Win32.Reset)
 		if f.Win32.AllUnhealthy > 0 {
 			fmt.Fprintf(&b, ", all servers unhealthy %d", f.Win32.AllUnhealthy)
 		}
 		b.WriteString("\n")
-		fmt.Fprintf(&b, "  502.4  %8s  %s", pct(f.Rates.R5024.Mean), ci(f.Rates.R5024))
+		fmt.Fprintf(&b, "  502.4  %8s  %s", human.Percent(f.Rates.R5024.Mean), ci(f.Rates.R5024))
 		if f.NoEligibleS > 0 {
-			fmt.Fprintf(&b, "   no eligible server for %s per replication", secs(f.NoEligibleS))
+			fmt.Fprintf(&b, "   no eligible server for %s per replication", human.Seconds(f.NoEligibleS))
 		}
 		b.WriteString("\n")
 		if f.Outcomes.S5xx > 0 {
-			fmt.Fprintf(&b, "  5xx    %8s  %s   answered by backends\n", pct(f.Rates.R5xx.Mean), ci(f.Rates.R5xx))
+			fmt.Fprintf(&b, "  5xx    %8s  %s   answered by backends\n", human.Percent(f.Rates.R5xx.Mean), ci(f.Rates.R5xx))
 		}
 		l := f.LatencyMS
 		fmt.Fprintf(&b, "  time-taken  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
@@ -437,7 +439,7 @@ func (r *Result) WriteText(w io.Writer) error {
 			if s.Utilization != nil {
 				util = fmt.Sprintf("%.0f%%", 100**s.Utilization)
 			}
-			fmt.Fprintf(&b, "  %-16s %9d %9d  %5s  %10.2f  %9s%s\n", s.Address, s.Requests, s.S5023, util, s.MeanInService, secs(s.UnhealthyS), state)
+			fmt.Fprintf(&b, "  %-16s %9d %9d  %5s  %10.2f  %9s%s\n", s.Address, s.Requests, s.S5023, util, s.MeanInService, human.Seconds(s.UnhealthyS), state)
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -447,36 +449,4 @@ func (r *Result) WriteText(w io.Writer) error {
 	return nil
 }
 
-func pct(x float64) string {
-	switch {
-	case x == 0:
-		return "0%"
-	case x < 0.0001:
-		return fmt.Sprintf("%.4f%%", 100*x)
-	case x < 0.01:
-		return fmt.Sprintf("%.3f%%", 100*x)
-	}
-	return fmt.Sprintf("%.2f%%", 100*x)
-}
-
-func secs(s float64) string { return shortDuration(time.Duration(s * 1e9)) }
-
-func msText(ms float64) string { return shortDuration(time.Duration(ms * 1e6)) }
-
-// shortDuration rounds d to about three significant digits for a person to
-// read (17.8677s -> 17.9s, 1m30.004s -> 1m30s, 0.2234s -> 223ms).
-func shortDuration(d time.Duration) string {
-	switch {
-	case d >= time.Minute:
-		d = d.Round(time.Second)
-	case d >= 10*time.Second:
-		d = d.Round(100 * time.Millisecond)
-	case d >= time.Second:
-		d = d.Round(10 * time.Millisecond)
-	case d >= 10*time.Millisecond:
-		d = d.Round(time.Millisecond)
-	default:
-		d = d.Round(10 * time.Microsecond)
-	}
-	return schema.FormatDuration(d)
-}
+func msText(ms float64) string { return human.Duration(time.Duration(ms * 1e6)) }
