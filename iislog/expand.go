@@ -84,7 +84,7 @@ func Expand(args []string) (Inputs, error) {
 				return in, fmt.Errorf("log pattern %q: %w", a, err)
 			}
 			if len(m) == 0 {
-				return in, fmt.Errorf("no file matches %q", a)
+				return in, fmt.Errorf("no file matches %s", a)
 			}
 			sort.Strings(m)
 			for _, p := range m {

@@ -91,8 +91,15 @@ func NewReader(names []string, opts Options) *Reader {
 }
 
 // OpenFile opens a regular file; devices, pipes and directories are
-// refused, since reading one could block or never end.
+// refused, since reading one could block or never end. The type is checked
+// before opening too: opening a FIFO for reading blocks until a writer
+// comes.
 func OpenFile(name string) (io.ReadCloser, error) {
+	if st, err := os.Stat(name); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
