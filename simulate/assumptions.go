@@ -78,7 +78,7 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 		if errors.As(err, &fe) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
+		return nil, &InputError{fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)}
 	}
 	vs, na := variantsFor(p)
 	runs := 1 + len(vs)

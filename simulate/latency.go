@@ -64,7 +64,7 @@ func newSampler(l latency.Model, src SampleSource) (sampler, error) {
 		}
 		d, err := src(*l.Empirical)
 		if err != nil {
-			return sampler{}, fmt.Errorf("reading empirical latency from %q: %w", l.Empirical.Log, err)
+			return sampler{}, fmt.Errorf("reading empirical latency from %s: %w", l.Empirical.Log, err)
 		}
 		if len(d) == 0 {
 			return sampler{}, fmt.Errorf("empirical latency from %q: no samples match", l.Empirical.Log)

@@ -52,7 +52,7 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		if errors.As(err, &fe) {
 			return nil, err
 		}
-		return nil, fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)
+		return nil, &InputError{fmt.Errorf("preparing the simulation of %s: %w", sc.File, err)}
 	}
 	if opts.TimeoutCurve {
 		if err := checkCurve(cfg, sc, p); err != nil {
@@ -68,7 +68,7 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		// replication starts.
 		st, err := opts.Arrivals(*r)
 		if err != nil {
-			return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, r.Log, err)
+			return nil, &InputError{fmt.Errorf("simulating %s: replaying %s: %w", sc.File, r.Log, err)}
 		}
 		st.Close()
 		p.replay = &replayState{spec: *r, open: opts.Arrivals}
@@ -202,6 +202,14 @@ func runBatch(p *plan, from, to, planned, workers int, progress func(done, plann
 	}
 	return out, nil
 }
+
+// An InputError says that an input the scenario names (a log for
+// empirical latency or replay) could not be read: the user's input, not
+// arrfarm, so the command exits as for any unreadable file.
+type InputError struct{ Err error }
+
+func (e *InputError) Error() string { return e.Err.Error() }
+func (e *InputError) Unwrap() error { return e.Err }
 
 // An InternalError is a panic inside a replication: a bug in arrfarm,
 // whatever the input.

@@ -81,6 +81,11 @@ func exitCodeOf(w io.Writer, err error) int {
 		printErr(w, be)
 		return exitUsage
 	}
+	var ue *simulate.InputError
+	if errors.As(err, &ue) {
+		printErr(w, ue)
+		return exitUsage
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {

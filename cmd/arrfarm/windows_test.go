@@ -148,3 +148,25 @@ func TestNamesDifferingInCase(t *testing.T) {
 		t.Errorf("%d findings, want one per file", n)
 	}
 }
+
+// TestWindowsLogPathsInScenarios: a scenario's empirical latency log named
+// as an IIS admin would (a drive path, a UNC share) is the user's input:
+// when it cannot be read, exit 2 naming the path as written, not an
+// internal error and not a path with doubled backslashes.
+func TestWindowsLogPathsInScenarios(t *testing.T) {
+	farm := abs(t, "../../fixtures/sim/web3.yaml")
+	dir := chdir(t)
+	for _, logs := range []string{
+		`C:\inetpub\logs\LogFiles\W3SVC1\u_ex*.log`,
+		`\\web01\c$\inetpub\logs\LogFiles\W3SVC1`,
+	} {
+		sc := "duration: 1m\r\nreplications: 2\r\narrivals: {rate: 50}\r\nlatency:\r\n  empirical: {log: '" + logs + "'}\r\n"
+		if err := os.WriteFile(filepath.Join(dir, "sc.yaml"), []byte(sc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, stderr := runCLI(t, "", nil, "simulate", farm, "--scenario", "sc.yaml")
+		if code != exitUsage || !strings.Contains(stderr, logs) {
+			t.Errorf("scenario log %s: exit %d, stderr %q; want exit 2 naming the path as written", logs, code, stderr)
+		}
+	}
+}
