@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/arrfarm/arrfarm/schema"
@@ -30,16 +29,14 @@ type TimeoutCurve struct {
 // MaxS): mean over replications with its Student t 95 % CI, as Result
 // reports rates.
 func (c *TimeoutCurve) Rate(t int) Rate {
-	xs := make([]float64, len(c.Requests))
-	for i := range xs {
-		n := c.Fixed[i]
+	events := make([]int64, len(c.Requests))
+	for i := range events {
+		events[i] = c.Fixed[i]
 		for k := min(max(t, 0), c.MaxS); k <= c.MaxS; k++ {
-			n += c.BySec[i][k]
+			events[i] += c.BySec[i][k]
 		}
-		xs[i] = rate(n, c.Requests[i])
 	}
-	m, h := meanHalfWidth(xs)
-	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
+	return rateOfCounts(events, c.Requests)
 }
 
 // TimeoutShortcut reports whether one run yields the whole timeout curve

@@ -202,17 +202,27 @@ func meanHalfWidth(xs []float64) (mean, half float64) {
 }
 
 func rateOf(reps []*repStats, count func(*repStats) int64) Rate {
-	xs := make([]float64, len(reps))
+	events, requests := make([]int64, len(reps)), make([]int64, len(reps))
 	for i, r := range reps {
-		xs[i] = rate(count(r), r.requests())
+		events[i], requests[i] = count(r), r.requests()
 	}
-	var events, requests int64
-	for _, r := range reps {
-		events += count(r)
-		requests += r.requests()
+	return rateOfCounts(events, requests)
+}
+
+// rateOfCounts is the rate of events[i] in requests[i] over replications:
+// the mean with its Student t 95 % CI, or, when no replication saw an
+// event, 0 with the rule of three's upper bound (3/n), since a CI of
+// 0 .. 0 would claim certainty that no run can give.
+func rateOfCounts(events, requests []int64) Rate {
+	xs := make([]float64, len(events))
+	var e, n int64
+	for i := range events {
+		xs[i] = rate(events[i], requests[i])
+		e += events[i]
+		n += requests[i]
 	}
-	if events == 0 && requests > 0 {
-		return Rate{Mean: 0, CI95: [2]float64{0, math.Min(1, 3/float64(requests))}, Bound: "rule_of_three"}
+	if e == 0 && n > 0 {
+		return Rate{Mean: 0, CI95: [2]float64{0, math.Min(1, 3/float64(n))}, Bound: "rule_of_three"}
 	}
 	m, h := meanHalfWidth(xs)
 	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
