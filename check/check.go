@@ -220,6 +220,33 @@ func percentile(p simulate.Percentiles, m Metric) float64 {
 // Rule slugs of breach diagnostics: the limit's metric, as --max names it.
 const rulePrefix = "max-"
 
+// BreachRules describes the rules of breach diagnostics (max-<metric>), so
+// that formats which list rules (SARIF's tool.driver.rules) can explain
+// them. They are not lint rules: no registry ID, no examples.
+func BreachRules() []*lint.Rule {
+	var out []*lint.Rule
+	for _, m := range []Metric{Rate5023, Rate5024, P50, P90, P99, P999} {
+		what := "predicted " + string(m) + " rate"
+		if !m.IsRate() {
+			what = "predicted time-taken " + string(m)
+		}
+		out = append(out, &lint.Rule{
+			Slug:     rulePrefix + string(m),
+			Title:    what + " above its --max limit",
+			Severity: lint.Error,
+			Evidence: []lint.Source{{Kind: lint.FromArrfarm, Ref: "arrfarm check: the limit given with --max, held against the simulated prediction"}},
+			Doc: lint.Doc{
+				Why: "`arrfarm check` simulated the farm under a scenario and the " + what +
+					" is above the limit given with `--max " + string(m) + "=...`. An error when the mean is above the limit; " +
+					"a warning when only the upper bound of its 95% confidence interval is (more replications decide it).",
+				Fix: "Change the setting the prediction depends on (`arrfarm recommend` suggests the timeout, health checks and " +
+					"server count), or raise the limit if the scenario is harsher than production.",
+			},
+		})
+	}
+	return out
+}
+
 // Diagnostics turns the outcomes that did not pass into diagnostics at the
 // position of their farm in cfg: an error for a breach, a warning for a
 // limit that only the upper confidence bound crosses (more replications

@@ -13,7 +13,7 @@ import (
 func RuleMarkdown(r *Rule, level int) string {
 	h := strings.Repeat("#", level)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s %s\n\n", h, r.ID, r.Slug)
+	fmt.Fprintf(&b, "%s %s\n\n", h, strings.TrimSpace(r.ID+" "+r.Slug))
 	fmt.Fprintf(&b, "%s.\n\n", strings.ReplaceAll(capitalize(r.Title), "<", "&lt;"))
 	fmt.Fprintf(&b, "Default severity: **%s**.", r.Severity)
 	if r.Optional {
@@ -33,6 +33,9 @@ func RuleMarkdown(r *Rule, level int) string {
 		b.WriteString("\nNo source states this; arrfarm infers it, so the rule is never an error.\n")
 	}
 	b.WriteString("\n")
+	if r.Doc.Bad == "" && r.Doc.Good == "" {
+		return b.String()
+	}
 	fmt.Fprintf(&b, "%s# Bad\n\n```%s\n%s\n```\n\n", h, lang(r.Doc.BadName, r.Doc.Bad), strings.TrimRight(r.Doc.Bad, "\n"))
 	fmt.Fprintf(&b, "%s# Good\n\n```%s\n%s\n```\n", h, lang(r.Doc.GoodName, r.Doc.Good), strings.TrimRight(r.Doc.Good, "\n"))
 	return b.String()

@@ -124,11 +124,19 @@ func WriteSARIF(w io.Writer, r Report) error {
 		Results:     make([]sarifResult, 0, len(r.Diagnostics)),
 		Invocations: []sarifInvocation{{ExecutionSuccessful: true}},
 	}
+	// A rule without a registry ID (check's max-<metric>) is known by
+	// its slug, as its results are.
+	key := func(id, slug string) string {
+		if id != "" {
+			return id
+		}
+		return slug
+	}
 	index := map[string]int{}
 	for i, rule := range r.Rules {
-		index[rule.ID] = i
+		index[key(rule.ID, rule.Slug)] = i
 		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRule{
-			ID: rule.ID, Name: rule.Slug,
+			ID: key(rule.ID, rule.Slug), Name: rule.Slug,
 			ShortDescription: sarifText{rule.Title},
 			FullDescription:  sarifText{plain(rule.Doc.Why)},
 			Help:             sarifHelp{Text: plain(rule.Doc.Why + "\n\n" + rule.Doc.Fix), Markdown: RuleMarkdown(rule, 3)},
@@ -148,9 +156,8 @@ func WriteSARIF(w io.Writer, r Report) error {
 			Message:   sarifText{d.Message},
 			Locations: []sarifLocation{location(d.Span.File, d)},
 		}
-		if d.ID == "" {
-			res.RuleID = d.Rule
-		} else if i, ok := index[d.ID]; ok {
+		res.RuleID = key(d.ID, d.Rule)
+		if i, ok := index[res.RuleID]; ok {
 			res.RuleIndex = &i
 		}
 		for i, rel := range d.Related {

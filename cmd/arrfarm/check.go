@@ -141,7 +141,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	report := lint.Report{
 		Diagnostics: rep.Diagnostics,
 		Sources:     map[string]*schema.Lines{doc.Lines.File(): doc.Lines},
-		Rules:       rules.All, Version: versionString(),
+		Rules:       append(append([]*lint.Rule(nil), rules.All...), check.BreachRules()...), Version: versionString(),
 	}
 	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
 	var buf bytes.Buffer

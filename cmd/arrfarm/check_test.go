@@ -180,9 +180,14 @@ func parseSARIFDiags(t *testing.T, out string) []wantDiag {
 	var ds []wantDiag
 	run := log.Runs[0]
 	for _, r := range run.Results {
-		rule := r.RuleID
-		if r.RuleIndex != nil {
-			rule = run.Tool.Driver.Rules[*r.RuleIndex].Name
+		// Every result, a breach too, names a rule that tool.driver.rules
+		// describes, so code scanning can show its help.
+		if r.RuleIndex == nil {
+			t.Fatalf("result %s has no ruleIndex into tool.driver.rules", r.RuleID)
+		}
+		rule := run.Tool.Driver.Rules[*r.RuleIndex].Name
+		if id := run.Tool.Driver.Rules[*r.RuleIndex].ID; id != r.RuleID {
+			t.Errorf("result ruleId %s, but its ruleIndex points at %s", r.RuleID, id)
 		}
 		loc := r.Locations[0].PhysicalLocation
 		ds = append(ds, wantDiag{rule, r.Level, loc.ArtifactLocation.URI, loc.Region.StartLine})
