@@ -128,19 +128,26 @@ func incidents(fault string, k int) string {
 // T_probe: D = U + (R+1) T_probe. Retried at the next intervals, the last
 // of them is sent R intervals later: D = U + R I + T_probe. The requests
 // inside the server when it freezes (lambda/N x service time of them) time
-// out too. So 502.3 per incident = (lambda/N) (E[D] + S).
+// out too. So 502.3 per incident = (lambda/N) (E[D] + S). The scenario's
+// arr.healthFailures F, where set, replaces R+1: D = U + F T_probe.
 func TestHangUnderRoundRobin(t *testing.T) {
 	const n, lambda, interval, probeTimeout, service, k = 4, 40.0, 5.0, 1.0, 0.010, 10
 	for _, tc := range []struct {
-		retries int
-		spacing string
-		eD      float64
+		retries  int
+		spacing  string
+		failures int // arr.healthFailures; 0 leaves it unset
+		eD       float64
 	}{
-		{0, "immediate", interval/2 + probeTimeout},
-		{3, "immediate", interval/2 + 4*probeTimeout},
-		{1, "interval", interval/2 + interval + probeTimeout},
+		{0, "immediate", 0, interval/2 + probeTimeout},
+		{3, "immediate", 0, interval/2 + 4*probeTimeout},
+		{1, "interval", 0, interval/2 + interval + probeTimeout},
+		{3, "immediate", 2, interval/2 + 2*probeTimeout},
 	} {
-		t.Run(fmt.Sprintf("retries=%d,%s", tc.retries, tc.spacing), func(t *testing.T) {
+		arr := "retrySpacing: " + tc.spacing
+		if tc.failures > 0 {
+			arr += fmt.Sprintf(", healthFailures: %d", tc.failures)
+		}
+		t.Run(fmt.Sprintf("retries=%d,%s,failures=%d", tc.retries, tc.spacing, tc.failures), func(t *testing.T) {
 			cfg := loadConfig(t, farm(n, fmt.Sprintf(`
 protocol: {timeout: 3s}
 healthCheck: {url: "http://web/health", interval: 5s, timeout: 1s, retries: %d}`, tc.retries)))
@@ -150,8 +157,8 @@ replications: 40
 seed: 9
 arrivals: {rate: 40}
 latency: {fixed: 10ms}
-arr: {retrySpacing: %s}
-`, tc.spacing)+incidents("hang", k))
+arr: {%s}
+`, arr)+incidents("hang", k))
 			reps := simulate(t, cfg, sc)
 			perIncident := lambda / n * (tc.eD + service)
 			checkRate(t, "hang 502.3", counts(reps, func(r *repStats) int64 { return r.out[oTimeout] }), k*perIncident)

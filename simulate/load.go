@@ -422,7 +422,7 @@ var knownFields = map[string][]string{
 	"servers.*":           {"latency", "concurrency", "errors"},
 	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "minServersSemantics", "allUnhealthyStatus"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -709,6 +709,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		LegacyAlgorithms:    d.bool(v, "arr", "legacyAlgorithms"),
 		TimeoutSemantics:    d.str(v, "arr", "timeoutSemantics"),
 		RetrySpacing:        d.str(v, "arr", "retrySpacing"),
+		HealthFailures:      int(d.int(v, "arr", "healthFailures")),
 		MinServersSemantics: d.str(v, "arr", "minServersSemantics"),
 		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 	}

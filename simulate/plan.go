@@ -372,8 +372,14 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		if !p.retryImmediate {
 			spacing = "retried at the next intervals (arr.retrySpacing interval"
 		}
-		p.notes = append(p.notes, fmt.Sprintf("health: %d failed probe(s) in a row mark a server unhealthy: healthCheck/@retries %d, %s, an assumption)",
-			p.retries+1, p.retries, spacing))
+		if n := sc.ARR.HealthFailures; n > 0 {
+			p.notes = append(p.notes, fmt.Sprintf("health: %d failed probe(s) in a row mark a server unhealthy: arr.healthFailures %d in place of healthCheck/@retries %d, %s, an assumption)",
+				n, n, p.retries, spacing))
+			p.retries = n - 1
+		} else {
+			p.notes = append(p.notes, fmt.Sprintf("health: %d failed probe(s) in a row mark a server unhealthy: healthCheck/@retries %d, %s, an assumption)",
+				p.retries+1, p.retries, spacing))
+		}
 	}
 	probe := sc.Health.Latency
 	if probe.Kind == latency.None {

@@ -146,6 +146,10 @@ type ARROptions struct {
 	// RetrySpacing says when the configuration's healthCheck/@retries run
 	// after a failed probe: RetryImmediate or RetryInterval.
 	RetrySpacing string
+	// HealthFailures, when above 0, is the number of URL-test failures in
+	// a row that mark a server unhealthy (arr.healthFailures), replacing
+	// healthCheck/@retries + 1.
+	HealthFailures int
 	// MinServersSemantics is MinServersThreshold (documented) or
 	// MinServersIgnoreHealth.
 	MinServersSemantics string
