@@ -87,16 +87,9 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if err != nil {
 		return err
 	}
-	src, err := readConfig(configPath, s.in)
+	doc, src, err := loadRunConfig(s, configPath, "recommending for")
 	if err != nil {
-		return withCode(exitUsage, err)
-	}
-	doc, err := schema.Load(displayName(configPath), src, schema.Options{})
-	if err != nil {
-		return withCode(exitInternal, err)
-	}
-	if printFindings(s.err, doc, schema.Error) {
-		return withCode(exitFindings, fmt.Errorf("recommending for %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
+		return err
 	}
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
@@ -190,13 +183,10 @@ func parseTarget(s string) (float64, error) {
 }
 
 // readConfig reads the configuration's bytes through the bounded reader
-// (the loader's own bound): Patch needs them exactly as on disk.
+// (the loader's own bound): Patch needs them exactly as on disk. The
+// reader's errors already say "reading PATH".
 func readConfig(path string, stdin io.Reader) ([]byte, error) {
-	src, err := input.Read(path, stdin, schema.DefaultMaxBytes)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", displayName(path), err)
-	}
-	return src, nil
+	return input.Read(path, stdin, schema.DefaultMaxBytes)
 }
 
 func displayName(path string) string {
@@ -206,10 +196,31 @@ func displayName(path string) string {
 	return path
 }
 
+// loadRunConfig reads and loads the configuration a command runs on,
+// returning its bytes too (recommend patches them); error-level findings
+// are printed and stop the command with exit 1. doing says what for
+// ("simulating").
+func loadRunConfig(s streams, path, doing string) (*schema.Document, []byte, error) {
+	src, err := readConfig(path, s.in)
+	if err != nil {
+		return nil, nil, withCode(exitUsage, err)
+	}
+	doc, err := schema.Load(displayName(path), src, schema.Options{})
+	if err != nil {
+		return nil, nil, withCode(exitInternal, err)
+	}
+	if printFindings(s.err, doc, schema.Error) {
+		return nil, nil, withCode(exitFindings, fmt.Errorf("%s %s: the configuration has errors (see above; arrfarm lint %s)", doing, path, path))
+	}
+	return doc, src, nil
+}
+
+// loadScenarioFile reads and loads a scenario; its error-level findings
+// are printed and stop the command with exit 1.
 func loadScenarioFile(s streams, path string) (*simulate.Scenario, error) {
 	src, err := readConfig(path, nil)
 	if err != nil {
-		return nil, withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
+		return nil, withCode(exitUsage, fmt.Errorf("scenario: %w", err))
 	}
 	sc, findings, err := simulate.LoadScenario(path, src)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
@@ -89,23 +88,13 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if err != nil {
 		return fmt.Errorf("--until-ci: %w", err)
 	}
-	doc, err := loadPath(configPath, s.in)
+	doc, _, err := loadRunConfig(s, configPath, "simulating")
 	if err != nil {
-		return withCode(exitUsage, err)
+		return err
 	}
-	if printFindings(s.err, doc, schema.Error) {
-		return withCode(exitFindings, fmt.Errorf("simulating %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
-	}
-	src, err := input.ReadFile(a.scenario, 0)
+	sc, err := loadScenarioFile(s, a.scenario)
 	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("reading scenario: %w", err))
-	}
-	sc, findings, err := simulate.LoadScenario(a.scenario, src)
-	if err != nil {
-		return withCode(exitUsage, fmt.Errorf("loading scenario %s: %w", a.scenario, err))
-	}
-	if reportFindings(s.err, findings) {
-		return withCode(exitFindings, fmt.Errorf("simulating: the scenario %s has errors (see above)", a.scenario))
+		return err
 	}
 	// Flags that stand for scenario fields are applied as --set
 	// assignments; an error names the flag the user typed.

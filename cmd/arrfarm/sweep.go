@@ -76,16 +76,9 @@ func runSweep(s streams, configPath string, a sweepArgs) error {
 		}
 		vary = append(vary, pv)
 	}
-	src, err := readConfig(configPath, s.in)
+	_, src, err := loadRunConfig(s, configPath, "sweeping")
 	if err != nil {
-		return withCode(exitUsage, err)
-	}
-	doc, err := schema.Load(displayName(configPath), src, schema.Options{})
-	if err != nil {
-		return withCode(exitInternal, err)
-	}
-	if printFindings(s.err, doc, schema.Error) {
-		return withCode(exitFindings, fmt.Errorf("sweeping %s: the configuration has errors (see above; arrfarm lint %s)", configPath, configPath))
+		return err
 	}
 	if _, err := loadScenarioFile(s, a.scenario); err != nil {
 		return err
