@@ -36,9 +36,9 @@ var yamlChunkable = []string{"farms", "rules", "siteRules", "locations"}
 
 // yamlSplit is a file cut into a skeleton and runs of list items.
 type yamlSplit struct {
-	// skeleton is the source with every run's bytes turned into spaces
-	// (line ends kept), so that offsets in it are offsets in the source
-	// and a split key's value reads as null.
+	// skeleton is the source with each split list's runs turned into one
+	// line of spaces, so that offsets in it are offsets in the source and
+	// a split key's value reads as null.
 	skeleton []byte
 	// lists are the split lists by the offset of their key.
 	lists map[int]*yamlList
@@ -129,10 +129,15 @@ func splitYAML(src []byte) *yamlSplit {
 	}
 	sp.skeleton = bytes.Clone(src)
 	for _, list := range sp.lists {
-		for k := list.runs[0][0]; k < list.end(); k++ {
-			if c := sp.skeleton[k]; c != '\n' && c != '\r' {
-				sp.skeleton[k] = ' '
-			}
+		// One line of spaces: the skeleton's offsets stay the file's
+		// (all the walker uses), and its parsers do not index the lines
+		// of the items.
+		end := list.end()
+		if sp.skeleton[end-1] == '\n' {
+			end--
+		}
+		for k := list.runs[0][0]; k < end; k++ {
+			sp.skeleton[k] = ' '
 		}
 	}
 	return sp
@@ -140,50 +145,53 @@ func splitYAML(src []byte) *yamlSplit {
 
 // splitList cuts the lines of a key's value into runs of items; nil when
 // the value is not a block list whose items may be parsed apart.
+//
+// A run ends where CUE ends the item before it: at the start of the next
+// item's line, or, when one block of comments at the items' indentation
+// stands above it (go-yaml's head comment of the next item), at the start
+// of that block, which then opens the next run. Anything else between two
+// items (comments at other indentations, or in two blocks) keeps them in
+// one run.
 func splitList(src []byte, lines []yamlLine) *yamlList {
+	var g gap
 	first := -1
 	for k, l := range lines {
-		if l.comment {
-			return nil // a comment above the first item: whose is it?
-		}
-		if !l.blank {
+		if !l.blank && !l.comment {
 			first = k
 			break
 		}
+		g.add(l)
 	}
 	if first < 0 {
 		return nil
 	}
 	n := lines[first].indent
-	if !isYAMLItem(lines[first].text(src), n) {
+	if !isYAMLItem(lines[first].text(src), n) || !g.clean(n) {
 		return nil
 	}
 	list := &yamlList{}
-	start := lines[first].start
-	commentSince := false // a comment since the last content line
-	last := lines[first]  // the last content line
+	start := g.cut(lines[first])
+	last := lines[first] // the last content line
+	g = gap{}
 	for _, l := range lines[first+1:] {
 		switch {
-		case l.blank:
-			continue
-		case l.comment:
-			commentSince = true
+		case l.blank || l.comment:
+			g.add(l)
 			continue
 		case l.indent > n:
 		case l.indent < n || !isYAMLItem(l.text(src), n):
 			return nil // a line outside the items (a continued scalar?)
 		default: // the next item
-			if !commentSince && !mayEndEmpty(last.text(src)) {
-				// go-yaml attaches no comment across this line, and
-				// CUE ends the item before it at its start.
-				list.runs = append(list.runs, [2]int{start, l.start})
-				start = l.start
+			if g.clean(n) && !mayEndEmpty(last.text(src)) {
+				cut := g.cut(l)
+				list.runs = append(list.runs, [2]int{start, cut})
+				start = cut
 			}
 		}
-		commentSince = false
+		g = gap{}
 		last = l
 	}
-	if commentSince || mayEndEmpty(last.text(src)) {
+	if g.comments || mayEndEmpty(last.text(src)) {
 		// A comment after the last item may be the next key's (CUE
 		// would end the list before it); an empty value takes its
 		// position from what follows it.
@@ -195,6 +203,38 @@ func splitList(src []byte, lines []yamlLine) *yamlList {
 	}
 	list.runs = append(list.runs, [2]int{start, end})
 	return list
+}
+
+// gap is what stands between two items: blank lines and comments.
+type gap struct {
+	comments bool
+	start    int  // where the block of comments starts
+	indent   int  // the comments' indentation
+	closed   bool // a blank line after the block
+	bad      bool // comments in two blocks or at two indentations
+}
+
+func (g *gap) add(l yamlLine) {
+	switch {
+	case l.blank:
+		g.closed = g.comments
+	case g.closed || g.comments && l.indent != g.indent:
+		g.bad = true
+	case !g.comments:
+		g.comments, g.start, g.indent = true, l.start, l.indent
+	}
+}
+
+// clean is true when the gap before an item at indentation n leaves no
+// doubt where go-yaml puts its comments.
+func (g *gap) clean(n int) bool { return !g.bad && (!g.comments || g.indent == n) }
+
+// cut is where the run holding item starts.
+func (g *gap) cut(item yamlLine) int {
+	if g.comments {
+		return g.start
+	}
+	return item.start
 }
 
 // mayEndEmpty is true when line may end in an empty value ("key:", "-",

@@ -151,7 +151,10 @@ func TestYAMLPiecesEqualWholeOnTrickyCases(t *testing.T) {
 		{"items at column 0", "farms:\n- name: a\n  servers:\n  - address: x\n- name: b\nrules:\n- name: r\n  action: {type: Rewrite, url: \"http://a/{R:0}\"}\n", true},
 		{"flow items", "farms:\n  - {name: a, servers: [{address: x}]}\n  - {name: b}\n", true},
 		{"suppression above an item", "farms:\n  - name: a\n  # arrfarm:ignore no-health-check the balancer checks\n  - name: b\n    servers: [{address: x}]\n", true},
-		{"suppression above the first item", "farms:\n  # arrfarm:ignore no-health-check the balancer checks\n  - name: a\n  - name: b\n", false},
+		{"suppression above the first item", "farms:\n  # arrfarm:ignore no-health-check the balancer checks\n  - name: a\n  - name: b\n", true},
+		{"suppression and a blank line above an item", "farms:\n  - name: a\n\n  # arrfarm:ignore no-health-check the balancer checks\n\n  - name: b\n  - name: c\n", true},
+		{"two comment blocks above an item", "farms:\n  - name: a\n  # arrfarm:ignore no-health-check one\n\n  # arrfarm:ignore no-health-check two\n  - name: b\n  - name: c\n", true},
+		{"comments at two indentations", "farms:\n  - name: a\n    # arrfarm:ignore no-health-check one\n  # arrfarm:ignore no-health-check two\n  - name: b\n  - name: c\n", true},
 		{"suppression inside an item", "farms:\n  - name: a\n    # arrfarm:ignore no-health-check reason\n    applicationRequestRouting: {protocol: {timeout: 30s}}\n  - name: b\n", true},
 		{"comment at column 0 between items", "farms:\n  - name: a\n# arrfarm:ignore no-health-check reason\n  - name: b\n", true},
 		{"comment before the next key", "farms:\n  - name: a\n  - name: b\n# the rules\nrules:\n  - name: r\n", true},
@@ -239,4 +242,40 @@ func FuzzYAMLPieces(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		loadBothWays(t, "farms.yaml", src)
 	})
+}
+
+// Where runs are cut: at an item's line, or at the block of comments
+// directly above it (go-yaml's head comment, where CUE ends the item
+// before); never inside what might belong to either neighbour.
+func TestSplitYAMLCuts(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		runs []string // the text of each run of farms; nil: not split
+	}{
+		{"farms:\n  - name: a\n  - name: b\n", []string{"  - name: a\n", "  - name: b\n"}},
+		{"farms:\n  - name: a\n\n  - name: b\nrules: x\n", []string{"  - name: a\n\n", "  - name: b\n"}},
+		{"farms:\n  # c\n  - name: a\n  - name: b\n", []string{"  # c\n  - name: a\n", "  - name: b\n"}},
+		{"farms:\n  - name: a\n\n  # c\n\n  - name: b\n", []string{"  - name: a\n\n", "  # c\n\n  - name: b\n"}},
+		{"farms:\n  - name: a\n  # c\n\n  # d\n  - name: b\n", []string{"  - name: a\n  # c\n\n  # d\n  - name: b\n"}},
+		{"farms:\n  - name: a\n    # c\n  - name: b\n", []string{"  - name: a\n    # c\n  - name: b\n"}},
+		{"farms:\n  - name: a\n    x:\n  - name: b\n  - name: c\n", []string{"  - name: a\n    x:\n  - name: b\n", "  - name: c\n"}},
+		{"farms:\n- name: a\n- name: b\nrules:\n- name: r\n", []string{"- name: a\n", "- name: b\n"}},
+		{"farms:\n  - name: a\n  # c\nrules:\n- name: r\n", nil},
+		{"farms:\n  - name: \"a\n  b\"\n", nil},
+		{"farms: [a]\n", nil},
+		{"farms:\n  name: a\n", nil},
+		{"- farms:\n  - name: a\n", nil},
+		{"---\nfarms:\n  - name: a\n", nil},
+	} {
+		sp := splitYAML([]byte(c.src))
+		var got []string
+		if sp != nil && sp.lists[0] != nil { // farms, at offset 0
+			for _, r := range sp.lists[0].runs {
+				got = append(got, c.src[r[0]:r[1]])
+			}
+		}
+		if !slices.Equal(got, c.runs) {
+			t.Errorf("%q: runs %q, want %q", c.src, got, c.runs)
+		}
+	}
 }

@@ -146,7 +146,9 @@ type yamlWalker struct {
 	// of their key; pieces parses them.
 	lists  map[int]*yamlList
 	pieces *yamlPieces
-	failed bool // a piece did not parse: the walk is thrown away
+	// pieceEnd is the end of the piece being walked, 0 outside pieces.
+	pieceEnd int
+	failed   bool // a piece did not parse: the walk is thrown away
 }
 
 // items calls each for every item of the list value of fd: from the tree
@@ -170,11 +172,11 @@ func (y *yamlWalker) items(fd *ast.Field, notList func(), each func(ast.Expr)) {
 				y.failed = true
 				return
 			}
-			y.base = r[0]
+			y.base, y.pieceEnd = r[0], r[1]
 			for _, item := range list.Elts {
 				each(item)
 			}
-			y.base = 0
+			y.base, y.pieceEnd = 0, 0
 		}
 		return
 	}
@@ -193,11 +195,48 @@ func (y *yamlWalker) valueEnd(fd *ast.Field) int {
 	if l := y.lists[y.off(fd.Label.Pos())]; l != nil && y.base == 0 {
 		return l.end()
 	}
-	return y.off(fd.Value.End())
+	return y.end(fd.Value)
 }
 
 func (y *yamlWalker) span(n ast.Node) Span {
-	return y.b.lines.Span(y.off(n.Pos()), y.off(n.End()))
+	return y.b.lines.Span(y.off(n.Pos()), y.end(n))
+}
+
+// end is the offset CUE gives as n's end. CUE computes the end of a
+// scalar from its own literal (which may run past the text) and clamps
+// what runs past its input to the input's size plus one; in a piece that
+// would be the piece's size, so the end is computed here and clamped to
+// the file's, as reading the file whole does.
+func (y *yamlWalker) end(n ast.Node) int {
+	var e int
+	switch n := n.(type) {
+	case *ast.BasicLit:
+		if !n.ValuePos.IsValid() {
+			return 0
+		}
+		e = y.off(n.ValuePos) + len(n.Value)
+	case *ast.Ident:
+		if !n.NamePos.IsValid() {
+			return 0
+		}
+		e = y.off(n.NamePos) + len(n.Name)
+	case *ast.UnaryExpr:
+		return y.end(n.X)
+	case *ast.Field:
+		if len(n.Attrs) > 0 {
+			return y.off(n.End())
+		}
+		return y.end(n.Value)
+	default:
+		// Block mappings and lists end where the lines around them
+		// say, within the input; flow ones at their closing bracket.
+		e = y.off(n.End())
+		if y.pieceEnd > 0 && e > y.pieceEnd {
+			y.failed = true // clamped: not known here
+		}
+		return e
+	}
+	return min(e, len(y.b.lines.Src())+1)
 }
 
 func (y *yamlWalker) off(p token.Pos) int {
@@ -242,7 +281,7 @@ func (y *yamlWalker) open(name string, at ast.Node) {
 	y.b.start(name, s, s, nil)
 }
 
-func (y *yamlWalker) close(n ast.Node) { y.b.end(y.off(n.End())) }
+func (y *yamlWalker) close(n ast.Node) { y.b.end(y.end(n)) }
 
 func (y *yamlWalker) siteRules(fd *ast.Field, at ast.Node) {
 	y.open("system.webServer", at)
@@ -326,7 +365,7 @@ func (y *yamlWalker) element(name string, at ast.Node, v ast.Expr) {
 		nameSpan = y.span(st.Elts[0])
 	}
 	if !y.b.start(name, nameSpan, nameSpan, attrs) {
-		y.b.end(y.off(v.End()))
+		y.b.end(y.end(v))
 		return
 	}
 	for _, c := range children {
