@@ -9,16 +9,14 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/beevik/etree"
 )
 
 // attrValue is an attribute value after reading: bool, int64, string,
-// float64 seconds (time spans) or Secret.
+// float64 seconds (time spans) or Secret, and the attribute it was read
+// from.
 type attrValue struct {
-	name string
-	v    any
-	pos  AttrPos
+	v  any
+	ra *rawAttr
 }
 
 // attrValues are the valid attributes of one element, in source order.
@@ -26,7 +24,7 @@ type attrValues []attrValue
 
 func (vs attrValues) get(name string) (attrValue, bool) {
 	for _, v := range vs {
-		if v.name == name {
+		if v.ra.Name == name {
 			return v, true
 		}
 	}
@@ -40,38 +38,39 @@ type decoder struct {
 // validate checks the attributes of every built element against its spec
 // and keeps the typed values for the model.
 func (d *decoder) validate() {
-	for _, info := range d.b.info {
-		info.values = d.attrs(info)
+	for _, n := range d.b.nodes {
+		n.values = d.attrs(&n.nodeInfo)
 	}
 }
 
-func (d *decoder) value(el *etree.Element, name string) (attrValue, bool) {
+func (d *decoder) value(el *node, name string) (attrValue, bool) {
 	if el == nil {
 		return attrValue{}, false
 	}
-	return d.b.info[el].values.get(name)
+	return el.values.get(name)
 }
 
 func (d *decoder) attrs(info *nodeInfo) attrValues {
 	spec := info.spec
 	out := make(attrValues, 0, len(info.attrs))
 	var wff []string
-	for _, ra := range info.attrs {
+	for i := range info.attrs {
+		ra := &info.attrs[i]
 		a, ok := spec.Attrs[ra.Name]
 		if !ok {
 			if !spec.Open {
-				d.unknownAttr(spec, ra)
+				d.unknownAttr(spec, *ra)
 			}
 			continue
 		}
 		if a.WFF {
 			wff = append(wff, ra.Name)
 		}
-		v, ok := d.read(spec, a, ra)
+		v, ok := d.read(spec, a, *ra)
 		if !ok {
 			continue
 		}
-		out = append(out, attrValue{name: ra.Name, v: v, pos: AttrPos{Name: ra.NameSpan, Value: ra.ValueSpan}})
+		out = append(out, attrValue{v: v, ra: ra})
 	}
 	for _, n := range spec.AttrNames {
 		if a := spec.Attrs[n]; a.Required {
@@ -115,7 +114,7 @@ func (d *decoder) unknownAttr(spec *ElemSpec, ra rawAttr) {
 			msg += "; valid attributes: " + strings.Join(spec.AttrNames, ", ")
 		}
 	}
-	d.b.report(RuleUnknownAttribute, Error, ra.NameSpan, "%s", msg)
+	d.b.report(RuleUnknownAttribute, Error, ra.nameSpan(d.b.lines), "%s", msg)
 }
 
 // read converts an attribute's text to its typed value and checks it
@@ -127,10 +126,10 @@ func (d *decoder) read(spec *ElemSpec, a *AttrSpec, ra rawAttr) (any, bool) {
 	case problem == "":
 		return v, true
 	case v != nil: // accepted with a warning
-		d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "%s=%s on %s %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+		d.b.report(RuleInvalidValue, sev, ra.valueSpan(d.b.lines), "%s=%s on %s %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
 		return v, true
 	}
-	d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "invalid %s=%s on %s: %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+	d.b.report(RuleInvalidValue, sev, ra.valueSpan(d.b.lines), "invalid %s=%s on %s: %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
 	return nil, false
 }
 
@@ -304,18 +303,20 @@ func planFor(t reflect.Type, spec *ElemSpec) []fieldPlan {
 // fill sets the element struct ptr (which embeds Element) from the typed
 // attribute values of el, applying the schema's defaults for the rest.
 // el may be nil: the element was absent and only defaults apply.
-func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Span) {
+func (d *decoder) fill(ptr any, spec *ElemSpec, el *node, parentSpan Span) {
 	rv := reflect.ValueOf(ptr).Elem()
 	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
 	var vals attrValues
+	elem.lines = d.b.lines
 	if el != nil {
-		info := d.b.info[el]
+		info := &el.nodeInfo
 		elem.Span, elem.Present = info.span, true
 		vals = info.values
 		elem.attrs = make([]namedAttrPos, 0, len(vals))
 		for _, ra := range info.attrs {
 			if _, ok := spec.Attrs[ra.Name]; !ok {
-				elem.unknown = append(elem.unknown, ra.Name)
+				odd := elem.oddAttrs()
+				odd.unknown = append(odd.unknown, ra.Name)
 			}
 		}
 	} else {
@@ -327,12 +328,13 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Sp
 		}
 		f := rv.FieldByIndex(p.index)
 		if av, ok := vals.get(p.name); ok {
-			elem.setAttr(p.name, av.pos)
+			elem.setRaw(av.ra)
 			setField(f, av.v)
 			continue
 		}
-		if el != nil && hasRaw(d.b.info[el].attrs, p.name) {
-			elem.invalid = append(elem.invalid, p.name)
+		if el != nil && hasRaw(el.attrs, p.name) {
+			odd := elem.oddAttrs()
+			odd.invalid = append(odd.invalid, p.name)
 		}
 		if p.attr.HasDefault {
 			setField(f, p.attr.Default)
@@ -359,14 +361,14 @@ func setField(f reflect.Value, v any) {
 
 // children returns the child elements of el whose spec is the child named
 // name of el's spec (misplaced children are not loaded).
-func (d *decoder) children(el *etree.Element, name string) []*etree.Element {
-	var out []*etree.Element
+func (d *decoder) children(el *node, name string) []*node {
+	var out []*node
 	if el == nil {
 		return nil
 	}
-	want := d.b.info[el].spec.Elems[name]
-	for _, c := range el.ChildElements() {
-		if info := d.b.info[c]; info != nil && info.spec == want && !info.misplaced {
+	want := el.spec.Elems[name]
+	for _, c := range el.children {
+		if c.spec == want && !c.misplaced {
 			out = append(out, c)
 		}
 	}
@@ -374,20 +376,18 @@ func (d *decoder) children(el *etree.Element, name string) []*etree.Element {
 }
 
 // child returns the single child called name, reporting repeats.
-func (d *decoder) child(el *etree.Element, name string) *etree.Element {
+func (d *decoder) child(el *node, name string) *node {
 	cs := d.children(el, name)
 	if len(cs) == 0 {
 		return nil
 	}
 	for _, extra := range cs[1:] {
-		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: d.b.info[extra].span,
-			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, d.b.info[el].spec.Name),
-			Related: []Related{{Span: d.b.info[cs[0]].span, Message: "first " + name + " here"}}})
+		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: extra.span,
+			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, el.spec.Name),
+			Related: []Related{{Span: cs[0].span, Message: "first " + name + " here"}}})
 	}
 	return cs[0]
 }
-
-func (d *decoder) specOf(el *etree.Element) *ElemSpec { return d.b.info[el].spec }
 
 // canonical maps a spec reached through <location> to the same element's
 // spec outside any location, so both load alike.
@@ -426,10 +426,10 @@ func (d *decoder) config(cfg *Config) {
 	d.fill(&cfg.Proxy, proxySpec, nil, Span{File: d.b.lines.File()})
 	var globals, sites []*Rule
 	proxySeen := false
-	var walk func(el *etree.Element)
-	walk = func(el *etree.Element) {
-		info := d.b.info[el]
-		if info == nil || (info.misplaced && !info.asMeant) {
+	var walk func(el *node)
+	walk = func(el *node) {
+		info := &el.nodeInfo
+		if info.misplaced && !info.asMeant {
 			return
 		}
 		switch canonical(info.spec, sch) {
@@ -499,24 +499,24 @@ func (d *decoder) config(cfg *Config) {
 			cfg.Auth = append(cfg.Auth, a)
 			return
 		}
-		for _, c := range el.ChildElements() {
+		for _, c := range el.children {
 			walk(c)
 		}
 	}
-	if root := d.b.doc.Root(); root != nil {
-		walk(root)
+	if d.b.root != nil {
+		walk(d.b.root)
 	}
 	cfg.Rules = append(globals, sites...)
 	d.duplicates(cfg)
 }
 
-func (d *decoder) farm(el *etree.Element) *Farm {
+func (d *decoder) farm(el *node) *Farm {
 	f := &Farm{}
-	spec := d.specOf(el)
+	spec := el.spec
 	d.fill(f, spec, el, Span{})
 	for _, s := range d.children(el, "server") {
 		srv := &Server{}
-		sspec := d.specOf(s)
+		sspec := s.spec
 		d.fill(srv, sspec, s, Span{})
 		d.fill(&srv.ARR, sspec.Elems["applicationRequestRouting"], d.child(s, "applicationRequestRouting"), srv.Span)
 		f.Servers = append(f.Servers, srv)
@@ -524,18 +524,18 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 	arrSpec := spec.Elems["applicationRequestRouting"]
 	arr := d.child(el, "applicationRequestRouting")
 	if arr != nil {
-		f.ARR = Element{Span: d.b.info[arr].span, Present: true}
+		f.ARR = Element{Span: arr.span, Present: true, lines: d.b.lines}
 	} else {
-		f.ARR = Element{Span: f.Span}
+		f.ARR = Element{Span: f.Span, lines: d.b.lines}
 	}
 	// A settings element written directly under webFarm (misplaced, and
 	// reported) is read as the farm's, unless the right place has one.
-	arrChild := func(name string) *etree.Element {
+	arrChild := func(name string) *node {
 		if c := d.child(arr, name); c != nil {
 			return c
 		}
-		for _, c := range el.ChildElements() {
-			if info := d.b.info[c]; info != nil && info.asMeant && info.spec == arrSpec.Elems[name] {
+		for _, c := range el.children {
+			if c.asMeant && c.spec == arrSpec.Elems[name] {
 				return c
 			}
 		}
@@ -563,9 +563,9 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 	return f
 }
 
-func (d *decoder) rule(el *etree.Element, scope RuleScope) *Rule {
-	r := &Rule{Scope: scope, Location: d.b.info[el].location}
-	spec := d.specOf(el)
+func (d *decoder) rule(el *node, scope RuleScope) *Rule {
+	r := &Rule{Scope: scope, Location: el.location}
+	spec := el.spec
 	d.fill(r, spec, el, Span{})
 	d.fill(&r.Match, spec.Elems["match"], d.child(el, "match"), r.Span)
 	conds := d.child(el, "conditions")

@@ -58,7 +58,7 @@ func readXML(b *builder, src []byte) bool {
 			end := int(dec.InputOffset())
 			attrs, dup := scanAttrs(b.lines, src, off, end, t.Attr)
 			if dup != nil {
-				b.report(RuleXMLMalformed, Error, dup.NameSpan, "attribute %s appears twice in one element: IIS rejects the file", dup.Name)
+				b.report(RuleXMLMalformed, Error, dup.nameSpan(b.lines), "attribute %s appears twice in one element: IIS rejects the file", dup.Name)
 			}
 			nameSpan := b.lines.Span(off+1, off+1+len(rawName(t.Name)))
 			if len(b.stack) >= maxDepth {
@@ -152,9 +152,7 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 		if k < len(spans) && len(spans) == len(decoded) {
 			p = spans[k]
 		}
-		ra := rawAttr{Name: a.Name.Local, Value: a.Value,
-			NameSpan:  l.Span(start+p.ns, start+p.ne),
-			ValueSpan: l.Span(start+p.vs, start+p.ve)}
+		ra := newRawAttr(a.Name.Local, a.Value, start+p.ns, start+p.ne, start+p.vs, start+p.ve, false)
 		if len(spans) == len(decoded) {
 			l.markSecrets(ra.Name, start+p.vs, start+p.ve)
 		}
