@@ -23,6 +23,9 @@ type rawAttr struct {
 	name0, name1 int32
 	val0, val1   int32
 	Duration     bool // value came from YAML: Go durations are allowed
+	// v is the typed value once decoder.validate has found it valid:
+	// bool, int64, string, float64 seconds (time spans) or Secret.
+	v any
 }
 
 // newRawAttr is attribute name=value written at [name0,name1), its value
@@ -44,8 +47,8 @@ type node struct {
 // nodeInfo is what the loader knows of a built element.
 type nodeInfo struct {
 	spec      *ElemSpec
-	span      Span // start tag (or YAML key)
-	end       int  // byte offset just past the element
+	tag0, tag1 int32 // start tag (or YAML key), as byte offsets
+	end        int   // byte offset just past the element
 	attrs     []rawAttr
 	location  string // enclosing <location path>
 	misplaced bool   // reported, validated, not loaded into the model...
@@ -55,7 +58,18 @@ type nodeInfo struct {
 	// so that its own mistakes are found on the file as written, not only
 	// after the misplacement is fixed.
 	asMeant bool
-	values  attrValues // the valid, typed attributes (decoder.validate)
+}
+
+func (n *nodeInfo) tagSpan(l *Lines) Span { return l.Span(int(n.tag0), int(n.tag1)) }
+
+// value is the typed value of attribute name, when it was written valid.
+func (n *nodeInfo) value(name string) (*rawAttr, bool) {
+	for i := range n.attrs {
+		if a := &n.attrs[i]; a.Name == name && a.v != nil {
+			return a, true
+		}
+	}
+	return nil, false
 }
 
 type frame struct {
@@ -118,14 +132,14 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	if spec == nil {
 		// Skipped, but a suppression before it still covers it (e.g. an
 		// unknown element reported at its name).
-		info := &nodeInfo{span: tagSpan}
+		info := &nodeInfo{tag0: int32(tagSpan.Start.Offset), tag1: int32(tagSpan.End.Offset)}
 		for _, c := range comments {
 			b.suppression(c, info)
 		}
 		b.stack = append(b.stack, frame{info: info})
 		return false
 	}
-	el := &node{nodeInfo: nodeInfo{spec: spec, span: tagSpan, attrs: attrs, misplaced: misplaced, asMeant: misplaced && b.asMeant}}
+	el := &node{nodeInfo: nodeInfo{spec: spec, tag0: int32(tagSpan.Start.Offset), tag1: int32(tagSpan.End.Offset), attrs: attrs, misplaced: misplaced, asMeant: misplaced && b.asMeant}}
 	if parent.el != nil {
 		parent.el.children = append(parent.el.children, el)
 	} else if b.root == nil {

@@ -11,26 +11,6 @@ import (
 	"time"
 )
 
-// attrValue is an attribute value after reading: bool, int64, string,
-// float64 seconds (time spans) or Secret, and the attribute it was read
-// from.
-type attrValue struct {
-	v  any
-	ra *rawAttr
-}
-
-// attrValues are the valid attributes of one element, in source order.
-type attrValues []attrValue
-
-func (vs attrValues) get(name string) (attrValue, bool) {
-	for _, v := range vs {
-		if v.ra.Name == name {
-			return v, true
-		}
-	}
-	return attrValue{}, false
-}
-
 type decoder struct {
 	b *builder
 }
@@ -39,20 +19,21 @@ type decoder struct {
 // and keeps the typed values for the model.
 func (d *decoder) validate() {
 	for _, n := range d.b.nodes {
-		n.values = d.attrs(&n.nodeInfo)
+		d.attrs(&n.nodeInfo)
 	}
 }
 
-func (d *decoder) value(el *node, name string) (attrValue, bool) {
+func (d *decoder) value(el *node, name string) (*rawAttr, bool) {
 	if el == nil {
-		return attrValue{}, false
+		return nil, false
 	}
-	return el.values.get(name)
+	return el.value(name)
 }
 
-func (d *decoder) attrs(info *nodeInfo) attrValues {
+// attrs validates the attributes of one element and keeps the typed value
+// of each valid one.
+func (d *decoder) attrs(info *nodeInfo) {
 	spec := info.spec
-	out := make(attrValues, 0, len(info.attrs))
 	var wff []string
 	for i := range info.attrs {
 		ra := &info.attrs[i]
@@ -70,19 +51,18 @@ func (d *decoder) attrs(info *nodeInfo) attrValues {
 		if !ok {
 			continue
 		}
-		out = append(out, attrValue{v: v, ra: ra})
+		ra.v = v
 	}
 	for _, n := range spec.AttrNames {
 		if a := spec.Attrs[n]; a.Required {
-			if _, ok := out.get(n); !ok && !hasRaw(info.attrs, n) {
-				d.b.report(RuleMissingRequired, Error, info.span, "%s has no %s attribute: IIS requires it", spec.Name, n)
+			if _, ok := info.value(n); !ok && !hasRaw(info.attrs, n) {
+				d.b.report(RuleMissingRequired, Error, info.tagSpan(d.b.lines), "%s has no %s attribute: IIS requires it", spec.Name, n)
 			}
 		}
 	}
 	if len(wff) > 0 {
-		d.b.report(RuleWFFSetting, Info, info.span, "%s has Web Farm Framework settings (%s): ARR routing probably ignores them", spec.Name, strings.Join(wff, ", "))
+		d.b.report(RuleWFFSetting, Info, info.tagSpan(d.b.lines), "%s has Web Farm Framework settings (%s): ARR routing probably ignores them", spec.Name, strings.Join(wff, ", "))
 	}
-	return out
 }
 
 func hasRaw(attrs []rawAttr, name string) bool {
@@ -306,13 +286,11 @@ func planFor(t reflect.Type, spec *ElemSpec) []fieldPlan {
 func (d *decoder) fill(ptr any, spec *ElemSpec, el *node, parentSpan Span) {
 	rv := reflect.ValueOf(ptr).Elem()
 	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
-	var vals attrValues
 	elem.lines = d.b.lines
 	if el != nil {
 		info := &el.nodeInfo
-		elem.Span, elem.Present = info.span, true
-		vals = info.values
-		elem.attrs = make([]namedAttrPos, 0, len(vals))
+		elem.Span, elem.Present = info.tagSpan(d.b.lines), true
+		elem.attrs = make([]namedAttrPos, 0, len(info.attrs))
 		for _, ra := range info.attrs {
 			if _, ok := spec.Attrs[ra.Name]; !ok {
 				odd := elem.oddAttrs()
@@ -327,9 +305,9 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *node, parentSpan Span) {
 			continue // TestModelMatchesSchema keeps tags and schema in step
 		}
 		f := rv.FieldByIndex(p.index)
-		if av, ok := vals.get(p.name); ok {
-			elem.setRaw(av.ra)
-			setField(f, av.v)
+		if ra, ok := d.value(el, p.name); ok {
+			elem.setRaw(ra)
+			setField(f, ra.v)
 			continue
 		}
 		if el != nil && hasRaw(el.attrs, p.name) {
@@ -382,9 +360,9 @@ func (d *decoder) child(el *node, name string) *node {
 		return nil
 	}
 	for _, extra := range cs[1:] {
-		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: extra.span,
+		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: extra.tagSpan(d.b.lines),
 			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, el.spec.Name),
-			Related: []Related{{Span: cs[0].span, Message: "first " + name + " here"}}})
+			Related: []Related{{Span: cs[0].tagSpan(d.b.lines), Message: "first " + name + " here"}}})
 	}
 	return cs[0]
 }
@@ -434,7 +412,7 @@ func (d *decoder) config(cfg *Config) {
 		}
 		switch canonical(info.spec, sch) {
 		case farmsSpec:
-			d.fill(&cfg.WebFarms, farmsSpec, el, info.span)
+			d.fill(&cfg.WebFarms, farmsSpec, el, info.tagSpan(d.b.lines))
 			if arr := d.child(el, "applicationRequestRouting"); arr != nil {
 				if list := d.child(arr, "hostAffinityProviderList"); list != nil {
 					for _, add := range d.children(list, "add") {
@@ -450,8 +428,8 @@ func (d *decoder) config(cfg *Config) {
 		case proxySpec:
 			if !proxySeen || info.location == "" {
 				cfg.Proxy = Proxy{}
-				d.fill(&cfg.Proxy, proxySpec, el, info.span)
-				d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], d.child(el, "cache"), info.span)
+				d.fill(&cfg.Proxy, proxySpec, el, info.tagSpan(d.b.lines))
+				d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], d.child(el, "cache"), info.tagSpan(d.b.lines))
 				proxySeen = true
 			}
 			return
@@ -494,17 +472,24 @@ func (d *decoder) config(cfg *Config) {
 			return
 		case authSpec:
 			a := &Authentication{Location: info.location}
-			d.fill(&a.Anonymous, authSpec.Elems["anonymousAuthentication"], d.child(el, "anonymousAuthentication"), info.span)
-			d.fill(&a.Windows, authSpec.Elems["windowsAuthentication"], d.child(el, "windowsAuthentication"), info.span)
+			d.fill(&a.Anonymous, authSpec.Elems["anonymousAuthentication"], d.child(el, "anonymousAuthentication"), info.tagSpan(d.b.lines))
+			d.fill(&a.Windows, authSpec.Elems["windowsAuthentication"], d.child(el, "windowsAuthentication"), info.tagSpan(d.b.lines))
 			cfg.Auth = append(cfg.Auth, a)
 			return
 		}
-		for _, c := range el.children {
+		for i, c := range el.children {
 			walk(c)
+			// The model now holds what it needs of c: let the
+			// collector have c's subtree while the rest is read, so
+			// that the tree and the model are not both whole at once.
+			el.children[i] = nil
 		}
 	}
-	if d.b.root != nil {
-		walk(d.b.root)
+	// From here on the tree is reached only from its root.
+	d.b.nodes = nil
+	if root := d.b.root; root != nil {
+		d.b.root = nil
+		walk(root)
 	}
 	cfg.Rules = append(globals, sites...)
 	d.duplicates(cfg)
@@ -524,7 +509,7 @@ func (d *decoder) farm(el *node) *Farm {
 	arrSpec := spec.Elems["applicationRequestRouting"]
 	arr := d.child(el, "applicationRequestRouting")
 	if arr != nil {
-		f.ARR = Element{Span: arr.span, Present: true, lines: d.b.lines}
+		f.ARR = Element{Span: arr.tagSpan(d.b.lines), Present: true, lines: d.b.lines}
 	} else {
 		f.ARR = Element{Span: f.Span, lines: d.b.lines}
 	}
@@ -587,30 +572,35 @@ func (d *decoder) rule(el *node, scope RuleScope) *Rule {
 // duplicates reports collection items with the same key. IIS compares these
 // keys without regard to case.
 func (d *decoder) duplicates(cfg *Config) {
+	// An item's span is made only when it is reported: a large file has
+	// hundreds of thousands of servers and almost never a duplicate.
 	type keyed struct {
 		key  string
-		span Span
+		el   *Element
+		attr string
 		farm string
 	}
+	first := map[string]keyed{}
 	check := func(what string, items []keyed) {
-		first := map[string]keyed{}
+		clear(first)
 		for _, it := range items {
 			k := strings.ToLower(it.key)
 			if f, ok := first[k]; ok {
-				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.span, Farm: it.farm,
+				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.el.ValueSpan(it.attr), Farm: it.farm,
 					Message: fmt.Sprintf("duplicate %s %q: IIS rejects the configuration (keys must be unique)", what, it.key),
-					Related: []Related{{Span: f.span, Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
+					Related: []Related{{Span: f.el.ValueSpan(f.attr), Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
 				continue
 			}
 			first[k] = it
 		}
 	}
-	var farms []keyed
+	farms := make([]keyed, 0, len(cfg.Farms))
+	var servers []keyed
 	for _, f := range cfg.Farms {
-		farms = append(farms, keyed{f.Name, f.ValueSpan("name"), f.Name})
-		var servers []keyed
+		farms = append(farms, keyed{f.Name, &f.Element, "name", f.Name})
+		servers = servers[:0]
 		for _, s := range f.Servers {
-			servers = append(servers, keyed{s.Address, s.ValueSpan("address"), f.Name})
+			servers = append(servers, keyed{s.Address, &s.Element, "address", f.Name})
 		}
 		check("server address in farm "+strconv.Quote(f.Name)+":", servers)
 	}
@@ -622,7 +612,7 @@ func (d *decoder) duplicates(cfg *Config) {
 		if _, ok := byCollection[c]; !ok {
 			order = append(order, c)
 		}
-		byCollection[c] = append(byCollection[c], keyed{r.Name, r.ValueSpan("name"), ""})
+		byCollection[c] = append(byCollection[c], keyed{r.Name, &r.Element, "name", ""})
 	}
 	sort.Strings(order)
 	for _, c := range order {
