@@ -46,12 +46,12 @@ type node struct {
 
 // nodeInfo is what the loader knows of a built element.
 type nodeInfo struct {
-	spec      *ElemSpec
+	spec       *ElemSpec
 	tag0, tag1 int32 // start tag (or YAML key), as byte offsets
 	end        int   // byte offset just past the element
-	attrs     []rawAttr
-	location  string // enclosing <location path>
-	misplaced bool   // reported, validated, not loaded into the model...
+	attrs      []rawAttr
+	location   string // enclosing <location path>
+	misplaced  bool   // reported, validated, not loaded into the model...
 	// ...unless asMeant: a known element under the wrong parent (a
 	// healthCheck directly under webFarm, webFarms inside
 	// system.webServer) is also loaded as if it stood where it belongs,
