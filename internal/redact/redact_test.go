@@ -19,6 +19,7 @@ func TestParams(t *testing.T) {
 		"password=two+words&next=1":        "password=****&next=1",
 		// Matrix parameters in a cs-uri-stem.
 		"/app;jsessionid=ABC123/page": "/app;jsessionid=****", // a value may hold "/"
+		"PHPSESSID=abc;+x=1":          "PHPSESSID=****;+x=1",
 		// Cookies as W3C logs write them (spaces as +).
 		"ASP.NET_SessionId=abc;+.ASPXAUTH=F00D;+theme=dark": "ASP.NET_SessionId=****;+.ASPXAUTH=****;+theme=dark",
 		// Quoted in a message.
@@ -28,6 +29,13 @@ func TestParams(t *testing.T) {
 		"author=jane&monkey=1&keyboard=us": "author=jane&monkey=1&keyboard=us",
 		"password=&x=1":                    "password=&x=1",
 		"no parameters at all":             "no parameters at all",
+		// --set assignments in error messages: the colon after the value
+		// stays, a name after a control character or inside a value is
+		// still a name.
+		"--set web.adminPassword=s3: adminPassword is a secret": "--set web.adminPassword=****: adminPassword is a secret",
+		"--set w\x1b[31meb.adminPassword=s3: x":                 "--set w\x1b[31meb.adminPassword=****: x",
+		"scenario.latency.p50=password=s3: invalid":             "scenario.latency.p50=password=****: invalid",
+		"x.key=k1 x.monkey=m x.sig=s":                           "x.key=**** x.monkey=m x.sig=****",
 	} {
 		if got := Params(in); got != want {
 			t.Errorf("Params(%q) = %q, want %q", in, got, want)
