@@ -3,45 +3,77 @@ package schema
 import (
 	"fmt"
 	"strings"
-
-	"github.com/beevik/etree"
 )
 
 // The builder turns a stream of element events, from the XML tokenizer or
-// the YAML walker, into an etree document of the ARR sections, with the
-// positions etree does not record kept beside it. It decides where each
-// element belongs: known elements are built; unknown or misplaced ones are
-// reported (with a suggestion); other IIS sections are skipped without
-// being built, which keeps memory bounded on large files.
+// the YAML walker, into a tree of the ARR sections with their positions.
+// It decides where each element belongs: known elements are built; unknown
+// or misplaced ones are reported (with a suggestion); other IIS sections
+// are skipped without being built. The tree is the loader's own (not an
+// etree document): it holds only what the decoder needs, as byte offsets,
+// because on a large file it is live at once with the model being built
+// from it, and memory must stay a small multiple of the file's size.
 
-// rawAttr is an attribute as read, before validation.
+// rawAttr is an attribute as read, before validation. Its positions are
+// byte offsets into the file's Lines (files are bounded well below 2 GiB);
+// spans are made from them only when a finding or the model asks.
 type rawAttr struct {
-	Name      string
-	Value     string
-	NameSpan  Span
-	ValueSpan Span
-	Duration  bool // value came from YAML: Go durations are allowed
+	Name         string
+	Value        string
+	name0, name1 int32
+	val0, val1   int32
+	Duration     bool // value came from YAML: Go durations are allowed
+	// v is the typed value once decoder.validate has found it valid:
+	// bool, int64, string, float64 seconds (time spans) or Secret.
+	v any
+}
+
+// newRawAttr is attribute name=value written at [name0,name1), its value
+// at [val0,val1) (quotes excluded).
+func newRawAttr(name, value string, name0, name1, val0, val1 int, duration bool) rawAttr {
+	return rawAttr{Name: name, Value: value, name0: int32(name0), name1: int32(name1),
+		val0: int32(val0), val1: int32(val1), Duration: duration}
+}
+
+func (a *rawAttr) nameSpan(l *Lines) Span  { return l.Span(int(a.name0), int(a.name1)) }
+func (a *rawAttr) valueSpan(l *Lines) Span { return l.Span(int(a.val0), int(a.val1)) }
+
+// node is a built element.
+type node struct {
+	nodeInfo
+	children []*node
 }
 
 // nodeInfo is what the loader knows of a built element.
 type nodeInfo struct {
-	spec      *ElemSpec
-	span      Span // start tag (or YAML key)
-	end       int  // byte offset just past the element
-	attrs     []rawAttr
-	location  string // enclosing <location path>
-	misplaced bool   // reported, validated, not loaded into the model...
+	spec       *ElemSpec
+	tag0, tag1 int32 // start tag (or YAML key), as byte offsets
+	end        int   // byte offset just past the element
+	attrs      []rawAttr
+	location   string // enclosing <location path>
+	misplaced  bool   // reported, validated, not loaded into the model...
 	// ...unless asMeant: a known element under the wrong parent (a
 	// healthCheck directly under webFarm, webFarms inside
 	// system.webServer) is also loaded as if it stood where it belongs,
 	// so that its own mistakes are found on the file as written, not only
 	// after the misplacement is fixed.
 	asMeant bool
-	values  attrValues // the valid, typed attributes (decoder.validate)
+}
+
+func (n *nodeInfo) tagSpan(l *Lines) Span { return l.Span(int(n.tag0), int(n.tag1)) }
+
+// value is the typed value of attribute name, when it was written valid.
+func (n *nodeInfo) value(name string) (*rawAttr, bool) {
+	for i := range n.attrs {
+		if a := &n.attrs[i]; a.Name == name && a.v != nil {
+			return a, true
+		}
+	}
+	return nil, false
 }
 
 type frame struct {
-	el   *etree.Element // nil while skipping
+	el   *node // nil while skipping
 	spec *ElemSpec
 	info *nodeInfo
 }
@@ -51,8 +83,8 @@ type builder struct {
 	sch      *Schema
 	kind     Kind
 	lines    *Lines
-	doc      *etree.Document
-	info     map[*etree.Element]*nodeInfo
+	root     *node   // the document's first root element
+	nodes    []*node // every built element, in document order
 	stack    []frame
 	findings []Finding
 	location string
@@ -72,8 +104,7 @@ type comment struct {
 }
 
 func newBuilder(sch *Schema, kind Kind, lines *Lines) *builder {
-	return &builder{sch: sch, kind: kind, lines: lines, doc: etree.NewDocument(),
-		info: make(map[*etree.Element]*nodeInfo, 64)}
+	return &builder{sch: sch, kind: kind, lines: lines}
 }
 
 func (b *builder) report(rule string, sev Severity, span Span, format string, args ...any) {
@@ -101,19 +132,22 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	if spec == nil {
 		// Skipped, but a suppression before it still covers it (e.g. an
 		// unknown element reported at its name).
-		info := &nodeInfo{span: tagSpan}
+		info := &nodeInfo{tag0: int32(tagSpan.Start.Offset), tag1: int32(tagSpan.End.Offset)}
 		for _, c := range comments {
 			b.suppression(c, info)
 		}
 		b.stack = append(b.stack, frame{info: info})
 		return false
 	}
-	var el *etree.Element
-	if parent.el == nil {
-		el = b.doc.CreateElement(name)
-	} else {
-		el = parent.el.CreateElement(name)
+	el := &node{nodeInfo: nodeInfo{spec: spec, tag0: int32(tagSpan.Start.Offset), tag1: int32(tagSpan.End.Offset), attrs: attrs, misplaced: misplaced, asMeant: misplaced && b.asMeant}}
+	if parent.el != nil {
+		parent.el.children = append(parent.el.children, el)
+	} else if b.root == nil {
+		// Elements after the root (not well-formed, which encoding/xml
+		// lets pass) are validated but not loaded.
+		b.root = el
 	}
+	b.nodes = append(b.nodes, el)
 	if name == "location" && spec.Path == "location" {
 		for _, a := range attrs {
 			if a.Name == "path" {
@@ -121,11 +155,8 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 			}
 		}
 	}
-	info := &nodeInfo{spec: spec, span: tagSpan, attrs: attrs, location: b.location, misplaced: misplaced, asMeant: misplaced && b.asMeant}
-	b.info[el] = info
-	for _, a := range attrs {
-		el.CreateAttr(a.Name, a.Value)
-	}
+	el.location = b.location
+	info := &el.nodeInfo
 	for _, c := range comments {
 		b.suppression(c, info)
 	}

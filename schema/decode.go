@@ -9,29 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/beevik/etree"
 )
-
-// attrValue is an attribute value after reading: bool, int64, string,
-// float64 seconds (time spans) or Secret.
-type attrValue struct {
-	name string
-	v    any
-	pos  AttrPos
-}
-
-// attrValues are the valid attributes of one element, in source order.
-type attrValues []attrValue
-
-func (vs attrValues) get(name string) (attrValue, bool) {
-	for _, v := range vs {
-		if v.name == name {
-			return v, true
-		}
-	}
-	return attrValue{}, false
-}
 
 type decoder struct {
 	b *builder
@@ -40,50 +18,51 @@ type decoder struct {
 // validate checks the attributes of every built element against its spec
 // and keeps the typed values for the model.
 func (d *decoder) validate() {
-	for _, info := range d.b.info {
-		info.values = d.attrs(info)
+	for _, n := range d.b.nodes {
+		d.attrs(&n.nodeInfo)
 	}
 }
 
-func (d *decoder) value(el *etree.Element, name string) (attrValue, bool) {
+func (d *decoder) value(el *node, name string) (*rawAttr, bool) {
 	if el == nil {
-		return attrValue{}, false
+		return nil, false
 	}
-	return d.b.info[el].values.get(name)
+	return el.value(name)
 }
 
-func (d *decoder) attrs(info *nodeInfo) attrValues {
+// attrs validates the attributes of one element and keeps the typed value
+// of each valid one.
+func (d *decoder) attrs(info *nodeInfo) {
 	spec := info.spec
-	out := make(attrValues, 0, len(info.attrs))
 	var wff []string
-	for _, ra := range info.attrs {
+	for i := range info.attrs {
+		ra := &info.attrs[i]
 		a, ok := spec.Attrs[ra.Name]
 		if !ok {
 			if !spec.Open {
-				d.unknownAttr(spec, ra)
+				d.unknownAttr(spec, *ra)
 			}
 			continue
 		}
 		if a.WFF {
 			wff = append(wff, ra.Name)
 		}
-		v, ok := d.read(spec, a, ra)
+		v, ok := d.read(spec, a, *ra)
 		if !ok {
 			continue
 		}
-		out = append(out, attrValue{name: ra.Name, v: v, pos: AttrPos{Name: ra.NameSpan, Value: ra.ValueSpan}})
+		ra.v = v
 	}
 	for _, n := range spec.AttrNames {
 		if a := spec.Attrs[n]; a.Required {
-			if _, ok := out.get(n); !ok && !hasRaw(info.attrs, n) {
-				d.b.report(RuleMissingRequired, Error, info.span, "%s has no %s attribute: IIS requires it", spec.Name, n)
+			if _, ok := info.value(n); !ok && !hasRaw(info.attrs, n) {
+				d.b.report(RuleMissingRequired, Error, info.tagSpan(d.b.lines), "%s has no %s attribute: IIS requires it", spec.Name, n)
 			}
 		}
 	}
 	if len(wff) > 0 {
-		d.b.report(RuleWFFSetting, Info, info.span, "%s has Web Farm Framework settings (%s): ARR routing probably ignores them", spec.Name, strings.Join(wff, ", "))
+		d.b.report(RuleWFFSetting, Info, info.tagSpan(d.b.lines), "%s has Web Farm Framework settings (%s): ARR routing probably ignores them", spec.Name, strings.Join(wff, ", "))
 	}
-	return out
 }
 
 func hasRaw(attrs []rawAttr, name string) bool {
@@ -115,7 +94,7 @@ func (d *decoder) unknownAttr(spec *ElemSpec, ra rawAttr) {
 			msg += "; valid attributes: " + strings.Join(spec.AttrNames, ", ")
 		}
 	}
-	d.b.report(RuleUnknownAttribute, Error, ra.NameSpan, "%s", msg)
+	d.b.report(RuleUnknownAttribute, Error, ra.nameSpan(d.b.lines), "%s", msg)
 }
 
 // read converts an attribute's text to its typed value and checks it
@@ -127,10 +106,10 @@ func (d *decoder) read(spec *ElemSpec, a *AttrSpec, ra rawAttr) (any, bool) {
 	case problem == "":
 		return v, true
 	case v != nil: // accepted with a warning
-		d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "%s=%s on %s %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+		d.b.report(RuleInvalidValue, sev, ra.valueSpan(d.b.lines), "%s=%s on %s %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
 		return v, true
 	}
-	d.b.report(RuleInvalidValue, sev, ra.ValueSpan, "invalid %s=%s on %s: %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
+	d.b.report(RuleInvalidValue, sev, ra.valueSpan(d.b.lines), "invalid %s=%s on %s: %s", a.Name, shownValue(a, ra.Value), spec.Name, problem)
 	return nil, false
 }
 
@@ -304,18 +283,18 @@ func planFor(t reflect.Type, spec *ElemSpec) []fieldPlan {
 // fill sets the element struct ptr (which embeds Element) from the typed
 // attribute values of el, applying the schema's defaults for the rest.
 // el may be nil: the element was absent and only defaults apply.
-func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Span) {
+func (d *decoder) fill(ptr any, spec *ElemSpec, el *node, parentSpan Span) {
 	rv := reflect.ValueOf(ptr).Elem()
 	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
-	var vals attrValues
+	elem.lines = d.b.lines
 	if el != nil {
-		info := d.b.info[el]
-		elem.Span, elem.Present = info.span, true
-		vals = info.values
-		elem.attrs = make([]namedAttrPos, 0, len(vals))
+		info := &el.nodeInfo
+		elem.Span, elem.Present = info.tagSpan(d.b.lines), true
+		elem.attrs = make([]namedAttrPos, 0, len(info.attrs))
 		for _, ra := range info.attrs {
 			if _, ok := spec.Attrs[ra.Name]; !ok {
-				elem.unknown = append(elem.unknown, ra.Name)
+				odd := elem.oddAttrs()
+				odd.unknown = append(odd.unknown, ra.Name)
 			}
 		}
 	} else {
@@ -326,13 +305,14 @@ func (d *decoder) fill(ptr any, spec *ElemSpec, el *etree.Element, parentSpan Sp
 			continue // TestModelMatchesSchema keeps tags and schema in step
 		}
 		f := rv.FieldByIndex(p.index)
-		if av, ok := vals.get(p.name); ok {
-			elem.setAttr(p.name, av.pos)
-			setField(f, av.v)
+		if ra, ok := d.value(el, p.name); ok {
+			elem.setRaw(ra)
+			setField(f, ra.v)
 			continue
 		}
-		if el != nil && hasRaw(d.b.info[el].attrs, p.name) {
-			elem.invalid = append(elem.invalid, p.name)
+		if el != nil && hasRaw(el.attrs, p.name) {
+			odd := elem.oddAttrs()
+			odd.invalid = append(odd.invalid, p.name)
 		}
 		if p.attr.HasDefault {
 			setField(f, p.attr.Default)
@@ -359,14 +339,14 @@ func setField(f reflect.Value, v any) {
 
 // children returns the child elements of el whose spec is the child named
 // name of el's spec (misplaced children are not loaded).
-func (d *decoder) children(el *etree.Element, name string) []*etree.Element {
-	var out []*etree.Element
+func (d *decoder) children(el *node, name string) []*node {
+	var out []*node
 	if el == nil {
 		return nil
 	}
-	want := d.b.info[el].spec.Elems[name]
-	for _, c := range el.ChildElements() {
-		if info := d.b.info[c]; info != nil && info.spec == want && !info.misplaced {
+	want := el.spec.Elems[name]
+	for _, c := range el.children {
+		if c.spec == want && !c.misplaced {
 			out = append(out, c)
 		}
 	}
@@ -374,20 +354,18 @@ func (d *decoder) children(el *etree.Element, name string) []*etree.Element {
 }
 
 // child returns the single child called name, reporting repeats.
-func (d *decoder) child(el *etree.Element, name string) *etree.Element {
+func (d *decoder) child(el *node, name string) *node {
 	cs := d.children(el, name)
 	if len(cs) == 0 {
 		return nil
 	}
 	for _, extra := range cs[1:] {
-		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: d.b.info[extra].span,
-			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, d.b.info[el].spec.Name),
-			Related: []Related{{Span: d.b.info[cs[0]].span, Message: "first " + name + " here"}}})
+		d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: extra.tagSpan(d.b.lines),
+			Message: fmt.Sprintf("%s appears twice in %s: IIS rejects the file", name, el.spec.Name),
+			Related: []Related{{Span: cs[0].tagSpan(d.b.lines), Message: "first " + name + " here"}}})
 	}
 	return cs[0]
 }
-
-func (d *decoder) specOf(el *etree.Element) *ElemSpec { return d.b.info[el].spec }
 
 // canonical maps a spec reached through <location> to the same element's
 // spec outside any location, so both load alike.
@@ -426,15 +404,15 @@ func (d *decoder) config(cfg *Config) {
 	d.fill(&cfg.Proxy, proxySpec, nil, Span{File: d.b.lines.File()})
 	var globals, sites []*Rule
 	proxySeen := false
-	var walk func(el *etree.Element)
-	walk = func(el *etree.Element) {
-		info := d.b.info[el]
-		if info == nil || (info.misplaced && !info.asMeant) {
+	var walk func(el *node)
+	walk = func(el *node) {
+		info := &el.nodeInfo
+		if info.misplaced && !info.asMeant {
 			return
 		}
 		switch canonical(info.spec, sch) {
 		case farmsSpec:
-			d.fill(&cfg.WebFarms, farmsSpec, el, info.span)
+			d.fill(&cfg.WebFarms, farmsSpec, el, info.tagSpan(d.b.lines))
 			if arr := d.child(el, "applicationRequestRouting"); arr != nil {
 				if list := d.child(arr, "hostAffinityProviderList"); list != nil {
 					for _, add := range d.children(list, "add") {
@@ -450,8 +428,8 @@ func (d *decoder) config(cfg *Config) {
 		case proxySpec:
 			if !proxySeen || info.location == "" {
 				cfg.Proxy = Proxy{}
-				d.fill(&cfg.Proxy, proxySpec, el, info.span)
-				d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], d.child(el, "cache"), info.span)
+				d.fill(&cfg.Proxy, proxySpec, el, info.tagSpan(d.b.lines))
+				d.fill(&cfg.Proxy.Cache, proxySpec.Elems["cache"], d.child(el, "cache"), info.tagSpan(d.b.lines))
 				proxySeen = true
 			}
 			return
@@ -494,29 +472,36 @@ func (d *decoder) config(cfg *Config) {
 			return
 		case authSpec:
 			a := &Authentication{Location: info.location}
-			d.fill(&a.Anonymous, authSpec.Elems["anonymousAuthentication"], d.child(el, "anonymousAuthentication"), info.span)
-			d.fill(&a.Windows, authSpec.Elems["windowsAuthentication"], d.child(el, "windowsAuthentication"), info.span)
+			d.fill(&a.Anonymous, authSpec.Elems["anonymousAuthentication"], d.child(el, "anonymousAuthentication"), info.tagSpan(d.b.lines))
+			d.fill(&a.Windows, authSpec.Elems["windowsAuthentication"], d.child(el, "windowsAuthentication"), info.tagSpan(d.b.lines))
 			cfg.Auth = append(cfg.Auth, a)
 			return
 		}
-		for _, c := range el.ChildElements() {
+		for i, c := range el.children {
 			walk(c)
+			// The model now holds what it needs of c: let the
+			// collector have c's subtree while the rest is read, so
+			// that the tree and the model are not both whole at once.
+			el.children[i] = nil
 		}
 	}
-	if root := d.b.doc.Root(); root != nil {
+	// From here on the tree is reached only from its root.
+	d.b.nodes = nil
+	if root := d.b.root; root != nil {
+		d.b.root = nil
 		walk(root)
 	}
 	cfg.Rules = append(globals, sites...)
 	d.duplicates(cfg)
 }
 
-func (d *decoder) farm(el *etree.Element) *Farm {
+func (d *decoder) farm(el *node) *Farm {
 	f := &Farm{}
-	spec := d.specOf(el)
+	spec := el.spec
 	d.fill(f, spec, el, Span{})
 	for _, s := range d.children(el, "server") {
 		srv := &Server{}
-		sspec := d.specOf(s)
+		sspec := s.spec
 		d.fill(srv, sspec, s, Span{})
 		d.fill(&srv.ARR, sspec.Elems["applicationRequestRouting"], d.child(s, "applicationRequestRouting"), srv.Span)
 		f.Servers = append(f.Servers, srv)
@@ -524,18 +509,18 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 	arrSpec := spec.Elems["applicationRequestRouting"]
 	arr := d.child(el, "applicationRequestRouting")
 	if arr != nil {
-		f.ARR = Element{Span: d.b.info[arr].span, Present: true}
+		f.ARR = Element{Span: arr.tagSpan(d.b.lines), Present: true, lines: d.b.lines}
 	} else {
-		f.ARR = Element{Span: f.Span}
+		f.ARR = Element{Span: f.Span, lines: d.b.lines}
 	}
 	// A settings element written directly under webFarm (misplaced, and
 	// reported) is read as the farm's, unless the right place has one.
-	arrChild := func(name string) *etree.Element {
+	arrChild := func(name string) *node {
 		if c := d.child(arr, name); c != nil {
 			return c
 		}
-		for _, c := range el.ChildElements() {
-			if info := d.b.info[c]; info != nil && info.asMeant && info.spec == arrSpec.Elems[name] {
+		for _, c := range el.children {
+			if c.asMeant && c.spec == arrSpec.Elems[name] {
 				return c
 			}
 		}
@@ -563,9 +548,9 @@ func (d *decoder) farm(el *etree.Element) *Farm {
 	return f
 }
 
-func (d *decoder) rule(el *etree.Element, scope RuleScope) *Rule {
-	r := &Rule{Scope: scope, Location: d.b.info[el].location}
-	spec := d.specOf(el)
+func (d *decoder) rule(el *node, scope RuleScope) *Rule {
+	r := &Rule{Scope: scope, Location: el.location}
+	spec := el.spec
 	d.fill(r, spec, el, Span{})
 	d.fill(&r.Match, spec.Elems["match"], d.child(el, "match"), r.Span)
 	conds := d.child(el, "conditions")
@@ -587,30 +572,35 @@ func (d *decoder) rule(el *etree.Element, scope RuleScope) *Rule {
 // duplicates reports collection items with the same key. IIS compares these
 // keys without regard to case.
 func (d *decoder) duplicates(cfg *Config) {
+	// An item's span is made only when it is reported: a large file has
+	// hundreds of thousands of servers and almost never a duplicate.
 	type keyed struct {
 		key  string
-		span Span
+		el   *Element
+		attr string
 		farm string
 	}
+	first := map[string]keyed{}
 	check := func(what string, items []keyed) {
-		first := map[string]keyed{}
+		clear(first)
 		for _, it := range items {
 			k := strings.ToLower(it.key)
 			if f, ok := first[k]; ok {
-				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.span, Farm: it.farm,
+				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.el.ValueSpan(it.attr), Farm: it.farm,
 					Message: fmt.Sprintf("duplicate %s %q: IIS rejects the configuration (keys must be unique)", what, it.key),
-					Related: []Related{{Span: f.span, Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
+					Related: []Related{{Span: f.el.ValueSpan(f.attr), Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
 				continue
 			}
 			first[k] = it
 		}
 	}
-	var farms []keyed
+	farms := make([]keyed, 0, len(cfg.Farms))
+	var servers []keyed
 	for _, f := range cfg.Farms {
-		farms = append(farms, keyed{f.Name, f.ValueSpan("name"), f.Name})
-		var servers []keyed
+		farms = append(farms, keyed{f.Name, &f.Element, "name", f.Name})
+		servers = servers[:0]
 		for _, s := range f.Servers {
-			servers = append(servers, keyed{s.Address, s.ValueSpan("address"), f.Name})
+			servers = append(servers, keyed{s.Address, &s.Element, "address", f.Name})
 		}
 		check("server address in farm "+strconv.Quote(f.Name)+":", servers)
 	}
@@ -622,7 +612,7 @@ func (d *decoder) duplicates(cfg *Config) {
 		if _, ok := byCollection[c]; !ok {
 			order = append(order, c)
 		}
-		byCollection[c] = append(byCollection[c], keyed{r.Name, r.ValueSpan("name"), ""})
+		byCollection[c] = append(byCollection[c], keyed{r.Name, &r.Element, "name", ""})
 	}
 	sort.Strings(order)
 	for _, c := range order {

@@ -87,6 +87,11 @@ func Load(name string, src []byte, opts Options) (*Document, error) {
 	b.realFile = base == "web.config" || base == "applicationhost.config"
 	var ok bool
 	if format == YAML {
+		// The YAML reader marks the values it takes as attributes; the
+		// rest (comments, keys arrfarm does not model) is scanned here,
+		// once, so that output masks by position only.
+		doc.Lines.markText(0, len(text))
+		doc.Lines.read(len(text))
 		ok = readYAML(b, text)
 	} else {
 		ok = readXML(b, text)

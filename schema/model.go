@@ -22,7 +22,18 @@ type Element struct {
 	// Present is false when the element was absent and the struct holds
 	// only defaults. Its Span is then the parent's.
 	Present bool
-	attrs   []namedAttrPos // few per element: a slice beats a map
+	// lines resolves the byte offsets of attrs into spans.
+	lines *Lines
+	attrs []namedAttrPos // few per element: a slice beats a map
+	// odd is nil unless an attribute was written wrong: rare, so kept
+	// out of line (a large farm file has hundreds of thousands of
+	// elements).
+	odd *oddAttrs
+}
+
+// oddAttrs are the attributes of an element that were written but not
+// loaded.
+type oddAttrs struct {
 	// invalid names the attributes that were written with a value the
 	// loader rejected: the struct holds their defaults, which stand in
 	// for what the user wrote and must not be reasoned about as theirs.
@@ -33,11 +44,21 @@ type Element struct {
 	unknown []string
 }
 
+func (e *Element) oddAttrs() *oddAttrs {
+	if e.odd == nil {
+		e.odd = &oddAttrs{}
+	}
+	return e.odd
+}
+
 // Unknown reports whether an attribute called name, which the schema does
 // not define on this element, was written on it (server/@port, which
 // belongs on the server's applicationRequestRouting as httpPort).
 func (e *Element) Unknown(name string) bool {
-	for _, n := range e.unknown {
+	if e.odd == nil {
+		return false
+	}
+	for _, n := range e.odd.unknown {
 		if n == name {
 			return true
 		}
@@ -49,7 +70,10 @@ func (e *Element) Unknown(name string) bool {
 // loader rejected (an invalid-value finding): the model then holds the
 // default, and rules must not build findings on it.
 func (e *Element) Invalid(name string) bool {
-	for _, n := range e.invalid {
+	if e.odd == nil {
+		return false
+	}
+	for _, n := range e.odd.invalid {
 		if n == name {
 			return true
 		}
@@ -57,9 +81,24 @@ func (e *Element) Invalid(name string) bool {
 	return false
 }
 
+// namedAttrPos is where attribute name was written, as byte offsets into
+// the element's lines (a model of a large file holds hundreds of thousands
+// of these), or as spans for a value set by SetAttribute.
 type namedAttrPos struct {
-	name string
-	pos  AttrPos
+	name         string
+	name0, name1 int32
+	val0, val1   int32
+	set          *AttrPos
+}
+
+func (n *namedAttrPos) pos(l *Lines) AttrPos {
+	if n.set != nil || l == nil {
+		if n.set == nil {
+			return AttrPos{}
+		}
+		return *n.set
+	}
+	return AttrPos{Name: l.Span(int(n.name0), int(n.name1)), Value: l.Span(int(n.val0), int(n.val1))}
 }
 
 // AttrPos is where an attribute was written.
@@ -87,7 +126,7 @@ func (e *Element) Written() []string {
 func (e *Element) attr(name string) (AttrPos, bool) {
 	for i := range e.attrs {
 		if e.attrs[i].name == name {
-			return e.attrs[i].pos, true
+			return e.attrs[i].pos(e.lines), true
 		}
 	}
 	return AttrPos{}, false
@@ -114,14 +153,25 @@ func (e *Element) AttrSpan(name string) Span {
 }
 
 func (e *Element) setAttr(name string, p AttrPos) {
-	e.invalid = slices.DeleteFunc(e.invalid, func(n string) bool { return n == name })
+	e.set(namedAttrPos{name: name, set: &p})
+}
+
+// setRaw records that attribute ra was written where the loader read it.
+func (e *Element) setRaw(ra *rawAttr) {
+	e.set(namedAttrPos{name: ra.Name, name0: ra.name0, name1: ra.name1, val0: ra.val0, val1: ra.val1})
+}
+
+func (e *Element) set(a namedAttrPos) {
+	if e.odd != nil {
+		e.odd.invalid = slices.DeleteFunc(e.odd.invalid, func(n string) bool { return n == a.name })
+	}
 	for i := range e.attrs {
-		if e.attrs[i].name == name {
-			e.attrs[i].pos = p
+		if e.attrs[i].name == a.name {
+			e.attrs[i] = a
 			return
 		}
 	}
-	e.attrs = append(e.attrs, namedAttrPos{name, p})
+	e.attrs = append(e.attrs, a)
 }
 
 // elementPaths ties each model struct to its schema element, for

@@ -185,16 +185,15 @@ func (l *Lines) markSecrets(name string, start, end int) {
 		l.secrets = append(l.secrets, [2]int{start, end})
 		return
 	}
-	v := l.src[start:end]
 	if name == "address" {
-		if at := lastIndexByte(v, '@'); at >= 0 {
+		if at := lastIndexByte(l.src[start:end], '@'); at >= 0 {
 			l.secrets = append(l.secrets, [2]int{start, start + at})
 			return
 		}
 	}
-	for _, r := range secretRanges(v) {
-		l.secrets = append(l.secrets, [2]int{start + r[0], start + r[1]})
-	}
+	// Other values: URL credentials, blobs, and password=... inside a
+	// connection string.
+	l.markText(start, end)
 }
 
 func lastIndexByte(b []byte, c byte) int {
@@ -206,13 +205,72 @@ func lastIndexByte(b []byte, c byte) int {
 	return -1
 }
 
+// markText records the secrets in text the loader reads but does not take
+// as an attribute value, [start, end) of the source: comments, character
+// data, the sections arrfarm skips, YAML it does not model. Their shapes
+// are those of MaskSecrets, and key=value or key: value pairs whose key
+// names a password.
+func (l *Lines) markText(start, end int) {
+	start, end = max(start, 0), min(end, len(l.src))
+	if start >= end {
+		return
+	}
+	text := l.src[start:end]
+	for _, r := range secretRanges(text) {
+		l.secrets = append(l.secrets, [2]int{start + r[0], start + r[1]})
+	}
+	if !mentionsPassword(text) {
+		return
+	}
+	for _, m := range passwordAttr.FindAllSubmatchIndex(text, -1) {
+		r := [2]int{start + m[2], start + m[3]}
+		if q := l.src[r[0]]; q == '"' || q == '\'' {
+			r[0], r[1] = r[0]+1, r[1]-1
+		}
+		l.secrets = append(l.secrets, r)
+	}
+}
+
+// mentionsPassword reports whether text holds a password-like word, in
+// any case: the cheap test before the expression.
+func mentionsPassword(text []byte) bool {
+	for i := 0; i+3 <= len(text); i++ {
+		switch text[i] | 0x20 {
+		case 'p', 's':
+			w := text[i:min(i+6, len(text))]
+			if hasFoldPrefix(w, "pass") || hasFoldPrefix(w, "pwd") || hasFoldPrefix(w, "secret") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasFoldPrefix(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
+}
+
+// read notes that the loader has read the source up to off: every secret
+// before it is in l.secrets.
+func (l *Lines) read(off int) { l.readTo = max(l.readTo, min(off, len(l.src))) }
+
 // SecretsIn returns the secret byte ranges that overlap [start, end),
-// sorted and disjoint, from the values the loader read and from a scan of
-// the text itself (for sections the loader skips).
+// sorted and disjoint. They are the positions the loader recorded while
+// reading the file; only text past the point where the loader stopped (a
+// file that is not well-formed) is scanned here, as markText would.
 func (l *Lines) SecretsIn(start, end int) [][2]int {
 	start, end = max(start, 0), min(end, len(l.src))
 	if start >= end {
 		return nil
+	}
+	if end > l.readTo {
+		// Scanned once, from where the loader stopped (less a margin,
+		// so that a blob or URL cut there is still recognised) to a
+		// little past the window.
+		to := min(end+256, len(l.src))
+		l.markText(max(l.readTo-256, 0), to)
+		l.readTo = to
+		l.secretsSorted = false
 	}
 	if !l.secretsSorted {
 		l.secrets = mergeRanges(l.secrets)
@@ -223,25 +281,7 @@ func (l *Lines) SecretsIn(start, end int) [][2]int {
 	for ; i < len(l.secrets) && l.secrets[i][0] < end; i++ {
 		out = append(out, l.secrets[i])
 	}
-	// The scan widens the text so that a blob or URL cut by the window
-	// is still recognised.
-	from, to := max(start-256, 0), min(end+256, len(l.src))
-	for _, r := range secretRanges(l.src[from:to]) {
-		r[0], r[1] = r[0]+from, r[1]+from
-		if r[1] > start && r[0] < end {
-			out = append(out, r)
-		}
-	}
-	for _, m := range passwordAttr.FindAllSubmatchIndex(l.src[from:to], -1) {
-		r := [2]int{from + m[2], from + m[3]}
-		if q := l.src[r[0]]; q == '"' || q == '\'' {
-			r[0], r[1] = r[0]+1, r[1]-1
-		}
-		if r[1] > start && r[0] < end {
-			out = append(out, r)
-		}
-	}
-	return mergeRanges(out)
+	return out
 }
 
 // passwordAttr finds password-like attributes in text the loader did not

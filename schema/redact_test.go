@@ -75,3 +75,53 @@ func TestLoaderMarksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// Secrets outside the values the model takes (sections arrfarm skips,
+// comments, text) are recorded by position while the file is read, so that
+// output never has to search the text it prints.
+func TestLoaderMarksSecretsItDoesNotModel(t *testing.T) {
+	src := "<configuration>\n" +
+		"  <!-- backup at http://ops:commentpass@backup/ -->\n" +
+		"  <connectionStrings><add name=\"db\" connectionString=\"Server=s;Password=connpass;\" /></connectionStrings>\n" +
+		"  <system.web><identity userName=\"svc\" password=\"idpass\" /></system.web>\n" +
+		"  <appSettings><add key=\"k\" value=\"[enc:A:YmxvYg==:enc]\" /></appSettings>\n" +
+		"  <webFarms><webFarm name=\"w\"><server address=\"10.0.0.1\" /></webFarm></webFarms>\n" +
+		"</configuration>\n"
+	doc, err := Load("applicationHost.config", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := doc.Lines
+	if l.readTo != len(src) {
+		t.Fatalf("the loader read to %d of %d bytes", l.readTo, len(src))
+	}
+	for _, secret := range []string{"ops:commentpass", "connpass", "idpass", "[enc:A:YmxvYg==:enc]"} {
+		at := strings.Index(src, secret)
+		rs := l.SecretsIn(at, at+len(secret))
+		if len(rs) == 0 || rs[0][0] > at || rs[len(rs)-1][1] < at+len(secret) {
+			t.Errorf("%s at %d is not covered by the recorded secrets %v", secret, at, rs)
+		}
+	}
+}
+
+// In a file that is not well-formed the loader stops early; the text after
+// that point is scanned when output shows it, so its secrets are masked too.
+func TestSecretsPastAParseError(t *testing.T) {
+	src := "<webFarms><webFarm name=\"w\">\n<server address=\"a\" <<broken\n" +
+		"<!-- http://ops:tailpass@backup/ --> password=\"tail2\"\n"
+	doc, err := Load("applicationHost.config", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := doc.Lines
+	if l.readTo >= len(src) {
+		t.Fatalf("the loader claims to have read the broken file to its end")
+	}
+	for _, secret := range []string{"ops:tailpass", "tail2"} {
+		at := strings.Index(src, secret)
+		rs := l.SecretsIn(at, at+len(secret))
+		if len(rs) == 0 || rs[0][0] > at || rs[len(rs)-1][1] < at+len(secret) {
+			t.Errorf("%s at %d is not covered: %v", secret, at, rs)
+		}
+	}
+}

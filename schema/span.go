@@ -50,6 +50,9 @@ type Lines struct {
 	// markSecrets); output masks them.
 	secrets       [][2]int
 	secretsSorted bool
+	// readTo is how far the loader read: secrets before it are all in
+	// secrets (see markText).
+	readTo int
 }
 
 const checkpointEvery = 1024

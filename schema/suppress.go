@@ -42,7 +42,7 @@ func (b *builder) suppressions() []Suppression {
 		rule, reason := parseSuppression(p.c.text)
 		s := Suppression{Span: p.c.span, Rule: rule, Reason: reason}
 		if p.info != nil {
-			s.Scope = b.lines.Span(p.info.span.Start.Offset, max(p.info.end, p.info.span.End.Offset))
+			s.Scope = b.lines.Span(int(p.info.tag0), max(p.info.end, int(p.info.tag1)))
 		}
 		out = append(out, s)
 	}

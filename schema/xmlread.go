@@ -57,8 +57,9 @@ func readXML(b *builder, src []byte) bool {
 			sawRoot = true
 			end := int(dec.InputOffset())
 			attrs, dup := scanAttrs(b.lines, src, off, end, t.Attr)
+			b.lines.read(end)
 			if dup != nil {
-				b.report(RuleXMLMalformed, Error, dup.NameSpan, "attribute %s appears twice in one element: IIS rejects the file", dup.Name)
+				b.report(RuleXMLMalformed, Error, dup.nameSpan(b.lines), "attribute %s appears twice in one element: IIS rejects the file", dup.Name)
 			}
 			nameSpan := b.lines.Span(off+1, off+1+len(rawName(t.Name)))
 			if len(b.stack) >= maxDepth {
@@ -66,20 +67,54 @@ func readXML(b *builder, src []byte) bool {
 				return false
 			}
 			if !b.start(t.Name.Local, nameSpan, b.lines.Span(off, end), attrs) {
-				if err := dec.Skip(); err != nil {
+				if err := skipXML(b.lines, dec, src); err != nil {
 					b.malformed(dec, err)
 					return false
 				}
 				b.end(int(dec.InputOffset()))
 			}
 		case xml.EndElement:
+			b.lines.read(int(dec.InputOffset()))
 			b.end(int(dec.InputOffset()))
 		case xml.Comment:
+			b.lines.markText(off, int(dec.InputOffset()))
+			b.lines.read(int(dec.InputOffset()))
 			b.comment(string(t), b.lines.Span(off, int(dec.InputOffset())))
 		case xml.CharData:
+			b.lines.markText(off, int(dec.InputOffset()))
+			b.lines.read(int(dec.InputOffset()))
 			b.text(len(bytes.TrimSpace(t)) > 0)
+		default:
+			b.lines.markText(off, int(dec.InputOffset()))
+			b.lines.read(int(dec.InputOffset()))
 		}
 	}
+}
+
+// skipXML reads past the content of an element arrfarm does not build
+// (another IIS section) up to its end tag. It builds nothing, but records
+// the secrets it passes (a password attribute, credentials in a URL or a
+// connection string), so that output can mask them by position.
+func skipXML(l *Lines, dec *xml.Decoder, src []byte) error {
+	for depth := 1; depth > 0; {
+		off := int(dec.InputOffset())
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		end := int(dec.InputOffset())
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			scanAttrs(l, src, off, end, t.Attr)
+		case xml.EndElement:
+			depth--
+		default:
+			l.markText(off, end)
+		}
+		l.read(end)
+	}
+	return nil
 }
 
 func (b *builder) malformed(dec *xml.Decoder, err error) {
@@ -152,9 +187,7 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 		if k < len(spans) && len(spans) == len(decoded) {
 			p = spans[k]
 		}
-		ra := rawAttr{Name: a.Name.Local, Value: a.Value,
-			NameSpan:  l.Span(start+p.ns, start+p.ne),
-			ValueSpan: l.Span(start+p.vs, start+p.ve)}
+		ra := newRawAttr(a.Name.Local, a.Value, start+p.ns, start+p.ne, start+p.vs, start+p.ve, false)
 		if len(spans) == len(decoded) {
 			l.markSecrets(ra.Name, start+p.vs, start+p.ve)
 		}
@@ -173,6 +206,9 @@ func scanAttrs(l *Lines, src []byte, start, end int, decoded []xml.Attr) (attrs 
 			continue
 		}
 		attrs = append(attrs, ra)
+	}
+	if len(spans) != len(decoded) {
+		l.markText(start, end) // positions unknown: the whole tag
 	}
 	return attrs, dup
 }

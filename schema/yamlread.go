@@ -421,8 +421,9 @@ func (y *yamlWalker) split(v ast.Expr) (attrs []rawAttr, children []*ast.Field) 
 
 // scalar reads a scalar field as an attribute. YAML null means absent.
 func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
-	a := rawAttr{Name: name, NameSpan: y.span(f.Label), ValueSpan: y.scalarSpan(f.Value), Duration: true}
-	y.b.lines.markSecrets(name, a.ValueSpan.Start.Offset, a.ValueSpan.End.Offset)
+	ns, vs := y.span(f.Label), y.scalarSpan(f.Value)
+	a := newRawAttr(name, "", ns.Start.Offset, ns.End.Offset, vs.Start.Offset, vs.End.Offset, true)
+	y.b.lines.markSecrets(name, vs.Start.Offset, vs.End.Offset)
 	switch lit := f.Value.(type) {
 	case *ast.BasicLit:
 		switch lit.Kind {
@@ -444,7 +445,7 @@ func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
 			a.Value = lit.Op.String() + b.Value
 		}
 	default:
-		y.b.report(RuleInvalidValue, Error, a.ValueSpan, "%s must be a single value", name)
+		y.b.report(RuleInvalidValue, Error, vs, "%s must be a single value", name)
 		return a, false
 	}
 	return a, true

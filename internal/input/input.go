@@ -40,7 +40,14 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readAll(path, f, limit)
+	// Read into a buffer of the file's size (plus the byte that tells a
+	// file that grew past the bound): growing one by doubling would leave
+	// a large file's earlier copies as garbage at the start of the run.
+	var hint int64
+	if info, err := f.Stat(); err == nil {
+		hint = info.Size()
+	}
+	return readSized(path, f, limit, hint)
 }
 
 // Read reads path, or stdin when path is "-", up to limit bytes.
@@ -57,10 +64,31 @@ func ReadAll(name string, r io.Reader, limit int64) ([]byte, error) {
 }
 
 func readAll(name string, r io.Reader, limit int64) ([]byte, error) {
+	return readSized(name, r, limit, 0)
+}
+
+// readSized is readAll with the expected size of r.
+func readSized(name string, r io.Reader, limit, hint int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = MaxBytes
 	}
-	src, err := io.ReadAll(io.LimitReader(r, limit+1))
+	src := make([]byte, 0, min(max(hint, 0), limit)+1)
+	lr := io.LimitReader(r, limit+1)
+	var err error
+	for {
+		if len(src) == cap(src) {
+			src = append(src, 0)[:len(src)]
+		}
+		var n int
+		n, err = lr.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		if err != nil {
+			break
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}

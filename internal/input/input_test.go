@@ -80,3 +80,23 @@ func TestOpenBoundedStopsAtTheBound(t *testing.T) {
 	assert.True(t, errors.Is(err, ErrTooLarge), "err %v", err)
 	assert.Len(t, b, 99, "what was read before the bound is returned, then the error")
 }
+
+// A large file is read into one buffer of its size: doubling a growing
+// buffer would leave about twice the file as garbage at the start of a run.
+func TestReadFileAllocatesTheFileOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.config")
+	const size = 8 << 20
+	if err := os.WriteFile(path, make([]byte, size), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	src, err := ReadFile(path, 0)
+	runtime.ReadMemStats(&after)
+	if err != nil || len(src) != size {
+		t.Fatalf("read %d bytes, %v", len(src), err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > size+size/8 {
+		t.Fatalf("reading an %d-byte file allocated %d bytes", size, got)
+	}
+}

@@ -15,8 +15,10 @@
 //     /dev/null) is written directly: renaming over it would replace the
 //     device node, or fail.
 //   - The temporary file is removed on every exit path: an error, a panic
-//     unwinding through WriteWith, and SIGINT/SIGTERM/SIGHUP arriving while
-//     it exists (on Unix; see signal_unix.go).
+//     unwinding through WriteWith, and a signal that ends the process while
+//     it exists: SIGINT, SIGTERM or SIGHUP on Unix (signal_unix.go), unless
+//     the process was started with that signal ignored (nohup); Ctrl+C,
+//     Ctrl+Break and closing the console on Windows (signal_windows.go).
 //   - A missing folder is named in the error instead of a temporary file.
 package outfile
 
@@ -176,6 +178,7 @@ func createTemp(dir string, perm fs.FileMode) (*os.File, error) {
 		track(name)
 		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if err == nil {
+			hold(name, f)
 			return f, nil
 		}
 		forget(name)

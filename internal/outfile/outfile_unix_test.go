@@ -184,3 +184,37 @@ func TestSignalRemovesTemp(t *testing.T) {
 		t.Errorf("partial output exists: %v", err)
 	}
 }
+
+// TestIgnoredSignalIsLeftAlone runs a child the way nohup would, with
+// SIGHUP ignored, which sends itself SIGHUP in the middle of a write: the
+// write must complete, since the signal would not have ended the process.
+func TestIgnoredSignalIsLeftAlone(t *testing.T) {
+	if dir := os.Getenv("OUTFILE_IGNORED_DIR"); dir != "" {
+		err := WriteWith(filepath.Join(dir, "out.json"), func(w io.Writer) error {
+			io.WriteString(w, "first half, ")
+			syscall.Kill(os.Getpid(), syscall.SIGHUP)
+			time.Sleep(300 * time.Millisecond)
+			io.WriteString(w, "second half")
+			return nil
+		})
+		if err != nil {
+			os.Stderr.WriteString(err.Error())
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh to start a child with SIGHUP ignored")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command(sh, "-c", `trap "" HUP; exec "$0" -test.run='^TestIgnoredSignalIsLeftAlone$'`, os.Args[0])
+	cmd.Env = append(os.Environ(), "OUTFILE_IGNORED_DIR="+dir)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if got := read(t, filepath.Join(dir, "out.json")); got != "first half, second half" {
+		t.Errorf("content %q, want the whole output", got)
+	}
+	noTemps(t, dir)
+}

@@ -1,9 +1,9 @@
-//go:build !unix
+//go:build !unix && !windows
 
 package outfile
 
-// On Windows a console interrupt cannot be raised again after catching it,
-// so arrfarm does not catch it: a temporary file written at the moment of
-// Ctrl-C may stay behind (its name starts with ".arrfarm-").
+// Elsewhere (Plan 9, WebAssembly) arrfarm catches nothing: a temporary
+// file written at the moment the process is interrupted may stay behind
+// (its name starts with ".arrfarm-").
 func watchSignals()   {}
 func unwatchSignals() {}
