@@ -267,12 +267,28 @@ func Diagnostics(cfg *schema.Config, outcomes []Outcome) []lint.Diagnostic {
 		if o.Verdict == Uncertain {
 			d.Severity = lint.Warning
 		}
-		if f := cfg.Farm(o.Farm); f != nil {
+		if f := farmNamed(cfg, o.Farm); f != nil {
 			d.Span = f.Span
 		}
 		ds = append(ds, d)
 	}
 	return ds
+}
+
+// farmNamed finds the farm an outcome names. Results name farms as they
+// print them (schema.Printable), so a name with a control character or a
+// secret-looking part differs from the configuration's: compare printed
+// forms, or the breach would lose its position.
+func farmNamed(cfg *schema.Config, name string) *schema.Farm {
+	if f := cfg.Farm(name); f != nil {
+		return f
+	}
+	for _, f := range cfg.Farms {
+		if schema.Printable(f.Name) == name {
+			return f
+		}
+	}
+	return nil
 }
 
 // Message says what was predicted against what was allowed.
@@ -324,16 +340,18 @@ func ScenarioDiagnostics(fs []schema.Finding, registry []*lint.Rule) []lint.Diag
 }
 
 // WriteSummary prints one line per scenario and limit, then the notes: a
-// pipeline log that says what was checked even when nothing failed.
+// pipeline log that says what was checked even when nothing failed. File
+// names are printed through schema.Printable like any user text (farm
+// names and notes come that way from simulate).
 func (r *Report) WriteSummary(w io.Writer) error {
 	var b strings.Builder
 	for _, n := range r.Notes {
-		fmt.Fprintf(&b, "note: %s\n", n)
+		fmt.Fprintf(&b, "note: %s\n", schema.Printable(n))
 	}
 	for _, sr := range r.Results {
 		for _, f := range sr.Result.Farms {
 			for _, n := range f.Notes {
-				fmt.Fprintf(&b, "note: scenario %s, farm %s: %s\n", sr.Scenario, f.Name, n)
+				fmt.Fprintf(&b, "note: scenario %s, farm %s: %s\n", schema.Printable(sr.Scenario), f.Name, n)
 			}
 		}
 	}
@@ -357,7 +375,7 @@ func (r *Report) WriteSummary(w io.Writer) error {
 				upper = "-"
 				limit = schema.FormatDuration(o.Limit.Time)
 			}
-			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", o.Scenario, o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict)
+			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", schema.Printable(o.Scenario), o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict)
 			if flipped {
 				under := o.Assumption
 				if under == "" {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/iislog"
+	"github.com/arrfarm/arrfarm/internal/redact"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -224,21 +225,7 @@ func keyName(k, by string) string {
 		}
 		return "(empty)"
 	}
-	return printable(iislog.Decode([]byte(k)))
-}
-
-// printable replaces control characters, so a hostile log line cannot
-// move the terminal's cursor or colour the report.
-func printable(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
+	return redact.Printable(iislog.Decode([]byte(k)))
 }
 
 // quantiles returns the nearest-rank q-quantiles of the histogram: the
@@ -289,8 +276,21 @@ func (s *state) report(rep *Report) {
 				out.Farm = f
 			}
 		}
+		// Keys that differ only in a masked secret (two passwords in one
+		// URL) are one row: the report cannot tell them apart.
+		rows := map[string]int{}
 		for name, a := range g.by {
-			out.By = append(out.By, ByRow{Key: keyName(name, s.opts.By), Count: a.count, Share: float64(a.count) / float64(g.count), MaxMs: a.max})
+			key := keyName(name, s.opts.By)
+			if i, ok := rows[key]; ok {
+				out.By[i].Count += a.count
+				out.By[i].MaxMs = max(out.By[i].MaxMs, a.max)
+				continue
+			}
+			rows[key] = len(out.By)
+			out.By = append(out.By, ByRow{Key: key, Count: a.count, MaxMs: a.max})
+		}
+		for i := range out.By {
+			out.By[i].Share = float64(out.By[i].Count) / float64(g.count)
 		}
 		slices.SortFunc(out.By, func(a, b ByRow) int {
 			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Key, b.Key))
@@ -315,5 +315,25 @@ func (s *state) report(rep *Report) {
 	}
 	if s.opts.Config != nil {
 		link(rep, s.opts.Config)
+	}
+	rep.printable()
+}
+
+// printable masks secrets and escapes control characters in every text of
+// the report that comes from a log, a trace or the configuration: --by
+// keys (done by keyName), the farm a trace names, config links (health
+// check URLs and server addresses may hold credentials), positions and
+// examples of skipped lines (which quote a field's value). Every format
+// then prints a safe report; the JSON keeps the contract's fields and
+// types.
+func (r *Report) printable() {
+	for i, p := range r.Problems {
+		r.Problems[i] = redact.Printable(p)
+	}
+	for i := range r.Groups {
+		g := &r.Groups[i]
+		g.Farm = redact.Printable(g.Farm)
+		g.Link = redact.Printable(g.Link)
+		g.Position = redact.Printable(g.Position)
 	}
 }

@@ -194,11 +194,30 @@ func (r *Record) parse(line []byte, h *Header, days *dayCache) string {
 	return ""
 }
 
+// quote shows a value in a message, cut to 40 bytes. Whoever prints the
+// message masks the credentials in it, which it recognises by their end
+// ("user:password@", "[enc:...:enc]"): a cut that keeps a credential's
+// start without its end would show its first bytes unmasked. So a word
+// cut before one of its "@" is left out whole, and so is an encrypted
+// blob cut before its end.
 func quote(b []byte) string {
-	if len(b) > 40 {
-		b = append(b[:40:40], "..."...)
+	const keep = 40
+	if len(b) <= keep {
+		return strconv.Quote(string(b))
 	}
-	return strconv.Quote(string(b))
+	cut := keep
+	start := bytes.LastIndexAny(b[:cut], " \t") + 1
+	end := len(b)
+	if i := bytes.IndexAny(b[cut:], " \t"); i >= 0 {
+		end = cut + i
+	}
+	if bytes.IndexByte(b[cut:end], '@') >= 0 {
+		cut = start
+	}
+	if i := bytes.LastIndex(b[:cut], []byte("[enc:")); i >= 0 && bytes.IndexByte(b[i:cut], ']') < 0 {
+		cut = i // an encrypted blob may hold spaces
+	}
+	return strconv.Quote(string(b[:cut]) + "...")
 }
 
 // number parses a non-negative decimal; an empty or absent field is -1.

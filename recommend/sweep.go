@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -197,12 +198,40 @@ func pointName(vary []Vary, values []string) string {
 
 // WriteJSON writes the sweep as indented JSON.
 func (r *SweepResult) WriteJSON(w io.Writer) error {
-	return writeJSON(w, r, "sweep")
+	return writeJSON(w, r.Printable(), "sweep")
+}
+
+// Printable returns a copy of r whose text from the command line (the
+// --vary paths, which name farms, and their values) is safe to print:
+// secrets masked and control characters escaped. Every writer and the
+// HTML report start from it. Farm names come masked from simulate.
+func (r *SweepResult) Printable() *SweepResult {
+	out := *r
+	out.Vary = slices.Clone(r.Vary)
+	for i := range out.Vary {
+		v := &out.Vary[i]
+		v.Path = schema.Printable(v.Path)
+		v.Values = printableAll(v.Values)
+	}
+	out.Points = slices.Clone(r.Points)
+	for i := range out.Points {
+		out.Points[i].Values = printableAll(out.Points[i].Values)
+	}
+	return &out
+}
+
+func printableAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = schema.Printable(s)
+	}
+	return out
 }
 
 // WriteCSV writes one row per point: the varied values, then the rates
 // with their CI bounds and the time-taken percentiles.
 func (r *SweepResult) WriteCSV(w io.Writer) error {
+	r = r.Printable()
 	cw := csv.NewWriter(w)
 	var head []string
 	for _, v := range r.Vary {
@@ -229,6 +258,7 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 
 // WriteText writes a table a person can scan.
 func (r *SweepResult) WriteText(w io.Writer) error {
+	r = r.Printable()
 	var b strings.Builder
 	if len(r.Points) > 0 {
 		p := r.Points[0]

@@ -5,15 +5,37 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/arrfarm/arrfarm/internal/human"
+	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // WriteJSON writes the Recommend JSON contract (indented).
-func (r *Result) WriteJSON(w io.Writer) error { return writeJSON(w, r, "recommendation") }
+func (r *Result) WriteJSON(w io.Writer) error { return writeJSON(w, r.Printable(), "recommendation") }
+
+// Printable returns a copy of r whose text from the configuration and the
+// scenario is safe to print: farm names and the server addresses the
+// reasons quote (written user:password@host) with secrets masked and
+// control characters escaped (schema.Printable). Every writer starts from
+// it; r itself keeps the real names, which recommend.Edits looks up.
+func (r *Result) Printable() *Result {
+	out := *r
+	out.Farms = slices.Clone(r.Farms)
+	for i := range out.Farms {
+		f := &out.Farms[i]
+		f.Name = schema.Printable(f.Name)
+		f.MethodNote = schema.Printable(f.MethodNote)
+		f.Reasons = slices.Clone(f.Reasons)
+		for j, reason := range f.Reasons {
+			f.Reasons[j] = schema.Printable(reason)
+		}
+	}
+	return &out
+}
 
 func writeJSON(w io.Writer, v any, what string) error {
 	enc := json.NewEncoder(w)
@@ -27,6 +49,7 @@ func writeJSON(w io.Writer, v any, what string) error {
 // Preamble is what a patch says before the diff: the farms that are
 // overloaded, as comment lines that patch tools skip.
 func (r *Result) Preamble() string {
+	r = r.Printable()
 	var b strings.Builder
 	for _, f := range r.Farms {
 		if f.Overloaded {
@@ -46,6 +69,7 @@ func capText(c Capacity) string {
 // WriteText writes the recommendation for a person: the values first, then
 // the reasons.
 func (r *Result) WriteText(w io.Writer) error {
+	r = r.Printable()
 	var b strings.Builder
 	for i, f := range r.Farms {
 		if i > 0 {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+
+	"github.com/arrfarm/arrfarm/schema"
 )
 
 // Page is one report.
@@ -33,9 +35,10 @@ type Section struct {
 // Fact is one labelled number in a section's table.
 type Fact struct{ Label, Value string }
 
-// Write renders the page.
+// Write renders the page. Its text is made safe first (printable): the
+// template escapes HTML, not secrets or control characters.
 func (p *Page) Write(w io.Writer) error {
-	if err := pageTemplate.Execute(w, p); err != nil {
+	if err := pageTemplate.Execute(w, p.printable()); err != nil {
 		return fmt.Errorf("writing the HTML report: %w", err)
 	}
 	return nil
@@ -77,3 +80,38 @@ svg { width: 100%; height: auto; }
 {{end}}</body>
 </html>
 `))
+
+// printable returns a copy of p whose text has secrets masked and control
+// characters escaped (schema.Printable): the inputs name files, which may
+// hold anything, and headings, facts and notes quote farm names and
+// server addresses. Text that is already printable stays as it is.
+func (p *Page) printable() *Page {
+	out := *p
+	out.Title = schema.Printable(p.Title)
+	out.Inputs = schema.Printable(p.Inputs)
+	out.Warnings = printableAll(p.Warnings)
+	out.Sections = make([]Section, len(p.Sections))
+	for i, sec := range p.Sections {
+		sec.Heading = schema.Printable(sec.Heading)
+		sec.Notes = printableAll(sec.Notes)
+		sec.Warnings = printableAll(sec.Warnings)
+		facts := make([]Fact, len(sec.Facts))
+		for j, f := range sec.Facts {
+			facts[j] = Fact{schema.Printable(f.Label), schema.Printable(f.Value)}
+		}
+		sec.Facts = facts
+		out.Sections[i] = sec
+	}
+	return &out
+}
+
+func printableAll(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = schema.Printable(s)
+	}
+	return out
+}

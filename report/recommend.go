@@ -14,6 +14,7 @@ import (
 // recommended value, and against the number of servers for capacity. An
 // overloaded farm's statement is a warning at the top of its section.
 func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
+	res = res.Printable()
 	page := &Page{Title: "arrfarm recommendation", Inputs: fmt.Sprintf("%s; target 502.3 at most %s", inputs, percent(res.Target.R5023))}
 	for _, f := range res.Farms {
 		sec := Section{Heading: "farm " + f.Name}
@@ -98,6 +99,7 @@ const maxSweepFigures = 12
 // varied setting, one figure per combination of the others, with the
 // target when one was given.
 func Sweep(res *recommend.SweepResult, inputs string) (*Page, error) {
+	res = res.Printable() // paths and values label the plots too
 	page := &Page{Title: "arrfarm sweep", Inputs: inputs}
 	if len(res.Vary) == 0 || len(res.Points) == 0 {
 		return page, nil

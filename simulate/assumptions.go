@@ -82,7 +82,8 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 	}
 	vs, na := variantsFor(p)
 	runs := 1 + len(vs)
-	out := &Assumptions{Farm: p.farm.Name, Seed: sc.Seed, NotApplicable: na}
+	// The farm's name is printed as the Result prints it (masked, escaped).
+	out := &Assumptions{Farm: schema.Printable(p.farm.Name), Seed: sc.Seed, NotApplicable: na}
 	progress := opts.Progress
 	run := func(k int, s *Scenario) (*Result, error) {
 		o := opts

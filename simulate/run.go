@@ -81,7 +81,9 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		return nil, err
 	}
 	if p.replay != nil && p.replay.err != nil {
-		return nil, fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)
+		// The log opened but could not be read as one (not a W3C log, a
+		// damaged .gz): the user's input, like a log that does not open.
+		return nil, &InputError{fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)}
 	}
 	res := aggregate(p, reps)
 	if opts.UntilCI > 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
+	"github.com/arrfarm/arrfarm/internal/redact"
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/recommend"
@@ -138,7 +139,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if a.format == "patch" || a.write {
 		reps, notes := recommend.Edits(doc, res)
 		for _, n := range notes {
-			fmt.Fprintf(s.err, "arrfarm: %s\n", n)
+			fmt.Fprintf(s.err, "arrfarm: %s\n", redact.Printable(n))
 		}
 		newText, err := schema.ApplyReplacements(doc.Lines.Src(), reps)
 		if err != nil {
@@ -156,7 +157,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			if err := outfile.Write(configPath, patched); err != nil {
 				return withCode(exitUsage, err)
 			}
-			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), configPath)
+			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), redact.Printable(configPath))
 		}
 	}
 	if a.output == "" {
