@@ -95,7 +95,7 @@ func parseShare(s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
 	if err != nil || math.IsNaN(v) || v < 0 || v/div >= 1 {
-		return 0, errors.New("the limit must be a share from 0 up to 100%, e.g. 0.1% or 0.001")
+		return 0, errors.New("the limit must be a share of at least 0 and below 100%, e.g. 0.1% or 0.001")
 	}
 	return v / div, nil
 }
