@@ -42,21 +42,20 @@ func Params(s string) string {
 	}
 	var b strings.Builder
 	last := 0 // s[:last] is written
+	// Linear in len(s): names end at "=", which is no name character, so
+	// no byte is part of two names; a value is scanned only after a
+	// secret name, and the scan resumes past it.
 	for eq >= 0 {
 		i := last + eq
-		j := i + 1 + valueLen(s[i+1:])
-		if j > i+1 && secretName(s[nameStart(s, i):i]) {
-			b.WriteString(s[last : i+1])
-			b.WriteString(schema.Mask)
-			last = j
-		} else {
-			b.WriteString(s[last : i+1])
-			last = i + 1
+		b.WriteString(s[last : i+1])
+		last = i + 1
+		if secretName(s[nameStart(s, i):i]) {
+			if n := valueLen(s[last:]); n > 0 {
+				b.WriteString(schema.Mask)
+				last += n
+			}
 		}
 		eq = strings.IndexByte(s[last:], '=')
-	}
-	if last == 0 {
-		return s
 	}
 	b.WriteString(s[last:])
 	return b.String()

@@ -65,3 +65,42 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParams: Params never panics, masking twice changes nothing, and
+// the value of a password parameter never survives, whatever surrounds it.
+func FuzzParams(f *testing.F) {
+	for _, s := range []string{"user=bob&password=hunter2&x=1", "ASP.NET_SessionId=abc;+.ASPXAUTH=F00D", "a=b=c", "==", "x.sig=s:",
+		"w\x1b[31meb.adminPassword=s3: x", "/app;jsessionid=ABC/page"} {
+		f.Add(s, "v4lue")
+	}
+	f.Fuzz(func(t *testing.T, s, v string) {
+		once := Params(s)
+		if twice := Params(once); twice != once {
+			t.Fatalf("Params(%q) = %q, again %q", s, once, twice)
+		}
+		if valueLen(v) != len(v) || len(v) < 3 {
+			return // v would end early or is too short to stand out
+		}
+		in := s + "&password=" + v
+		if got := Params(in); strings.Contains(got[len(Params(s)):], v) {
+			t.Fatalf("Params(%q) = %q keeps %q", in, got, v)
+		}
+	})
+}
+
+// BenchmarkParamsHostile: a 1 MiB field of "=" and of password
+// parameters (a log line can be that long); Params must stay linear.
+func BenchmarkParamsHostile(b *testing.B) {
+	for name, s := range map[string]string{
+		"equals":    strings.Repeat("=", 1<<20),
+		"passwords": strings.Repeat("password=", 1<<20/9),
+		"names":     strings.Repeat("a", 1<<20) + "=x",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				Params(s)
+			}
+		})
+	}
+}
