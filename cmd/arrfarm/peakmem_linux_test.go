@@ -55,8 +55,8 @@ func BenchmarkPeakMemory(b *testing.B) {
 	dir := b.TempDir()
 	// A quarter-size file first: peak and time per MB should not grow
 	// with the size.
-	small := testgen.Config(3250, 10) // ~5 MB
-	xml := testgen.Config(13000, 10)  // ~20 MB
+	small := testgen.Config(3250, 10)  // ~5 MB
+	xml := testgen.Config(13000, 10)   // ~20 MB
 	rules := testgen.RuleConfig(90000) // ~20 MB
 	for _, src := range [][]byte{xml, rules} {
 		if doc, err := schema.Load("applicationHost.config", src, schema.Options{}); err != nil || len(doc.Findings) != 0 {
