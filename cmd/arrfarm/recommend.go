@@ -147,7 +147,12 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 		}
 		if a.format == "patch" {
 			out.WriteString(res.Preamble())
-			out.WriteString(recommend.UnifiedDiff(strings.TrimLeft(displayName(configPath), "/"), doc.Lines.Src(), newText))
+			diff, masked := recommend.UnifiedDiff(strings.TrimLeft(displayName(configPath), "/"), doc.Lines, newText)
+			out.WriteString(diff)
+			if len(masked) > 0 {
+				fmt.Fprintf(s.err, "arrfarm: the patch masks secrets on line(s) %s of %s, so it does not apply there; --write changes the file in place\n",
+					strings.Trim(fmt.Sprint(masked), "[]"), redact.Printable(configPath))
+			}
 		}
 		if a.write && len(reps) > 0 {
 			patched, err := schema.Patch(src, reps)
