@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/arrfarm/arrfarm/internal/redact"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -66,23 +65,23 @@ func AtOrAbove(ds []Diagnostic, min Severity) bool {
 }
 
 // Printable returns a copy of r whose user-supplied text is safe to
-// print: secrets masked (schema.MaskSecrets, and the values of
-// secret-named parameters such as a health check URL's ?password=, by
-// redact.Params) and control characters escaped (schema.EscapeControl)
+// print: secrets masked (schema.MaskSecrets, which also masks the values
+// of secret-named parameters such as a health check URL's ?password=) and
+// control characters escaped (schema.EscapeControl)
 // in messages, file names and farm names. It is idempotent; every output
 // format applies it.
 func (r Report) Printable() Report {
 	out := r
 	out.Diagnostics = make([]Diagnostic, len(r.Diagnostics))
 	for i, d := range r.Diagnostics {
-		d.Message = redact.Printable(d.Message)
-		d.Farm = redact.Printable(d.Farm)
-		d.Span.File = redact.Printable(d.Span.File)
+		d.Message = schema.Printable(d.Message)
+		d.Farm = schema.Printable(d.Farm)
+		d.Span.File = schema.Printable(d.Span.File)
 		if len(d.Related) > 0 {
 			rel := make([]schema.Related, len(d.Related))
 			for k, x := range d.Related {
-				x.Message = redact.Printable(x.Message)
-				x.Span.File = redact.Printable(x.Span.File)
+				x.Message = schema.Printable(x.Message)
+				x.Span.File = schema.Printable(x.Span.File)
 				rel[k] = x
 			}
 			d.Related = rel
@@ -93,7 +92,7 @@ func (r Report) Printable() Report {
 		// Sources are looked up by the printable file name.
 		out.Sources = make(map[string]*schema.Lines, len(r.Sources))
 		for name, l := range r.Sources {
-			out.Sources[redact.Printable(name)] = l
+			out.Sources[schema.Printable(name)] = l
 		}
 	}
 	return out
