@@ -29,8 +29,9 @@ var (
 	// an unescaped "@").
 	urlCreds = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]*)@`)
 	// hostCreds matches "user:password@" without a scheme, as written in
-	// a server address. An e-mail address has no colon and is left alone.
-	hostCreds = regexp.MustCompile(`(^|[\s"'=(\[{,])([^\s@/:"'=(\[{,]+:[^\s@/"']*)@`)
+	// a server address or a path (/mnt/user:password@share, \\user:pw@host).
+	// An e-mail address has no colon and is left alone.
+	hostCreds = regexp.MustCompile(`(^|[\s"'=(\[{,/\\])([^\s@/\\:"'=(\[{,]+:[^\s@/\\"']*)@`)
 )
 
 // secretRanges returns the byte ranges of text that are secret: encrypted

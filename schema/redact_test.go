@@ -14,6 +14,8 @@ func TestMaskSecrets(t *testing.T) {
 		`server "svc:pw@10.0.0.1"`:                             `server "****@10.0.0.1"`,
 		`value [enc:AesProvider:c2VjcmV0:enc] here`:            `value [enc:****:enc] here`,
 		`mail admin@example.com`:                               `mail admin@example.com`,
+		`/mnt/svc:pw@share/farms.yaml`:                         `/mnt/****@share/farms.yaml`,
+		`\\svc:pw@fileserver\farms`:                            `\\****@fileserver\farms`,
 		`http://web/{R:0}`:                                     `http://web/{R:0}`,
 	} {
 		if got := MaskSecrets(in); got != want {
