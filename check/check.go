@@ -95,7 +95,7 @@ func parseShare(s string) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
 	if err != nil || math.IsNaN(v) || v < 0 || v/div >= 1 {
-		return 0, errors.New("the limit must be a share from 0 up to 100%, e.g. 0.1% or 0.001")
+		return 0, errors.New("the limit must be a share of at least 0 and below 100%, e.g. 0.1% or 0.001")
 	}
 	return v / div, nil
 }
@@ -220,6 +220,10 @@ func percentile(p simulate.Percentiles, m Metric) float64 {
 // Rule slugs of breach diagnostics: the limit's metric, as --max names it.
 const rulePrefix = "max-"
 
+// CheckDocsURL is where the check command and its --max limits are
+// documented (docs/cli is generated from the command's help).
+const CheckDocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/cli/arrfarm_check.md"
+
 // BreachRules describes the rules of breach diagnostics (max-<metric>), so
 // that formats which list rules (SARIF's tool.driver.rules) can explain
 // them. They are not lint rules: no registry ID, no examples.
@@ -232,6 +236,7 @@ func BreachRules() []*lint.Rule {
 		}
 		out = append(out, &lint.Rule{
 			Slug:     rulePrefix + string(m),
+			Help:     CheckDocsURL,
 			Title:    what + " above its --max limit",
 			Severity: lint.Error,
 			Evidence: []lint.Source{{Kind: lint.FromArrfarm, Ref: "arrfarm check: the limit given with --max, held against the simulated prediction"}},

@@ -1,6 +1,8 @@
 package check
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +133,24 @@ func TestEvaluateWorst(t *testing.T) {
 	}
 	if got := EvaluateWorst("s.yaml", res, nil, limits); got[0].Verdict != Pass {
 		t.Errorf("no bands: %s, want the base verdict", got[0].Verdict)
+	}
+}
+
+// A breach's help link (SARIF helpUri, the JSON url) opens a page of this
+// repository that documents --max: docs/rules.md has no anchors for them.
+func TestBreachRulesLinkToTheCheckPage(t *testing.T) {
+	const repo = "https://github.com/arrfarm/arrfarm/blob/main/"
+	for _, r := range BreachRules() {
+		path, ok := strings.CutPrefix(r.URL(), repo)
+		if !ok {
+			t.Fatalf("%s: link %s is not a page of the repository", r.Slug, r.URL())
+		}
+		page, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(path)))
+		if err != nil {
+			t.Fatalf("%s: %v", r.Slug, err)
+		}
+		if !strings.Contains(string(page), "--max") {
+			t.Errorf("%s: %s does not document --max", r.Slug, path)
+		}
 	}
 }

@@ -127,6 +127,23 @@ func hasError(fs []schema.Finding) bool {
 
 // Failed reports whether the gate fails: a stopping error, or a
 // diagnostic at or above failOn.
+// Checked are the rules the run held the configuration to, for the formats
+// that also list what passed (JUnit): the lint rules that ran (lintRules)
+// and the limit of each metric that was held against a prediction.
+func (r *Report) Checked(lintRules []*lint.Rule) []*lint.Rule {
+	out := append([]*lint.Rule(nil), lintRules...)
+	held := map[string]bool{}
+	for _, o := range r.Outcomes {
+		held[rulePrefix+string(o.Limit.Metric)] = true
+	}
+	for _, br := range BreachRules() {
+		if held[br.Slug] {
+			out = append(out, br)
+		}
+	}
+	return out
+}
+
 func (r *Report) Failed(failOn lint.Severity) bool {
 	return r.Stopped || lint.AtOrAbove(r.Diagnostics, failOn)
 }

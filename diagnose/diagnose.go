@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/iislog"
-	"github.com/arrfarm/arrfarm/internal/redact"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -225,7 +224,7 @@ func keyName(k, by string) string {
 		}
 		return "(empty)"
 	}
-	return redact.Printable(iislog.Decode([]byte(k)))
+	return schema.Printable(iislog.Decode([]byte(k)))
 }
 
 // quantiles returns the nearest-rank q-quantiles of the histogram: the
@@ -328,12 +327,12 @@ func (s *state) report(rep *Report) {
 // types.
 func (r *Report) printable() {
 	for i, p := range r.Problems {
-		r.Problems[i] = redact.Printable(p)
+		r.Problems[i] = schema.Printable(p)
 	}
 	for i := range r.Groups {
 		g := &r.Groups[i]
-		g.Farm = redact.Printable(g.Farm)
-		g.Link = redact.Printable(g.Link)
-		g.Position = redact.Printable(g.Position)
+		g.Farm = schema.Printable(g.Farm)
+		g.Link = schema.Printable(g.Link)
+		g.Position = schema.Printable(g.Position)
 	}
 }

@@ -65,9 +65,11 @@ func AtOrAbove(ds []Diagnostic, min Severity) bool {
 }
 
 // Printable returns a copy of r whose user-supplied text is safe to
-// print: secrets masked (schema.MaskSecrets) and control characters
-// escaped (schema.EscapeControl) in messages, file names and farm names.
-// It is idempotent; every output format applies it.
+// print: secrets masked (schema.MaskSecrets, which also masks the values
+// of secret-named parameters such as a health check URL's ?password=) and
+// control characters escaped (schema.EscapeControl)
+// in messages, file names and farm names. It is idempotent; every output
+// format applies it.
 func (r Report) Printable() Report {
 	out := r
 	out.Diagnostics = make([]Diagnostic, len(r.Diagnostics))

@@ -123,7 +123,8 @@ func TestFormatsAreSafe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hostile := "bad \x1b[2J\x1b]0;pwned\x07 value \"http://u:msgpass@h/\" [enc:A:bXNncGFzcw==:enc] \u009b31m\r\n::error::forged\x00"
+	hostile := "bad \x1b[2J\x1b]0;pwned\x07 value \"http://u:msgpass@h/\" [enc:A:bXNncGFzcw==:enc] \u009b31m\r\n::error::forged\x00" +
+		` url "/health?password=qrypass&token=qrytok"`
 	file := doc.Lines.File()
 	rep := Report{
 		Sources: map[string]*schema.Lines{file: doc.Lines},
@@ -131,13 +132,17 @@ func TestFormatsAreSafe(t *testing.T) {
 			Span: doc.Lines.Span(40, 50), Message: hostile, Farm: "w\x1bx",
 			Related: []schema.Related{{Span: doc.Lines.Span(60, 61), Message: hostile}}}},
 	}
+	once := rep.Printable()
+	if twice := once.Printable(); twice.Diagnostics[0].Message != once.Diagnostics[0].Message {
+		t.Errorf("Printable is not idempotent: %q, then %q", once.Diagnostics[0].Message, twice.Diagnostics[0].Message)
+	}
 	for _, f := range Formats {
 		var b bytes.Buffer
 		if err := Write(&b, f, rep, false); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		out := b.String()
-		for _, s := range append(secretDocs[0].secrets, "msgpass", "bXNncGFzcw==") {
+		for _, s := range append(secretDocs[0].secrets, "msgpass", "bXNncGFzcw==", "qrypass", "qrytok") {
 			if strings.Contains(out, s) {
 				t.Errorf("%s: output shows secret %q:\n%s", f, s, out)
 			}

@@ -46,6 +46,10 @@ type Rule struct {
 	After bool
 	// Doc is the documentation printed by "arrfarm explain" and docs/rules.md.
 	Doc Doc
+	// Help is the documentation link of a rule that docs/rules.md does not
+	// hold (check's limits are documented with the command); empty for
+	// registry rules, whose link is their anchor in docs/rules.md.
+	Help string
 	// Evidence is what the rule's claim rests on: every source and its kind.
 	// A rule resting only on inference is never an error (Validate).
 	Evidence []Source
@@ -133,7 +137,12 @@ func (r *Rule) EvidenceSummary() string {
 const DocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/rules.md"
 
 // URL is the rule's documentation link.
-func (r *Rule) URL() string { return DocsURL + "#" + r.Slug }
+func (r *Rule) URL() string {
+	if r.Help != "" {
+		return r.Help
+	}
+	return DocsURL + "#" + r.Slug
+}
 
 // String is "ARR2001 no-health-check".
 func (r *Rule) String() string { return r.ID + " " + r.Slug }

@@ -31,12 +31,15 @@ func WriteJUnit(w io.Writer, r Report) error {
 		suite := junit.Testsuite{Name: name, ID: i, Time: "0"}
 		found := map[string]bool{}
 		for _, d := range byFile[file] {
-			found[d.ID] = true
+			if d.ID != "" {
+				found[d.ID] = true
+			}
 			found[d.Rule] = true
 		}
 		for _, rule := range r.Checked {
-			if !found[rule.ID] {
-				suite.AddTestcase(junit.Testcase{Name: rule.ID + " " + rule.Slug, Classname: name, Time: "0"})
+			// check's limits have no ID: they are found by slug.
+			if (rule.ID == "" || !found[rule.ID]) && !found[rule.Slug] {
+				suite.AddTestcase(junit.Testcase{Name: strings.TrimSpace(rule.ID + " " + rule.Slug), Classname: name, Time: "0"})
 			}
 		}
 		for _, d := range byFile[file] {

@@ -197,8 +197,116 @@ func indentOf(text []byte, off int) string {
 	return string(text[start:end])
 }
 
-// UnifiedDiff is the patch of the file named name from old to new, both as
-// the loader's UTF-8 text.
-func UnifiedDiff(name string, old, new []byte) string {
-	return udiff.Unified("a/"+name, "b/"+name, string(old), string(new))
+// UnifiedDiff is the patch of the file named name, loaded as lines, to
+// new (the loader's UTF-8 text with the recommendation applied). No secret
+// the loader recorded appears in it: a context line that holds one is left
+// out with the context beyond it (a hunk needs no fixed amount of context;
+// git apply and patch take it), and one the patch must show (a changed
+// line, context between two changes, or the only context line left on a
+// side, which git apply needs) is masked. masked lists those lines (1-based,
+// in the file as read): there the patch no longer applies as printed.
+func UnifiedDiff(name string, lines *schema.Lines, new []byte) (diff string, masked []int) {
+	old := string(lines.Src())
+	name = schema.Printable(name)
+	u, err := udiff.ToUnifiedDiff("a/"+name, "b/"+name, old, udiff.Lines(old, string(new)), udiff.DefaultContextLines)
+	if err != nil {
+		// udiff.Lines gives consistent edits; say so rather than print
+		// a wrong patch.
+		return "", nil
+	}
+	for _, h := range u.Hunks {
+		masked = append(masked, hideSecrets(h, lines)...)
+	}
+	return u.String(), masked
+}
+
+// hideSecrets trims and masks one hunk (see UnifiedDiff).
+func hideSecrets(h *udiff.Hunk, lines *schema.Lines) (masked []int) {
+	// The line of the old file each hunk line is (0 for an insertion).
+	at := make([]int, len(h.Lines))
+	n := h.FromLine
+	first, last := -1, -1
+	for i, l := range h.Lines {
+		if l.Kind != udiff.Insert {
+			at[i] = n
+			n++
+		}
+		if l.Kind != udiff.Equal {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return nil
+	}
+	secret := func(i int) bool {
+		if at[i] == 0 {
+			return false
+		}
+		start, end := lines.LineBounds(at[i])
+		return len(lines.SecretsIn(start, end)) > 0
+	}
+	// Leading context: keep the lines next to the first change up to the
+	// first secret one going outward, but at least one line if there was
+	// any (it is masked then).
+	from := 0
+	for i := first - 1; i >= 0; i-- {
+		if secret(i) {
+			from = min(i+1, first-1)
+			break
+		}
+	}
+	to := len(h.Lines)
+	for i := last + 1; i < len(h.Lines); i++ {
+		if secret(i) {
+			to = max(i, last+2)
+			break
+		}
+	}
+	h.Lines = h.Lines[from:to]
+	at = at[from:to]
+	h.FromLine += from
+	h.ToLine += from
+	// What is left and still secret is masked. Inserted lines hold the
+	// secrets of the lines they replace (a value changed next to a
+	// password in one start tag), so those texts are masked in them.
+	var texts []string
+	for i := range h.Lines {
+		if at[i] == 0 {
+			continue
+		}
+		start, end := lines.LineBounds(at[i])
+		rs := lines.SecretsIn(start, end)
+		if len(rs) == 0 {
+			continue
+		}
+		src := lines.Src()
+		var b strings.Builder
+		prev := start
+		for _, r := range rs {
+			r[0], r[1] = max(r[0], start), min(r[1], end)
+			texts = append(texts, string(src[r[0]:r[1]]))
+			b.Write(src[prev:r[0]])
+			b.WriteString(schema.Mask)
+			prev = r[1]
+		}
+		b.WriteString(h.Lines[i].Content[prev-start:])
+		h.Lines[i].Content = b.String()
+		masked = append(masked, at[i])
+	}
+	for i, l := range h.Lines {
+		if l.Kind != udiff.Insert {
+			continue
+		}
+		c := l.Content
+		for _, t := range texts {
+			if t != "" {
+				c = strings.ReplaceAll(c, t, schema.Mask)
+			}
+		}
+		h.Lines[i].Content = schema.MaskSecrets(c)
+	}
+	return masked
 }

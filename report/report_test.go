@@ -101,19 +101,20 @@ func TestClockAndLogTicks(t *testing.T) {
 
 // The load plot shows utilization as a share of capacity when every
 // server has one, and the mean number in service when some server's
-// concurrency is unlimited (simulate leaves its utilization nil).
+// concurrency is unlimited (its utilization, a share of unlimited
+// capacity, is 0).
 func TestServerLoadMeaning(t *testing.T) {
-	half := 0.5
+	const half = 0.5
 	limited := &simulate.FarmResult{Servers: []simulate.ServerResult{
-		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
-		{Address: "b", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "a", Utilization: half, MeanInService: 5, Concurrency: 10},
+		{Address: "b", Utilization: half, MeanInService: 5, Concurrency: 10},
 	}}
 	bars, label, share := serverBars(limited)
 	if !share || bars[0].Load != 0.5 || !strings.Contains(label, "% of capacity") {
 		t.Errorf("limited concurrency: %v %q %v, want utilization 0.5 as a share", bars, label, share)
 	}
 	mixed := &simulate.FarmResult{Servers: []simulate.ServerResult{
-		{Address: "a", Utilization: &half, MeanInService: 5, Concurrency: 10},
+		{Address: "a", Utilization: half, MeanInService: 5, Concurrency: 10},
 		{Address: "b", MeanInService: 7},
 	}}
 	bars, label, share = serverBars(mixed)

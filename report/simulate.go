@@ -127,7 +127,7 @@ func faultWindow(fr simulate.FaultResult, windowS float64) (Window, bool) {
 func serverBars(f *simulate.FarmResult) (bars []ServerBar, label string, share bool) {
 	share = true
 	for _, s := range f.Servers {
-		share = share && s.Utilization != nil
+		share = share && s.Concurrency > 0
 	}
 	label = "mean requests in service"
 	if share {
@@ -136,7 +136,7 @@ func serverBars(f *simulate.FarmResult) (bars []ServerBar, label string, share b
 	for _, s := range f.Servers {
 		load := s.MeanInService
 		if share {
-			load = *s.Utilization
+			load = s.Utilization
 		}
 		bars = append(bars, ServerBar{Address: s.Address, Load: load, UnhealthyS: s.UnhealthyS})
 	}

@@ -96,6 +96,23 @@ type builder struct {
 	// web.config, where a misplaced section is a real mistake rather than
 	// a snippet's wrapper.
 	realFile bool
+	// names holds one copy of each attribute name: the model keeps a name
+	// per written attribute, and a large file repeats a few names
+	// hundreds of thousands of times.
+	names map[string]string
+}
+
+func (b *builder) intern(s string) string {
+	if c, ok := b.names[s]; ok {
+		return c
+	}
+	if b.names == nil {
+		b.names = map[string]string{}
+	}
+	if len(b.names) < 1024 { // a hostile file's endless names stay unshared
+		b.names[s] = s
+	}
+	return s
 }
 
 type comment struct {

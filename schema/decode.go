@@ -572,50 +572,64 @@ func (d *decoder) rule(el *node, scope RuleScope) *Rule {
 // duplicates reports collection items with the same key. IIS compares these
 // keys without regard to case.
 func (d *decoder) duplicates(cfg *Config) {
-	// An item's span is made only when it is reported: a large file has
-	// hundreds of thousands of servers and almost never a duplicate.
-	type keyed struct {
-		key  string
-		el   *Element
-		attr string
-		farm string
-	}
-	first := map[string]keyed{}
-	check := func(what string, items []keyed) {
+	// Only the first item of each key is kept, by index, and an item's
+	// span is made only when it is reported: a large file has hundreds of
+	// thousands of items and almost never a duplicate.
+	first := map[string]int{}
+	check := func(what string, n int, item func(i int) (key string, el *Element, attr, farm string)) {
 		clear(first)
-		for _, it := range items {
-			k := strings.ToLower(it.key)
-			if f, ok := first[k]; ok {
-				d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: it.el.ValueSpan(it.attr), Farm: it.farm,
-					Message: fmt.Sprintf("duplicate %s %q: IIS rejects the configuration (keys must be unique)", what, it.key),
-					Related: []Related{{Span: f.el.ValueSpan(f.attr), Message: fmt.Sprintf("first %s %q here", what, f.key)}}})
+		for i := range n {
+			key, el, attr, farm := item(i)
+			k := strings.ToLower(key)
+			j, ok := first[k]
+			if !ok {
+				first[k] = i
 				continue
 			}
-			first[k] = it
+			fkey, fel, fattr, _ := item(j)
+			d.b.findings = append(d.b.findings, Finding{Rule: RuleDuplicateKey, Severity: Error, Span: el.ValueSpan(attr), Farm: farm,
+				Message: fmt.Sprintf("duplicate %s %q: IIS rejects the configuration (keys must be unique)", what, key),
+				Related: []Related{{Span: fel.ValueSpan(fattr), Message: fmt.Sprintf("first %s %q here", what, fkey)}}})
 		}
 	}
-	farms := make([]keyed, 0, len(cfg.Farms))
-	var servers []keyed
 	for _, f := range cfg.Farms {
-		farms = append(farms, keyed{f.Name, &f.Element, "name", f.Name})
-		servers = servers[:0]
-		for _, s := range f.Servers {
-			servers = append(servers, keyed{s.Address, &s.Element, "address", f.Name})
-		}
-		check("server address in farm "+strconv.Quote(f.Name)+":", servers)
+		check("server address in farm "+strconv.Quote(f.Name)+":", len(f.Servers), func(i int) (string, *Element, string, string) {
+			return f.Servers[i].Address, &f.Servers[i].Element, "address", f.Name
+		})
 	}
-	check("farm name", farms)
-	byCollection := map[string][]keyed{}
-	var order []string
+	check("farm name", len(cfg.Farms), func(i int) (string, *Element, string, string) {
+		return cfg.Farms[i].Name, &cfg.Farms[i].Element, "name", cfg.Farms[i].Name
+	})
+	// Rule names are unique within one collection: the global rules, or
+	// the rules of one <location> (few collections, many rules).
+	type collection struct {
+		scope    RuleScope
+		location string
+	}
+	seen := map[collection]bool{}
+	var order []collection
 	for _, r := range cfg.Rules {
-		c := fmt.Sprintf("%d/%s", r.Scope, r.Location)
-		if _, ok := byCollection[c]; !ok {
+		if c := (collection{r.Scope, r.Location}); !seen[c] {
+			seen[c] = true
 			order = append(order, c)
 		}
-		byCollection[c] = append(byCollection[c], keyed{r.Name, &r.Element, "name", ""})
 	}
-	sort.Strings(order)
+	sort.Slice(order, func(i, j int) bool {
+		if order[i].scope != order[j].scope {
+			return order[i].scope < order[j].scope
+		}
+		return order[i].location < order[j].location
+	})
+	var in []*Rule
 	for _, c := range order {
-		check("rule name", byCollection[c])
+		in = in[:0]
+		for _, r := range cfg.Rules {
+			if r.Scope == c.scope && r.Location == c.location {
+				in = append(in, r)
+			}
+		}
+		check("rule name", len(in), func(i int) (string, *Element, string, string) {
+			return in[i].Name, &in[i].Element, "name", ""
+		})
 	}
 }

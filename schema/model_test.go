@@ -468,3 +468,33 @@ func TestSetAttribute(t *testing.T) {
 	assert.ErrorContains(t, SetAttribute(&f.Protocol, "clientCertPassword", "x", at), "secret")
 	assert.ErrorContains(t, SetAttribute(f.Protocol, "timeout", "1s", at), "not a model element")
 }
+
+// Rule names are unique within one collection only: the global rules, or
+// the rules of one location.
+func TestDuplicateRuleNames(t *testing.T) {
+	doc := load(t, "applicationHost.config", `<configuration>
+<system.webServer><rewrite><globalRules>
+<rule name="R"><match url="a"/></rule>
+<rule name="r"><match url="b"/></rule>
+</globalRules></rewrite></system.webServer>
+<location path="a"><system.webServer><rewrite><rules>
+<rule name="r"><match url="c"/></rule>
+<rule name="x"><match url="d"/></rule>
+<rule name="X"><match url="e"/></rule>
+</rules></rewrite></system.webServer></location>
+<location path="b"><system.webServer><rewrite><rules>
+<rule name="x"><match url="f"/></rule>
+</rules></rewrite></system.webServer></location>
+</configuration>`)
+	var got []string
+	for _, f := range doc.Findings {
+		if f.Rule == RuleDuplicateKey {
+			require.Len(t, f.Related, 1)
+			got = append(got, fmt.Sprintf("%d:%d %s (first at %d)", f.Span.Start.Line, f.Span.Start.Col, f.Message, f.Related[0].Span.Start.Line))
+		}
+	}
+	assert.Equal(t, []string{
+		`4:13 duplicate rule name "r": IIS rejects the configuration (keys must be unique) (first at 3)`,
+		`9:13 duplicate rule name "X": IIS rejects the configuration (keys must be unique) (first at 8)`,
+	}, got)
+}

@@ -29,17 +29,19 @@ var (
 	// an unescaped "@").
 	urlCreds = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s"'<>]*)@`)
 	// hostCreds matches "user:password@" without a scheme, as written in
-	// a server address. An e-mail address has no colon and is left alone.
-	hostCreds = regexp.MustCompile(`(^|[\s"'=(\[{,])([^\s@/:"'=(\[{,]+:[^\s@/"']*)@`)
+	// a server address or a path (/mnt/user:password@share, \\user:pw@host).
+	// An e-mail address has no colon and is left alone.
+	hostCreds = regexp.MustCompile(`(^|[\s"'=(\[{,/\\])([^\s@/\\:"'=(\[{,]+:[^\s@/\\"']*)@`)
 )
 
 // secretRanges returns the byte ranges of text that are secret: encrypted
-// blobs and URL or address credentials. Ranges are sorted and disjoint.
+// blobs, URL or address credentials, and the values of secret-named
+// parameters. Ranges are sorted and disjoint.
 func secretRanges(text []byte) [][2]int {
+	rs := paramRanges(text)
 	if bytes.IndexByte(text, '@') < 0 && !bytes.Contains(text, []byte("[enc:")) {
-		return nil // the common case, without running the expressions
+		return rs // the common case, without running the expressions
 	}
-	var rs [][2]int
 	for _, m := range encBlob.FindAllIndex(text, -1) {
 		rs = append(rs, [2]int{m[0], m[1]})
 	}
@@ -50,6 +52,89 @@ func secretRanges(text []byte) [][2]int {
 		rs = append(rs, [2]int{m[4], m[5]})
 	}
 	return mergeRanges(rs)
+}
+
+// secretWords are the parts of a parameter name that say its value is a
+// credential: passwords, secrets, tokens (OAuth access_token, id_token,
+// CSRF tokens), API keys, session identifiers and the cookie of ASP.NET
+// forms authentication (.ASPXAUTH).
+var secretWords = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
+	"sessionid", "session_id", "sessid", "credential", "aspxauth"}
+
+// secretNames are names that are credentials only as a whole (or as the
+// last dotted part): "key" is one, "monkey" and "keyboard" are not; sig is
+// the signature of an Azure shared access signature.
+var secretNames = []string{"sig", "signature", "auth", "key", "pass", "sid", "access_key", "client_key", "private_key"}
+
+// paramRanges returns the values of secret-named parameters in text. A
+// parameter is name=value, as in query strings, cookies (";+" between
+// them in W3C logs), matrix parameters, connection strings and --set
+// assignments; the name is the run of letters, digits and _ . - [ ]
+// before the "="; the value runs to the next &, ;, white space, quote, #
+// or angle bracket (a "+" is a space inside a query value), less a
+// trailing colon (the one after it in a message).
+//
+// Linear in len(text): names end at "=", which is no name character, so
+// no byte is part of two names; a value is scanned only after a secret
+// name, and the scan resumes past it.
+func paramRanges(text []byte) [][2]int {
+	var rs [][2]int
+	for i := 0; i < len(text); {
+		eq := bytes.IndexByte(text[i:], '=')
+		if eq < 0 {
+			break
+		}
+		at := i + eq
+		i = at + 1
+		if !secretParam(text[paramStart(text, at):at]) {
+			continue
+		}
+		if n := paramValueLen(text[i:]); n > 0 {
+			rs = append(rs, [2]int{i, i + n})
+			i += n
+		}
+	}
+	return rs
+}
+
+// paramStart is where the parameter name that ends at text[i] starts.
+func paramStart(text []byte, i int) int {
+	for i > 0 {
+		c := text[i-1]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-[]", c) >= 0) {
+			break
+		}
+		i--
+	}
+	return i
+}
+
+// paramValueLen is the length of the parameter value at the start of v.
+func paramValueLen(v []byte) int {
+	n := bytes.IndexAny(v, "&; \t\r\n\"'#<>")
+	if n < 0 {
+		n = len(v)
+	}
+	for n > 0 && v[n-1] == ':' {
+		n--
+	}
+	return n
+}
+
+func secretParam(name []byte) bool {
+	if len(name) == 0 {
+		return false
+	}
+	n := strings.ToLower(string(name))
+	for _, w := range secretWords {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	if i := strings.LastIndexByte(n, '.'); i >= 0 && i < len(n)-1 {
+		n = n[i+1:]
+	}
+	return slices.Contains(secretNames, strings.Trim(n, "[]"))
 }
 
 func mergeRanges(rs [][2]int) [][2]int {
@@ -69,8 +154,9 @@ func mergeRanges(rs [][2]int) [][2]int {
 }
 
 // MaskSecrets replaces the secrets in free text (a message, a file name, a
-// value being echoed) by Mask: encrypted blobs become "[enc:****:enc]",
-// URL and address credentials "****". Messages never quote a secret
+// value being echoed, a log field) by Mask: encrypted blobs become
+// "[enc:****:enc]", URL and address credentials and the values of
+// secret-named parameters ("password=****", "token=****") "****". Messages never quote a secret
 // attribute's value; this catches the secrets that hide in other values.
 func MaskSecrets(s string) string {
 	rs := secretRanges([]byte(s))

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -13,6 +14,8 @@ func TestMaskSecrets(t *testing.T) {
 		`server "svc:pw@10.0.0.1"`:                             `server "****@10.0.0.1"`,
 		`value [enc:AesProvider:c2VjcmV0:enc] here`:            `value [enc:****:enc] here`,
 		`mail admin@example.com`:                               `mail admin@example.com`,
+		`/mnt/svc:pw@share/farms.yaml`:                         `/mnt/****@share/farms.yaml`,
+		`\\svc:pw@fileserver\farms`:                            `\\****@fileserver\farms`,
 		`http://web/{R:0}`:                                     `http://web/{R:0}`,
 	} {
 		if got := MaskSecrets(in); got != want {
@@ -122,6 +125,34 @@ func TestSecretsPastAParseError(t *testing.T) {
 		rs := l.SecretsIn(at, at+len(secret))
 		if len(rs) == 0 || rs[0][0] > at || rs[len(rs)-1][1] < at+len(secret) {
 			t.Errorf("%s at %d is not covered: %v", secret, at, rs)
+		}
+	}
+}
+
+// Secret-named parameters in a value (a health check URL's ?token=, a
+// connection string's Password=) are masked where the loader recorded
+// them and in converted output.
+func TestSecretParamsInValues(t *testing.T) {
+	src := `<webFarms><webFarm name="w"><server address="10.0.0.1"/><applicationRequestRouting>` +
+		`<healthCheck url="http://w/health?token=tok123&amp;x=1" /></applicationRequestRouting></webFarm></webFarms>`
+	doc, err := Load("applicationHost.config", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := strings.Index(src, "tok123")
+	if rs := doc.Lines.SecretsIn(at, at+6); len(rs) != 1 || rs[0][0] != at || rs[0][1] != at+6 {
+		t.Errorf("token value at %d not recorded exactly: %v", at, rs)
+	}
+	for _, write := range []func(*bytes.Buffer) error{
+		func(b *bytes.Buffer) error { _, err := WriteYAML(b, doc.Config); return err },
+		func(b *bytes.Buffer) error { _, err := WriteXML(b, doc.Config); return err },
+	} {
+		var out bytes.Buffer
+		if err := write(&out); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), "tok123") || !strings.Contains(out.String(), "token="+Mask) {
+			t.Errorf("converted output does not mask the token:\n%s", out.String())
 		}
 	}
 }

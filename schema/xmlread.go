@@ -57,6 +57,9 @@ func readXML(b *builder, src []byte) bool {
 			sawRoot = true
 			end := int(dec.InputOffset())
 			attrs, dup := scanAttrs(b.lines, src, off, end, t.Attr)
+			for i := range attrs {
+				attrs[i].Name = b.intern(attrs[i].Name)
+			}
 			b.lines.read(end)
 			if dup != nil {
 				b.report(RuleXMLMalformed, Error, dup.nameSpan(b.lines), "attribute %s appears twice in one element: IIS rejects the file", dup.Name)

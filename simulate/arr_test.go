@@ -144,7 +144,7 @@ func TestJSONContract(t *testing.T) {
 	for _, key := range []string{`"seed": 1`, `"replications": 3`, `"duration_s": 10`, `"farms"`, `"name": "web"`,
 		`"algorithm": "WeightedRoundRobin"`, `"requests"`, `"outcomes"`, `"2xx"`, `"5xx"`, `"502.3"`, `"502.4"`,
 		`"win32"`, `"12002"`, `"12029"`, `"rates"`, `"mean"`, `"ci95"`, `"latency_ms"`, `"p50"`, `"p90"`,
-		`"p99"`, `"p999"`, `"max"`, `"servers"`, `"address": "10.0.0.1"`, `"utilization": null`, `"mean_in_service"`, `"unhealthy_s"`} {
+		`"p99"`, `"p999"`, `"max"`, `"servers"`, `"address": "10.0.0.1"`, `"utilization": 0,`, `"mean_in_service"`, `"unhealthy_s"`} {
 		require.Contains(t, js, key)
 	}
 	f := res.Farms[0]

@@ -228,8 +228,9 @@ events: [{at: 10s, server: 10.0.0.1, fault: hang, for: 60s}]`)
 // util is a share of capacity in text and JSON alike (and in the HTML
 // page: report.TestServerLoadMeaning): lambda/N x S
 // / c = 50/s x 100 ms / 10 = 0.5, with 5 requests in service on average.
-// With unlimited concurrency there is no capacity: JSON null, text "-",
-// and the mean in service is shown instead.
+// With unlimited concurrency the capacity is unlimited: JSON 0 (the
+// contract's field stays a number), text "-", and the mean in service is
+// shown instead.
 func TestUtilizationMeansTheSameEverywhere(t *testing.T) {
 	cfg := loadConfig(t, farm(2, "protocol: {timeout: 30s}"))
 	for _, conc := range []int{10, 0} {
@@ -253,15 +254,14 @@ func TestUtilizationMeansTheSameEverywhere(t *testing.T) {
 		js0 := parsed.Farms[0].Servers[0]
 		require.Contains(t, js.String(), `"utilization"`, "the contract's key is always there")
 		require.Contains(t, txt.String(), fmt.Sprintf("%10.2f", s.MeanInService))
+		require.NotNil(t, js0.Utilization, "the contract's utilization is a number, never null")
 		if conc == 0 {
-			require.Nil(t, js0.Utilization)
-			require.Nil(t, s.Utilization)
+			require.Zero(t, *js0.Utilization)
 			require.Regexp(t, `10\.0\.0\.1 +\d+ +\d+ +- `, txt.String())
 			continue
 		}
-		require.NotNil(t, js0.Utilization)
 		require.InDelta(t, 0.5, *js0.Utilization, 0.02)
-		pctText := fmt.Sprintf("%.0f%%", 100**s.Utilization)
+		pctText := fmt.Sprintf("%.0f%%", 100*s.Utilization)
 		require.Regexp(t, `10\.0\.0\.1 +\d+ +\d+ +`+pctText, txt.String())
 	}
 }

@@ -139,9 +139,11 @@ type ServerResult struct {
 	Reset    int64  `json:"502.3_12030"`
 	S5xx     int64  `json:"5xx"`
 	// Utilization is busy slot time over window x concurrency, a fraction
-	// of capacity (mean over replications); null with unlimited
-	// concurrency, which has no capacity to compare with.
-	Utilization *float64 `json:"utilization"`
+	// of capacity (mean over replications). A server with unlimited
+	// concurrency has unlimited capacity, so its share is 0: the
+	// contract's field stays a number, and MeanInService says how busy
+	// such a server is.
+	Utilization float64 `json:"utilization"`
 	// MeanInService is the mean number of requests (and probes) the
 	// server works on at once.
 	MeanInService float64 `json:"mean_in_service"`
@@ -318,8 +320,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		sr.S5023 = sr.Timeout + sr.Refused + sr.Reset
 		sr.MeanInService = round6(busy / nr)
 		if ps.conc > 0 {
-			u := round6(busy / nr / float64(ps.conc))
-			sr.Utilization = &u
+			sr.Utilization = round6(busy / nr / float64(ps.conc))
 		}
 		sr.UnhealthyS = round6(unhealthy / nr)
 		f.Servers = append(f.Servers, sr)
@@ -446,8 +447,8 @@ func (r *Result) WriteText(w io.Writer) error {
 				state = "  (disabled)"
 			}
 			util := "-"
-			if s.Utilization != nil {
-				util = fmt.Sprintf("%.0f%%", 100**s.Utilization)
+			if s.Concurrency > 0 {
+				util = fmt.Sprintf("%.0f%%", 100*s.Utilization)
 			}
 			fmt.Fprintf(&b, "  %-16s %9d %9d  %5s  %10.2f  %9s%s\n", s.Address, s.Requests, s.S5023, util, s.MeanInService, human.Seconds(s.UnhealthyS), state)
 		}

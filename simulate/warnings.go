@@ -16,10 +16,10 @@ func warn(res *Result, reps []*repStats, opts Options) {
 	for i := range res.Farms {
 		f := &res.Farms[i]
 		for _, s := range f.Servers {
-			// Utilization is nil for unlimited concurrency: no capacity.
-			if s.Enabled && s.Utilization != nil && *s.Utilization >= overloadedAt {
+			// An unlimited server (concurrency 0) cannot be overloaded.
+			if s.Enabled && s.Concurrency > 0 && s.Utilization >= overloadedAt {
 				f.Notes = append(f.Notes, fmt.Sprintf("server %s is overloaded: busy %.0f%% of its capacity (%d at once); the offered load is at or above what it can serve, queues grow, and no timeout fixes that",
-					s.Address, 100**s.Utilization, s.Concurrency))
+					s.Address, 100*s.Utilization, s.Concurrency))
 			}
 		}
 		if opts.UntilCI > 0 && !ciReached(reps, opts.UntilCI) {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"regexp"
 	"strings"
@@ -303,5 +304,56 @@ func TestCheckAssumeWorst(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", nil, "check", checkFarm, "--scenario", checkHang, "--assume", "best"); code != 2 {
 		t.Errorf("--assume best: exit %d, want 2", code)
+	}
+}
+
+// In JUnit, check lists each limit it held as a testcase: passing when the
+// prediction is within it, failing (and not also passing) when breached,
+// so a CI test tab shows what the gate checked, not only what failed.
+func TestCheckJUnitListsLimits(t *testing.T) {
+	mean, _ := hangRate(t)
+	for _, c := range []struct {
+		name              string
+		args              []string
+		code              int
+		passing, breached []string
+	}{
+		{"pass", []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1%", "--max", "p99=1s"}, 0,
+			[]string{"max-502.3", "max-p99"}, nil},
+		{"breach", []string{checkFarm, "--scenario", checkHang, "--max", fmt.Sprintf("502.3=%g", mean/2), "--max", "502.4=50%"}, 1,
+			[]string{"max-502.4"}, []string{"max-502.3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			code, out, errs := runCLI(t, "", nil, append([]string{"check", "--format", "junit"}, c.args...)...)
+			if code != c.code {
+				t.Fatalf("exit %d, want %d: %s", code, c.code, errs)
+			}
+			var doc junitDoc
+			if err := xml.Unmarshal([]byte(out), &doc); err != nil || len(doc.Suites) != 1 {
+				t.Fatalf("not one JUnit testsuite (%v):\n%s", err, out)
+			}
+			passing, failing := map[string]bool{}, map[string]bool{}
+			for _, tc := range doc.Suites[0].Cases {
+				name := strings.Fields(tc.Name)[0]
+				if tc.Failure != nil {
+					failing[name] = true
+				} else {
+					passing[name] = true
+				}
+			}
+			for _, n := range c.passing {
+				if !passing[n] || failing[n] {
+					t.Errorf("%s: passing %v, failing %v", n, passing[n], failing[n])
+				}
+			}
+			for _, n := range c.breached {
+				if passing[n] || !failing[n] {
+					t.Errorf("%s: passing %v, failing %v; want only a failure", n, passing[n], failing[n])
+				}
+			}
+			if !passing["ARR2001"] {
+				t.Errorf("the lint rules that ran are not listed: %v", passing)
+			}
+		})
 	}
 }

@@ -45,20 +45,27 @@ func TestPeakMemoryChild(t *testing.T) {
 }
 
 // BenchmarkPeakMemory measures the peak resident memory of a whole lint of
-// a generated ~20 MB applicationHost.config (and a ~5 MB one) and the same
-// farms as ~20 MB (and ~5 MB) of YAML, in a child process per run that reports its
-// own VmHWM. The issue's
+// a generated ~20 MB applicationHost.config (and a ~5 MB one), the same
+// farms as ~20 MB (and ~5 MB) of YAML, and a ~20 MB config of rewrite rules
+// (the shape with the most model per byte), in a child process per run
+// that reports its own VmHWM. The issue's
 // goal is peak < 15 x input + 50 MB; the metrics report peak MB, the ratio
 // peak/input and the time per MB.
 func BenchmarkPeakMemory(b *testing.B) {
 	dir := b.TempDir()
 	// A quarter-size file first: peak and time per MB should not grow
 	// with the size.
-	small := testgen.Config(3250, 10) // ~5 MB
-	xml := testgen.Config(13000, 10)  // ~20 MB
+	small := testgen.Config(3250, 10)  // ~5 MB
+	xml := testgen.Config(13000, 10)   // ~20 MB
+	rules := testgen.RuleConfig(90000) // ~20 MB
+	for _, src := range [][]byte{xml, rules} {
+		if doc, err := schema.Load("applicationHost.config", src, schema.Options{}); err != nil || len(doc.Findings) != 0 {
+			b.Fatalf("generated config: %v %v", err, doc.Findings)
+		}
+	}
 	doc, err := schema.Load("applicationHost.config", xml, schema.Options{})
-	if err != nil || len(doc.Findings) != 0 {
-		b.Fatalf("generated config: %v %v", err, doc.Findings)
+	if err != nil {
+		b.Fatal(err)
 	}
 	var yml bytes.Buffer
 	if _, err := schema.WriteYAML(&yml, doc.Config); err != nil {
@@ -75,7 +82,8 @@ func BenchmarkPeakMemory(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		src  []byte
-	}{{"5MB/applicationHost.config", small}, {"applicationHost.config", xml}, {"5MB/farms.yaml", smallYML.Bytes()}, {"farms.yaml", yml.Bytes()}} {
+	}{{"5MB/applicationHost.config", small}, {"applicationHost.config", xml}, {"5MB/farms.yaml", smallYML.Bytes()},
+		{"farms.yaml", yml.Bytes()}, {"rules/applicationHost.config", rules}} {
 		path := filepath.Join(dir, strings.ReplaceAll(c.name, "/", "-"))
 		if err := os.WriteFile(path, c.src, 0o644); err != nil {
 			b.Fatal(err)

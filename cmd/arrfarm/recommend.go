@@ -11,7 +11,6 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
-	"github.com/arrfarm/arrfarm/internal/redact"
 	"github.com/arrfarm/arrfarm/latency"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/recommend"
@@ -139,7 +138,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if a.format == "patch" || a.write {
 		reps, notes := recommend.Edits(doc, res)
 		for _, n := range notes {
-			fmt.Fprintf(s.err, "arrfarm: %s\n", redact.Printable(n))
+			fmt.Fprintf(s.err, "arrfarm: %s\n", schema.Printable(n))
 		}
 		newText, err := schema.ApplyReplacements(doc.Lines.Src(), reps)
 		if err != nil {
@@ -147,7 +146,12 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 		}
 		if a.format == "patch" {
 			out.WriteString(res.Preamble())
-			out.WriteString(recommend.UnifiedDiff(strings.TrimLeft(displayName(configPath), "/"), doc.Lines.Src(), newText))
+			diff, masked := recommend.UnifiedDiff(strings.TrimLeft(displayName(configPath), "/"), doc.Lines, newText)
+			out.WriteString(diff)
+			if len(masked) > 0 {
+				fmt.Fprintf(s.err, "arrfarm: the patch masks secrets on line(s) %s of %s, so it does not apply there; --write changes the file in place\n",
+					strings.Trim(fmt.Sprint(masked), "[]"), schema.Printable(configPath))
+			}
 		}
 		if a.write && len(reps) > 0 {
 			patched, err := schema.Patch(src, reps)
@@ -157,7 +161,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			if err := outfile.Write(configPath, patched); err != nil {
 				return withCode(exitUsage, err)
 			}
-			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), redact.Printable(configPath))
+			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), schema.Printable(configPath))
 		}
 	}
 	if a.output == "" {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/arrfarm/arrfarm/internal/redact"
+	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -99,7 +99,7 @@ func exitCodeOf(w io.Writer, err error) int {
 
 // printInternal is the one message for arrfarm's own bugs.
 func printInternal(w io.Writer, what string) {
-	fmt.Fprintf(w, "arrfarm: internal error: %s\nPlease report this with the input that caused it.\n", redact.Printable(what))
+	fmt.Fprintf(w, "arrfarm: internal error: %s\nPlease report this with the input that caused it.\n", schema.Printable(what))
 }
 
 // printErr prints an error the way every command does. Errors quote what
@@ -108,7 +108,7 @@ func printInternal(w io.Writer, what string) {
 // password=... parameters, are masked and control characters escaped like
 // any other output.
 func printErr(w io.Writer, err error) {
-	fmt.Fprintf(w, "arrfarm: %s\n", redact.Printable(err.Error()))
+	fmt.Fprintf(w, "arrfarm: %s\n", schema.Printable(err.Error()))
 }
 
 func newRootCmd(s streams, getenv env) *cobra.Command {

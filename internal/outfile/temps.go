@@ -57,6 +57,11 @@ func forget(name string) {
 func removeLive() []string {
 	live.Lock()
 	defer live.Unlock()
+	return removeLocked()
+}
+
+// removeLocked is removeLive with live already locked.
+func removeLocked() []string {
 	var removed []string
 	for name, f := range live.names {
 		if f != nil {
@@ -76,9 +81,14 @@ func removeLive() []string {
 // handleSignals waits for the signals watchSignals asks for: each one
 // removes the live temporary files, then end (per platform) ends the
 // process as that signal would have ended it without arrfarm's handler.
+// end runs with live locked: the write whose file was just closed fails,
+// and its cleanup (forget) waits for the lock, so it cannot report that
+// failure, or exit with another status, before the process ends.
 func handleSignals(c <-chan os.Signal, end func(os.Signal)) {
 	for sig := range c {
-		removeLive()
+		live.Lock()
+		removeLocked()
 		end(sig)
+		live.Unlock() // reached only if the signal did not end the process
 	}
 }

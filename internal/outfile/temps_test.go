@@ -39,10 +39,18 @@ func TestHandlerRemovesLiveTemps(t *testing.T) {
 	c := make(chan os.Signal, 1)
 	var ended []os.Signal
 	var leftAtEnd []string
+	lockedAtEnd := false
 	c <- os.Interrupt
 	close(c)
 	handleSignals(c, func(sig os.Signal) {
 		ended = append(ended, sig)
+		// The interrupted write's cleanup must wait until the process
+		// has ended, so the registry is still locked here.
+		if live.TryLock() {
+			live.Unlock()
+		} else {
+			lockedAtEnd = true
+		}
 		ents, _ := os.ReadDir(dir)
 		for _, e := range ents {
 			leftAtEnd = append(leftAtEnd, e.Name())
@@ -51,6 +59,9 @@ func TestHandlerRemovesLiveTemps(t *testing.T) {
 
 	if !slices.Equal(ended, []os.Signal{os.Interrupt}) {
 		t.Errorf("end called with %v, want [interrupt]", ended)
+	}
+	if !lockedAtEnd {
+		t.Error("the process was ended with the registry unlocked: the failed write could report first")
 	}
 	if !slices.Equal(leftAtEnd, []string{"report.json"}) {
 		t.Errorf("files when the process was ended: %v, want only report.json", leftAtEnd)

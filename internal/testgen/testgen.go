@@ -32,3 +32,22 @@ func Config(farms, servers int) []byte {
 	b.WriteString("      </globalRules>\n    </rewrite>\n  </system.webServer>\n</configuration>\n")
 	return b.Bytes()
 }
+
+// RuleConfig returns an applicationHost.config whose weight is rewrite
+// rules: one farm of two servers and n global rules, each routing one host
+// name to the farm. A large one is the shape that costs the most model per
+// byte of input.
+func RuleConfig(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<configuration>\n  <webFarms>\n    <webFarm name=\"web\">\n" +
+		"      <server address=\"10.0.0.1\" />\n      <server address=\"10.0.0.2\" />\n" +
+		"      <applicationRequestRouting>\n        <healthCheck url=\"http://web/health\" interval=\"00:00:10\" timeout=\"00:00:05\" minServers=\"1\" />\n" +
+		"      </applicationRequestRouting>\n    </webFarm>\n  </webFarms>\n  <system.webServer>\n    <proxy enabled=\"true\" />\n    <rewrite>\n      <globalRules>\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "        <rule name=\"host%06d\" stopProcessing=\"true\"><match url=\".*\" />"+
+			"<conditions><add input=\"{HTTP_HOST}\" pattern=\"^site%06d\\.example\\.com$\" /></conditions>"+
+			"<action type=\"Rewrite\" url=\"http://web/{R:0}\" /></rule>\n", i, i)
+	}
+	b.WriteString("      </globalRules>\n    </rewrite>\n  </system.webServer>\n</configuration>\n")
+	return b.Bytes()
+}

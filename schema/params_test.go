@@ -1,13 +1,11 @@
-package redact
+package schema
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/arrfarm/arrfarm/schema"
 )
 
-func TestParams(t *testing.T) {
+func TestMaskSecretParams(t *testing.T) {
 	for in, want := range map[string]string{
 		// Query strings, as cs-uri-query and a trace's url hold them.
 		"user=bob&password=hunter2&x=1":    "user=bob&password=****&x=1",
@@ -37,21 +35,21 @@ func TestParams(t *testing.T) {
 		"scenario.latency.p50=password=s3: invalid":             "scenario.latency.p50=password=****: invalid",
 		"x.key=k1 x.monkey=m x.sig=s":                           "x.key=**** x.monkey=m x.sig=****",
 	} {
-		if got := Params(in); got != want {
-			t.Errorf("Params(%q) = %q, want %q", in, got, want)
+		if got := MaskSecrets(in); got != want {
+			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
 // TestMaskHasFixedLength: the mask says nothing about the secret's length.
-func TestMaskHasFixedLength(t *testing.T) {
-	short, long := Params("password=a"), Params("password="+strings.Repeat("x", 300))
-	if short != long || short != "password="+schema.Mask {
+func TestParamMaskHasFixedLength(t *testing.T) {
+	short, long := MaskSecrets("password=a"), MaskSecrets("password="+strings.Repeat("x", 300))
+	if short != long || short != "password="+Mask {
 		t.Errorf("masks differ: %q, %q", short, long)
 	}
 }
 
-func TestPrintable(t *testing.T) {
+func TestPrintableMasksLogText(t *testing.T) {
 	in := "GET http://bob:hunter2@backend/x?token=T0K&v=1 [enc:AesProvider:c2VjcmV0:enc] \x1b[2J\u009b"
 	got := Printable(in)
 	for _, secret := range []string{"hunter2", "T0K", "c2VjcmV0", "\x1b", "\u009b"} {
@@ -63,5 +61,44 @@ func TestPrintable(t *testing.T) {
 		if !strings.Contains(got, kept) {
 			t.Errorf("Printable(%q) = %q lost %q", in, got, kept)
 		}
+	}
+}
+
+// FuzzMaskSecrets: MaskSecrets never panics, masking twice changes nothing, and
+// the value of a password parameter never survives, whatever surrounds it.
+func FuzzMaskSecrets(f *testing.F) {
+	for _, s := range []string{"user=bob&password=hunter2&x=1", "ASP.NET_SessionId=abc;+.ASPXAUTH=F00D", "a=b=c", "==", "x.sig=s:",
+		"w\x1b[31meb.adminPassword=s3: x", "/app;jsessionid=ABC/page"} {
+		f.Add(s, "v4lue")
+	}
+	f.Fuzz(func(t *testing.T, s, v string) {
+		once := MaskSecrets(s)
+		if twice := MaskSecrets(once); twice != once {
+			t.Fatalf("MaskSecrets(%q) = %q, again %q", s, once, twice)
+		}
+		if paramValueLen([]byte(v)) != len(v) || len(v) < 3 {
+			return // v would end early or is too short to stand out
+		}
+		in := s + "&password=" + v
+		if got := MaskSecrets(in); strings.Contains(got[len(MaskSecrets(s)):], v) {
+			t.Fatalf("MaskSecrets(%q) = %q keeps %q", in, got, v)
+		}
+	})
+}
+
+// BenchmarkMaskSecretsHostile: a 1 MiB field of "=" and of password
+// parameters (a log line can be that long); masking must stay linear.
+func BenchmarkMaskSecretsHostile(b *testing.B) {
+	for name, s := range map[string]string{
+		"equals":    strings.Repeat("=", 1<<20),
+		"passwords": strings.Repeat("password=", 1<<20/9),
+		"names":     strings.Repeat("a", 1<<20) + "=x",
+	} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(s)))
+			for b.Loop() {
+				MaskSecrets(s)
+			}
+		})
 	}
 }
