@@ -191,15 +191,20 @@ func splitList(src []byte, lines []yamlLine) *yamlList {
 		g = gap{}
 		last = l
 	}
-	if g.comments || mayEndEmpty(last.text(src)) {
-		// A comment after the last item may be the next key's (CUE
-		// would end the list before it); an empty value takes its
-		// position from what follows it.
-		return nil
+	end := lines[len(lines)-1].next // the next key's line, or the end of the file
+	if g.comments {
+		// One block of comments at column 0 directly above the next key
+		// is go-yaml's head comment of that key, and CUE ends the list
+		// at the block's start; other comments after the last item
+		// might be either's.
+		if g.bad || g.closed || g.indent != 0 || end == len(src) {
+			return nil
+		}
+		end = g.start
 	}
-	end := len(src)
-	if len(lines) > 0 {
-		end = lines[len(lines)-1].next
+	if mayEndEmpty(last.text(src)) {
+		// An empty value takes its position from what follows it.
+		return nil
 	}
 	list.runs = append(list.runs, [2]int{start, end})
 	return list
@@ -238,11 +243,18 @@ func (g *gap) cut(item yamlLine) int {
 }
 
 // mayEndEmpty is true when line may end in an empty value ("key:", "-",
-// "key: &anchor", "key: # comment"): go-yaml places an empty value at the
-// token after it, which is in the next piece.
+// "key: &anchor", "key: # comment", "key: |"): go-yaml places an empty
+// value at the token after it, which is in the next piece. (An anchor
+// anywhere on the line also keeps the item with the next, which may use
+// it.)
 func mayEndEmpty(line []byte) bool {
-	line = bytes.TrimRight(line, " ")
-	return len(line) == 0 || line[len(line)-1] == ':' || line[len(line)-1] == '-' || bytes.ContainsAny(line, "#&!")
+	line = bytes.TrimRight(line, " \t")
+	if len(line) == 0 || line[len(line)-1] == ':' || line[len(line)-1] == '-' || bytes.ContainsAny(line, "#&!") {
+		return true
+	}
+	// A block scalar's header with no content after it.
+	last := line[bytes.LastIndexAny(line, " \t")+1:]
+	return last[0] == '|' || last[0] == '>'
 }
 
 // isYAMLItem is true for a line that starts a block sequence item at
