@@ -50,7 +50,8 @@ type yamlList struct {
 }
 
 // end is the offset just past the list's value, as the whole-file parse
-// sees it: the start of the next top-level key, or the end of the file.
+// sees it: the start of the next top-level key (or of the comments that
+// head it), or the end of the file.
 func (l *yamlList) end() int { return l.runs[len(l.runs)-1][1] }
 
 type yamlLine struct {
