@@ -36,6 +36,42 @@ func BenchmarkLoad1000x10(b *testing.B) {
 }
 
 // BenchmarkLoadTypical loads a 20-farm file, the size of a real one.
+// BenchmarkLoadYAML1000x10: the 1000 x 10 farms as YAML (1.4 MB), read in
+// pieces (splitYAML) and whole: the pieces hold less at once and should
+// cost about the same time.
+func BenchmarkLoadYAML1000x10(b *testing.B) {
+	doc, err := Load("applicationHost.config", testgen.Config(1000, 10), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var yml bytes.Buffer
+	if _, err := WriteYAML(&yml, doc.Config); err != nil {
+		b.Fatal(err)
+	}
+	src := yml.Bytes()
+	if len(src) < yamlChunkMin {
+		b.Fatalf("%d bytes: below the size read in pieces", len(src))
+	}
+	for _, whole := range []bool{false, true} {
+		name := "pieces"
+		if whole {
+			name = "whole"
+		}
+		b.Run(name, func(b *testing.B) {
+			defer func(w bool) { yamlWholeOnly = w }(yamlWholeOnly)
+			yamlWholeOnly = whole
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				doc, err := Load("farms.yaml", src, Options{})
+				if err != nil || len(doc.Config.Farms) != 1000 {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func BenchmarkLoadTypical(b *testing.B) {
 	src := testgen.Config(20, 4)
 	b.ReportAllocs()

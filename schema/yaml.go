@@ -236,3 +236,65 @@ func byteSize(n int64) string {
 	}
 	return fmt.Sprintf("%d KiB", n>>10)
 }
+
+// yamlPieces parses the pieces of one file that splitYAML cut, through
+// the guards of ParseYAML: depth counted from the file's root, and one
+// alias budget for the whole file.
+type yamlPieces struct {
+	name  string
+	guard yamlGuard
+}
+
+func newYAMLPieces(lines *Lines) *yamlPieces {
+	return &yamlPieces{name: lines.File(), guard: yamlGuard{lines: lines, budget: max(int64(len(lines.Src())), minAliasBytes)}}
+}
+
+// parse parses one piece whose root sits depth levels below the file's
+// root. ok is false when it does not parse or the guards reject it: the
+// caller then reads the whole file, which says why with its position.
+func (p *yamlPieces) parse(src []byte, depth int) (f *ast.File, ok bool) {
+	if bytes.ContainsAny(src, "&*") || bytes.Contains(src, []byte("<<")) {
+		docs, err := decodeYAML(src)
+		if err != nil || len(docs) != 1 {
+			return nil, false
+		}
+		// Sizes are memoised per node: a piece's nodes are not kept
+		// past it.
+		p.guard.sizes = map[*yaml.Node]aliasSize{}
+		if f := p.guard.walk(docs[0], depth); f != nil {
+			return nil, false
+		}
+	}
+	f, err := extractYAML(p.name, src)
+	if err != nil {
+		return nil, false
+	}
+	// Without anchors, aliases and merge keys (the common case), CUE's
+	// tree nests exactly as go-yaml's nodes do, so the depth guard is
+	// checked on it and the piece is parsed once, not twice.
+	if len(f.Decls) > 0 {
+		if _, embed := f.Decls[0].(*ast.EmbedDecl); !embed {
+			depth++ // a root mapping: its fields are the file's decls
+		}
+	}
+	return f, depth+astDepth(f) <= MaxYAMLDepth
+}
+
+// astDepth is the deepest nesting of structs and lists in f.
+func astDepth(f *ast.File) int {
+	deepest, depth := 0, 0
+	ast.Walk(f, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.StructLit, *ast.ListLit:
+			depth++
+			deepest = max(deepest, depth)
+		}
+		return true
+	}, func(n ast.Node) {
+		switch n.(type) {
+		case *ast.StructLit, *ast.ListLit:
+			depth--
+		}
+	})
+	return deepest
+}

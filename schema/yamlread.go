@@ -30,14 +30,52 @@ var yamlTopKeys = []string{"proxy", "webFarms", "farms", "rules", "siteRules", "
 func YAMLTopKeys() []string { return slices.Clone(yamlTopKeys) }
 
 // readYAML parses src through the project's YAML entry point (CUE's
-// decoder, which keeps positions) and feeds the builder.
+// decoder, which keeps positions) and feeds the builder. A large file is
+// read in pieces (splitYAML) when it can be; if any piece fails, the
+// attempt is thrown away and the whole file is read, so that errors are
+// reported exactly as the whole file gives them.
 func readYAML(b *builder, src []byte) bool {
+	if !yamlWholeOnly && len(src) >= yamlChunkMin && loneCR(src) < 0 {
+		if sp := splitYAML(src); sp != nil {
+			secrets := len(b.lines.secrets)
+			pb := newBuilder(b.sch, b.kind, b.lines)
+			pb.realFile = b.realFile
+			ok := readYAMLPieces(pb, src, sp)
+			if yamlPiecesHook != nil {
+				yamlPiecesHook(ok)
+			}
+			if ok {
+				*b = *pb
+				return true
+			}
+			b.lines.secrets = b.lines.secrets[:secrets]
+		}
+	}
 	f, fs := ParseYAMLCUE(b.lines)
 	if len(fs) > 0 {
 		b.findings = append(b.findings, fs...)
 		return false
 	}
-	y := &yamlWalker{b: b}
+	(&yamlWalker{b: b}).file(f, len(src))
+	return true
+}
+
+// readYAMLPieces reads the skeleton of sp, and each run of its lists'
+// items when the walk comes to it; false when a piece failed.
+func readYAMLPieces(b *builder, src []byte, sp *yamlSplit) bool {
+	y := &yamlWalker{b: b, lists: sp.lists, pieces: newYAMLPieces(b.lines)}
+	f, ok := y.pieces.parse(sp.skeleton, 0)
+	sp.skeleton = nil
+	if !ok {
+		return false
+	}
+	y.file(f, len(src))
+	return !y.failed
+}
+
+// file walks the top level of a farm file.
+func (y *yamlWalker) file(f *ast.File, size int) {
+	b := y.b
 	root := b.lines.Span(0, 0)
 	b.start("configuration", root, root, nil)
 	fields := map[string]*ast.Field{}
@@ -79,16 +117,16 @@ func readYAML(b *builder, src []byte) bool {
 		if fd := fields["farms"]; fd != nil {
 			y.list("webFarm", fd)
 		}
-		y.close(at.Value)
+		y.b.end(y.valueEnd(at))
 	}
 	if fd := fields["rules"]; fd != nil {
 		y.open("system.webServer", fd.Label)
 		y.open("rewrite", fd.Label)
 		y.open("globalRules", fd.Label)
 		y.list("rule", fd)
-		y.close(fd.Value)
-		y.close(fd.Value)
-		y.close(fd.Value)
+		for range 3 {
+			y.b.end(y.valueEnd(fd))
+		}
 	}
 	if fd := fields["siteRules"]; fd != nil {
 		y.siteRules(fd, fd)
@@ -96,21 +134,116 @@ func readYAML(b *builder, src []byte) bool {
 	if fd := fields["locations"]; fd != nil {
 		y.locations(fd)
 	}
-	b.end(len(src))
-	return true
+	b.end(size)
 }
 
-type yamlWalker struct{ b *builder }
+type yamlWalker struct {
+	b *builder
+	// base is the offset of the piece being walked: CUE's positions are
+	// offsets in the piece.
+	base int
+	// lists are the lists read piece by piece (splitYAML), by the offset
+	// of their key; pieces parses them.
+	lists  map[int]*yamlList
+	pieces *yamlPieces
+	// pieceEnd is the end of the piece being walked, 0 outside pieces.
+	pieceEnd int
+	failed   bool // a piece did not parse: the walk is thrown away
+}
+
+// items calls each for every item of the list value of fd: from the tree
+// at hand, or, for a list read in pieces, one run's tree at a time.
+// notList reports a value that is not a list.
+func (y *yamlWalker) items(fd *ast.Field, notList func(), each func(ast.Expr)) {
+	if l := y.lists[y.off(fd.Label.Pos())]; l != nil && y.base == 0 {
+		src := y.b.lines.Src()
+		for _, r := range l.runs {
+			if y.failed {
+				return
+			}
+			f, ok := y.pieces.parse(src[r[0]:r[1]], 1)
+			var list *ast.ListLit
+			if ok && len(f.Decls) == 1 {
+				if e, isEmbed := f.Decls[0].(*ast.EmbedDecl); isEmbed {
+					list, _ = e.Expr.(*ast.ListLit)
+				}
+			}
+			if list == nil {
+				y.failed = true
+				return
+			}
+			y.base, y.pieceEnd = r[0], r[1]
+			for _, item := range list.Elts {
+				each(item)
+			}
+			y.base, y.pieceEnd = 0, 0
+		}
+		return
+	}
+	list, ok := fd.Value.(*ast.ListLit)
+	if !ok {
+		notList()
+		return
+	}
+	for _, item := range list.Elts {
+		each(item)
+	}
+}
+
+// valueEnd is the offset just past the value of fd.
+func (y *yamlWalker) valueEnd(fd *ast.Field) int {
+	if l := y.lists[y.off(fd.Label.Pos())]; l != nil && y.base == 0 {
+		return l.end()
+	}
+	return y.end(fd.Value)
+}
 
 func (y *yamlWalker) span(n ast.Node) Span {
-	return y.b.lines.Span(y.off(n.Pos()), y.off(n.End()))
+	return y.b.lines.Span(y.off(n.Pos()), y.end(n))
+}
+
+// end is the offset CUE gives as n's end. CUE computes the end of a
+// scalar from its own literal (which may run past the text) and clamps
+// what runs past its input to the input's size plus one; in a piece that
+// would be the piece's size, so the end is computed here and clamped to
+// the file's, as reading the file whole does.
+func (y *yamlWalker) end(n ast.Node) int {
+	var e int
+	switch n := n.(type) {
+	case *ast.BasicLit:
+		if !n.ValuePos.IsValid() {
+			return 0
+		}
+		e = y.off(n.ValuePos) + len(n.Value)
+	case *ast.Ident:
+		if !n.NamePos.IsValid() {
+			return 0
+		}
+		e = y.off(n.NamePos) + len(n.Name)
+	case *ast.UnaryExpr:
+		return y.end(n.X)
+	case *ast.Field:
+		if len(n.Attrs) > 0 {
+			return y.off(n.End())
+		}
+		return y.end(n.Value)
+	default:
+		// Block mappings and lists end where the lines around them
+		// say, within the input; flow ones at their closing bracket.
+		e = y.off(n.End())
+		if y.pieceEnd > 0 && e > y.pieceEnd {
+			y.failed = true // clamped: not known here
+		}
+		return e
+	}
+	return min(e, len(y.b.lines.Src())+1)
 }
 
 func (y *yamlWalker) off(p token.Pos) int {
 	if !p.IsValid() {
 		return 0
 	}
-	return p.Offset()
+	return y.base + p.Offset()
 }
 
 // scalarSpan is the source extent of a YAML scalar. CUE's end positions
@@ -148,69 +281,63 @@ func (y *yamlWalker) open(name string, at ast.Node) {
 	y.b.start(name, s, s, nil)
 }
 
-func (y *yamlWalker) close(n ast.Node) { y.b.end(y.off(n.End())) }
+func (y *yamlWalker) close(n ast.Node) { y.b.end(y.end(n)) }
 
 func (y *yamlWalker) siteRules(fd *ast.Field, at ast.Node) {
 	y.open("system.webServer", at)
 	y.open("rewrite", at)
 	y.open("rules", at)
 	y.list("rule", fd)
-	y.close(fd.Value)
-	y.close(fd.Value)
-	y.close(fd.Value)
+	for range 3 {
+		y.b.end(y.valueEnd(fd))
+	}
 }
 
 func (y *yamlWalker) locations(fd *ast.Field) {
-	list, ok := fd.Value.(*ast.ListLit)
-	if !ok {
+	y.items(fd, func() {
 		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "locations must be a list of {path, rules}")
+	}, y.location)
+}
+
+func (y *yamlWalker) location(item ast.Expr) {
+	st, ok := item.(*ast.StructLit)
+	if !ok {
+		y.b.report(RuleInvalidValue, Error, y.span(item), "a location must be a mapping with path and rules")
 		return
 	}
-	for _, item := range list.Elts {
-		st, ok := item.(*ast.StructLit)
+	var attrs []rawAttr
+	var rules *ast.Field
+	for _, d := range st.Elts {
+		f, ok := d.(*ast.Field)
 		if !ok {
-			y.b.report(RuleInvalidValue, Error, y.span(item), "a location must be a mapping with path and rules")
 			continue
 		}
-		var attrs []rawAttr
-		var rules *ast.Field
-		for _, d := range st.Elts {
-			f, ok := d.(*ast.Field)
-			if !ok {
-				continue
-			}
-			name, _, _ := ast.LabelName(f.Label)
-			switch name {
-			case "rules":
-				rules = f
-			default:
-				if a, ok := y.scalar(name, f); ok {
-					attrs = append(attrs, a)
-				} else {
-					y.b.report(RuleUnknownElement, Error, y.span(f.Label), "unknown key %s in a location: a location has path and rules", name)
-				}
+		name, _, _ := ast.LabelName(f.Label)
+		switch name {
+		case "rules":
+			rules = f
+		default:
+			if a, ok := y.scalar(name, f); ok {
+				attrs = append(attrs, a)
+			} else {
+				y.b.report(RuleUnknownElement, Error, y.span(f.Label), "unknown key %s in a location: a location has path and rules", name)
 			}
 		}
-		s := y.span(item)
-		y.b.start("location", s, s, attrs)
-		if rules != nil {
-			y.siteRules(rules, rules.Label)
-		}
-		y.close(item)
 	}
+	s := y.span(item)
+	y.b.start("location", s, s, attrs)
+	if rules != nil {
+		y.siteRules(rules, rules.Label)
+	}
+	y.close(item)
 }
 
 // list emits one element called name per item of the list value of fd.
 func (y *yamlWalker) list(name string, fd *ast.Field) {
-	list, ok := fd.Value.(*ast.ListLit)
-	if !ok {
+	y.items(fd, func() {
 		key, _, _ := ast.LabelName(fd.Label)
 		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "%s must be a list", key)
-		return
-	}
-	for _, item := range list.Elts {
-		y.element(name, item, item)
-	}
+	}, func(item ast.Expr) { y.element(name, item, item) })
 }
 
 // element emits element name whose content is the mapping v; at is where
@@ -238,7 +365,7 @@ func (y *yamlWalker) element(name string, at ast.Node, v ast.Expr) {
 		nameSpan = y.span(st.Elts[0])
 	}
 	if !y.b.start(name, nameSpan, nameSpan, attrs) {
-		y.b.end(y.off(v.End()))
+		y.b.end(y.end(v))
 		return
 	}
 	for _, c := range children {

@@ -46,9 +46,9 @@ func TestPeakMemoryChild(t *testing.T) {
 
 // BenchmarkPeakMemory measures the peak resident memory of a whole lint of
 // a generated ~20 MB applicationHost.config (and a ~5 MB one), the same
-// farms as ~20 MB of YAML, and a ~20 MB config of rewrite rules (the shape
-// with the most model per byte), in a child process per run that reports
-// its own VmHWM. The issue's
+// farms as ~20 MB (and ~5 MB) of YAML, and a ~20 MB config of rewrite rules
+// (the shape with the most model per byte), in a child process per run
+// that reports its own VmHWM. The issue's
 // goal is peak < 15 x input + 50 MB; the metrics report peak MB, the ratio
 // peak/input and the time per MB.
 func BenchmarkPeakMemory(b *testing.B) {
@@ -71,11 +71,19 @@ func BenchmarkPeakMemory(b *testing.B) {
 	if _, err := schema.WriteYAML(&yml, doc.Config); err != nil {
 		b.Fatal(err)
 	}
+	smallDoc, err := schema.Load("applicationHost.config", small, schema.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var smallYML bytes.Buffer
+	if _, err := schema.WriteYAML(&smallYML, smallDoc.Config); err != nil {
+		b.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		src  []byte
-	}{{"5MB/applicationHost.config", small}, {"applicationHost.config", xml}, {"farms.yaml", yml.Bytes()},
-		{"rules/applicationHost.config", rules}} {
+	}{{"5MB/applicationHost.config", small}, {"applicationHost.config", xml}, {"5MB/farms.yaml", smallYML.Bytes()},
+		{"farms.yaml", yml.Bytes()}, {"rules/applicationHost.config", rules}} {
 		path := filepath.Join(dir, strings.ReplaceAll(c.name, "/", "-"))
 		if err := os.WriteFile(path, c.src, 0o644); err != nil {
 			b.Fatal(err)
