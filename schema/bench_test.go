@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"fmt"
 	"github.com/arrfarm/arrfarm/internal/testgen"
 	"os"
 	"path/filepath"
@@ -136,5 +137,27 @@ func BenchmarkCompileSchema(b *testing.B) {
 		if _, err := compileSchema(CUESource); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkYAMLCommentsBetweenItems: a comment between every two items,
+// less indented than they are. Finding each comment's line searched all
+// the text before its item, so the time grew with the square of the size
+// (20,000 items: 24 s); compare the per-item cost of the two sizes.
+func BenchmarkYAMLCommentsBetweenItems(b *testing.B) {
+	for _, n := range []int{2000, 8000} {
+		var src bytes.Buffer
+		src.WriteString("farms:\n")
+		for i := range n {
+			fmt.Fprintf(&src, "  - name: farm%d\n    servers: [{address: \"10.0.%d.1\"}]\n# note about farm%d\n", i, i%250, i+1)
+		}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Load("farms.yaml", src.Bytes(), Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/item")
+		})
 	}
 }

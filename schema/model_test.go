@@ -498,3 +498,33 @@ func TestDuplicateRuleNames(t *testing.T) {
 		`9:13 duplicate rule name "X": IIS rejects the configuration (keys must be unique) (first at 8)`,
 	}, got)
 }
+
+// A YAML comment written between two items less indented than they are
+// (CUE hangs it on the item before it) is found on its own line and
+// stands before the next item; one after the last item stands before
+// nothing.
+func TestYAMLSuppressionBetweenItems(t *testing.T) {
+	y := load(t, "farms.yaml", "farms:\n  - name: b\n    servers: [{address: x}]\n"+
+		"# arrfarm:ignore no-health-check a is probed elsewhere\n  - name: a\n    servers: [{address: y}]\n"+
+		"# arrfarm:ignore no-health-check after the last\n")
+	require.Len(t, y.Suppressions, 2)
+	s := y.Suppressions[0]
+	assert.Equal(t, "a is probed elsewhere", s.Reason)
+	assert.Equal(t, [2]int{4, 1}, [2]int{s.Span.Start.Line, s.Span.Start.Col}, "the comment's own position")
+	assert.Equal(t, 5, s.Scope.Start.Line, "scope: the item after it")
+	assert.GreaterOrEqual(t, s.Scope.End.Line, 6, "the whole item (CUE ends the last item at the end of the file)")
+	assert.Equal(t, 7, y.Suppressions[1].Span.Start.Line)
+	assert.True(t, y.Suppressions[1].Scope.IsZero(), "stands before no element")
+}
+
+// Comments CUE hangs on a top-level key (above it) or on a location item
+// reach the builder too: they used to be dropped without a word.
+func TestYAMLSuppressionsOnKeysAndLocations(t *testing.T) {
+	y := load(t, "farms.yaml", "# arrfarm:ignore no-health-check probed by the monitor\nfarms:\n  - name: b\n"+
+		"locations:\n  # arrfarm:ignore route-to-unknown-farm legacy site\n  - path: site\n    rules:\n      - name: r\n")
+	require.Len(t, y.Suppressions, 2)
+	assert.Equal(t, 1, y.Suppressions[0].Span.Start.Line)
+	assert.Equal(t, 2, y.Suppressions[0].Scope.Start.Line, "scope: the farms")
+	assert.Equal(t, 5, y.Suppressions[1].Span.Start.Line)
+	assert.Equal(t, 6, y.Suppressions[1].Scope.Start.Line, "scope: the location")
+}

@@ -110,6 +110,13 @@ func (y *yamlWalker) file(f *ast.File, size int) {
 			at = fd
 			attrs, children = y.split(fd.Value)
 		}
+		// CUE hangs a comment above a top-level key, or after the
+		// file's last line, on the key.
+		for _, k := range []string{"webFarms", "farms"} {
+			if fd := fields[k]; fd != nil {
+				y.comments(fd)
+			}
+		}
 		b.start("webFarms", y.span(at.Label), y.span(at.Label), attrs)
 		for _, c := range children {
 			y.field(c)
@@ -120,6 +127,7 @@ func (y *yamlWalker) file(f *ast.File, size int) {
 		y.b.end(y.valueEnd(at))
 	}
 	if fd := fields["rules"]; fd != nil {
+		y.comments(fd)
 		y.open("system.webServer", fd.Label)
 		y.open("rewrite", fd.Label)
 		y.open("globalRules", fd.Label)
@@ -129,11 +137,14 @@ func (y *yamlWalker) file(f *ast.File, size int) {
 		}
 	}
 	if fd := fields["siteRules"]; fd != nil {
+		y.comments(fd)
 		y.siteRules(fd, fd)
 	}
 	if fd := fields["locations"]; fd != nil {
+		y.comments(fd)
 		y.locations(fd)
 	}
+	y.flushDeferred(size + 1)
 	b.end(size)
 }
 
@@ -149,6 +160,12 @@ type yamlWalker struct {
 	// pieceEnd is the end of the piece being walked, 0 outside pieces.
 	pieceEnd int
 	failed   bool // a piece did not parse: the walk is thrown away
+	// deferred are comments found after the element CUE hung them on,
+	// waiting for the element they stand before.
+	deferred []comment
+	// done are the comment groups passed on, so that a group reached
+	// from two nodes counts once.
+	done map[*ast.CommentGroup]bool
 }
 
 // items calls each for every item of the list value of fd: from the tree
@@ -297,6 +314,7 @@ func (y *yamlWalker) locations(fd *ast.Field) {
 	y.items(fd, func() {
 		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "locations must be a list of {path, rules}")
 	}, y.location)
+	y.flushDeferred(y.valueEnd(fd))
 }
 
 func (y *yamlWalker) location(item ast.Expr) {
@@ -304,6 +322,11 @@ func (y *yamlWalker) location(item ast.Expr) {
 	if !ok {
 		y.b.report(RuleInvalidValue, Error, y.span(item), "a location must be a mapping with path and rules")
 		return
+	}
+	// A comment before the item hangs on the item or its first field.
+	y.comments(item)
+	if len(st.Elts) > 0 {
+		y.comments(st.Elts[0])
 	}
 	var attrs []rawAttr
 	var rules *ast.Field
@@ -327,6 +350,7 @@ func (y *yamlWalker) location(item ast.Expr) {
 	s := y.span(item)
 	y.b.start("location", s, s, attrs)
 	if rules != nil {
+		y.comments(rules)
 		y.siteRules(rules, rules.Label)
 	}
 	y.close(item)
@@ -338,6 +362,9 @@ func (y *yamlWalker) list(name string, fd *ast.Field) {
 		key, _, _ := ast.LabelName(fd.Label)
 		y.b.report(RuleInvalidValue, Error, y.span(fd.Value), "%s must be a list", key)
 	}, func(item ast.Expr) { y.element(name, item, item) })
+	// A comment after the last item, inside the list, stands before
+	// nothing.
+	y.flushDeferred(y.valueEnd(fd))
 }
 
 // element emits element name whose content is the mapping v; at is where
@@ -456,21 +483,103 @@ func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
 // its position, so the comment is found in the source: the last line
 // before n that holds its text.
 func (y *yamlWalker) comments(n ast.Node) {
-	src := y.b.lines.Src()
+	y.flushDeferred(y.off(n.Pos()))
 	for _, cg := range ast.Comments(n) {
-		if cg.Position != 0 {
+		if cg.Position != 0 || y.done[cg] {
 			continue
 		}
+		if y.done == nil {
+			y.done = map[*ast.CommentGroup]bool{}
+		}
+		y.done[cg] = true
 		for _, c := range cg.List {
 			text := strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//")
-			span := y.span(n)
-			if at := bytes.LastIndex(src[:min(y.off(n.Pos()), len(src))], []byte(text)); at > 0 {
-				start := bytes.LastIndexByte(src[:at], '#')
-				span = y.b.lines.Span(max(start, 0), at+len(text))
+			if start, end, ok := y.commentAbove(n, text); ok {
+				y.b.comment(text, y.b.lines.Span(start, end))
+			} else if start, end, ok := y.commentBelow(n, text); ok {
+				// A comment between two items, written less indented
+				// than they are, hangs on the item before it; it stands
+				// before the next one.
+				y.deferred = append(y.deferred, comment{text: text, span: y.b.lines.Span(start, end)})
+			} else {
+				y.b.comment(text, y.span(n))
 			}
-			y.b.comment(text, span)
 		}
 	}
+}
+
+// flushDeferred passes on the comments found below an earlier element that
+// stand before offset off.
+func (y *yamlWalker) flushDeferred(off int) {
+	k := 0
+	for _, c := range y.deferred {
+		if c.span.Start.Offset < off {
+			y.b.comment(c.text, c.span)
+		} else {
+			y.deferred[k] = c
+			k++
+		}
+	}
+	y.deferred = y.deferred[:k]
+}
+
+// commentAbove finds "#text" in the block of comment and blank lines
+// directly above n's line, nearest first. Searching that block only (not
+// all the text before n) keeps the walk linear in the file's size.
+func (y *yamlWalker) commentAbove(n ast.Node, text string) (start, end int, ok bool) {
+	l := y.b.lines
+	for k := l.Pos(y.off(n.Pos())).Line - 1; k >= 1; k-- {
+		if start, end, ok := y.commentOn(k, text); ok {
+			return start, end, true
+		} else if !y.commentOrBlank(k) {
+			break
+		}
+	}
+	return 0, 0, false
+}
+
+// commentBelow finds "#text" on the comment lines after n's first line:
+// inside n, or in the block of comment and blank lines directly after it.
+func (y *yamlWalker) commentBelow(n ast.Node, text string) (start, end int, ok bool) {
+	l := y.b.lines
+	e := min(y.end(n), len(l.Src()))
+	last := l.Pos(len(l.Src())).Line
+	for k := l.Pos(y.off(n.Pos())).Line + 1; k <= last; k++ {
+		if start, end, ok := y.commentOn(k, text); ok {
+			return start, end, true
+		}
+		if ls, _ := l.LineBounds(k); ls >= e && !y.commentOrBlank(k) {
+			break
+		}
+	}
+	return 0, 0, false
+}
+
+// commentOn reports whether line k is a comment line holding text, and
+// where the comment ("#text") is.
+func (y *yamlWalker) commentOn(k int, text string) (start, end int, ok bool) {
+	src := y.b.lines.Src()
+	ls, le := y.b.lines.LineBounds(k)
+	i := ls
+	for i < le && (src[i] == ' ' || src[i] == '\t') {
+		i++
+	}
+	if i >= le || src[i] != '#' {
+		return 0, 0, false
+	}
+	j := bytes.Index(src[i:le], []byte(text))
+	if j < 0 {
+		return 0, 0, false
+	}
+	return i, i + j + len(text), true
+}
+
+// commentOrBlank reports whether line k holds nothing but a comment.
+func (y *yamlWalker) commentOrBlank(k int) bool {
+	src := y.b.lines.Src()
+	ls, le := y.b.lines.LineBounds(k)
+	t := bytes.TrimLeft(src[ls:le], " \t")
+	return len(t) == 0 || t[0] == '#'
 }
 
 func contains(list []string, s string) bool {
