@@ -449,7 +449,7 @@ func (y *yamlWalker) split(v ast.Expr) (attrs []rawAttr, children []*ast.Field) 
 // scalar reads a scalar field as an attribute. YAML null means absent.
 func (y *yamlWalker) scalar(name string, f *ast.Field) (rawAttr, bool) {
 	ns, vs := y.span(f.Label), y.scalarSpan(f.Value)
-	a := newRawAttr(name, "", ns.Start.Offset, ns.End.Offset, vs.Start.Offset, vs.End.Offset, true)
+	a := newRawAttr(y.b.intern(name), "", ns.Start.Offset, ns.End.Offset, vs.Start.Offset, vs.End.Offset, true)
 	y.b.lines.markSecrets(name, vs.Start.Offset, vs.End.Offset)
 	switch lit := f.Value.(type) {
 	case *ast.BasicLit:
