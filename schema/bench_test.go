@@ -140,24 +140,33 @@ func BenchmarkCompileSchema(b *testing.B) {
 	}
 }
 
-// BenchmarkYAMLCommentsBetweenItems: a comment between every two items,
-// less indented than they are. Finding each comment's line searched all
-// the text before its item, so the time grew with the square of the size
-// (20,000 items: 24 s); compare the per-item cost of the two sizes.
-func BenchmarkYAMLCommentsBetweenItems(b *testing.B) {
+// BenchmarkYAMLComments: a comment between every two items, less
+// indented than they are, and one block of comment lines between two
+// items. Finding each comment's line searched all the text before its
+// item, or the whole block for each of its lines, so the time grew with
+// the square of the size (20,000 items: 24 s; a block of 100,000 lines:
+// more than a minute); compare the cost per item or line of the sizes.
+func BenchmarkYAMLComments(b *testing.B) {
 	for _, n := range []int{2000, 8000} {
-		var src bytes.Buffer
-		src.WriteString("farms:\n")
+		var between, block bytes.Buffer
+		between.WriteString("farms:\n")
 		for i := range n {
-			fmt.Fprintf(&src, "  - name: farm%d\n    servers: [{address: \"10.0.%d.1\"}]\n# note about farm%d\n", i, i%250, i+1)
+			fmt.Fprintf(&between, "  - name: farm%d\n    servers: [{address: \"10.0.%d.1\"}]\n# note about farm%d\n", i, i%250, i+1)
 		}
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := Load("farms.yaml", src.Bytes(), Options{}); err != nil {
-					b.Fatal(err)
+		block.WriteString("farms:\n  - name: a\n")
+		for i := range 10 * n {
+			fmt.Fprintf(&block, "  # comment line %d\n", i)
+		}
+		block.WriteString("  - name: b\n")
+		for name, src := range map[string][]byte{"between": between.Bytes(), "block": block.Bytes()} {
+			b.Run(fmt.Sprintf("%s/%d", name, n), func(b *testing.B) {
+				for b.Loop() {
+					if _, err := Load("farms.yaml", src, Options{}); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/item")
-		})
+				b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/item")
+			})
+		}
 	}
 }

@@ -492,17 +492,24 @@ func (y *yamlWalker) comments(n ast.Node) {
 			y.done = map[*ast.CommentGroup]bool{}
 		}
 		y.done[cg] = true
-		for _, c := range cg.List {
-			text := strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//")
-			if start, end, ok := y.commentAbove(n, text); ok {
-				y.b.comment(text, y.b.lines.Span(start, end))
-			} else if start, end, ok := y.commentBelow(n, text); ok {
-				// A comment between two items, written less indented
-				// than they are, hangs on the item before it; it stands
-				// before the next one.
-				y.deferred = append(y.deferred, comment{text: text, span: y.b.lines.Span(start, end)})
-			} else {
-				y.b.comment(text, y.span(n))
+		texts := make([]string, len(cg.List))
+		for i, c := range cg.List {
+			texts[i] = strings.TrimPrefix(strings.TrimPrefix(c.Text, "#"), "//")
+		}
+		if spans, ok := y.findComments(y.linesAbove(n), texts); ok {
+			for i, sp := range spans {
+				y.b.comment(texts[i], sp)
+			}
+		} else if spans, ok := y.findComments(y.linesBelow(n), texts); ok {
+			// A comment between two items, written less indented than
+			// they are, hangs on the item before it; it stands before
+			// the next one.
+			for i, sp := range spans {
+				y.deferred = append(y.deferred, comment{text: texts[i], span: sp})
+			}
+		} else {
+			for _, t := range texts {
+				y.b.comment(t, y.span(n))
 			}
 		}
 	}
@@ -523,36 +530,44 @@ func (y *yamlWalker) flushDeferred(off int) {
 	y.deferred = y.deferred[:k]
 }
 
-// commentAbove finds "#text" in the block of comment and blank lines
-// directly above n's line, nearest first. Searching that block only (not
-// all the text before n) keeps the walk linear in the file's size.
-func (y *yamlWalker) commentAbove(n ast.Node, text string) (start, end int, ok bool) {
-	l := y.b.lines
-	for k := l.Pos(y.off(n.Pos())).Line - 1; k >= 1; k-- {
-		if start, end, ok := y.commentOn(k, text); ok {
-			return start, end, true
-		} else if !y.commentOrBlank(k) {
-			break
-		}
+// linesAbove is the block of comment and blank lines directly above n's
+// line: its first and last line (first > last when there is none).
+func (y *yamlWalker) linesAbove(n ast.Node) [2]int {
+	last := y.b.lines.Pos(y.off(n.Pos())).Line - 1
+	first := last
+	for first >= 1 && y.commentOrBlank(first) {
+		first--
 	}
-	return 0, 0, false
+	return [2]int{first + 1, last}
 }
 
-// commentBelow finds "#text" on the comment lines after n's first line:
-// inside n, or in the block of comment and blank lines directly after it.
-func (y *yamlWalker) commentBelow(n ast.Node, text string) (start, end int, ok bool) {
+// linesBelow are the lines after n's first line: n's own, then the block of
+// comment and blank lines directly after it.
+func (y *yamlWalker) linesBelow(n ast.Node) [2]int {
 	l := y.b.lines
 	e := min(y.end(n), len(l.Src()))
-	last := l.Pos(len(l.Src())).Line
-	for k := l.Pos(y.off(n.Pos())).Line + 1; k <= last; k++ {
-		if start, end, ok := y.commentOn(k, text); ok {
-			return start, end, true
-		}
-		if ls, _ := l.LineBounds(k); ls >= e && !y.commentOrBlank(k) {
+	first := l.Pos(y.off(n.Pos())).Line + 1
+	end := l.Pos(len(l.Src())).Line
+	last := first
+	for ; last <= end; last++ {
+		if ls, _ := l.LineBounds(last); ls >= e && !y.commentOrBlank(last) {
 			break
 		}
 	}
-	return 0, 0, false
+	return [2]int{first, last - 1}
+}
+
+// findComments finds the comments of one group, in order, on the comment
+// lines first..last, and returns the span of each ("#text"). One pass over
+// the lines: the group's comments are consecutive lines of the file.
+func (y *yamlWalker) findComments(lines [2]int, texts []string) ([]Span, bool) {
+	var spans []Span
+	for k := lines[0]; k <= lines[1] && len(spans) < len(texts); k++ {
+		if start, end, ok := y.commentOn(k, texts[len(spans)]); ok {
+			spans = append(spans, y.b.lines.Span(start, end))
+		}
+	}
+	return spans, len(spans) == len(texts)
 }
 
 // commentOn reports whether line k is a comment line holding text, and
