@@ -201,9 +201,6 @@ func (r *Reader) closeFile() {
 	}
 }
 
-// errTooLong marks a line longer than MaxLine; its bytes were skipped.
-var errTooLong = errors.New("line too long")
-
 // readLine returns the next line without its line ending. A line longer
 // than MaxLine comes back empty with tooLong set on r (counted by handle).
 func (r *Reader) readLine() ([]byte, error) {
