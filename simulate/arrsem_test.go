@@ -326,3 +326,34 @@ func TestSessionsAreBounded(t *testing.T) {
 	_, err := Run(cfg, sc, Options{})
 	require.ErrorContains(t, err, "keep about 8.64e+07 sessions running")
 }
+
+// Under --until-ci each run of --assumptions stops on its own, so each
+// carries its own replication count, and the text shows them when they
+// differ instead of calling the base's count everyone's.
+func TestAssumptionsReplicationsPerRun(t *testing.T) {
+	cfg := loadConfig(t, farm(4, `
+protocol: {timeout: 30s}
+healthCheck: {url: "http://web/health", interval: 10s, timeout: 2s}
+loadBalancing: {algorithm: LeastRequests}`))
+	sc := loadScenario(t, "duration: 400s\nreplications: 4\nseed: 9\narrivals: {rate: 40}\nlatency: {fixed: 1s}\n"+incidents("down", 3))
+	opts := Options{UntilCI: 0.2, MaxReplications: 30}
+	a, err := RunAssumptions(cfg, sc, opts)
+	require.NoError(t, err)
+	alone, err := Run(cfg, sc, opts)
+	require.NoError(t, err)
+	require.Equal(t, alone.Replications, a.Base.Replications, "the base run's own count")
+	for _, v := range a.Variants {
+		require.GreaterOrEqual(t, v.Replications, 4, v.Setting)
+		require.LessOrEqual(t, v.Replications, 30, v.Setting)
+	}
+
+	mixed := Assumptions{Farm: "web", Seed: 1, Replications: 10,
+		Base:     Variant{Replications: 10},
+		Variants: []Variant{{Setting: "arr.retrySpacing", Assumed: "immediate", Value: "interval", Replications: 40}}}
+	var txt bytes.Buffer
+	require.NoError(t, mixed.WriteText(&txt))
+	require.Contains(t, txt.String(), "replications per run in the last column")
+	require.Regexp(t, `\(base: as simulated\) .* 10\n`, txt.String())
+	require.Regexp(t, `arr\.retrySpacing .* 40\n`, txt.String())
+	require.NotContains(t, txt.String(), "10 replication(s) each")
+}

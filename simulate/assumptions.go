@@ -39,8 +39,11 @@ type Variant struct {
 	Assumed  string `json:"assumed,omitempty"`
 	Value    string `json:"value,omitempty"`
 	Evidence string `json:"evidence,omitempty"`
-	R5023    Rate   `json:"502.3"`
-	R5024    Rate   `json:"502.4"`
+	// Replications is this run's count: under --until-ci each run stops
+	// on its own.
+	Replications int  `json:"replications"`
+	R5023        Rate `json:"502.3"`
+	R5024        Rate `json:"502.4"`
 	// Ratio5023 is this run's 502.3 rate over the base's; null when the
 	// base has none.
 	Ratio5023 *float64 `json:"ratio_502.3"`
@@ -100,7 +103,7 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 	}
 	out.Replications = base.Replications
 	bf := base.Farms[0]
-	out.Base = Variant{R5023: bf.Rates.R5023, R5024: bf.Rates.R5024}
+	out.Base = Variant{Replications: base.Replications, R5023: bf.Rates.R5023, R5024: bf.Rates.R5024}
 	for k, v := range vs {
 		c := *sc
 		v.apply(&c)
@@ -110,7 +113,7 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 		}
 		f := res.Farms[0]
 		x := Variant{Setting: v.setting, Assumed: v.assumed, Value: v.value, Evidence: v.evidence,
-			R5023: f.Rates.R5023, R5024: f.Rates.R5024}
+			Replications: res.Replications, R5023: f.Rates.R5023, R5024: f.Rates.R5024}
 		if m := bf.Rates.R5023.Mean; m > 0 {
 			r := f.Rates.R5023.Mean / m
 			x.Ratio5023 = &r
@@ -219,16 +222,34 @@ func (a *Assumptions) WriteJSON(w io.Writer) error {
 // how far the 502.3 rate moves from the base prediction.
 func (a *Assumptions) WriteText(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "farm %s: 502 rates under each undocumented ARR behaviour flipped (%d replication(s) each, seed %d, common random numbers)\n\n",
-		a.Farm, a.Replications, a.Seed)
-	ci := func(r Rate) string {
-		if a.Replications < 2 {
+	// Under --until-ci each run stops on its own: the counts are then
+	// shown per run.
+	same, fewest := true, a.Base.Replications
+	for _, v := range a.Variants {
+		same = same && v.Replications == a.Base.Replications
+		fewest = min(fewest, v.Replications)
+	}
+	reps := fmt.Sprintf("%d replication(s) each", a.Base.Replications)
+	if !same {
+		reps = "replications per run in the last column"
+	}
+	fmt.Fprintf(&b, "farm %s: 502 rates under each undocumented ARR behaviour flipped (%s, seed %d, common random numbers)\n\n",
+		a.Farm, reps, a.Seed)
+	ci := func(v Variant) string {
+		if v.Replications < 2 {
 			return ""
 		}
-		return human.Percent(r.CI95[0]) + ".." + human.Percent(r.CI95[1])
+		return human.Percent(v.R5023.CI95[0]) + ".." + human.Percent(v.R5023.CI95[1])
 	}
-	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", "assumption", "value", "502.3", "(95% CI)", "502.4", "502.3 vs base")
-	fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s\n", "(base: as simulated)", "", human.Percent(a.Base.R5023.Mean), ci(a.Base.R5023), human.Percent(a.Base.R5024.Mean))
+	row := func(setting, value, r5023, ci, r5024, ratio, replications string) {
+		line := fmt.Sprintf("  %-26s %-25s %9s %-19s %9s  %-13s", setting, value, r5023, ci, r5024, ratio)
+		if !same {
+			line += "  " + replications
+		}
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	row("assumption", "value", "502.3", "(95% CI)", "502.4", "502.3 vs base", "replications")
+	row("(base: as simulated)", "", human.Percent(a.Base.R5023.Mean), ci(a.Base), human.Percent(a.Base.R5024.Mean), "", fmt.Sprint(a.Base.Replications))
 	for _, v := range a.Variants {
 		ratio := "-"
 		if v.Ratio5023 != nil {
@@ -236,7 +257,7 @@ func (a *Assumptions) WriteText(w io.Writer) error {
 		} else if v.R5023.Mean > 0 {
 			ratio = "from 0"
 		}
-		fmt.Fprintf(&b, "  %-26s %-22s %9s %-19s %9s  %s\n", v.Setting, v.Assumed+" -> "+v.Value, human.Percent(v.R5023.Mean), ci(v.R5023), human.Percent(v.R5024.Mean), ratio)
+		row(v.Setting, v.Assumed+" -> "+v.Value, human.Percent(v.R5023.Mean), ci(v), human.Percent(v.R5024.Mean), ratio, fmt.Sprint(v.Replications))
 	}
 	b.WriteString("\n")
 	seen := map[string]bool{}
@@ -249,8 +270,8 @@ func (a *Assumptions) WriteText(w io.Writer) error {
 	for _, n := range a.NotApplicable {
 		fmt.Fprintf(&b, "  not varied: %s\n", n)
 	}
-	if a.Replications < 2 {
-		b.WriteString("  (one replication per run: no intervals; differences may be noise)\n")
+	if fewest < 2 {
+		b.WriteString("  (one replication in a run: no interval for it; differences may be noise)\n")
 	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing assumption bands: %w", err)
