@@ -272,7 +272,7 @@ func (l *Lines) markSecrets(name string, start, end int) {
 		return
 	}
 	if name == "address" {
-		if at := lastIndexByte(l.src[start:end], '@'); at >= 0 {
+		if at := bytes.LastIndexByte(l.src[start:end], '@'); at >= 0 {
 			l.secrets = append(l.secrets, [2]int{start, start + at})
 			return
 		}
@@ -280,15 +280,6 @@ func (l *Lines) markSecrets(name string, start, end int) {
 	// Other values: URL credentials, blobs, and password=... inside a
 	// connection string.
 	l.markText(start, end)
-}
-
-func lastIndexByte(b []byte, c byte) int {
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == c {
-			return i
-		}
-	}
-	return -1
 }
 
 // markText records the secrets in text the loader reads but does not take

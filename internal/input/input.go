@@ -10,6 +10,7 @@
 package input
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -72,23 +73,11 @@ func readSized(name string, r io.Reader, limit, hint int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = MaxBytes
 	}
-	src := make([]byte, 0, min(max(hint, 0), limit)+1)
-	lr := io.LimitReader(r, limit+1)
-	var err error
-	for {
-		if len(src) == cap(src) {
-			src = append(src, 0)[:len(src)]
-		}
-		var n int
-		n, err = lr.Read(src[len(src):cap(src)])
-		src = src[:len(src)+n]
-		if err != nil {
-			break
-		}
-	}
-	if err == io.EOF {
-		err = nil
-	}
+	// ReadFrom grows the buffer only when less than MinRead is free.
+	var buf bytes.Buffer
+	buf.Grow(int(min(max(hint, 0), limit)) + bytes.MinRead)
+	_, err := buf.ReadFrom(io.LimitReader(r, limit+1))
+	src := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
