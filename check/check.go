@@ -29,15 +29,18 @@ type Metric string
 const (
 	Rate5023 Metric = "502.3"
 	Rate5024 Metric = "502.4"
-	P50      Metric = "p50"
-	P90      Metric = "p90"
-	P99      Metric = "p99"
-	P999     Metric = "p99.9"
+	// Rate503 is the backends' own 503s: a full request queue or a
+	// stopped application pool.
+	Rate503 Metric = "503"
+	P50     Metric = "p50"
+	P90     Metric = "p90"
+	P99     Metric = "p99"
+	P999    Metric = "p99.9"
 )
 
 // IsRate reports whether m is a share of requests (with a confidence
 // interval) rather than a time.
-func (m Metric) IsRate() bool { return m == Rate5023 || m == Rate5024 }
+func (m Metric) IsRate() bool { return m == Rate5023 || m == Rate5024 || m == Rate503 }
 
 // A Limit is one --max: the largest acceptable value of a metric.
 type Limit struct {
@@ -50,10 +53,12 @@ type Limit struct {
 }
 
 // DefaultLimits apply when no --max is given: a deployment should not
-// predict more than one request in a thousand ending in either 502.
+// predict more than one request in a thousand ending in either 502, or
+// turned away with 503 by a backend's full queue.
 var DefaultLimits = []Limit{
 	{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"},
 	{Metric: Rate5024, Share: 0.001, Text: "502.4=0.1%"},
+	{Metric: Rate503, Share: 0.001, Text: "503=0.1%"},
 }
 
 // ParseLimit reads "502.3=0.1%", "502.4=0", "502.3=0.001" or "p99=5s".
@@ -69,7 +74,7 @@ func ParseLimit(s string) (Limit, error) {
 	l := Limit{Metric: m, Text: strings.TrimSpace(s)}
 	value = strings.TrimSpace(value)
 	switch m {
-	case Rate5023, Rate5024:
+	case Rate5023, Rate5024, Rate503:
 		share, err := parseShare(value)
 		if err != nil {
 			return Limit{}, fmt.Errorf("%q: %w", s, err)
@@ -82,7 +87,7 @@ func ParseLimit(s string) (Limit, error) {
 		}
 		l.Time = d
 	default:
-		return Limit{}, fmt.Errorf("%q: unknown metric %q (want 502.3, 502.4, p50, p90, p99 or p99.9)", s, name)
+		return Limit{}, fmt.Errorf("%q: unknown metric %q (want 502.3, 502.4, 503, p50, p90, p99 or p99.9)", s, name)
 	}
 	return l, nil
 }
@@ -139,11 +144,8 @@ func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
 		for _, l := range limits {
 			o := Outcome{Scenario: scenario, Farm: f.Name, Limit: l}
 			switch l.Metric {
-			case Rate5023, Rate5024:
-				r := f.Rates.R5023
-				if l.Metric == Rate5024 {
-					r = f.Rates.R5024
-				}
+			case Rate5023, Rate5024, Rate503:
+				r := pickRate(l.Metric, f.Rates.R5023, f.Rates.R5024, f.Rates.R503)
 				o.Value, o.Upper = r.Mean, r.CI95[1]
 				switch {
 				case r.Mean > l.Share:
@@ -191,10 +193,7 @@ func EvaluateWorst(scenario string, res *simulate.Result, a *simulate.Assumption
 			continue
 		}
 		for _, v := range a.Variants {
-			r := v.R5023
-			if o.Limit.Metric == Rate5024 {
-				r = v.R5024
-			}
+			r := pickRate(o.Limit.Metric, v.R5023, v.R5024, v.R503)
 			verdict := verdictOf(r, o.Limit.Share)
 			if verdict > o.Verdict || (verdict == o.Verdict && r.Mean > o.Value) {
 				o.Value, o.Upper, o.Verdict = r.Mean, r.CI95[1], verdict
@@ -203,6 +202,17 @@ func EvaluateWorst(scenario string, res *simulate.Result, a *simulate.Assumption
 		}
 	}
 	return out
+}
+
+// pickRate returns the rate metric m names.
+func pickRate(m Metric, r5023, r5024, r503 simulate.Rate) simulate.Rate {
+	switch m {
+	case Rate5024:
+		return r5024
+	case Rate503:
+		return r503
+	}
+	return r5023
 }
 
 func percentile(p simulate.Percentiles, m Metric) float64 {
@@ -229,7 +239,7 @@ const CheckDocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/cli/arrf
 // them. They are not lint rules: no registry ID, no examples.
 func BreachRules() []*lint.Rule {
 	var out []*lint.Rule
-	for _, m := range []Metric{Rate5023, Rate5024, P50, P90, P99, P999} {
+	for _, m := range []Metric{Rate5023, Rate5024, Rate503, P50, P90, P99, P999} {
 		what := "predicted " + string(m) + " rate"
 		if !m.IsRate() {
 			what = "predicted time-taken " + string(m)

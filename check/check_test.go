@@ -23,6 +23,7 @@ func TestParseLimit(t *testing.T) {
 		{"502.4=0", Rate5024, 0, 0},
 		{"502.3=0.002", Rate5023, 0.002, 0},
 		{" 502.4 = 1% ", Rate5024, 0.01, 0},
+		{"503=1%", Rate503, 0.01, 0},
 		{"p99=5s", P99, 0, 5 * time.Second},
 		{"P999=1500ms", P999, 0, 1500 * time.Millisecond},
 		{"p99.9=00:00:02", P999, 0, 2 * time.Second},
@@ -37,7 +38,7 @@ func TestParseLimit(t *testing.T) {
 			t.Errorf("ParseLimit(%q) = %+v, want %s share %g time %s", c.in, l, c.m, c.share, c.d)
 		}
 	}
-	for _, in := range []string{"", "502.3", "502.3=", "502.3=100%", "502.3=-1%", "502.3=abc", "503=1%", "p99=-1s", "p99=0", "p95=1s"} {
+	for _, in := range []string{"", "502.3", "502.3=", "502.3=100%", "502.3=-1%", "502.3=abc", "503.2=1%", "p99=-1s", "p99=0", "p95=1s"} {
 		if _, err := ParseLimit(in); err == nil {
 			t.Errorf("ParseLimit(%q) succeeded, want an error", in)
 		}
@@ -152,5 +153,20 @@ func TestBreachRulesLinkToTheCheckPage(t *testing.T) {
 		if !strings.Contains(string(page), "--max") {
 			t.Errorf("%s: %s does not document --max", r.Slug, path)
 		}
+	}
+}
+
+// A backend's 503s (full queue, stopped pool) are held against their own
+// limit, by default too: 1 % of requests turned away breaches 503=0.1 %,
+// while the 502 limits pass.
+func TestEvaluate503(t *testing.T) {
+	res := &simulate.Result{Farms: []simulate.FarmResult{{Name: "web"}}}
+	res.Farms[0].Rates.R503 = simulate.Rate{Mean: 0.01, CI95: [2]float64{0.008, 0.012}}
+	verdicts := map[Metric]Verdict{}
+	for _, o := range Evaluate("s.yaml", res, DefaultLimits) {
+		verdicts[o.Limit.Metric] = o.Verdict
+	}
+	if verdicts[Rate503] != Breach || verdicts[Rate5023] != Pass || verdicts[Rate5024] != Pass {
+		t.Errorf("verdicts %v, want 503 breached and the 502 limits passed", verdicts)
 	}
 }

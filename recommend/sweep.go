@@ -237,7 +237,7 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 	for _, v := range r.Vary {
 		head = append(head, v.Path)
 	}
-	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "p50_ms", "p99_ms", "p999_ms")
+	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "503", "503_ci_low", "503_ci_high", "p50_ms", "p99_ms", "p999_ms")
 	_ = cw.Write(head)
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, p := range r.Points {
@@ -246,7 +246,7 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 		row = append(row, p.Farm, strconv.FormatInt(p.Requests, 10),
 			g(rt.R5023.Mean), g(rt.R5023.CI95[0]), g(rt.R5023.CI95[1]),
 			g(rt.R5024.Mean), g(rt.R5024.CI95[0]), g(rt.R5024.CI95[1]),
-			g(rt.R5xx.Mean), g(p.LatencyMS.P50), g(p.LatencyMS.P99), g(p.LatencyMS.P999))
+			g(rt.R5xx.Mean), g(rt.R503.Mean), g(rt.R503.CI95[0]), g(rt.R503.CI95[1]), g(p.LatencyMS.P50), g(p.LatencyMS.P99), g(p.LatencyMS.P999))
 		_ = cw.Write(row)
 	}
 	cw.Flush()
@@ -274,14 +274,14 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 	for i, v := range r.Vary {
 		fmt.Fprintf(&b, "%-*s  ", width[i], v.Path)
 	}
-	fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", "502.3", "95% CI", "502.4", "p99", "p99.9")
+	fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s\n", "502.3", "95% CI", "502.4", "503", "p99", "p99.9")
 	for _, p := range r.Points {
 		for i, x := range p.Values {
 			fmt.Fprintf(&b, "%-*s  ", width[i], x)
 		}
 		rt := p.Rates
-		fmt.Fprintf(&b, "%10s  %-22s  %10s  %9s  %9s\n", human.Percent(rt.R5023.Mean),
-			human.Percent(rt.R5023.CI95[0])+" .. "+human.Percent(rt.R5023.CI95[1]), human.Percent(rt.R5024.Mean),
+		fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s\n", human.Percent(rt.R5023.Mean),
+			human.Percent(rt.R5023.CI95[0])+" .. "+human.Percent(rt.R5023.CI95[1]), human.Percent(rt.R5024.Mean), human.Percent(rt.R503.Mean),
 			human.Duration(time.Duration(p.LatencyMS.P99*1e6)), human.Duration(time.Duration(p.LatencyMS.P999*1e6)))
 	}
 	wide := 0

@@ -35,6 +35,7 @@ func farmSection(f *simulate.FarmResult, res *simulate.Result) (Section, error) 
 		{"requests", fmt.Sprint(f.Requests)},
 		{"502.3", rateText(f.Rates.R5023, res.Replications)},
 		{"502.4", rateText(f.Rates.R5024, res.Replications)},
+		{"503 (backend queue full, pool stopped)", rateText(f.Rates.R503, res.Replications)},
 		{"time-taken", fmt.Sprintf("p50 %s, p90 %s, p99 %s, p99.9 %s, max %s",
 			seconds(f.LatencyMS.P50/1e3), seconds(f.LatencyMS.P90/1e3), seconds(f.LatencyMS.P99/1e3),
 			seconds(f.LatencyMS.P999/1e3), seconds(f.LatencyMS.Max/1e3))},

@@ -44,6 +44,7 @@ type Variant struct {
 	Replications int  `json:"replications"`
 	R5023        Rate `json:"502.3"`
 	R5024        Rate `json:"502.4"`
+	R503         Rate `json:"503"`
 	// Ratio5023 is this run's 502.3 rate over the base's; null when the
 	// base has none.
 	Ratio5023 *float64 `json:"ratio_502.3"`
@@ -103,7 +104,7 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 	}
 	out.Replications = base.Replications
 	bf := base.Farms[0]
-	out.Base = Variant{Replications: base.Replications, R5023: bf.Rates.R5023, R5024: bf.Rates.R5024}
+	out.Base = Variant{Replications: base.Replications, R5023: bf.Rates.R5023, R5024: bf.Rates.R5024, R503: bf.Rates.R503}
 	for k, v := range vs {
 		c := *sc
 		v.apply(&c)
@@ -113,7 +114,7 @@ func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumption
 		}
 		f := res.Farms[0]
 		x := Variant{Setting: v.setting, Assumed: v.assumed, Value: v.value, Evidence: v.evidence,
-			Replications: res.Replications, R5023: f.Rates.R5023, R5024: f.Rates.R5024}
+			Replications: res.Replications, R5023: f.Rates.R5023, R5024: f.Rates.R5024, R503: f.Rates.R503}
 		if m := bf.Rates.R5023.Mean; m > 0 {
 			r := f.Rates.R5023.Mean / m
 			x.Ratio5023 = &r

@@ -167,7 +167,7 @@ func (s *sim) pickHash(key uint64) int32 {
 func (s *sim) updateEligibility() {
 	healthy := 0
 	for i := range s.srv {
-		if v := &s.srv[i]; v.enabled && !v.drained && v.healthy {
+		if v := &s.srv[i]; v.enabled && !v.drained && !v.removed && v.healthy {
 			healthy++
 		}
 	}
@@ -181,9 +181,9 @@ func (s *sim) updateEligibility() {
 	s.uniW = true
 	for i := range s.srv {
 		v := &s.srv[i]
-		ok := v.enabled && (v.healthy || override)
+		ok := v.enabled && !v.removed && (v.healthy || override)
 		s.affOK[i] = ok
-		avail = avail || (v.enabled && !v.drained)
+		avail = avail || (v.enabled && !v.drained && !v.removed)
 		v.cw = 0
 		if ok && !v.drained {
 			if len(s.elig) > 0 && v.weight != s.srv[s.elig[0]].weight {

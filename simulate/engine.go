@@ -31,6 +31,7 @@ type request struct {
 	status uint16 // the status the backend will answer
 	flags  uint16
 	svc    int64 // replayed service time in ns; -1: the model draws it
+	done   int64 // when its service ends (in service only); a pause moves it
 }
 
 // server is a backend's runtime state. Fields used per request come first.
@@ -40,16 +41,26 @@ type server struct {
 	inflight int32 // proxy-side in-flight requests (LeastRequests)
 	busy     int32 // backend slots in use (or requests in service, unlimited)
 	conc     int32
-	errors   float64
-	svc      *sampler
-	rng      *rand.Rand // service times and errors
-	queue    ring[queued]
-	sent     int64 // all requests sent (WeightedTotalTraffic)
-	hashKey  uint64
+	waiting  int32 // requests in the queue (stale cancelled entries excluded)
+	qlen     int32 // http.sys queue limit while the worker takes no requests; 0: none
+	rql      int32 // requests the worker holds (in service + waiting); 0: no limit
+	// hold: the worker takes no requests (paused, or a recycled worker
+	// starting): they wait in the http.sys queue
+	hold    bool
+	errors  float64
+	svc     *sampler
+	rng     *rand.Rand // service times and errors
+	queue   ring[queued]
+	sent    int64 // all requests sent (WeightedTotalTraffic)
+	hashKey uint64
 
 	// fault state, recomputed at each fault boundary
 	down, hang, drained bool
 	unreachable         bool
+	stopped             bool // the application pool is stopped: 503 at once
+	paused              bool // the process is frozen (pause)
+	starting            bool // a recycled worker is starting
+	removed             bool // made unavailable (unavailable, remove): sessions move too
 	slow                float64
 	errStatus           uint16
 	faultID             int16
@@ -150,6 +161,7 @@ func newSim(p *plan, rep int) *sim {
 		ps := &p.servers[i]
 		v := &s.srv[i]
 		v.weight, v.conc, v.errors, v.svc = ps.weight, ps.conc, ps.errors, &ps.svc
+		v.qlen, v.rql = ps.qlen, ps.rql
 		v.enabled, v.healthy, v.slow, v.faultID = ps.enabled, true, 1, -1
 		v.rng = stream(seed, rep, "service/"+ps.addr)
 		v.hrng = stream(seed, rep, "health/"+ps.addr)
@@ -240,6 +252,8 @@ func (s *sim) runUntil(limit int64) {
 				s.complete(e.arg, e.aux)
 			case evConnectFail:
 				s.connectFail(e.arg, e.aux)
+			case evReject:
+				s.reject(e.arg, e.aux)
 			case evProbe:
 				s.probe(e.arg)
 			case evProbeResult:
@@ -357,13 +371,20 @@ func (s *sim) arrive() {
 		r.flags |= fHang
 		s.pushTimeout(h, r)
 		return
+	case v.stopped:
+		s.refuse503(h, r)
+		return
 	}
 	if v.errStatus != 0 {
 		r.status = v.errStatus
 	} else if v.errors > 0 && v.rng.Float64() < v.errors {
 		r.status = 500
 	}
-	if v.conc == 0 || v.busy < v.conc {
+	if !v.hold && (v.conc == 0 || v.busy < v.conc) {
+		if v.rql > 0 && v.busy >= v.rql {
+			s.refuse503(h, r)
+			return
+		}
 		// The answer time is known now: only a request that will not be
 		// answered before its deadline needs a deadline entry. An answer
 		// exactly at the deadline is too late, as for a queued request,
@@ -375,8 +396,61 @@ func (s *sim) arrive() {
 		s.begin(h, r, v, d)
 		return
 	}
+	if s.queueFull(v) {
+		s.refuse503(h, r)
+		return
+	}
 	v.queue.push(queued{h, r.gen})
+	v.waiting++
 	s.pushTimeout(h, r)
+}
+
+// queueFull says whether a request that would wait at server v is turned
+// away with 503 instead: while the worker takes requests, ASP.NET's
+// requestQueueLimit bounds the requests it holds (in service and
+// waiting); while it takes none (paused, starting after a recycle), the
+// requests wait in the application pool's http.sys queue, bounded by
+// queueLength.
+func (s *sim) queueFull(v *server) bool {
+	if v.hold {
+		return v.qlen > 0 && v.waiting >= v.qlen
+	}
+	return v.rql > 0 && v.busy+v.waiting >= v.rql
+}
+
+// refuse503 answers request h with 503 from the backend's web server
+// (http.sys or ASP.NET) after RejectTime, without the application.
+func (s *sim) refuse503(h int32, r *request) {
+	r.status = 503
+	r.flags |= fRefused
+	s.schedule(s.now+int64(RejectTime), evReject, h, r.gen)
+}
+
+// reject delivers a 503 scheduled by refuse503.
+func (s *sim) reject(h int32, gen uint32) {
+	r := &s.req[h]
+	if r.gen != gen {
+		return
+	}
+	v := &s.srv[r.srv]
+	r.flags |= fProxyDone
+	if r.flags&fProbe != 0 {
+		s.release(h)
+		s.probeResult(r.srv, s.p.statusOK.has(503))
+		return
+	}
+	v.inflight--
+	taken := s.now - r.sent
+	if s.p.alg == algLeastResponseTime {
+		s.lrtSample(v, taken)
+	}
+	if s.p.livePeriod > 0 && s.p.liveCodes.has(503) {
+		s.liveFailure(r.srv)
+	}
+	if r.flags&fCounted != 0 {
+		s.st.rejected(r, v, taken)
+	}
+	s.release(h)
 }
 
 func (s *sim) pushTimeout(h int32, r *request) {
@@ -476,7 +550,8 @@ const maxService = int64(365 * 24 * time.Hour)
 func (s *sim) begin(h int32, r *request, v *server, d int64) {
 	s.busyChange(v, 1)
 	r.flags |= fInService
-	s.schedule(s.now+d, evComplete, h, r.gen)
+	r.done = s.now + d
+	s.schedule(r.done, evComplete, h, r.gen)
 }
 
 func (s *sim) busyChange(v *server, delta int32) {
@@ -507,8 +582,8 @@ func (s *sim) release(h int32) {
 // complete: a backend finished request h.
 func (s *sim) complete(h int32, gen uint32) {
 	r := &s.req[h]
-	if r.gen != gen || r.flags&fInService == 0 {
-		return // cancelled at its deadline, or frozen by a hang
+	if r.gen != gen || r.flags&fInService == 0 || r.done != s.now {
+		return // cancelled at its deadline, frozen by a hang, or delayed by a pause
 	}
 	v := &s.srv[r.srv]
 	s.busyChange(v, -1)
@@ -527,12 +602,13 @@ func (s *sim) complete(h int32, gen uint32) {
 
 // startNext gives a freed slot to the oldest request still waiting.
 func (s *sim) startNext(v *server) {
-	for v.queue.n > 0 && (v.conc == 0 || v.busy < v.conc) {
+	for v.queue.n > 0 && !v.hold && (v.conc == 0 || v.busy < v.conc) {
 		q := v.queue.pop()
 		r := &s.req[q.req]
 		if r.gen != q.gen {
 			continue // cancelled while waiting
 		}
+		v.waiting--
 		s.begin(q.req, r, v, s.serviceTime(r, v))
 	}
 }
@@ -571,6 +647,8 @@ func (s *sim) giveUp(h int32, r *request, v *server) {
 		if inService {
 			s.busyChange(v, -1)
 			s.startNext(v)
+		} else if r.flags&fRefused == 0 {
+			v.waiting--
 		}
 	}
 	// Otherwise the backend keeps working; complete releases the request.

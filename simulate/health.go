@@ -33,6 +33,10 @@ func (s *sim) sendProbe(i int32) {
 		after = min(int64(UnreachableConnectTime), p.hcTimeout)
 	case v.hang:
 		after = p.hcTimeout
+	case v.stopped:
+		// http.sys answers the probe 503 as it does requests.
+		after = min(int64(RejectTime), p.hcTimeout)
+		ok = p.statusOK.has(503)
 	case p.probeQueue:
 		r, h := s.alloc()
 		r.sent, r.srv, r.fault, r.status, r.flags = s.now, i, -1, 200, fLive|fProbe|fDeadline
@@ -41,10 +45,14 @@ func (s *sim) sendProbe(i int32) {
 			r.status = v.errStatus
 		}
 		s.schedule(s.now+p.hcTimeout, evDeadline, h, r.gen)
-		if v.conc == 0 || v.busy < v.conc {
+		switch {
+		case !v.hold && (v.conc == 0 || v.busy < v.conc) && (v.rql == 0 || v.busy < v.rql):
 			s.begin(h, r, v, s.serviceTime(r, v))
-		} else {
+		case s.queueFull(v) || !v.hold && v.conc == 0:
+			s.refuse503(h, r) // a probe is a request: a full queue turns it away
+		default:
 			v.queue.push(queued{h, r.gen})
+			v.waiting++
 		}
 		return
 	default:
@@ -144,21 +152,58 @@ func (s *sim) setHealthy(v *server, healthy bool) {
 
 // faultBoundary: fault bound b starts or ends. The state of every affected
 // server is recomputed from all faults active now, so overlapping faults
-// combine: down beats unreachable beats hang beats error; slow factors
-// multiply; drain is independent.
+// combine: down beats unreachable beats hang beats stopped beats error;
+// slow factors multiply; drain, unavailable, pause and a starting worker
+// are independent.
 func (s *sim) faultBoundary(b int32) {
-	f := &s.p.faults[s.p.bounds[b].fault]
+	fb := s.p.bounds[b]
+	f := &s.p.faults[fb.fault]
+	if f.ev.Fault == FaultProxyRecycle {
+		if !fb.end {
+			s.proxyRecycle()
+		}
+		return
+	}
+	starts := !fb.end
 	for i := range s.srv {
 		if f.all || f.server == int32(i) {
 			v := &s.srv[i]
-			wasDown, wasFrozen := v.down, v.hang || v.unreachable
+			wasDown, wasFrozen, wasPaused := v.down, v.hang || v.unreachable, v.paused
 			s.refreshFaults(int32(i))
 			switch {
 			case v.down && !wasDown:
-				s.crash(int32(i))
+				s.reset(int32(i), true, v.faultID)
 			case (v.hang || v.unreachable) && !wasFrozen && !wasDown:
 				s.freeze(int32(i))
+			case starts && f.ev.Fault == FaultRemove:
+				// ARR aborts every request it has out to the server.
+				s.reset(int32(i), true, int16(fb.fault))
+			case starts && f.ev.Fault == FaultRecycle:
+				// The worker process exits: what it works on is reset; the
+				// waiting requests stay in the pool's http.sys queue for
+				// the new worker.
+				s.reset(int32(i), false, int16(fb.fault))
 			}
+			if v.paused && !wasPaused {
+				s.pause(int32(i))
+			}
+			s.startNext(v) // a resumed or started worker takes the queue
+		}
+	}
+	s.updateEligibility()
+}
+
+// proxyRecycle: ARR's own application pool recycled. Its runtime state
+// is gone (arr-reference.md 3.2): every server counts as healthy again,
+// failure counts and live-traffic failures start over, and the URL test
+// runs on at its cadence.
+func (s *sim) proxyRecycle() {
+	for i := range s.srv {
+		v := &s.srv[i]
+		v.fails, v.liveN, v.liveAt = 0, 0, 0
+		if !v.healthy {
+			v.unhealthyNs += s.st.overlap(v.unhealthySince, s.now)
+			v.healthy = true
 		}
 	}
 	s.updateEligibility()
@@ -185,19 +230,24 @@ func (s *sim) freeze(i int32) {
 			continue
 		}
 		r.flags |= fHang
+		r.fault = v.faultID // the freeze, not what was active when sent
 		if r.flags&fDeadline == 0 {
 			r.flags |= fDeadline
 			s.schedule(r.sent+s.p.timeout, evDeadline, int32(h), r.gen)
 		}
 	}
 	v.queue.reset()
+	v.waiting = 0
 }
 
-// crash: server i went down with requests inside. Their connections reset:
+// reset: the connections of server i's requests were reset (the server
+// went down, its worker recycled, or it was removed at once) with
+// requests inside; waiting says whether the queued ones go as well, and
+// cause is the fault the failures are attributed to.
 // ARR answers those it still waited for with 502.3 / 12030, and the
 // backend's work (including work ARR had given up on) is gone. This runs
 // only at fault boundaries, so scanning the pool is fine.
-func (s *sim) crash(i int32) {
+func (s *sim) reset(i int32, waiting bool, cause int16) {
 	v := &s.srv[i]
 	for h := range s.req {
 		r := &s.req[h]
@@ -207,25 +257,77 @@ func (s *sim) crash(i int32) {
 		flags := r.flags
 		if flags&fInService != 0 {
 			s.busyChange(v, -1)
+		} else if !waiting {
+			continue
 		}
-		waiting := flags&fProxyDone == 0
-		if waiting && flags&fProbe == 0 {
+		pending := flags&fProxyDone == 0
+		if pending && flags&fProbe == 0 {
 			r.flags |= fProxyDone
-			r.fault = v.faultID // the crash, not what was active when sent
+			r.fault = cause // the reset, not what was active when sent
 			v.inflight--
 			s.failed(r, v, s.now-r.sent, oReset)
 		}
 		s.release(int32(h))
-		if waiting && flags&fProbe != 0 {
+		if pending && flags&fProbe != 0 {
 			s.probeResult(i, false) // a retry meets the down server: no request
 		}
 	}
-	v.queue.reset()
+	if waiting {
+		v.queue.reset()
+		v.waiting = 0
+	}
+}
+
+// pause: server i's process froze with requests inside. Their service
+// stops and goes on when the pause ends: each answer moves that much
+// later (never, for a pause without end). A request whose answer is now
+// due at or after its deadline gets a deadline entry in the heap.
+func (s *sim) pause(i int32) {
+	end := s.pauseEnd(i)
+	v := &s.srv[i]
+	for h := range s.req {
+		r := &s.req[h]
+		if r.flags&fLive == 0 || r.srv != i || r.flags&fInService == 0 {
+			continue
+		}
+		if end == never {
+			r.done = never
+			continue // its completion event is stale; it never ends
+		}
+		r.done += end - s.now
+		s.schedule(r.done, evComplete, int32(h), r.gen)
+		if r.flags&(fProxyDone|fProbe) == 0 {
+			r.fault = v.faultID
+			if r.flags&fDeadline == 0 && r.done >= r.sent+s.p.timeout {
+				r.flags |= fDeadline
+				s.schedule(r.sent+s.p.timeout, evDeadline, int32(h), r.gen)
+			}
+		}
+	}
+}
+
+// pauseEnd is when the pauses of server i active now are over (never for
+// one without end); overlapping pauses count as one.
+func (s *sim) pauseEnd(i int32) int64 {
+	end := s.now
+	for {
+		moved := false
+		for k := range s.p.faults {
+			f := &s.p.faults[k]
+			if f.ev.Fault == FaultPause && (f.all || f.server == i) && f.start <= end && f.end > end {
+				end, moved = f.end, true
+			}
+		}
+		if !moved || end == never {
+			return end
+		}
+	}
 }
 
 func (s *sim) refreshFaults(i int32) {
 	v := &s.srv[i]
 	v.down, v.hang, v.unreachable, v.drained, v.slow, v.errStatus, v.faultID = false, false, false, false, 1, 0, -1
+	v.stopped, v.paused, v.starting, v.removed = false, false, false, false
 	var latest int64 = -1
 	for k := range s.p.faults {
 		f := &s.p.faults[k]
@@ -246,6 +348,17 @@ func (s *sim) refreshFaults(i int32) {
 		case FaultDrain:
 			v.drained = true
 			continue // a drain causes no failures to attribute
+		case FaultUnavailable:
+			v.removed = true
+			continue
+		case FaultRemove:
+			v.removed = true
+		case FaultStopped:
+			v.stopped = true
+		case FaultPause:
+			v.paused = true
+		case FaultRecycle:
+			v.starting = true
 		}
 		if f.start >= latest {
 			latest, v.faultID = f.start, int16(k)
@@ -257,4 +370,8 @@ func (s *sim) refreshFaults(i int32) {
 	if v.unreachable {
 		v.hang = false
 	}
+	if v.down || v.unreachable || v.hang {
+		v.stopped = false
+	}
+	v.hold = v.paused || v.starting
 }

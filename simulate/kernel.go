@@ -14,6 +14,7 @@ const (
 	evProbeResult              // a probe's verdict is known (arg: server, aux: 1 ok / 0 failed)
 	evFault                    // a fault starts or ends (arg: fault boundary)
 	evDeadline                 // a deadline kept in the heap: a probe's or a frozen request's (arg: request)
+	evReject                   // the backend's web server answers 503 (arg: request)
 )
 
 // event is one entry of the heap. It is a value (no pointers), so the heap

@@ -413,13 +413,14 @@ func enumMessage(field, got string, allowed []string) string {
 // its parent (list indexes and server addresses as "*"). It mirrors
 // scenario.cue; a test checks that the two agree.
 var knownFields = map[string][]string{
-	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "servers", "health", "events", "arr"},
+	"":                    {"farm", "duration", "requests", "warmup", "replications", "seed", "arrivals", "latency", "concurrency", "errors", "backends", "servers", "health", "events", "arr"},
+	"backends":            {"queueLength", "requestQueueLimit", "idleTimeout"},
 	"arrivals":            {"rate", "schedule", "sessions", "clients", "replay"},
 	"arrivals.replay":     {"log", "speed"},
 	"arrivals.sessions":   {"length", "requests"},
 	"arrivals.schedule.*": {"at", "rate"},
 	"latency":             latencyFields,
-	"servers.*":           {"latency", "concurrency", "errors"},
+	"servers.*":           {"latency", "concurrency", "errors", "queueLength", "requestQueueLimit"},
 	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
 	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus"},
@@ -593,7 +594,12 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		Concurrency:  int(d.int(v, "concurrency")),
 		Errors:       d.num(v, "errors"),
 		Servers:      map[string]*ServerOverride{},
+		Backends: Backends{
+			QueueLength:       int(d.int(v, "backends", "queueLength")),
+			RequestQueueLimit: int(d.int(v, "backends", "requestQueueLimit")),
+		},
 	}
+	sc.Backends.IdleTimeout = d.dur(v, []string{"backends", "idleTimeout"})
 	sc.Warmup = d.dur(v, []string{"warmup"})
 	n := len(d.findings)
 	switch {
@@ -664,6 +670,14 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 			if d.has(v, join(p, "errors")...) {
 				e := d.num(v, join(p, "errors")...)
 				o.Errors = &e
+			}
+			if d.has(v, join(p, "queueLength")...) {
+				q := int(d.int(v, join(p, "queueLength")...))
+				o.QueueLength = &q
+			}
+			if d.has(v, join(p, "requestQueueLimit")...) {
+				q := int(d.int(v, join(p, "requestQueueLimit")...))
+				o.RequestQueueLimit = &q
 			}
 			sc.Servers[addr] = o
 		}

@@ -20,6 +20,11 @@ const ConnectFailTime = time.Millisecond
 // status (the errors share and error faults).
 const ErrorServiceTime = time.Millisecond
 
+// RejectTime is how long a backend's web server takes to turn a request
+// away with 503 (a full queue, a stopped application pool): http.sys
+// answers without the application.
+const RejectTime = time.Millisecond
+
 // UnreachableConnectTime is how long connecting to an unreachable host
 // (powered off, cable pulled) takes to fail: Windows sends a SYN and, with
 // its default TcpMaxSynRetransmissions of 2, retransmits after 3 s and 6 s
@@ -110,6 +115,8 @@ type planServer struct {
 	weight  int64
 	enabled bool
 	conc    int32 // 0: unlimited
+	qlen    int32 // http.sys queue (backends.queueLength); 0: unbounded
+	rql     int32 // ASP.NET requestQueueLimit; 0: unbounded
 	errors  float64
 	svc     sampler
 }
@@ -131,6 +138,7 @@ type planFault struct {
 type faultBound struct {
 	at    int64
 	fault int32
+	end   bool
 }
 
 // statusSet is a list of status ranges such as "200-399,401" or "500-".
@@ -330,7 +338,8 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		p.notes = append(p.notes, "farm is disabled (enabled=false): every request is assumed to get 502.4")
 	}
 	for _, s := range farm.Servers {
-		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled && farm.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def}
+		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled && farm.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def,
+			qlen: int32(sc.Backends.QueueLength), rql: int32(sc.Backends.RequestQueueLimit)}
 		if ps.weight <= 0 {
 			ps.weight = 100
 		}
@@ -345,6 +354,12 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 			}
 			if o.Errors != nil {
 				ps.errors = *o.Errors
+			}
+			if o.QueueLength != nil {
+				ps.qlen = int32(*o.QueueLength)
+			}
+			if o.RequestQueueLimit != nil {
+				ps.rql = int32(*o.RequestQueueLimit)
 			}
 		}
 		p.servers = append(p.servers, ps)
@@ -478,16 +493,19 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	for i := range sc.Events {
 		e := &sc.Events[i]
 		f := planFault{ev: e, start: p.warm + int64(e.At), end: math.MaxInt64, all: e.Server == "*"}
-		if e.For > 0 {
+		switch {
+		case e.For > 0:
 			f.end = f.start + int64(e.For)
+		case e.Fault == FaultRecycle || e.Fault == FaultProxyRecycle:
+			f.end = f.start // an instant: the new worker starts at once
 		}
 		if !f.all {
 			f.server = idx[e.Server]
 		}
 		p.faults = append(p.faults, f)
-		p.bounds = append(p.bounds, faultBound{f.start, int32(i)})
+		p.bounds = append(p.bounds, faultBound{f.start, int32(i), false})
 		if f.end != math.MaxInt64 {
-			p.bounds = append(p.bounds, faultBound{f.end, int32(i)})
+			p.bounds = append(p.bounds, faultBound{f.end, int32(i), true})
 		}
 	}
 	return p, nil

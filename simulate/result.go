@@ -64,12 +64,16 @@ type FarmResult struct {
 	TimeTaken []CCDFPoint `json:"-"`
 }
 
-// Outcomes partitions the requests. 5xx counts backend answers of 500 and
-// above only; ARR's own 502.3 and 502.4 are separate.
+// Outcomes partitions the requests. 5xx counts the backend application's
+// answers of 500 and above; 503 the backend web server's own refusals (a
+// full queue: http.sys 503.2 or ASP.NET's requestQueueLimit; a stopped
+// application pool), which never reached the application; ARR's own 502.3
+// and 502.4 are separate.
 type Outcomes struct {
 	S2xx  int64 `json:"2xx"`
 	S4xx  int64 `json:"4xx"`
 	S5xx  int64 `json:"5xx"`
+	S503  int64 `json:"503"`
 	S5023 int64 `json:"502.3"`
 	S5024 int64 `json:"502.4"`
 }
@@ -91,6 +95,7 @@ type Rates struct {
 	R5023 Rate `json:"502.3"`
 	R5024 Rate `json:"502.4"`
 	R5xx  Rate `json:"5xx"`
+	R503  Rate `json:"503"`
 }
 
 // Rate is a mean and its 95 % confidence interval (Student t over the
@@ -138,6 +143,7 @@ type ServerResult struct {
 	Refused  int64  `json:"502.3_12029"`
 	Reset    int64  `json:"502.3_12030"`
 	S5xx     int64  `json:"5xx"`
+	S503     int64  `json:"503"`
 	// Utilization is busy slot time over window x concurrency, a fraction
 	// of capacity (mean over replications). A server with unlimited
 	// concurrency has unlimited capacity, so its share is 0: the
@@ -157,14 +163,20 @@ type ServerResult struct {
 	Enabled    bool    `json:"enabled"`
 }
 
-// FaultResult attributes 502.3 to one scenario event: requests sent to its
-// server while it was the latest active fault there.
+// FaultResult attributes 502.3 and 503 to one scenario event: requests
+// sent to its server while it was the latest active fault there, and the
+// requests inside the server that it froze, paused or reset.
 type FaultResult struct {
 	At     string `json:"at"`
 	Server string `json:"server"`
 	Fault  string `json:"fault"`
 	For    string `json:"for,omitempty"`
 	S5023  int64  `json:"502.3"`
+	// The 502.3 by WinHTTP error.
+	Timeout int64 `json:"502.3_12002"`
+	Refused int64 `json:"502.3_12029"`
+	Reset   int64 `json:"502.3_12030"`
+	S503    int64 `json:"503"`
 }
 
 // Series is a per-second time series.
@@ -254,6 +266,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		f.Outcomes.S2xx += r.out[o2xx]
 		f.Outcomes.S4xx += r.out[o4xx]
 		f.Outcomes.S5xx += r.out[o5xx]
+		f.Outcomes.S503 += r.out[o503]
 		f.Win32.Timeout += r.out[oTimeout]
 		f.Win32.Refused += r.out[oRefused]
 		f.Win32.Reset += r.out[oReset]
@@ -288,11 +301,12 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		}
 	}
 	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset + f.Win32.AllUnhealthy
-	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S5023 + f.Outcomes.S5024
+	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S503 + f.Outcomes.S5023 + f.Outcomes.S5024
 	f.Rates = Rates{
 		R5023: rateOf(reps, (*repStats).e5023),
 		R5024: rateOf(reps, func(r *repStats) int64 { return r.out[oNoServer] }),
 		R5xx:  rateOf(reps, func(r *repStats) int64 { return r.out[o5xx] }),
+		R503:  rateOf(reps, func(r *repStats) int64 { return r.out[o503] }),
 	}
 	ms := func(ns float64) float64 { return math.Round(ns/1e3) / 1e3 } // ms, µs resolution
 	f.LatencyMS = Percentiles{
@@ -310,6 +324,7 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			sr.Refused += st.out[oRefused]
 			sr.Reset += st.out[oReset]
 			sr.S5xx += st.out[o5xx]
+			sr.S503 += st.out[o503]
 			sr.Probes += st.probes
 			sr.ProbesFailed += st.probeFails
 			if r.window > 0 {
@@ -331,7 +346,12 @@ func aggregate(p *plan, reps []*repStats) *Result {
 			fr.For = pf.ev.For.String()
 		}
 		for _, r := range reps {
-			fr.S5023 += r.faults[k].e5023
+			fs := &r.faults[k]
+			fr.S5023 += fs.e5023
+			fr.Timeout += fs.timeout
+			fr.Refused += fs.refused
+			fr.Reset += fs.reset
+			fr.S503 += fs.e503
 		}
 		f.Faults = append(f.Faults, fr)
 	}
@@ -415,28 +435,14 @@ func (r *Result) WriteText(w io.Writer) error {
 		if f.Outcomes.S5xx > 0 {
 			fmt.Fprintf(&b, "  5xx    %8s  %s   answered by backends\n", human.Percent(f.Rates.R5xx.Mean), ci(f.Rates.R5xx))
 		}
+		if f.Outcomes.S503 > 0 {
+			fmt.Fprintf(&b, "  503    %8s  %s   turned away by the backends' web server (full queue, stopped pool)\n", human.Percent(f.Rates.R503.Mean), ci(f.Rates.R503))
+		}
 		l := f.LatencyMS
 		fmt.Fprintf(&b, "  time-taken  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s\n",
 			msText(l.P50), msText(l.P90), msText(l.P99), msText(l.P999), msText(l.Max))
 
-		if len(f.Faults) > 0 && f.Outcomes.S5023 > 0 {
-			b.WriteString("\n  502.3 by cause\n")
-			var attributed int64
-			for _, fr := range f.Faults {
-				if fr.S5023 == 0 {
-					continue
-				}
-				attributed += fr.S5023
-				dur := "to the end"
-				if fr.For != "" {
-					dur = "for " + fr.For
-				}
-				fmt.Fprintf(&b, "    %-7d %5.1f%%  %s on %s at %s %s\n", fr.S5023, 100*float64(fr.S5023)/float64(f.Outcomes.S5023), fr.Fault, fr.Server, fr.At, dur)
-			}
-			if rest := f.Outcomes.S5023 - attributed; rest > 0 {
-				fmt.Fprintf(&b, "    %-7d %5.1f%%  no fault: backend slower than the timeout\n", rest, 100*float64(rest)/float64(f.Outcomes.S5023))
-			}
-		}
+		writeCauses(&b, &f)
 
 		// util is a share of capacity; an unlimited backend has none, so
 		// only its mean number in service is shown.
@@ -458,6 +464,102 @@ func (r *Result) WriteText(w io.Writer) error {
 		return fmt.Errorf("writing simulation report: %w", err)
 	}
 	return nil
+}
+
+// writeCauses lists what caused the 502.3 and 503 answers: each fault,
+// with its own label per WinHTTP error, then what no fault explains.
+func writeCauses(b *strings.Builder, f *FarmResult) {
+	if f.Outcomes.S5023 > 0 && (len(f.Faults) > 0 || f.Win32.AllUnhealthy > 0) {
+		b.WriteString("\n  502.3 by cause\n")
+		line := func(n int64, what string) {
+			if n > 0 {
+				fmt.Fprintf(b, "    %-7d %5.1f%%  %s\n", n, 100*float64(n)/float64(f.Outcomes.S5023), what)
+			}
+		}
+		rest := f.Win32
+		for _, fr := range f.Faults {
+			rest.Timeout -= fr.Timeout
+			rest.Refused -= fr.Refused
+			rest.Reset -= fr.Reset
+			name := faultName(fr)
+			line(fr.Timeout, name+": "+causeLabel(fr.Fault, oTimeout))
+			line(fr.Refused, name+": "+causeLabel(fr.Fault, oRefused))
+			line(fr.Reset, name+": "+causeLabel(fr.Fault, oReset))
+		}
+		line(rest.Timeout, "no fault: backend slower than the timeout (12002)")
+		line(rest.Refused, "no fault: connection refused (12029)")
+		line(rest.Reset, "no fault: connection reset (12030)")
+		line(rest.AllUnhealthy, "every server unhealthy, answered 502.3 (arr.allUnhealthyStatus)")
+	}
+	if f.Outcomes.S503 > 0 {
+		b.WriteString("\n  503 by cause\n")
+		rest := f.Outcomes.S503
+		line := func(n int64, what string) {
+			if n > 0 {
+				fmt.Fprintf(b, "    %-7d %5.1f%%  %s\n", n, 100*float64(n)/float64(f.Outcomes.S503), what)
+			}
+		}
+		for _, fr := range f.Faults {
+			rest -= fr.S503
+			what := "queue full (backends.queueLength, the http.sys queue)"
+			if fr.Fault == string(FaultStopped) {
+				what = "application pool stopped"
+			}
+			line(fr.S503, faultName(fr)+": "+what)
+		}
+		line(rest, "queue full (backends.requestQueueLimit or queueLength)")
+	}
+}
+
+func faultName(fr FaultResult) string {
+	dur := "to the end"
+	if fr.For != "" {
+		dur = "for " + fr.For
+	}
+	return fmt.Sprintf("%s on %s at %s %s", fr.Fault, fr.Server, fr.At, dur)
+}
+
+// causeLabel says what a 502.3 with WinHTTP outcome o means under fault
+// kind, so that each cause has its own words in the report.
+func causeLabel(kind string, o int) string {
+	switch FaultKind(kind) {
+	case FaultDown:
+		if o == oReset {
+			return "inside when it went down, reset (12030)"
+		}
+		return "connection refused (12029)"
+	case FaultUnreachable:
+		switch o {
+		case oRefused:
+			return "new connection failed after TCP's SYN retries (12029)"
+		case oTimeout:
+			return "no answer within the timeout: frozen inside, on a pooled connection, or connecting (12002)"
+		}
+	case FaultHang:
+		return "never answered: frozen inside or sent while hung (12002)"
+	case FaultPause:
+		return "paused past the timeout, answered too late (12002)"
+	case FaultRecycle:
+		if o == oReset {
+			return "inside the worker when it recycled, reset (12030)"
+		}
+		return "waited for the new worker past the timeout (12002)"
+	case FaultRemove:
+		if o == oReset {
+			return "inside when the server was removed, reset (12030)"
+		}
+	case FaultSlow:
+		if o == oTimeout {
+			return "slowed past the timeout (12002)"
+		}
+	}
+	switch o {
+	case oTimeout:
+		return "timed out (12002)"
+	case oRefused:
+		return "connection refused (12029)"
+	}
+	return "connection reset (12030)"
 }
 
 func msText(ms float64) string { return human.Duration(time.Duration(ms * 1e6)) }

@@ -37,6 +37,9 @@ type Scenario struct {
 	Concurrency int
 	// Errors is the share of requests a backend answers quickly with 500.
 	Errors float64
+	// Backends are the IIS limits in front of every backend's application
+	// unless Servers overrides them.
+	Backends Backends
 	// Servers holds per-server overrides, keyed by server address.
 	Servers map[string]*ServerOverride
 	Health  Health
@@ -93,12 +96,41 @@ type RateStep struct {
 	Rate float64
 }
 
+// Backends are the web server's own limits in front of the application
+// (design.md 3.3 adds them as backends:). A request the backend cannot
+// queue is answered 503 at once, by http.sys or ASP.NET, not by the
+// application.
+type Backends struct {
+	// QueueLength is the application pool's http.sys queue
+	// (applicationPools/add/@queueLength, IIS default 1000): requests
+	// waiting for a worker slot beyond it get 503.2. 0: unbounded.
+	QueueLength int
+	// RequestQueueLimit is ASP.NET's limit on the requests inside the
+	// worker process (processModel/@requestQueueLimit, default 5000):
+	// above it, 503. 0: unbounded.
+	RequestQueueLimit int
+	// IdleTimeout is how long a kept-alive connection between ARR and the
+	// backend stays open unused (the backend's limits/@connectionTimeout,
+	// IIS default 2 minutes); pooled connections matter when a host
+	// becomes unreachable.
+	IdleTimeout time.Duration
+}
+
+// Backend defaults (scenario.cue).
+const (
+	DefaultQueueLength       = 1000
+	DefaultRequestQueueLimit = 5000
+	DefaultIdleTimeout       = 2 * time.Minute
+)
+
 // ServerOverride replaces the scenario's defaults for one server. Unset
 // fields keep the default.
 type ServerOverride struct {
-	Latency     latency.Model // Kind latency.None: keep the default
-	Concurrency *int
-	Errors      *float64
+	Latency           latency.Model // Kind latency.None: keep the default
+	Concurrency       *int
+	Errors            *float64
+	QueueLength       *int
+	RequestQueueLimit *int
 }
 
 // Health configures the simulated health probes.
@@ -124,6 +156,26 @@ const (
 	FaultSlow        FaultKind = "slow"  // service and probe times times Factor
 	FaultError       FaultKind = "error" // answers Status quickly
 	FaultDrain       FaultKind = "drain" // operator drain: no new requests except affinitized ones
+	// FaultStopped: the application pool is stopped: http.sys answers 503
+	// at once; requests already inside finish.
+	FaultStopped FaultKind = "stopped"
+	// FaultRecycle: the worker process is recycled at At: the requests it
+	// works on are reset (502.3 / 12030); waiting ones stay in the http.sys
+	// queue. For is the new worker's start-up, during which requests queue.
+	FaultRecycle FaultKind = "recycle"
+	// FaultPause: the process is frozen for For (a debugger, a long GC, a
+	// VM stall) and then goes on: requests inside answer late, new ones
+	// wait in the http.sys queue.
+	FaultPause FaultKind = "pause"
+	// FaultUnavailable: "Make unavailable gracefully": no new requests,
+	// affinitized sessions move too, requests inside finish.
+	FaultUnavailable FaultKind = "unavailable"
+	// FaultRemove: "Make unavailable immediately": like unavailable, but
+	// the requests inside are reset (502.3 / 12030).
+	FaultRemove FaultKind = "remove"
+	// FaultProxyRecycle: ARR's own application pool recycles: its health
+	// state is lost and every server counts as healthy again.
+	FaultProxyRecycle FaultKind = "proxy-recycle"
 )
 
 // Event is one fault on the timeline.

@@ -10,6 +10,7 @@ const (
 	o2xx          = iota // the backend's answer, below 400
 	o4xx                 // the backend's answer, 400-499
 	o5xx                 // the backend's answer, 500 or above
+	o503                 // 503 from the backend's web server: a full queue, a stopped pool
 	oTimeout             // 502.3 / 12002: no response headers within the timeout
 	oRefused             // 502.3 / 12029: the connection was refused
 	oReset               // 502.3 / 12030: the server went down with the request inside
@@ -106,6 +107,9 @@ type serverStats struct {
 // faultStats attributes failures to one scenario event.
 type faultStats struct {
 	e5023 int64 // 502.3 of requests sent to its server while it was active
+	e503  int64 // 503 likewise
+	// the 502.3 by WinHTTP error
+	timeout, refused, reset int64
 }
 
 // repStats is what one replication measured.
@@ -206,6 +210,18 @@ func (st *repStats) answered(r *request, v *server, taken int64) {
 	}
 }
 
+// rejected records a 503 from the backend's web server (not the
+// application's answer, which counts in 5xx).
+func (st *repStats) rejected(r *request, v *server, taken int64) {
+	st.out[o503]++
+	v.st.out[o503]++
+	st.hist.add(taken)
+	if r.fault >= 0 {
+		st.faults[r.fault].e503++
+	}
+	st.sec(r.sent).Requests++ // the series keeps 502s and 5xx only
+}
+
 func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 	st.out[o]++
 	v.st.out[o]++
@@ -220,7 +236,16 @@ func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 		}
 	}
 	if r.fault >= 0 {
-		st.faults[r.fault].e5023++
+		fs := &st.faults[r.fault]
+		fs.e5023++
+		switch o {
+		case oTimeout:
+			fs.timeout++
+		case oRefused:
+			fs.refused++
+		case oReset:
+			fs.reset++
+		}
 	}
 	sc := st.sec(r.sent)
 	sc.Requests++

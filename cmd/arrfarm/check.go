@@ -45,9 +45,11 @@ within the limit but whose 95% confidence interval reaches above it is a
 warning: the simulation has not shown that the limit holds (add
 replications to the scenario, or leave more room).
 
-Limits (repeatable): 502.3=SHARE, 502.4=SHARE (0.1% or 0.001; 0 allows
-none), p50, p90, p99 or p99.9=DURATION (client time-taken, e.g. 5s).
-Without --max: 502.3=0.1% and 502.4=0.1%.
+Limits (repeatable): 502.3=SHARE, 502.4=SHARE, 503=SHARE (0.1% or 0.001;
+0 allows none; 503 is a backend turning requests away: a full request
+queue or a stopped application pool), p50, p90, p99 or p99.9=DURATION
+(client time-taken, e.g. 5s). Without --max: 502.3=0.1%, 502.4=0.1% and
+503=0.1%.
 
 --assume worst also simulates each scenario once per undocumented ARR
 behaviour that applies, flipped (simulate --assumptions), and holds every
@@ -73,7 +75,7 @@ input; 3 internal error.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&a.scenarios, "scenario", nil, "scenario YAML file to simulate (required, repeatable)")
-	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0, p99=5s (repeatable; default 502.3=0.1% and 502.4=0.1%)")
+	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0, p99=5s (repeatable; default 502.3=0.1%, 502.4=0.1% and 503=0.1%)")
 	f.StringVar(&a.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&a.failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")

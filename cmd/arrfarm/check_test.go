@@ -242,7 +242,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"check", checkFarm},
 		{"check", checkFarm, "--scenario", checkDir + "missing.yaml"},
 		{"check", checkDir + "missing.yaml", "--scenario", checkQuiet},
-		{"check", checkFarm, "--scenario", checkQuiet, "--max", "503=1%"},
+		{"check", checkFarm, "--scenario", checkQuiet, "--max", "503.2=1%"},
 		{"check", checkFarm, "--scenario", checkQuiet, "--format", "html"},
 	} {
 		if code, _, errs := runCLI(t, "", nil, args...); code != 2 || errs == "" {
