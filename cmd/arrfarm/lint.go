@@ -103,7 +103,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		printErr(s.err, err)
 		unreadable = true
 	}
-	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
+	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString(), FailOn: failOn}
 	for _, name := range inputs.Files {
 		doc, err := loadPath(name, s.in)
 		if err != nil {
