@@ -52,7 +52,7 @@ error-level lint findings; 2 usage error or unreadable input.`,
 			if err != nil {
 				return err
 			}
-			linter, _, err := newLinter("", "error", true, nil, nil, nil, nil)
+			linter, _, err := newLinter("", "error", true, nil, nil, nil, nil, false)
 			if err != nil {
 				return err
 			}
