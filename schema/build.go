@@ -100,6 +100,9 @@ type builder struct {
 	// per written attribute, and a large file repeats a few names
 	// hundreds of thousands of times.
 	names map[string]string
+	// nothing, when set, says why the file holds no configuration at
+	// all (a YAML file whose top level is a list or a scalar).
+	nothing string
 }
 
 func (b *builder) intern(s string) string {

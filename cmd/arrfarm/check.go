@@ -119,7 +119,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 			latency = append(latency, l)
 		}
 	}
-	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency)
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency, false)
 	if err != nil {
 		return err
 	}
