@@ -123,7 +123,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 			latency = append(latency, l)
 		}
 	}
-	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency)
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency, false)
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 		Diagnostics: rep.Diagnostics,
 		Sources:     map[string]*schema.Lines{doc.Lines.File(): doc.Lines},
 		Rules:       append(append([]*lint.Rule(nil), rules.All...), check.BreachRules()...), Version: versionString(),
-		Checked: rep.Checked(linter.Checked()),
+		Checked: rep.Checked(linter.Checked()), FailOn: failOn,
 	}
 	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
 	var buf bytes.Buffer

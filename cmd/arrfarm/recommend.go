@@ -95,6 +95,14 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
 	}
+	if a.write {
+		// A file that cannot be edited byte for byte (UTF-16 that does not
+		// round-trip, e.g. a lone surrogate) is the input's fault: say so
+		// before the simulation, not as an internal error after it.
+		if _, err := schema.Patch(src, nil); err != nil {
+			return withCode(exitUsage, fmt.Errorf("--write %s: %w", configPath, err))
+		}
+	}
 	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay}
 	var sc *simulate.Scenario
 	if a.scenario != "" {

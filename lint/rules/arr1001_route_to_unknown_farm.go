@@ -46,7 +46,7 @@ var RouteToUnknownFarm = &lint.Rule{
 		}
 		for _, r := range p.Config.Rules {
 			scheme, host, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || p.TargetFarm(r) != nil ||
+			if !r.Enabled || !ok || !proxyScheme(scheme) || p.TargetFarm(r) != nil ||
 				strings.ContainsAny(host, "{}.") || isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")) != nil {
 				continue
 			}
