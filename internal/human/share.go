@@ -18,7 +18,7 @@ func ParsePercent(s string) (float64, error) {
 	num, pct := strings.CutSuffix(t, "%")
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-		return 0, fmt.Errorf("%q is not a share of requests, e.g. 0.1%%", s)
+		return 0, fmt.Errorf("%q is not a share between 0 and 100%%, e.g. 0.1%%", s)
 	}
 	if !pct {
 		if v == 0 {
@@ -31,7 +31,7 @@ func ParsePercent(s string) (float64, error) {
 			s, num, strconv.FormatFloat(math.Round(1000/v)/10, 'f', -1, 64), strconv.FormatFloat(v*100, 'g', 12, 64), num)
 	}
 	if v >= 100 {
-		return 0, fmt.Errorf("%q is not below 100%%", s)
+		return 0, fmt.Errorf("%q is not a share between 0 and 100%%, e.g. 0.1%%", s)
 	}
 	return v / 100, nil
 }
