@@ -159,14 +159,17 @@ func sectionElem(doc *etree.Document, section string) (*etree.Element, error) {
 	if root == nil {
 		return nil, fmt.Errorf("empty document")
 	}
-	find := func(from *etree.Element) *etree.Element {
-		e := from
-		for _, p := range parts {
-			if e = e.SelectElement(p); e == nil {
-				return nil
+	var find func(from *etree.Element, parts []string) *etree.Element
+	find = func(from *etree.Element, parts []string) *etree.Element {
+		if len(parts) == 0 {
+			return from
+		}
+		for _, c := range from.SelectElements(parts[0]) {
+			if e := find(c, parts[1:]); e != nil {
+				return e
 			}
 		}
-		return e
+		return nil
 	}
 	if root.Tag != "configuration" {
 		// A fragment: its root is one of the section's elements.
@@ -185,11 +188,11 @@ func sectionElem(doc *etree.Document, section string) (*etree.Element, error) {
 		}
 		return nil, fmt.Errorf("section %s cannot be reached from a fragment whose root is <%s>", section, root.Tag)
 	}
-	if e := find(root); e != nil {
+	if e := find(root, parts); e != nil {
 		return e, nil
 	}
 	for _, loc := range root.SelectElements("location") {
-		if e := find(loc); e != nil {
+		if e := find(loc, parts); e != nil {
 			return e, nil
 		}
 	}

@@ -246,6 +246,9 @@ func (w *walker) node(d, c *node, steps []Step, sc scope) {
 		if ca == nil || isKey(d, da.Name) {
 			continue
 		}
+		if da.Secret != nil && da.Secret.Set == ca.Secret.Set || da.Secret == nil && da.Text == ca.Text {
+			continue
+		}
 		ch := Change{Op: OpSet, Steps: steps, Attribute: da.Name, Label: sc.label, Name: sc.attrName(da.Name), Spec: da.Spec,
 			DesiredSpan: valueSpan(d.el, da.Name), CurrentSpan: valueSpan(c.el, da.Name), InCurrent: true,
 			phase: w.phaseOf(sc.what, OpSet)}
@@ -254,15 +257,10 @@ func (w *walker) node(d, c *node, steps []Step, sc scope) {
 		}
 		switch {
 		case da.Secret != nil:
-			if da.Secret.Set == ca.Secret.Set {
-				continue
-			}
 			ch.Secret = true
 			if !da.Secret.Set {
 				ch.Op = OpRemove
 			}
-		case da.Text == ca.Text:
-			continue
 		case hasCredentials(da.Text) || hasCredentials(ca.Text):
 			ch.Secret = true
 		default:
