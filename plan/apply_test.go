@@ -278,20 +278,28 @@ func applyAdd(doc *etree.Document, section, path string) error {
 }
 
 func applyRemove(doc *etree.Document, section, path string) error {
-	steps, err := parsePath(path)
-	if err != nil || len(steps) == 0 {
-		return fmt.Errorf("bad remove path %q (%v)", path, err)
+	if path == "" {
+		return fmt.Errorf("a remove needs a collection element")
 	}
-	sec, err := sectionElem(doc, section)
-	if err != nil {
-		return err
-	}
-	e, err := walk(sec, steps)
+	e, err := reach(doc, section, path)
 	if err != nil {
 		return err
 	}
 	e.Parent().RemoveChild(e)
 	return nil
+}
+
+// reach finds the element at path in section.
+func reach(doc *etree.Document, section, path string) (*etree.Element, error) {
+	steps, err := parsePath(path)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := sectionElem(doc, section)
+	if err != nil {
+		return nil, err
+	}
+	return walk(sec, steps)
 }
 
 func applySet(doc *etree.Document, section, param string) error {
@@ -300,19 +308,10 @@ func applySet(doc *etree.Document, section, param string) error {
 		return fmt.Errorf("no value in %q", param)
 	}
 	parts := splitOutside(pv[0], '.', -1)
-	attr := parts[len(parts)-1]
-	steps, err := parsePath(strings.Join(parts[:len(parts)-1], "."))
+	e, err := reach(doc, section, strings.Join(parts[:len(parts)-1], "."))
 	if err != nil {
 		return err
 	}
-	sec, err := sectionElem(doc, section)
-	if err != nil {
-		return err
-	}
-	e, err := walk(sec, steps)
-	if err != nil {
-		return err
-	}
-	e.CreateAttr(attr, pv[1])
+	e.CreateAttr(parts[len(parts)-1], pv[1])
 	return nil
 }

@@ -83,6 +83,8 @@ type Plan struct {
 	SecretsSkipped []string
 	// Transition is the simulated transition, when one was asked for.
 	Transition *Transition
+	// Sections are the sections compared: those the desired file has.
+	Sections []string
 }
 
 // Phases, in the order IIS accepts the changes: what a rule needs (allowed
@@ -111,6 +113,7 @@ func Diff(desired, current *schema.Config) *Plan {
 		if !ds[i].written {
 			continue
 		}
+		p.Sections = append(p.Sections, ds[i].path)
 		w.section = ds[i].path
 		w.node(ds[i].root, cs[i].root, nil, scope{label: ds[i].root.label})
 	}
