@@ -221,7 +221,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 		if parent.spec == b.sch.Doc && !b.realFile {
 			// A block written straight under <configuration>, as the
 			// snippets in documentation are: read it as that section.
-			b.report(RuleMisplaced, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
+			b.report(RuleFragment, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
 			return s, false
 		}
 		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, describeParent(parent.spec), parentPath(s))
