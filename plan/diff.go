@@ -81,6 +81,8 @@ type Plan struct {
 	// SecretsSkipped are the attributes (PATH/@attribute) whose change the
 	// user must make by hand.
 	SecretsSkipped []string
+	// Transition is the simulated transition, when one was asked for.
+	Transition *Transition
 }
 
 // Phases, in the order IIS accepts the changes: what a rule needs (allowed

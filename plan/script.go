@@ -114,6 +114,9 @@ func WriteAppcmd(w io.Writer, p *Plan) error {
 	fmt.Fprintf(&b, "REM arrfarm plan: make %s match %s\r\n", remText(p.Current), remText(p.Desired))
 	b.WriteString("REM Run as an administrator on the ARR server. appcmd changes applicationHost.config one command\r\n")
 	b.WriteString("REM at a time: the script stops at the first failure, with the changes before it made.\r\n")
+	for _, l := range transitionLines(p.Transition) {
+		fmt.Fprintf(&b, "REM %s\r\n", remText(l))
+	}
 	b.WriteString("setlocal\r\n")
 	b.WriteString("set APPCMD=%windir%\\system32\\inetsrv\\appcmd.exe\r\n")
 	manual := 0
@@ -192,6 +195,9 @@ func WritePowerShell(w io.Writer, p *Plan) error {
 	fmt.Fprintf(&b, "# arrfarm plan: make %s match %s\n", psComment(p.Current), psComment(p.Desired))
 	b.WriteString("# Run as an administrator on the ARR server. The changes are committed together at the end;\n")
 	b.WriteString("# if one fails, none is written.\n")
+	for _, l := range transitionLines(p.Transition) {
+		fmt.Fprintf(&b, "# %s\n", psComment(l))
+	}
 	b.WriteString("#Requires -Modules WebAdministration\n")
 	b.WriteString("Import-Module WebAdministration\n")
 	b.WriteString("$ErrorActionPreference = 'Stop'\n")

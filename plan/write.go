@@ -51,6 +51,65 @@ type jsonChange struct {
 type jsonPlan struct {
 	Changes        []jsonChange `json:"changes"`
 	SecretsSkipped []string     `json:"secrets_skipped"`
+	// Transition is an extra field: the simulated stages, with --scenario.
+	Transition *jsonTransition `json:"transition,omitempty"`
+}
+
+type jsonTransition struct {
+	Scenario     string      `json:"scenario"`
+	Replications int         `json:"replications"`
+	StageS       float64     `json:"stage_s"`
+	Note         string      `json:"note,omitempty"`
+	Farms        []jsonStage `json:"farms"`
+}
+
+type jsonStage struct {
+	Farm   string `json:"farm"`
+	Stages []struct {
+		Step     *string `json:"step"`
+		FromS    float64 `json:"from_s"`
+		ToS      float64 `json:"to_s"`
+		Requests uint64  `json:"requests"`
+		Rate5023 float64 `json:"502.3"`
+		Rate5024 float64 `json:"502.4"`
+	} `json:"stages"`
+}
+
+func transitionJSON(t *Transition) *jsonTransition {
+	if t == nil {
+		return nil
+	}
+	out := &jsonTransition{Scenario: schema.Printable(t.Scenario), Replications: t.Replications, StageS: t.StageS, Note: t.Note, Farms: []jsonStage{}}
+	for _, f := range t.Farms {
+		js := jsonStage{Farm: schema.Printable(f.Farm)}
+		for _, s := range f.Stages {
+			st := struct {
+				Step     *string `json:"step"`
+				FromS    float64 `json:"from_s"`
+				ToS      float64 `json:"to_s"`
+				Requests uint64  `json:"requests"`
+				Rate5023 float64 `json:"502.3"`
+				Rate5024 float64 `json:"502.4"`
+			}{FromS: s.FromS, ToS: s.ToS, Requests: s.Requests, Rate5023: s.Rate5023, Rate5024: s.Rate5024}
+			if s.Step != "" {
+				st.Step = str(schema.Printable(s.Step))
+			}
+			js.Stages = append(js.Stages, st)
+		}
+		out.Farms = append(out.Farms, js)
+	}
+	return out
+}
+
+// transitionLines is the transition as text lines, for the scripts'
+// comments.
+func transitionLines(t *Transition) []string {
+	if t == nil {
+		return nil
+	}
+	var b strings.Builder
+	_ = t.WriteText(&b)
+	return strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
 }
 
 func posOf(file string, s schema.Span) Pos {
@@ -63,7 +122,7 @@ func posOf(file string, s schema.Span) Pos {
 // WriteJSON writes the plan as the JSON contract (design.md section 2).
 // Every user-written text is masked for secrets and control characters.
 func WriteJSON(w io.Writer, p *Plan) error {
-	out := jsonPlan{Changes: []jsonChange{}, SecretsSkipped: []string{}}
+	out := jsonPlan{Changes: []jsonChange{}, SecretsSkipped: []string{}, Transition: transitionJSON(p.Transition)}
 	for i := range p.Changes {
 		c := &p.Changes[i]
 		jc := jsonChange{Op: c.Op, Path: schema.Printable(c.Path()), From: printable(c.From), To: printable(c.To),
@@ -170,6 +229,10 @@ func WriteText(w io.Writer, p *Plan) error {
 		for _, s := range p.SecretsSkipped {
 			fmt.Fprintf(&b, "  %s\n", schema.Printable(s))
 		}
+	}
+	if p.Transition != nil {
+		b.WriteByte('\n')
+		_ = p.Transition.WriteText(&b)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

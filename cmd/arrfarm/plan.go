@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,12 +11,14 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/plan"
 	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 func newPlanCmd(s streams) *cobra.Command {
-	var format, current, output string
+	var format, current, output, scenario string
 	cmd := &cobra.Command{
 		Use:   "plan DESIRED --current CURRENT",
 		Short: "Turn the desired farm configuration into the changes the live server needs",
@@ -38,11 +41,18 @@ plan: the change names the attribute, to be set by hand.
 Before printing, the desired configuration is linted: error-level findings
 print on stderr and no plan is written (exit 1).
 
+With --scenario, the transition is simulated: the scenario's window is split
+into one stage per step that puts a server into rotation or takes one out, in
+the planned order, and the predicted 502.3 and 502.4 rates of each stage are
+printed after the plan (as comments in the scripts, a "transition" field in
+JSON).
+
 Exit codes: 0 a plan was written (empty or not); 1 the planned result has
 error-level lint findings; 2 usage error or unreadable input.`,
 		Example: `  arrfarm plan farms.yaml --current applicationHost.config
   arrfarm plan farms.yaml --current export.xml --format appcmd -o apply.cmd
-  arrfarm plan farms.yaml --current export.xml --format powershell -o apply.ps1`,
+  arrfarm plan farms.yaml --current export.xml --format powershell -o apply.ps1
+  arrfarm plan farms.yaml --current applicationHost.config --scenario peak.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !slices.Contains(plan.Formats, format) {
@@ -67,6 +77,24 @@ error-level lint findings; 2 usage error or unreadable input.`,
 				return withCode(exitFindings, fmt.Errorf("planning %s: the desired configuration has errors; no plan written", args[0]))
 			}
 			p := plan.Diff(desired.Config, cur.Config)
+			if scenario != "" {
+				sc, err := loadScenarioFile(s, scenario)
+				if err != nil {
+					return err
+				}
+				bar := newProgress(s.err)
+				tr, err := plan.Simulate(p, desired.Config, cur.Config, sc, simulate.Options{Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay})
+				bar.finish()
+				if err != nil {
+					var fe *simulate.FindingsError
+					if errors.As(err, &fe) {
+						reportFindings(s.err, fe.Findings)
+						return withCode(exitFindings, fmt.Errorf("simulating the transition: the scenario %s does not fit %s (see above)", scenario, args[0]))
+					}
+					return err
+				}
+				p.Transition = tr
+			}
 			var buf bytes.Buffer
 			if err := plan.Write(&buf, format, p); err != nil {
 				return withCode(exitInternal, fmt.Errorf("writing the plan: %w", err))
@@ -77,6 +105,7 @@ error-level lint findings; 2 usage error or unreadable input.`,
 	f := cmd.Flags()
 	f.StringVar(&current, "current", "", "the live configuration: applicationHost.config or appcmd list config /xml output (required)")
 	f.StringVar(&format, "format", "text", "output format: "+strings.Join(plan.Formats, ", "))
+	f.StringVar(&scenario, "scenario", "", "simulate the transition under this scenario and report the 502 rates of each stage")
 	f.StringVarP(&output, "output", "o", "", "write the plan to FILE instead of standard output")
 	_ = cmd.MarkFlagRequired("current")
 	return cmd

@@ -93,3 +93,19 @@ func TestDriftExitAndFormats(t *testing.T) {
 	assert.Equal(t, exitFindings, code)
 	assert.Contains(t, out, "::error file=")
 }
+
+func TestPlanScenario(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "peak.yaml")
+	require.NoError(t, os.WriteFile(sc, []byte("farm: web\nduration: 1m\nwarmup: 5s\nreplications: 2\nseed: 1\narrivals: {rate: 20}\nlatency: {fixed: 100ms}\n"), 0o644))
+	code, out, stderr := runCLI(t, "", nil, "plan", planDesired, "--current", planCurrent, "--scenario", sc)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "Transition, simulated with")
+	assert.Contains(t, out, "+ server 10.0.0.15 in farm web")
+	code, out, stderr = runCLI(t, "", nil, "plan", planDesired, "--current", planCurrent, "--scenario", sc, "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, `"transition"`)
+	code, out, stderr = runCLI(t, "", nil, "plan", planDesired, "--current", planCurrent, "--scenario", sc, "--format", "appcmd")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, out, "REM Transition, simulated with")
+}
