@@ -136,9 +136,11 @@ func TestARRBoxLogIsCensored(t *testing.T) {
 func TestEmpiricalSpecErrors(t *testing.T) {
 	p, _ := backendLog(t, 10)
 	for spec, want := range map[latency.EmpiricalSpec]string{
-		{Log: p, Status: "2xx"}:           "not a status or a range",
-		{Log: p, URL: "/nothing/*"}:       "no line of",
-		{Log: filepath.Dir(p) + "/*.txt"}: "no file matches",
+		{Log: p, Status: "2xx"}:                            "not a status or a range",
+		{Log: p, URL: "/nothing/*"}:                        "no line of",
+		{Log: filepath.Dir(p) + "/*.txt"}:                  "no file matches",
+		{Log: "../fixtures/logkinds/HTTPERR/httperr1.log"}: "no request line in ../fixtures/logkinds/HTTPERR/httperr1.log: ../fixtures/logkinds/HTTPERR/httperr1.log is an HTTP.sys error log",
+		{Log: "../fixtures/logkinds/LogFiles/FTPSVC2"}:     "is an FTP log",
 	} {
 		if _, err := ReadLogs(spec); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%+v: %v, want %q", spec, err, want)

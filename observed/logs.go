@@ -108,9 +108,16 @@ func ReadLogs(spec latency.EmpiricalSpec) (*Observed, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	o.Skipped += r.Stats().Malformed
+	st := r.Stats()
+	o.Skipped += st.Malformed
 	if len(obs)+len(cens) == 0 {
-		return nil, fmt.Errorf("no line of %s with time-taken matches url %q and status %q", spec.Log, spec.URL, spec.Status)
+		err := fmt.Errorf("no line of %s with time-taken matches url %q and status %q", spec.Log, spec.URL, spec.Status)
+		if len(st.Skipped) > 0 && st.Records == 0 {
+			// Say why nothing was read: an FTP or HTTP.sys error log
+			// given as a backend's log has no request line at all.
+			err = fmt.Errorf("no request line in %s: %s", spec.Log, st.Skipped[0])
+		}
+		return nil, err
 	}
 	o.Sample = latency.NewSample(obs, cens)
 	return o, nil

@@ -159,14 +159,17 @@ func sectionElem(doc *etree.Document, section string) (*etree.Element, error) {
 	if root == nil {
 		return nil, fmt.Errorf("empty document")
 	}
-	find := func(from *etree.Element) *etree.Element {
-		e := from
-		for _, p := range parts {
-			if e = e.SelectElement(p); e == nil {
-				return nil
+	var find func(from *etree.Element, parts []string) *etree.Element
+	find = func(from *etree.Element, parts []string) *etree.Element {
+		if len(parts) == 0 {
+			return from
+		}
+		for _, c := range from.SelectElements(parts[0]) {
+			if e := find(c, parts[1:]); e != nil {
+				return e
 			}
 		}
-		return e
+		return nil
 	}
 	if root.Tag != "configuration" {
 		// A fragment: its root is one of the section's elements.
@@ -185,11 +188,11 @@ func sectionElem(doc *etree.Document, section string) (*etree.Element, error) {
 		}
 		return nil, fmt.Errorf("section %s cannot be reached from a fragment whose root is <%s>", section, root.Tag)
 	}
-	if e := find(root); e != nil {
+	if e := find(root, parts); e != nil {
 		return e, nil
 	}
 	for _, loc := range root.SelectElements("location") {
-		if e := find(loc); e != nil {
+		if e := find(loc, parts); e != nil {
 			return e, nil
 		}
 	}
@@ -275,20 +278,28 @@ func applyAdd(doc *etree.Document, section, path string) error {
 }
 
 func applyRemove(doc *etree.Document, section, path string) error {
-	steps, err := parsePath(path)
-	if err != nil || len(steps) == 0 {
-		return fmt.Errorf("bad remove path %q (%v)", path, err)
+	if path == "" {
+		return fmt.Errorf("a remove needs a collection element")
 	}
-	sec, err := sectionElem(doc, section)
-	if err != nil {
-		return err
-	}
-	e, err := walk(sec, steps)
+	e, err := reach(doc, section, path)
 	if err != nil {
 		return err
 	}
 	e.Parent().RemoveChild(e)
 	return nil
+}
+
+// reach finds the element at path in section.
+func reach(doc *etree.Document, section, path string) (*etree.Element, error) {
+	steps, err := parsePath(path)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := sectionElem(doc, section)
+	if err != nil {
+		return nil, err
+	}
+	return walk(sec, steps)
 }
 
 func applySet(doc *etree.Document, section, param string) error {
@@ -297,19 +308,10 @@ func applySet(doc *etree.Document, section, param string) error {
 		return fmt.Errorf("no value in %q", param)
 	}
 	parts := splitOutside(pv[0], '.', -1)
-	attr := parts[len(parts)-1]
-	steps, err := parsePath(strings.Join(parts[:len(parts)-1], "."))
+	e, err := reach(doc, section, strings.Join(parts[:len(parts)-1], "."))
 	if err != nil {
 		return err
 	}
-	sec, err := sectionElem(doc, section)
-	if err != nil {
-		return err
-	}
-	e, err := walk(sec, steps)
-	if err != nil {
-		return err
-	}
-	e.CreateAttr(attr, pv[1])
+	e.CreateAttr(parts[len(parts)-1], pv[1])
 	return nil
 }

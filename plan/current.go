@@ -2,6 +2,7 @@ package plan
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -138,4 +139,18 @@ func Unreadable(doc *schema.Document) error {
 		}
 	}
 	return nil
+}
+
+// ErrNothingCompared is Compare's error when the desired file has none of
+// the sections a plan manages: nothing would be checked, and an empty plan
+// or a clean drift would pass for a verdict.
+var ErrNothingCompared = errors.New("it has none of the sections plan and drift compare (webFarms, system.webServer/proxy, rewrite/globalRules, rewrite/allowedServerVariables)")
+
+// Compare is Diff, refusing a desired file that says nothing to compare.
+func Compare(desired, current *schema.Config) (*Plan, error) {
+	p := Diff(desired, current)
+	if len(p.Sections) == 0 {
+		return nil, fmt.Errorf("comparing %s: %w", desired.File, ErrNothingCompared)
+	}
+	return p, nil
 }

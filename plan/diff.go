@@ -83,6 +83,8 @@ type Plan struct {
 	SecretsSkipped []string
 	// Transition is the simulated transition, when one was asked for.
 	Transition *Transition
+	// Sections are the sections compared: those the desired file has.
+	Sections []string
 }
 
 // Phases, in the order IIS accepts the changes: what a rule needs (allowed
@@ -111,6 +113,7 @@ func Diff(desired, current *schema.Config) *Plan {
 		if !ds[i].written {
 			continue
 		}
+		p.Sections = append(p.Sections, ds[i].path)
 		w.section = ds[i].path
 		w.node(ds[i].root, cs[i].root, nil, scope{label: ds[i].root.label})
 	}
@@ -246,6 +249,9 @@ func (w *walker) node(d, c *node, steps []Step, sc scope) {
 		if ca == nil || isKey(d, da.Name) {
 			continue
 		}
+		if da.Secret != nil && da.Secret.Set == ca.Secret.Set || da.Secret == nil && da.Text == ca.Text {
+			continue
+		}
 		ch := Change{Op: OpSet, Steps: steps, Attribute: da.Name, Label: sc.label, Name: sc.attrName(da.Name), Spec: da.Spec,
 			DesiredSpan: valueSpan(d.el, da.Name), CurrentSpan: valueSpan(c.el, da.Name), InCurrent: true,
 			phase: w.phaseOf(sc.what, OpSet)}
@@ -254,15 +260,10 @@ func (w *walker) node(d, c *node, steps []Step, sc scope) {
 		}
 		switch {
 		case da.Secret != nil:
-			if da.Secret.Set == ca.Secret.Set {
-				continue
-			}
 			ch.Secret = true
 			if !da.Secret.Set {
 				ch.Op = OpRemove
 			}
-		case da.Text == ca.Text:
-			continue
 		case hasCredentials(da.Text) || hasCredentials(ca.Text):
 			ch.Secret = true
 		default:

@@ -64,15 +64,17 @@ type jsonTransition struct {
 }
 
 type jsonStage struct {
-	Farm   string `json:"farm"`
-	Stages []struct {
-		Step     *string `json:"step"`
-		FromS    float64 `json:"from_s"`
-		ToS      float64 `json:"to_s"`
-		Requests uint64  `json:"requests"`
-		Rate5023 float64 `json:"502.3"`
-		Rate5024 float64 `json:"502.4"`
-	} `json:"stages"`
+	Farm   string         `json:"farm"`
+	Stages []jsonStageRow `json:"stages"`
+}
+
+type jsonStageRow struct {
+	Step     *string `json:"step"`
+	FromS    float64 `json:"from_s"`
+	ToS      float64 `json:"to_s"`
+	Requests uint64  `json:"requests"`
+	Rate5023 float64 `json:"502.3"`
+	Rate5024 float64 `json:"502.4"`
 }
 
 func transitionJSON(t *Transition) *jsonTransition {
@@ -83,14 +85,7 @@ func transitionJSON(t *Transition) *jsonTransition {
 	for _, f := range t.Farms {
 		js := jsonStage{Farm: schema.Printable(f.Farm)}
 		for _, s := range f.Stages {
-			st := struct {
-				Step     *string `json:"step"`
-				FromS    float64 `json:"from_s"`
-				ToS      float64 `json:"to_s"`
-				Requests uint64  `json:"requests"`
-				Rate5023 float64 `json:"502.3"`
-				Rate5024 float64 `json:"502.4"`
-			}{FromS: s.FromS, ToS: s.ToS, Requests: s.Requests, Rate5023: s.Rate5023, Rate5024: s.Rate5024}
+			st := jsonStageRow{FromS: s.FromS, ToS: s.ToS, Requests: s.Requests, Rate5023: s.Rate5023, Rate5024: s.Rate5024}
 			if s.Step != "" {
 				st.Step = str(schema.Printable(s.Step))
 			}

@@ -1,6 +1,11 @@
 package schema
 
-import "reflect"
+import (
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+)
 
 // AttrValue is one attribute of a model element as it stands after
 // loading: its effective value (the schema default when it was not
@@ -32,33 +37,72 @@ func AttrValues(el any) []AttrValue {
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
 		return nil
 	}
-	spec := specOf(rv.Elem().Type())
+	fields := orderedFields(rv.Elem().Type())
+	if fields == nil {
+		return nil
+	}
+	rv = rv.Elem()
+	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
+	out := make([]AttrValue, 0, len(fields))
+	for _, p := range fields {
+		f := rv.FieldByIndex(p.index)
+		v := AttrValue{Name: p.name, Spec: p.attr, Written: elem.Has(p.name)}
+		switch {
+		case f.Type() == secretType:
+			s := f.Interface().(Secret)
+			v.Secret = &s
+			v.Default = !s.Set
+		default:
+			v.Text = fieldText(f)
+			v.Default = isDefault(f, p.attr)
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+var (
+	secretType   = reflect.TypeFor[Secret]()
+	durationType = reflect.TypeFor[time.Duration]()
+	ordered      sync.Map // reflect.Type -> []fieldPlan in schema order
+)
+
+// orderedFields lists the attribute fields of model type t in the order of
+// its schema element's attributes (a large model has hundreds of thousands
+// of elements: the order is worked out once per type).
+func orderedFields(t reflect.Type) []fieldPlan {
+	if p, ok := ordered.Load(t); ok {
+		return p.([]fieldPlan)
+	}
+	spec := specOf(t)
 	if spec == nil {
 		return nil
 	}
-	return attrValuesOf(rv.Elem(), spec)
-}
-
-func attrValuesOf(rv reflect.Value, spec *ElemSpec) []AttrValue {
-	elem := rv.FieldByName("Element").Addr().Interface().(*Element)
-	plan := planFor(rv.Type(), spec)
-	out := make([]AttrValue, 0, len(plan))
+	plan := planFor(t, spec)
+	out := make([]fieldPlan, 0, len(plan))
 	for _, name := range spec.AttrNames {
 		for _, p := range plan {
-			if p.name != name || p.attr == nil {
-				continue
+			if p.name == name && p.attr != nil {
+				out = append(out, p)
 			}
-			f := rv.FieldByIndex(p.index)
-			v := AttrValue{Name: name, Spec: p.attr, Written: elem.Has(name)}
-			if s, ok := f.Interface().(Secret); ok {
-				v.Secret = &s
-				v.Default = !s.Set
-			} else {
-				v.Text = valueText(f)
-				v.Default = isDefault(f, p.attr)
-			}
-			out = append(out, v)
 		}
 	}
+	ordered.Store(t, out)
 	return out
+}
+
+// fieldText is valueText without boxing the value.
+func fieldText(f reflect.Value) string {
+	switch f.Kind() {
+	case reflect.Bool:
+		return strconv.FormatBool(f.Bool())
+	case reflect.String:
+		return f.String()
+	case reflect.Int64:
+		if f.Type() == durationType {
+			return FormatTimeSpan(time.Duration(f.Int()))
+		}
+		return strconv.FormatInt(f.Int(), 10)
+	}
+	return valueText(f)
 }

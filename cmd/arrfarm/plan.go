@@ -76,7 +76,10 @@ error-level lint findings; 2 usage error or unreadable input.`,
 				_, _ = s.err.Write(buf.Bytes())
 				return withCode(exitFindings, fmt.Errorf("planning %s: the desired configuration has errors; no plan written", args[0]))
 			}
-			p := plan.Diff(desired.Config, cur.Config)
+			p, err := plan.Compare(desired.Config, cur.Config)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
 			if scenario != "" {
 				sc, err := loadScenarioFile(s, scenario)
 				if err != nil {
@@ -137,7 +140,11 @@ Exit codes: 0 equal; 1 different; 2 usage error or unreadable input.`,
 			if err != nil {
 				return err
 			}
-			diags := plan.Drift(plan.Diff(desired.Config, cur.Config))
+			p, err := plan.Compare(desired.Config, cur.Config)
+			if err != nil {
+				return withCode(exitUsage, err)
+			}
+			diags := plan.Drift(p)
 			rules := []*lint.Rule{plan.DriftRule}
 			rep := lint.Report{Diagnostics: diags, Sources: map[string]*schema.Lines{cur.Lines.File(): cur.Lines, desired.Lines.File(): desired.Lines},
 				Rules: rules, Checked: rules, Version: versionString()}

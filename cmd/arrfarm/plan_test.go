@@ -70,6 +70,14 @@ func TestPlanUnreadable(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	code, _, _ = runCLI(t, "", nil, "drift", planDesired, "--current", broken)
 	assert.Equal(t, exitUsage, code)
+	// A desired file with nothing a plan compares checks nothing: not a pass.
+	sitesOnly := filepath.Join(dir, "sites.config")
+	require.NoError(t, os.WriteFile(sitesOnly, []byte(`<configuration><system.applicationHost><sites><site name="a" id="1"/></sites></system.applicationHost></configuration>`), 0o644))
+	for _, cmd := range []string{"plan", "drift"} {
+		code, _, stderr = runCLI(t, "", nil, cmd, sitesOnly, "--current", planCurrent)
+		assert.Equal(t, exitUsage, code, cmd)
+		assert.Contains(t, stderr, "none of the sections", cmd)
+	}
 	code, _, stderr = runCLI(t, "", nil, "plan", planDesired, "--current", planCurrent, "--format", "yaml")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, stderr, "appcmd")
