@@ -436,7 +436,7 @@ func (s *sim) reject(h int32, gen uint32) {
 	r.flags |= fProxyDone
 	if r.flags&fProbe != 0 {
 		s.release(h)
-		s.probeResult(r.srv, s.p.statusOK.has(503))
+		s.probeResult(r.srv, s.p.statusOK.Has(503))
 		return
 	}
 	v.inflight--
@@ -444,7 +444,7 @@ func (s *sim) reject(h int32, gen uint32) {
 	if s.p.alg == algLeastResponseTime {
 		s.lrtSample(v, taken)
 	}
-	if s.p.livePeriod > 0 && s.p.liveCodes.has(503) {
+	if s.p.livePeriod > 0 && s.p.liveCodes.Has(503) {
 		s.liveFailure(r.srv)
 	}
 	if r.flags&fCounted != 0 {

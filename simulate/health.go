@@ -36,7 +36,7 @@ func (s *sim) sendProbe(i int32) {
 	case v.stopped:
 		// http.sys answers the probe 503 as it does requests.
 		after = min(int64(RejectTime), p.hcTimeout)
-		ok = p.statusOK.has(503)
+		ok = p.statusOK.Has(503)
 	case p.probeQueue:
 		r, h := s.alloc()
 		r.sent, r.srv, r.fault, r.status, r.flags = s.now, i, -1, 200, fLive|fProbe|fDeadline
