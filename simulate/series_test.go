@@ -41,7 +41,7 @@ func TestSeriesCoarsensAsTheRunGrows(t *testing.T) {
 	st := &repStats{step: 1e9, warm: 0}
 	const n = 3*maxSeriesBuckets + 5 // seconds, each with one request
 	for s := range int64(n) {
-		st.sec(s * 1e9).Requests++
+		st.sec(s*1e9).Requests++
 	}
 	// 3*M+5 seconds need 4 s buckets to fit in M.
 	require.Equal(t, int64(4e9), st.step)
