@@ -88,6 +88,20 @@ func (r Report) Printable() Report {
 		}
 		out.Diagnostics[i] = d
 	}
+	if len(r.Servers) > 0 {
+		out.Servers = make([][]string, len(r.Servers))
+		for i, files := range r.Servers {
+			for _, f := range files {
+				out.Servers[i] = append(out.Servers[i], schema.Printable(f))
+			}
+		}
+	}
+	if len(r.Notes) > 0 {
+		out.Notes = make([]string, len(r.Notes))
+		for i, n := range r.Notes {
+			out.Notes[i] = schema.Printable(n)
+		}
+	}
 	if len(r.Sources) > 0 {
 		// Sources are looked up by the printable file name.
 		out.Sources = make(map[string]*schema.Lines, len(r.Sources))

@@ -26,6 +26,12 @@ type Report struct {
 	// failure (JUnit) count only findings at or above it. The zero value
 	// counts every finding.
 	FailOn Severity
+	// Servers are the groups of files read as one IIS server
+	// (GroupServers); Notes say what the run could not do, such as tie
+	// web.configs to one of several applicationHost.config files. The
+	// text format prints both, JSON has them as extra fields.
+	Servers [][]string
+	Notes   []string
 }
 
 // Formats are the names Write accepts.
@@ -121,6 +127,12 @@ func WriteText(w io.Writer, r Report, color bool) error {
 			fmt.Fprintf(&b, "%s: %s: %s\n", paint(ansiBold, position(rel.Span)), paint(ansiDim, "note"), rel.Message)
 		}
 	}
+	for _, files := range r.Servers {
+		fmt.Fprintf(&b, "%s %s\n", paint(ansiDim, "read as one server:"), strings.Join(files, ", "))
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(&b, "%s: %s\n", paint(ansiDim, "note"), n)
+	}
 	if n := len(r.Diagnostics); n > 0 {
 		c := Count(r.Diagnostics)
 		fmt.Fprintf(&b, "%d %s (%d %s, %d %s, %d info)\n", n, plural(n, "finding"),
@@ -160,6 +172,11 @@ type jsonDiagnostic struct {
 	URL       string `json:"url"`
 }
 
+// jsonServer is one group of files read as one server.
+type jsonServer struct {
+	Files []string `json:"files"`
+}
+
 // WriteJSON prints {"diagnostics": [...], "summary": {...}}.
 func WriteJSON(w io.Writer, r Report) error {
 	r = r.Printable()
@@ -170,7 +187,14 @@ func WriteJSON(w io.Writer, r Report) error {
 			Warning int `json:"warning"`
 			Info    int `json:"info"`
 		} `json:"summary"`
-	}{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics))}
+		// Beyond the contract's fields, and only when there is something
+		// to say: which files were read as one server, and why not.
+		Servers []jsonServer `json:"servers,omitempty"`
+		Notes   []string     `json:"notes,omitempty"`
+	}{Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)), Notes: r.Notes}
+	for _, files := range r.Servers {
+		out.Servers = append(out.Servers, jsonServer{Files: files})
+	}
 	for _, d := range r.Diagnostics {
 		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
 			ID: d.ID, Rule: d.Rule, Severity: d.Severity.String(), File: d.Span.File,

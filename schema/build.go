@@ -198,6 +198,9 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 			b.report(RuleMisplaced, Error, nameSpan, "%s is allowed only in applicationHost.config (IIS rejects it in a web.config with a 500.19 configuration error); move it to applicationHost.config", s.Path)
 			return s, true
 		}
+		if s.Locked && b.kind == WebConfig {
+			b.report(RuleLockedSection, Warning, nameSpan, "%s is locked at the server level by default (overrideModeDefault=\"Deny\"): set in a web.config, it makes IIS answer every request of the site with 500.19 unless applicationHost.config unlocks it; set it in applicationHost.config", s.Path)
+		}
 		if s.WFF && !s.Open {
 			b.report(RuleWFFSetting, Info, nameSpan, "%s is a Web Farm Framework setting: ARR routing probably ignores it", name)
 		}

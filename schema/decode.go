@@ -464,6 +464,7 @@ func (d *decoder) config(cfg *Config) {
 			return
 		case allowedSpec:
 			cfg.AllowedServerVariablesPresent = true
+			cfg.AllowedServerVariablesSpan = info.tagSpan(d.b.lines)
 			for _, add := range d.children(el, "add") {
 				if v, ok := d.value(add, "name"); ok {
 					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))

@@ -63,6 +63,7 @@ const (
 	RuleDuplicateKey     = "duplicate-key"
 	RuleMisplaced        = "misplaced-element"
 	RuleFragment         = "read-as-fragment"
+	RuleLockedSection    = "locked-section"
 	RuleMissingRequired  = "missing-required"
 	RuleWFFSetting       = "wff-setting"
 	RuleYAMLMalformed    = "yaml-malformed"

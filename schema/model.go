@@ -248,6 +248,9 @@ type Config struct {
 	// whether the file has that element at all.
 	AllowedServerVariables        []string
 	AllowedServerVariablesPresent bool
+	// AllowedServerVariablesSpan is where that element's start tag stands
+	// (the last one, if several).
+	AllowedServerVariablesSpan Span
 	// Auth is the authentication each <location path> sets ("" for the
 	// server level, outside any location), in document order.
 	Auth []*Authentication

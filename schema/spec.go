@@ -67,6 +67,7 @@ type ElemSpec struct {
 	List        bool   // an IIS collection item: may repeat
 	Open        bool   // other children and attributes are skipped, not reported
 	AppHostOnly bool   // allowed only in applicationHost.config
+	Locked      bool   // locked by default: a web.config may set it only where applicationHost.config unlocks it
 	WFF         bool
 	Runtime     bool
 	Doc         string // the field's comment in arr.cue, else its definition's
@@ -185,6 +186,7 @@ func (e *ElemSpec) addElem(c *ElemSpec) {
 
 func (e *ElemSpec) applyAttrs(attrs map[string]string) {
 	_, e.AppHostOnly = attrs["appHostOnly"]
+	_, e.Locked = attrs["locked"]
 	_, e.WFF = attrs["wff"]
 	_, e.Runtime = attrs["runtime"]
 	if y, ok := attrs["yaml"]; ok && y != "" {

@@ -34,6 +34,14 @@ with a top-level key of the YAML form: farms, webFarms, proxy, rules, siteRules
 or locations) or "-" for standard input. Without PATH, lint reads
 ./applicationHost.config. Only regular files are read, up to 32 MiB each.
 
+IIS reads applicationHost.config and the sites' web.configs as one
+configuration, and so does lint when given them in one run: one file named
+applicationHost.config and every web.config are read as one server (each
+web.config stands for the site its folder is named after), so that a site's
+rule routing to a mistyped farm, or setting a server variable the server does
+not allow, is found. The output names the files read as one server. With two
+applicationHost.config files in one run, every file is linted alone.
+
 Exit codes: 0 every PATH held configuration and no finding is at or above
 --fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
 PATH with nothing to check (an empty file, empty stdin, YAML whose top level
@@ -43,6 +51,7 @@ files: the message names the files skipped and why), or no rule left to run
 		Example: `  arrfarm lint
   arrfarm lint C:\Windows\System32\inetsrv\config\applicationHost.config
   arrfarm lint --format sarif -o arrfarm.sarif configs/
+  arrfarm lint config/applicationHost.config config/sites
   arrfarm lint --latency scenarios/prod.yaml --fail-on error farm.yaml
   cat web.config | arrfarm lint --disable farm-without-route -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -104,6 +113,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		unreadable = true
 	}
 	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString(), FailOn: failOn}
+	var docs []*schema.Document
 	for _, name := range inputs.Files {
 		doc, err := loadPath(name, s.in)
 		if err != nil {
@@ -112,6 +122,17 @@ func runLint(s streams, getenv env, a lintArgs) error {
 			continue
 		}
 		report.Sources[doc.Lines.File()] = doc.Lines
+		docs = append(docs, doc)
+	}
+	// IIS reads applicationHost.config and the sites' web.configs as one
+	// configuration: lint them so, the other files alone.
+	servers, alone, notes := lint.GroupServers(docs)
+	report.Notes = notes
+	for _, srv := range servers {
+		report.Servers = append(report.Servers, srv.Files)
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(srv.Doc)...)
+	}
+	for _, doc := range alone {
 		report.Diagnostics = append(report.Diagnostics, linter.Lint(doc)...)
 	}
 	report.Diagnostics = lint.Sort(append(report.Diagnostics, linter.LatencyFindings()...))

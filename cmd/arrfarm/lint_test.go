@@ -246,3 +246,77 @@ func TestFragmentNoteHasItsOwnSlug(t *testing.T) {
 		t.Errorf("the snippet's note is missing:\n%s", out)
 	}
 }
+
+// TestLintServerFolder is the README's multi-file example: the farms in
+// applicationHost.config, the rules in two sites' web.configs. Linted
+// together, the typo in one site's rule and the server variable the
+// server does not allow are found, at their own files' positions.
+func TestLintServerFolder(t *testing.T) {
+	src := abs(t, "../../fixtures/server/typo/config")
+	dir := chdir(t)
+	copyFixtureTree(t, src, filepath.Join(dir, "config"))
+	code, out, errs := runCLI(t, "", nil, "lint", "config/applicationHost.config", "config/sites")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, errs)
+	}
+	for _, want := range []string{
+		"config/sites/www/web.config:11:39: warning: rule \"ARR_web_loadbalance\" sends requests to host \"wbe\"",
+		"did you mean farm \"web\"?",
+		"config/sites/www/web.config:9:24: warning: rule \"ARR_web_loadbalance\" sets server variable \"HTTP_X_FORWARDED_PROTO\"",
+		"[server-variable-not-allowed]",
+		"config/applicationHost.config:21:20: warning: no enabled rewrite rule routes to farm \"web\"",
+		"read as one server: config/applicationHost.config, config/sites/api/web.config, config/sites/www/web.config",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// The farm api is routed from the other site: no finding about it.
+	if strings.Contains(out, `farm "api"`) {
+		t.Errorf("a finding about farm api, which sites/api/web.config routes to:\n%s", out)
+	}
+	_, out, _ = runCLI(t, "", nil, "lint", "--format", "json", "config")
+	var r struct {
+		Diagnostics []map[string]any `json:"diagnostics"`
+		Servers     []struct {
+			Files []string `json:"files"`
+		} `json:"servers"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Diagnostics) != 3 || len(r.Servers) != 1 || len(r.Servers[0].Files) != 3 {
+		t.Errorf("%d findings, servers %+v; want 3 findings and one server of 3 files:\n%s", len(r.Diagnostics), r.Servers, out)
+	}
+
+	// A second applicationHost.config: the web.configs belong to neither
+	// for sure. Each file alone, and the output says why.
+	copyFixtureTree(t, src, filepath.Join(dir, "other"))
+	_, out, _ = runCLI(t, "", nil, "lint", "config", "other/applicationHost.config")
+	if !strings.Contains(out, "note: 2 applicationHost.config files (config/applicationHost.config, other/applicationHost.config): the web.configs cannot be tied to one server") ||
+		strings.Contains(out, "read as one server") || strings.Contains(out, `"wbe"`) {
+		t.Errorf("two applicationHost.config files:\n%s", out)
+	}
+}
+
+// copyFixtureTree copies the files under src to dst.
+func copyFixtureTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(filepath.Join(dst, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

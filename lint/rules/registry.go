@@ -16,6 +16,7 @@ var All = []*lint.Rule{
 	MissingRequired,
 	WFFSetting,
 	ReadAsFragment,
+	LockedSection,
 
 	RouteToUnknownFarm,
 	FarmWithoutRoute,
