@@ -193,7 +193,7 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[Conditions]():              "system.webServer/rewrite/globalRules/rule/conditions",
 	reflect.TypeFor[Condition]():               "system.webServer/rewrite/globalRules/rule/conditions/add",
 	reflect.TypeFor[ServerVariable]():          "system.webServer/rewrite/globalRules/rule/serverVariables/set",
-	reflect.TypeFor[Action]():                  "system.webServer/rewrite/globalRules/rule/action",
+	reflect.TypeFor[Action]():                  "system.webServer/rewrite/rules/rule/action",
 	reflect.TypeFor[OutboundRule]():            "system.webServer/rewrite/outboundRules/rule",
 	reflect.TypeFor[OutboundMatch]():           "system.webServer/rewrite/outboundRules/rule/match",
 	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",

@@ -12,7 +12,7 @@ import (
 // 1.26 Windows binaries, so these run the same code paths with Windows-
 // shaped input (the cross-build and GOOS=windows go vet run in .ci/run).
 
-// farmNoHealth has one finding: farm "web" has no health check (line 2).
+// farmNoHealth has one finding: farm "web" has no URL test (line 2).
 const farmNoHealth = "<webFarms>\n  <webFarm name=\"web\">\n    <server address=\"10.0.0.1\" />\n  </webFarm>\n</webFarms>\n"
 
 // utf16LE encodes s as Notepad's "UTF-16 LE" does: a byte-order mark, then
@@ -47,9 +47,9 @@ func TestNotepadEncodings(t *testing.T) {
 	}
 	for name := range files {
 		code, out, stderr := runCLI(t, "", nil, "lint", name)
-		want := name + ":2:18: warning: farm \"web\" has no health check"
+		want := name + ":2:18: warning: farm \"web\" has no URL test"
 		if strings.HasSuffix(name, ".yaml") {
-			want = name + ":2:11: warning: farm \"web\" has no health check"
+			want = name + ":2:11: warning: farm \"web\" has no URL test"
 		}
 		if code != exitFindings || !strings.HasPrefix(out, want) {
 			t.Errorf("%s: exit %d, stderr %q, output:\n%s\nwant it to start %q", name, code, stderr, out, want)

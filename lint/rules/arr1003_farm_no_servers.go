@@ -34,7 +34,7 @@ var FarmNoServers = &lint.Rule{
 </webFarm>
 `, webRule),
 	},
-	Evidence: evidence(src502Article, srcOwscott),
+	Evidence: evidence(src502Article),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || len(p.EnabledServers(f)) > 0 {

@@ -21,8 +21,9 @@ var ServerVariableNotAllowed = &lint.Rule{
 			"every request the rule matches fails with HTTP 500.50 (\"The server variable ... is not allowed to be " +
 			"set\"). The list lives in applicationHost.config, so the rule checks only files that are (part of) " +
 			"one: a file with an `allowedServerVariables` element, or with the sections only applicationHost.config " +
-			"holds (farms, the proxy, global rules) and no list at all. Global rules are not checked: no source " +
-			"arrfarm has says whether the list applies to them.",
+			"holds (farms, the proxy, global rules) and no list at all. Global rules are not checked: URL " +
+			"Rewrite 2.0's configuration reference says the list limits distributed rules only, and global rules " +
+			"may set any server variable.",
 		Fix: "Add the variable to `allowedServerVariables` (IIS Manager: URL Rewrite, View Server Variables), " +
 			"e.g. `<add name=\"HTTP_X_FORWARDED_PROTO\" />`, or remove the `set`.",
 		Bad: serverVariablesExample(""),
@@ -32,6 +33,7 @@ var ServerVariableNotAllowed = &lint.Rule{
 `),
 	},
 	Evidence: evidence(lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Setting HTTP request headers and IIS server variables\" (URL Rewrite 2): a variable must be added to the allowed list before rules can set it; IIS answers 500.50 otherwise"},
+		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, URL Rewrite Module 2.0 configuration reference (allowedServerVariables): the list applies to distributed rules; global rules may set any server variable"},
 		srcRewriteSchema),
 	Check: func(p *lint.Pass) {
 		cfg := p.Config

@@ -13,7 +13,8 @@ var HealthURLNotAbsolute = &lint.Rule{
 	Title:    "the health check URL is not a full http(s) URL",
 	Severity: lint.Error,
 	Doc: lint.Doc{
-		Why: "ARR needs a full URL for the URL test (`http://host/path`); it sends the request to every server " +
+		Why: "Microsoft's Health Test page says the URL test must be given in the complete URL format " +
+			"(`http://host/path`); ARR sends the request to every server " +
 			"of the farm with that host. A path such as `/health` is not a URL ARR can request, so the test cannot " +
 			"succeed: servers are marked unhealthy and requests get 502.4, or the farm is left without a working " +
 			"health check.",
@@ -24,7 +25,8 @@ var HealthURLNotAbsolute = &lint.Rule{
 `)),
 		Good: farmExample("", servers2+healthy),
 	},
-	Evidence: evidence(srcHealthPage, inferred("what ARR does with a relative test URL is not documented")),
+	Evidence: evidence(lint.Source{Kind: lint.FromDocs, Ref: "Microsoft TechNet, ARR \"Health Test\" page (dd443513): the test URL must be written in the complete URL format"},
+		inferred("what ARR does with a relative test URL (fail every probe, or not probe) is not documented")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			u := strings.ToLower(strings.TrimSpace(f.HealthCheck.URL))

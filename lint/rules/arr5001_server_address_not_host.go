@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
 )
 
 // ServerAddressNotHost reports server addresses with a scheme, port or
@@ -38,7 +39,18 @@ var ServerAddressNotHost = &lint.Rule{
 			for _, s := range f.Servers {
 				a := strings.TrimSpace(s.Address)
 				what := ""
+				hostPart := a
+				if i := strings.Index(hostPart, "://"); i >= 0 {
+					hostPart = hostPart[i+3:]
+				}
+				if i := strings.IndexAny(hostPart, "/?#"); i >= 0 {
+					hostPart = hostPart[:i]
+				}
 				switch {
+				case strings.Contains(hostPart, "@"):
+					// user:password@host: the part before "@" is not a
+					// port, and the message must not repeat it.
+					what = "user credentials"
 				case strings.Contains(a, "://"):
 					what = "a scheme"
 				case strings.ContainsAny(a, "/?#"):
@@ -52,8 +64,8 @@ var ServerAddressNotHost = &lint.Rule{
 					continue
 				}
 				p.Reportf(s.ValueSpan("address"), f.Name,
-					"server address %q of farm %q includes %s: ARR probably looks the whole text up as a host name, so requests sent to it would get 502.3 / 12007; put the port in applicationRequestRouting httpPort",
-					s.Address, f.Name, what)
+					"server address %q of farm %q includes %s: ARR probably looks the whole text up as a host name, so requests sent to it would get 502.3 / 12007; give the host alone (a port goes in applicationRequestRouting httpPort)",
+					schema.MaskSecrets(s.Address), f.Name, what)
 			}
 		}
 	},

@@ -19,8 +19,8 @@ var HTTPSBackendName = &lint.Rule{
 	Doc: lint.Doc{
 		Why: "When ARR forwards over HTTPS it connects to the server's address (a farm's `server/@address`, or the " +
 			"host of a plain rewrite URL). Certificates are issued for DNS names; one issued for an IP address or " +
-			"a single-label intranet name (`web01`) is rare. Where ARR checks the certificate's name (Microsoft " +
-			"documents this check as an option added by an ARR hotfix), the handshake fails and every request gets " +
+			"a single-label intranet name (`web01`) is rare. By default ARR ignores a name mismatch (Microsoft KB " +
+			"2693489); where the check is turned on (an option an ARR hotfix adds), the handshake fails and every request gets " +
 			"502.3 with a certificate error (12175, or 12038 for a name mismatch). Since that check is an option, " +
 			"the rule is optional too: enable it (`--enable https-backend-name`) where ARR checks backend " +
 			"certificate names.",
@@ -32,7 +32,7 @@ var HTTPSBackendName = &lint.Rule{
 `+healthy), `url="http://web/{R:0}"`, `url="https://web/{R:0}"`, 1),
 	},
 	Evidence: evidence(src502Article,
-		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Affinity not honored / SSL common names in ARR\": checking the backend certificate's common name is an option of an ARR hotfix"},
+		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft KB 2693489 (SSL common names in ARR): by default ARR ignores a backend certificate whose name does not match; checking it is an option an ARR hotfix adds"},
 		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, WinHTTP error messages: 12175 ERROR_WINHTTP_SECURE_FAILURE, 12038 ERROR_WINHTTP_SECURE_CERT_CN_INVALID"},
 		inferred("certificates are rarely issued for IP addresses or single-label names")),
 	Check: func(p *lint.Pass) {

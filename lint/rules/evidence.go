@@ -15,6 +15,7 @@ var (
 	srcHealthPage    = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft TechNet, ARR \"Health Test\" page (dd443513): full URL, interval, timeout, live-traffic test that can only mark servers unhealthy"}
 	srcProxyPage     = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft TechNet, ARR \"Proxy\" page (dd443526): X-Forwarded-For header name (empty: not sent), response buffer settings"}
 	srcLoadBalance   = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft TechNet, ARR \"Load Balance\" page (dd443524): weights are relative; hash settings belong to the request hash algorithms"}
+	srcLiveDefault   = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"HTTP load balancing using ARR\" walkthrough, step 2: the live-traffic test runs automatically by default; the ARR schema's liveTrafficFailurePeriod default is 0, which arrfarm otherwise reads as off (arr-reference.md section 10)"}
 	srcEventsPage    = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft TechNet, \"ARR events\" (ff872129): the minServers override, which \"can potentially cause ... further damage\"; says all-unhealthy gives 502.3 where the 502 article says 502.4"}
 	srcReverseProxy  = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Reverse proxy with URL Rewrite v2 and ARR\": rewrites to absolute URLs need system.webServer/proxy enabled; the walkthrough rewrites to intranet hosts such as http://webmail/"}
 	srcRewriteOrder  = lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Pilot program management using ARR\": rules run in order, stopProcessing ends evaluation"}
