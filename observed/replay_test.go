@@ -3,6 +3,7 @@ package observed
 import (
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/arrfarm/arrfarm/schema"
@@ -74,5 +75,35 @@ func TestReplayReproducesTheLogsTimeouts(t *testing.T) {
 	again := replayRun(t, p)
 	if again.Farms[0].Rates != f.Rates || again.Farms[0].Requests != f.Requests {
 		t.Error("a replay is not deterministic")
+	}
+}
+
+// A replay without duration plays the whole log and says so: the default
+// ten-minute window used to keep 10 of the 13 minutes of this log (40000
+// requests at 50/s) silently, and 4 requests of a day's sparse log.
+func TestReplayWithoutDurationPlaysTheWholeLog(t *testing.T) {
+	p, taken := backendLog(t, 40000)
+	doc, err := schema.Load("farm.yaml", []byte("farms:\n  - name: web\n    servers: [{address: 10.0.0.1}]\n"), schema.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, fs, err := simulate.LoadScenario("replay.yaml", []byte("replications: 2\narrivals: {replay: {log: \""+p+"\"}}\nlatency: {fixed: 1ms}\n"))
+	if err != nil || len(fs) > 0 {
+		t.Fatal(err, fs)
+	}
+	res, err := simulate.Run(doc.Config, sc, simulate.Options{Arrivals: Replay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := res.Farms[0]
+	if f.Requests != int64(2*len(taken)) {
+		t.Errorf("replayed %d requests over 2 replications, the log has %d", f.Requests, len(taken))
+	}
+	said := false
+	for _, n := range f.Notes {
+		said = said || strings.Contains(n, "whole replayed log")
+	}
+	if !said || res.DurationS < 600 {
+		t.Errorf("window %gs, notes %q: want the log's span (about 800 s) and a note saying so", res.DurationS, f.Notes)
 	}
 }

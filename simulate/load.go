@@ -612,6 +612,10 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		if sc.Duration == 0 && len(d.findings) == n {
 			d.errorf([]string{"duration"}, "duration must be positive")
 		}
+	case d.has(v, "arrivals", "replay"):
+		// A replay without duration plays the whole log: a default
+		// window would keep ten minutes of a day's log (the plan notes
+		// it, so the run says what it measured).
 	default:
 		sc.Duration = 10 * time.Minute
 	}

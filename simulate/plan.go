@@ -433,10 +433,15 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	}
 
 	p.warm = int64(sc.Warmup)
-	if sc.Requests > 0 {
+	switch {
+	case sc.Requests > 0:
 		p.requests = sc.Requests
-	} else {
+	case sc.Duration > 0:
 		p.end = p.warm + int64(sc.Duration)
+	case sc.Arrivals.Replay != nil:
+		// No end: the window closes at the log's last request
+		// (replayArrival).
+		p.notes = append(p.notes, "the scenario gives no duration, so the whole replayed log is simulated: the measured window is the log's span after the warm-up")
 	}
 	base := sc.Arrivals.Rate
 	if len(sc.Arrivals.Schedule) > 0 && base == 0 {
