@@ -244,7 +244,8 @@ func (fr *farmRun) capacity(out *Farm) error {
 			}
 		}
 		if grow < 0 {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: adding servers until they are at most half busy at the peak does not keep 502.3 under %s at %s: the 502.3 come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons", human.Percent(target), human.Duration(t)))
+			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers, %s first) misses the target at the peak, 502.3 at %s, and servers added until they are at most half busy do not keep it under %s at %s: the 502.3 come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons",
+				have, servers[0].Address, human.Percent(base.r[0].Mean), human.Percent(target), human.Duration(t)))
 			return nil
 		}
 		needed = len(meetSet)
