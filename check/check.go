@@ -6,11 +6,9 @@
 package check
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -56,7 +54,9 @@ var DefaultLimits = []Limit{
 	{Metric: Rate5024, Share: 0.001, Text: "502.4=0.1%"},
 }
 
-// ParseLimit reads "502.3=0.1%", "502.4=0", "502.3=0.001" or "p99=5s".
+// ParseLimit reads "502.3=0.1%", "502.4=0" or "p99=5s". A rate needs its
+// unit (human.ParsePercent): "502.3=0.1" reads as 0.1 % or as 10 %, and
+// the gate does not guess.
 func ParseLimit(s string) (Limit, error) {
 	name, value, ok := strings.Cut(strings.TrimSpace(s), "=")
 	if !ok || value == "" {
@@ -70,7 +70,7 @@ func ParseLimit(s string) (Limit, error) {
 	value = strings.TrimSpace(value)
 	switch m {
 	case Rate5023, Rate5024:
-		share, err := parseShare(value)
+		share, err := human.ParsePercent(value)
 		if err != nil {
 			return Limit{}, fmt.Errorf("%q: %w", s, err)
 		}
@@ -87,17 +87,41 @@ func ParseLimit(s string) (Limit, error) {
 	return l, nil
 }
 
-// parseShare reads "0.1%" or "0.001" as 0.001; a share must lie in [0, 1).
-func parseShare(s string) (float64, error) {
-	t, div := s, 1.0
-	if strings.HasSuffix(t, "%") {
-		t, div = strings.TrimSuffix(t, "%"), 100
+// MinRequests is the fewest simulated requests (all replications) on which
+// check judges any limit: fewer cannot tell a farm that holds from one
+// that does not (a p99.9 needs a thousand requests to exist), and a
+// scenario that sends (almost) nothing must fail the gate, not pass it.
+const MinRequests = 1000
+
+// neededRequests is how many requests a limit needs to be judged: for a
+// nonzero share, enough that seeing no event at all would show the limit
+// holds (the rule of three, 3/N <= share); otherwise MinRequests.
+func (l Limit) neededRequests() int64 {
+	n := int64(MinRequests)
+	if l.Metric.IsRate() && l.Share > 0 {
+		n = max(n, int64(math.Ceil(3/l.Share)))
 	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	if err != nil || math.IsNaN(v) || v < 0 || v/div >= 1 {
-		return 0, errors.New("the limit must be a share of at least 0 and below 100%, e.g. 0.1% or 0.001")
+	return n
+}
+
+// ParseLimits reads every --max. A metric given twice is an error: which of
+// "502.3=0.1%" and "502.3=5%" holds would otherwise depend on the order of
+// the flags, and both would print as if each were the gate.
+func ParseLimits(args []string) ([]Limit, error) {
+	var out []Limit
+	seen := map[Metric]string{}
+	for _, a := range args {
+		l, err := ParseLimit(a)
+		if err != nil {
+			return nil, err
+		}
+		if prev, ok := seen[l.Metric]; ok {
+			return nil, fmt.Errorf("%q: %s already has a limit (%q); give each metric once", a, l.Metric, prev)
+		}
+		seen[l.Metric] = a
+		out = append(out, l)
 	}
-	return v / div, nil
+	return out, nil
 }
 
 // Outcome is how one scenario's farm fared against one limit.
@@ -105,12 +129,15 @@ type Outcome struct {
 	Scenario string
 	Farm     string
 	Limit    Limit
+	// Requests is the number of requests simulated (all replications) and
+	// Events the number that ended in the limit's 502 (rates only).
+	Requests, Events int64
 	// Value is the predicted mean (a share, or seconds for percentiles);
 	// Upper is the upper bound of its 95% confidence interval (Value for
 	// percentiles, which carry no interval).
 	Value, Upper float64
 	// Verdict is Pass, Uncertain (the mean is within the limit, the upper
-	// CI bound is not) or Breach.
+	// CI bound is not), Breach or Unjudged (too few requests).
 	Verdict Verdict
 	// Assumption names the undocumented ARR behaviour, flipped, under
 	// which a rate is worst (--assume worst); "" is the simulator's
@@ -121,36 +148,40 @@ type Outcome struct {
 // Verdict says whether a limit held.
 type Verdict int
 
-// Verdicts, best first.
+// Verdicts, best first. Unjudged is last: too little traffic fails the
+// gate like a breach, and no assumption band can make it pass.
 const (
 	Pass Verdict = iota
 	Uncertain
 	Breach
+	Unjudged
 )
 
 func (v Verdict) String() string {
-	return [...]string{"ok", "uncertain", "BREACH"}[v]
+	return [...]string{"ok", "uncertain", "BREACH", "TOO FEW REQUESTS"}[v]
 }
 
 // Evaluate holds each farm of res against limits.
+//
+// A zero limit ("502.4=0": none allowed) is held against the count, not
+// against a confidence bound: no finite run can bound a rate at exactly 0
+// (the zero-event bound is 3/N), so the limit means "not one such 502 in
+// the N requests simulated", and the summary states N. A farm that cannot
+// produce the 502 at all passes it.
 func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
 	var out []Outcome
 	for _, f := range res.Farms {
 		for _, l := range limits {
-			o := Outcome{Scenario: scenario, Farm: f.Name, Limit: l}
+			o := Outcome{Scenario: scenario, Farm: f.Name, Limit: l, Requests: f.Requests}
 			switch l.Metric {
 			case Rate5023, Rate5024:
 				r := f.Rates.R5023
+				o.Events = f.Outcomes.S5023
 				if l.Metric == Rate5024 {
-					r = f.Rates.R5024
+					r, o.Events = f.Rates.R5024, f.Outcomes.S5024
 				}
 				o.Value, o.Upper = r.Mean, r.CI95[1]
-				switch {
-				case r.Mean > l.Share:
-					o.Verdict = Breach
-				case r.CI95[1] > l.Share:
-					o.Verdict = Uncertain
-				}
+				o.Verdict = verdictOf(r, l.Share)
 			default:
 				o.Value = percentile(f.LatencyMS, l.Metric) / 1e3
 				o.Upper = o.Value
@@ -158,15 +189,25 @@ func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
 					o.Verdict = Breach
 				}
 			}
+			// Too little traffic cannot show that a limit holds; a
+			// breach it shows stands.
+			if f.Requests < l.neededRequests() && o.Verdict != Breach {
+				o.Verdict = Unjudged
+			}
 			out = append(out, o)
 		}
 	}
 	return out
 }
 
-// verdictOf holds one rate against a share.
+// verdictOf holds one rate against a share: a zero share against the
+// count alone (see Evaluate).
 func verdictOf(r simulate.Rate, share float64) Verdict {
 	switch {
+	case share == 0 && r.Mean > 0:
+		return Breach
+	case share == 0:
+		return Pass
 	case r.Mean > share:
 		return Breach
 	case r.CI95[1] > share:
@@ -220,6 +261,10 @@ func percentile(p simulate.Percentiles, m Metric) float64 {
 // Rule slugs of breach diagnostics: the limit's metric, as --max names it.
 const rulePrefix = "max-"
 
+// TooFewRequests is the slug of the diagnostic of a limit that a scenario's
+// traffic is too small to judge.
+const TooFewRequests = "too-few-requests"
+
 // CheckDocsURL is where the check command and its --max limits are
 // documented (docs/cli is generated from the command's help).
 const CheckDocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/cli/arrfarm_check.md"
@@ -227,14 +272,33 @@ const CheckDocsURL = "https://github.com/arrfarm/arrfarm/blob/main/docs/cli/arrf
 // BreachRules describes the rules of breach diagnostics (max-<metric>), so
 // that formats which list rules (SARIF's tool.driver.rules) can explain
 // them. They are not lint rules: no registry ID, no examples.
+//
+// They carry IDs of their own category, 8 (lint.Rule.ID), so that a JSON
+// finding names its rule by ID like a lint finding does; TooFewRequests is
+// ARR8000 and the limits follow in the order --max documents them.
 func BreachRules() []*lint.Rule {
-	var out []*lint.Rule
-	for _, m := range []Metric{Rate5023, Rate5024, P50, P90, P99, P999} {
+	out := []*lint.Rule{{
+		ID:       "ARR8000",
+		Slug:     TooFewRequests,
+		Help:     CheckDocsURL,
+		Title:    "too few simulated requests to judge a --max limit",
+		Severity: lint.Error,
+		Evidence: []lint.Source{{Kind: lint.FromArrfarm, Ref: "arrfarm check: the scenario's simulated request count against what the limit needs"}},
+		Doc: lint.Doc{
+			Why: "A scenario that sends (almost) no requests shows nothing about the farm, and must not pass the gate. " +
+				"`arrfarm check` judges a limit only on at least " + fmt.Sprint(MinRequests) + " simulated requests (all replications), " +
+				"and a rate limit only when seeing no 502 at all in those requests would show it holds: 3/N at most the limit " +
+				"(the rule of three), so `--max 502.3=0.01%` needs 30000 requests.",
+			Fix: "Raise the scenario's `duration`, `replications` or `arrivals.rate` so that it simulates the traffic the limit needs.",
+		},
+	}}
+	for i, m := range []Metric{Rate5023, Rate5024, P50, P90, P99, P999} {
 		what := "predicted " + string(m) + " rate"
 		if !m.IsRate() {
 			what = "predicted time-taken " + string(m)
 		}
 		out = append(out, &lint.Rule{
+			ID:       fmt.Sprintf("ARR80%02d", i+1),
 			Slug:     rulePrefix + string(m),
 			Help:     CheckDocsURL,
 			Title:    what + " above its --max limit",
@@ -243,7 +307,9 @@ func BreachRules() []*lint.Rule {
 			Doc: lint.Doc{
 				Why: "`arrfarm check` simulated the farm under a scenario and the " + what +
 					" is above the limit given with `--max " + string(m) + "=...`. An error when the mean is above the limit; " +
-					"a warning when only the upper bound of its 95% confidence interval is (more replications decide it).",
+					"a warning when only the upper bound of its 95% confidence interval is (more replications decide it). " +
+					"A zero limit (`--max 502.4=0`) is held against the count: one such 502 in the requests simulated is a breach, " +
+					"none is a pass (no finite run bounds a rate at exactly 0, so the summary states how many requests it rests on).",
 				Fix: "Change the setting the prediction depends on (`arrfarm recommend` suggests the timeout, health checks and " +
 					"server count), or raise the limit if the scenario is harsher than production.",
 			},
@@ -268,6 +334,12 @@ func Diagnostics(cfg *schema.Config, outcomes []Outcome) []lint.Diagnostic {
 			Span:     schema.Span{File: cfg.File},
 			Farm:     o.Farm,
 			Message:  o.Message(),
+		}
+		if o.Verdict == Unjudged {
+			d.Rule = TooFewRequests
+		}
+		if r := lint.Lookup(BreachRules(), d.Rule); r != nil {
+			d.ID, d.URL = r.ID, r.URL()
 		}
 		if o.Verdict == Uncertain {
 			d.Severity = lint.Warning
@@ -306,8 +378,15 @@ func (o Outcome) Message() string {
 	if o.Assumption != "" {
 		head = fmt.Sprintf("scenario %s, farm %s, with %s: %s %s", o.Scenario, o.Farm, o.Assumption, what, o.valueText(o.Value))
 	}
+	zero := o.Limit.Metric.IsRate() && o.Limit.Share == 0
 	switch o.Verdict {
+	case Unjudged:
+		return fmt.Sprintf("scenario %s, farm %s: only %d request(s) simulated, too few to judge --max %s (it needs at least %d); raise the scenario's duration, replications or rate",
+			o.Scenario, o.Farm, o.Requests, o.Limit.Text, o.Limit.neededRequests())
 	case Breach:
+		if zero {
+			return fmt.Sprintf("%s (%d of %d simulated requests) is above --max %s, which allows none", head, o.Events, o.Requests, o.Limit.Text)
+		}
 		if o.Limit.Metric.IsRate() {
 			return fmt.Sprintf("%s (95%% CI up to %s) is above --max %s", head, o.valueText(o.Upper), o.Limit.Text)
 		}
@@ -315,6 +394,9 @@ func (o Outcome) Message() string {
 	case Uncertain:
 		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; run more replications or leave more room",
 			head, o.Limit.Text, o.valueText(o.Upper))
+	}
+	if zero {
+		return fmt.Sprintf("%s: none in %d simulated requests, as --max %s asks", head, o.Requests, o.Limit.Text)
 	}
 	return fmt.Sprintf("%s is within --max %s", head, o.Limit.Text)
 }
@@ -375,10 +457,15 @@ func (r *Report) WriteSummary(w io.Writer) error {
 		fmt.Fprintln(tw, head)
 		for _, o := range r.Outcomes {
 			upper := o.valueText(o.Upper)
-			limit := strconv.FormatFloat(100*o.Limit.Share, 'g', -1, 64) + "%"
-			if !o.Limit.Metric.IsRate() {
+			limit := human.Limit(o.Limit.Share)
+			switch {
+			case !o.Limit.Metric.IsRate():
 				upper = "-"
 				limit = schema.FormatDuration(o.Limit.Time)
+			case o.Limit.Share == 0:
+				// A zero limit is held against the count (Evaluate):
+				// show the count and what it rests on.
+				upper = fmt.Sprintf("count %d of %d", o.Events, o.Requests)
 			}
 			line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s", schema.Printable(o.Scenario), o.Farm, o.Limit.Metric, o.valueText(o.Value), upper, limit, o.Verdict)
 			if flipped {

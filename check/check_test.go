@@ -21,7 +21,6 @@ func TestParseLimit(t *testing.T) {
 	}{
 		{"502.3=0.1%", Rate5023, 0.001, 0},
 		{"502.4=0", Rate5024, 0, 0},
-		{"502.3=0.002", Rate5023, 0.002, 0},
 		{" 502.4 = 1% ", Rate5024, 0.01, 0},
 		{"p99=5s", P99, 0, 5 * time.Second},
 		{"P999=1500ms", P999, 0, 1500 * time.Millisecond},
@@ -37,7 +36,7 @@ func TestParseLimit(t *testing.T) {
 			t.Errorf("ParseLimit(%q) = %+v, want %s share %g time %s", c.in, l, c.m, c.share, c.d)
 		}
 	}
-	for _, in := range []string{"", "502.3", "502.3=", "502.3=100%", "502.3=-1%", "502.3=abc", "503=1%", "p99=-1s", "p99=0", "p95=1s"} {
+	for _, in := range []string{"", "502.3", "502.3=", "502.3=100%", "502.3=-1%", "502.3=abc", "502.3=0.1", "502.4=0.002", "503=1%", "p99=-1s", "p99=0", "p95=1s"} {
 		if _, err := ParseLimit(in); err == nil {
 			t.Errorf("ParseLimit(%q) succeeded, want an error", in)
 		}
@@ -47,6 +46,8 @@ func TestParseLimit(t *testing.T) {
 func result(mean, lo, hi float64, p99ms float64) *simulate.Result {
 	return &simulate.Result{Replications: 5, Farms: []simulate.FarmResult{{
 		Name:      "web",
+		Requests:  1e6,
+		Outcomes:  simulate.Outcomes{S5023: int64(mean * 1e6)},
 		Rates:     simulate.Rates{R5023: simulate.Rate{Mean: mean, CI95: [2]float64{lo, hi}}},
 		LatencyMS: simulate.Percentiles{P99: p99ms},
 	}}}
@@ -152,5 +153,102 @@ func TestBreachRulesLinkToTheCheckPage(t *testing.T) {
 		if !strings.Contains(string(page), "--max") {
 			t.Errorf("%s: %s does not document --max", r.Slug, path)
 		}
+	}
+}
+
+// A bare share is rejected with both of its readings, never guessed: the
+// README once read 502.3=0.1 as 10 %.
+func TestParseLimitBareShare(t *testing.T) {
+	_, err := ParseLimit("502.3=0.1")
+	if err == nil || !strings.Contains(err.Error(), "0.1%") || !strings.Contains(err.Error(), "10%") {
+		t.Fatalf("ParseLimit(502.3=0.1): %v; want an error naming both 0.1%% and 10%%", err)
+	}
+}
+
+// A zero limit is held against the count: no event passes, whatever the
+// zero-event bound 3/N says (no finite run could pass otherwise), and one
+// event is a breach.
+func TestZeroLimitIsACount(t *testing.T) {
+	zero := Limit{Metric: Rate5024, Share: 0, Text: "502.4=0"}
+	none := result(0, 0, 0, 0)
+	none.Farms[0].Rates.R5024 = simulate.Rate{Mean: 0, CI95: [2]float64{0, 3e-6}, Bound: "rule_of_three"}
+	got := Evaluate("s.yaml", none, []Limit{zero})
+	if got[0].Verdict != Pass || !strings.Contains(got[0].Message(), "none in 1000000 simulated requests") {
+		t.Errorf("no 502.4 in 1e6 requests: %s %q; want a pass that states the count", got[0].Verdict, got[0].Message())
+	}
+	one := result(0, 0, 0, 0)
+	one.Farms[0].Outcomes.S5024 = 1
+	one.Farms[0].Rates.R5024 = simulate.Rate{Mean: 1e-6, CI95: [2]float64{0, 3e-6}}
+	got = Evaluate("s.yaml", one, []Limit{zero})
+	if got[0].Verdict != Breach || !strings.Contains(got[0].Message(), "1 of 1000000") {
+		t.Errorf("one 502.4 in 1e6 requests: %s %q; want a breach that states the count", got[0].Verdict, got[0].Message())
+	}
+}
+
+// Too little traffic judges nothing: no requests at all, fewer than
+// MinRequests, or fewer than the rule of three needs for the limit
+// (3 / 0.01% = 30000) fail the gate as an error of their own rule.
+func TestTooFewRequests(t *testing.T) {
+	cfg := &schema.Config{File: "farm.yaml", Farms: []*schema.Farm{{Name: "web"}}}
+	for _, c := range []struct {
+		requests int64
+		limit    string
+		want     Verdict
+	}{
+		{0, "502.3=0.1%", Unjudged},
+		{0, "502.4=0", Unjudged},
+		{0, "p99=5s", Unjudged},
+		{999, "502.4=0", Unjudged},
+		{29999, "502.3=0.01%", Unjudged},
+		{30000, "502.3=0.01%", Pass},
+		{1000, "502.4=0", Pass},
+	} {
+		l, err := ParseLimit(c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := result(0, 0, 0, 0)
+		res.Farms[0].Requests = c.requests
+		got := Evaluate("s.yaml", res, []Limit{l})[0]
+		if got.Verdict != c.want {
+			t.Errorf("%d requests, --max %s: %s, want %s", c.requests, c.limit, got.Verdict, c.want)
+			continue
+		}
+		if c.want != Unjudged {
+			continue
+		}
+		ds := Diagnostics(cfg, []Outcome{got})
+		if len(ds) != 1 || ds[0].Severity != lint.Error || ds[0].Rule != TooFewRequests || ds[0].ID != "ARR8000" {
+			t.Errorf("%d requests, --max %s: diagnostics %+v, want one error of rule %s (ARR8000)", c.requests, c.limit, ds, TooFewRequests)
+		}
+	}
+}
+
+// Every check finding names its rule by ID and help link, as lint
+// findings do, and the IDs are unique and distinct from the registry's
+// categories (8 is check's own).
+func TestBreachRulesHaveIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for _, r := range BreachRules() {
+		if !strings.HasPrefix(r.ID, "ARR8") || len(r.ID) != 7 || seen[r.ID] {
+			t.Errorf("rule %s: ID %q is not a unique ARR8xxx", r.Slug, r.ID)
+		}
+		seen[r.ID] = true
+	}
+	cfg := &schema.Config{File: "farm.yaml", Farms: []*schema.Farm{{Name: "web"}}}
+	o := Evaluate("s.yaml", result(0.002, 0.0015, 0.0025, 0), []Limit{{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}})
+	ds := Diagnostics(cfg, o)
+	if len(ds) != 1 || ds[0].ID != "ARR8001" || ds[0].URL != CheckDocsURL {
+		t.Errorf("breach diagnostic %+v: want ID ARR8001 and URL %s", ds, CheckDocsURL)
+	}
+}
+
+func TestParseLimitsRejectsARepeat(t *testing.T) {
+	if _, err := ParseLimits([]string{"502.3=0.1%", "p99=5s", "502.3=5%"}); err == nil || !strings.Contains(err.Error(), "already has a limit") {
+		t.Errorf("502.3 twice: %v, want an error", err)
+	}
+	ls, err := ParseLimits([]string{"502.3=0.1%", "502.4=0", "p99=5s"})
+	if err != nil || len(ls) != 3 {
+		t.Errorf("three metrics: %v %v", ls, err)
 	}
 }

@@ -32,6 +32,10 @@ type Options struct {
 	Open func(name string) (io.ReadCloser, error)
 	// Progress is called with the bytes read so far.
 	Progress func(read int64)
+	// Fields names the fields of logs without a #Fields line (lines cut
+	// out of a log); "" reads them with IIS's default fields when they
+	// fit.
+	Fields string
 }
 
 // Bounds that keep memory bounded whatever the logs hold.
@@ -71,8 +75,20 @@ type state struct {
 	coarse   bool
 	proxy    int64 // lines with ARR's own failure signature
 	overflow int64
+	noStatus int64 // lines of logs without sc-status
+	errlog   errorLog
 	scratch  [32]byte
+	server   []byte
 }
+
+// notLogged is the status of a group of lines from logs without an
+// sc-status field (-1 is a line whose sc-status is "-").
+const notLogged = -2
+
+// fromLog marks a --by server key taken from a W3C log (s-computername
+// or s-ip: the server that wrote the log) rather than from a trace's
+// routing event (the backend).
+const fromLog = "\x01"
 
 // Run reads the logs and traces in in and builds the report.
 func Run(in iislog.Inputs, opts Options) (*Report, error) {
@@ -84,21 +100,32 @@ func Run(in iislog.Inputs, opts Options) (*Report, error) {
 	}
 	s := &state{opts: opts, groups: map[groupKey]*group{}}
 	rep := &Report{}
-	r := iislog.NewReader(in.Logs, iislog.Options{Open: opts.Open, Progress: opts.Progress})
+	r := iislog.NewReader(in.Logs, iislog.Options{Open: opts.Open, Progress: opts.Progress, Fields: opts.Fields, ErrorLogs: true})
 	for r.Next() {
 		rec := r.Record()
+		if rec.Kind() == iislog.KindHTTPErr {
+			s.errlog.add(rec)
+			continue
+		}
+		status := rec.Status
+		if status < 0 && !rec.HasStatus() {
+			status = notLogged
+			s.noStatus++
+		}
 		var key []byte
 		switch opts.By {
 		case "url":
-			key = rec.URIStem()
+			key = rec.URIPath()
 		case "server":
 			if key = rec.Computer(); len(key) == 0 {
 				key = rec.ServerIP()
 			}
+			s.server = append(append(s.server[:0], fromLog...), key...)
+			key = s.server
 		case "client":
 			key = rec.ClientIP()
 		}
-		s.add(rec.Status, rec.SubStatus, rec.Win32, rec.TimeTaken, rec.Time, key, "")
+		s.add(status, rec.SubStatus, rec.Win32, rec.TimeTaken, rec.Time, key, "")
 	}
 	r.Close()
 	if err := r.Err(); err != nil {
@@ -109,6 +136,7 @@ func Run(in iislog.Inputs, opts Options) (*Report, error) {
 	for _, p := range st.Problems {
 		rep.Problems = append(rep.Problems, p.String())
 	}
+	readerNotes(rep, st)
 	open := opts.Open
 	if open == nil {
 		open = iislog.OpenFile
@@ -129,7 +157,7 @@ func Run(in iislog.Inputs, opts Options) (*Report, error) {
 		var key []byte
 		switch opts.By {
 		case "url":
-			key = []byte(t.URL)
+			key = urlPath(t.URL)
 		case "server":
 			key = []byte(t.Server)
 		}
@@ -214,7 +242,35 @@ func (s *state) add(status, sub int, win32, taken, at int64, key []byte, farm st
 // otherKey collects the --by keys past maxKeys.
 const otherKey = "\x00other"
 
-func keyName(k, by string) string {
+// urlPath is the path of a trace's URL ("http://shop:80/cart?id=1" ->
+// "/cart"), the form cs-uri-stem has in W3C logs, so --by url shows one
+// row per path whichever kind of input the requests came from.
+func urlPath(u string) []byte {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			u = u[j:]
+		} else {
+			u = "/"
+		}
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	return []byte(u)
+}
+
+// keyName prints a --by key. A server key from an ARR server's own log is
+// that server, not a backend: W3C logs do not record where ARR sent a
+// request, and the name says so.
+func keyName(k, by string, arrBox bool) string {
+	if rest, ok := strings.CutPrefix(k, fromLog); ok {
+		name := keyName(rest, by, false)
+		if arrBox {
+			name += " (this ARR server; its log does not name the backend)"
+		}
+		return name
+	}
 	switch k {
 	case otherKey:
 		return "(other)"
@@ -269,7 +325,7 @@ func (s *state) report(rep *Report) {
 		if g.timed > 0 {
 			out.TimeTaken = &Percentiles{P50: q[0], P90: q[1], P99: q[2], Max: g.max}
 		}
-		out.Meaning, out.Advice = explain(g.status, g.sub, g.win32, q[0])
+		out.Meaning, out.Advice = explain(g.status, g.sub, g.win32, q[0], s.proxy > 0)
 		if len(g.farm) == 1 {
 			for f := range g.farm {
 				out.Farm = f
@@ -279,7 +335,7 @@ func (s *state) report(rep *Report) {
 		// URL) are one row: the report cannot tell them apart.
 		rows := map[string]int{}
 		for name, a := range g.by {
-			key := keyName(name, s.opts.By)
+			key := keyName(name, s.opts.By, s.proxy > 0)
 			if i, ok := rows[key]; ok {
 				out.By[i].Count += a.count
 				out.By[i].MaxMs = max(out.By[i].MaxMs, a.max)
@@ -311,7 +367,15 @@ func (s *state) report(rep *Report) {
 	if s.proxy > 0 {
 		rep.ARRBox = true
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d lines carry ARR's own failures (502.3, 502.4 or WinHTTP 12xxx codes): this looks like the ARR server's log, whose time-taken includes ARR's wait for the backend and stops at the proxy timeout; backend logs measure service time", s.proxy))
+		if s.opts.By == "server" && rep.Lines > int64(rep.Traces) {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("--by server: %d of %d requests come from the ARR server's W3C log, which does not record the backend ARR chose; they are listed under the ARR server. Failed-request traces with ARR's routing events (area RequestRouting) name the backend",
+				rep.Lines-int64(rep.Traces), rep.Lines))
+		}
 	}
+	if s.noStatus > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d lines come from logs without an sc-status field: their status is unknown, they are grouped as \"(sc-status not logged)\"", s.noStatus))
+	}
+	s.errlog.report(rep)
 	if s.opts.Config != nil {
 		link(rep, s.opts.Config)
 	}
@@ -328,6 +392,18 @@ func (s *state) report(rep *Report) {
 func (r *Report) printable() {
 	for i, p := range r.Problems {
 		r.Problems[i] = schema.Printable(p)
+	}
+	for i, p := range r.NotRead {
+		r.NotRead[i] = schema.Printable(p)
+	}
+	for i, p := range r.Notes {
+		r.Notes[i] = schema.Printable(p)
+	}
+	if r.HTTPErr != nil {
+		for i := range r.HTTPErr.Reasons {
+			x := &r.HTTPErr.Reasons[i]
+			x.Reason = schema.Printable(x.Reason)
+		}
 	}
 	for i := range r.Groups {
 		g := &r.Groups[i]

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/arrfarm/arrfarm/iislog"
 	"github.com/arrfarm/arrfarm/schema"
 )
 
@@ -27,6 +28,11 @@ type Report struct {
 	// ARRBox is set when lines carry ARR's own failure codes.
 	ARRBox bool
 	Notes  []string
+	// NotRead says which files were not read and why (FTP and firewall
+	// logs, other W3C logs that are not request logs).
+	NotRead []string
+	// HTTPErr is what HTTP.sys's error logs say; nil without them.
+	HTTPErr *ErrorLog
 }
 
 // Group is one (status, substatus, win32). A field the log did not have
@@ -196,7 +202,10 @@ func ms(v int64) string {
 // code prints status.substatus / win32, leaving out what the log lacked.
 func (g *Group) code() string {
 	s := fmt.Sprint(g.Status)
-	if g.Status < 0 {
+	switch {
+	case g.Status == notLogged:
+		s = "(sc-status not logged)"
+	case g.Status < 0:
 		s = "(no status)"
 	}
 	if g.Substatus >= 0 {
@@ -217,6 +226,24 @@ type jsonReport struct {
 	Problems     []string    `json:"skipped_examples,omitempty"`
 	ARRBox       bool        `json:"arr_box"`
 	Notes        []string    `json:"notes,omitempty"`
+	NotRead      []string    `json:"not_read,omitempty"`
+	HTTPErr      *jsonErrLog `json:"httperr,omitempty"`
+}
+
+type jsonErrLog struct {
+	Lines   int64        `json:"lines"`
+	Reasons []jsonReason `json:"reasons"`
+}
+
+type jsonReason struct {
+	Reason   string `json:"reason"`
+	Count    int64  `json:"count"`
+	Status   *int   `json:"status"`
+	Meaning  string `json:"meaning"`
+	Advice   string `json:"advice"`
+	Evidence bool   `json:"arr_evidence"`
+	First    string `json:"first,omitempty"`
+	Last     string `json:"last,omitempty"`
 }
 
 type jsonGroup struct {
@@ -268,7 +295,14 @@ func stamp(u int64) string {
 // log did not have is null.
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{Files: r.Files, Lines: r.Lines, SkippedLines: r.SkippedLines, Traces: r.Traces,
-		Groups: []jsonGroup{}, Problems: r.Problems, ARRBox: r.ARRBox, Notes: r.Notes}
+		Groups: []jsonGroup{}, Problems: r.Problems, ARRBox: r.ARRBox, Notes: r.Notes, NotRead: r.NotRead}
+	if e := r.HTTPErr; e != nil {
+		out.HTTPErr = &jsonErrLog{Lines: e.Lines, Reasons: []jsonReason{}}
+		for _, x := range e.Reasons {
+			out.HTTPErr.Reasons = append(out.HTTPErr.Reasons, jsonReason{Reason: x.Reason, Count: x.Count, Status: opt(x.Status),
+				Meaning: x.Meaning, Advice: x.Advice, Evidence: x.Evidence, First: stamp(x.First), Last: stamp(x.Last)})
+		}
+	}
 	for _, g := range r.Groups {
 		jg := jsonGroup{Status: opt(g.Status), Substatus: opt(g.Substatus), Win32: opt(g.Win32), Count: g.Count, Share: g.Share,
 			Meaning: g.Meaning, Advice: g.Advice, Farm: g.Farm, Link: g.Link, Position: g.Position, First: stamp(g.First), Last: stamp(g.Last)}
@@ -293,9 +327,16 @@ func (r *Report) WriteText(w io.Writer, by string) error {
 	if r.Traces > 0 {
 		fmt.Fprintf(&b, " (%d from failed-request traces, %d attributed to a backend)", r.Traces, r.Attributed)
 	}
-	fmt.Fprintf(&b, ", %d skipped lines\n", r.SkippedLines)
+	fmt.Fprintf(&b, ", %d skipped lines", r.SkippedLines)
+	if r.HTTPErr != nil {
+		fmt.Fprintf(&b, ", %d HTTP.sys error log lines", r.HTTPErr.Lines)
+	}
+	b.WriteString("\n")
 	for _, p := range r.Problems {
 		fmt.Fprintf(&b, "  skipped %s\n", p)
+	}
+	for _, n := range r.NotRead {
+		fmt.Fprintf(&b, "  %s\n", n)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
@@ -322,8 +363,52 @@ func (r *Report) WriteText(w io.Writer, by string) error {
 			}
 		}
 	}
+	if e := r.HTTPErr; e != nil {
+		fmt.Fprintf(&b, "\nHTTP.sys error log: %d lines\n", e.Lines)
+		for _, x := range e.Reasons {
+			fmt.Fprintf(&b, "\n%s  %d", printableReason(x.Reason), x.Count)
+			if x.Status >= 0 {
+				fmt.Fprintf(&b, "  (status %d)", x.Status)
+			}
+			if x.First > 0 {
+				fmt.Fprintf(&b, "  %s to %s UTC", time.Unix(x.First, 0).UTC().Format("2006-01-02 15:04:05"), time.Unix(x.Last, 0).UTC().Format("2006-01-02 15:04:05"))
+			}
+			fmt.Fprintf(&b, "\n  %s\n", x.Meaning)
+			if x.Advice != "" {
+				fmt.Fprintf(&b, "  what to look at: %s\n", x.Advice)
+			}
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// readerNotes says how the reader read what it read: files it did not
+// read and why, lines it read by splitting on runs of spaces or with
+// quoted values, days taken from #Date, fields it assumed.
+func readerNotes(rep *Report, st iislog.Stats) {
+	for _, f := range st.Skipped {
+		rep.NotRead = append(rep.NotRead, f.String())
+	}
+	if n := st.SkippedFiles - len(st.Skipped); n > 0 {
+		rep.NotRead = append(rep.NotRead, fmt.Sprintf("%d more files that are not HTTP request logs", n))
+	}
+	if st.SplitRuns > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d lines had runs of spaces between fields and were read by splitting on runs of spaces (the field count then matched the #Fields line)", st.SplitRuns))
+	}
+	if st.SplitQuoted > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d lines had quoted values with spaces, each read as one field", st.SplitQuoted))
+	}
+	if st.DayFromDirective > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d lines come from logs without a date field: their day is the #Date directive's above them", st.DayFromDirective))
+	}
+	for _, a := range st.Assumed {
+		how := "the given fields"
+		if a.Default {
+			how = "IIS's default fields, which its first line fits"
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s has no #Fields line: read with %s (%s)", a.File, how, a.Fields))
+	}
 }
 
 func pct(x float64) string {

@@ -143,7 +143,7 @@ func TestReportNeverLeaks(t *testing.T) {
 	in, cfg := hostileInputs(t)
 	want := map[string][]string{
 		"":       {`sc-status "password=****"`, "health check http://****@web/health?token=****", "****@10.0.0.11"},
-		"url":    {"http://****@backend/cart", "/login;password=****", `/a\x1b]0;title\x07`, "access_token=****", `http://shop/\u009b2J`},
+		"url":    {"http://****@backend/cart", "/login;password=****", `/a\x1b]0;title\x07`, "\n/api\n", "\n/\\u009b2J\n"},
 		"server": {"****@arr01", `ARR\x1b[2J01`, "****@10.0.0.12"},
 		"client": {"[enc:****:enc]"},
 		"hour":   {"2024-03-04 10:00"},

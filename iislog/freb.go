@@ -16,6 +16,13 @@ const MaxTraceBytes = 64 << 20
 // maxEvents bounds the events a Trace keeps; the rest are counted.
 const maxEvents = 10000
 
+// MaxTraceDepth bounds element nesting, as the configuration reader's
+// limit does: a trace is failedRequest > Event > EventData > Data, five
+// or six levels, and encoding/xml keeps state for every open element, so
+// a file of nothing but nested elements would cost memory and time out of
+// proportion to its size.
+const MaxTraceDepth = 128
+
 // Trace is one failed-request trace (FREB, fr*.xml).
 type Trace struct {
 	File string
@@ -83,6 +90,7 @@ func ReadTrace(name string, r io.Reader) (*Trace, error) {
 		opcode    bool
 		endStatus = -1
 		endSub    = -1
+		depth     int
 	)
 	for {
 		tok, err := dec.Token()
@@ -100,6 +108,14 @@ func ReadTrace(name string, r io.Reader) (*Trace, error) {
 		}
 		switch x := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > MaxTraceDepth {
+				line, col := dec.InputPos()
+				what := "reading trace " + name
+				if !root {
+					what = name + " is not a failed-request trace"
+				}
+				return nil, fmt.Errorf("%s: elements nested deeper than %d levels at line %d, column %d: a failed-request trace is a few levels deep", what, MaxTraceDepth, line, col)
+			}
 			switch x.Name.Local {
 			case "failedRequest":
 				root = true
@@ -158,6 +174,7 @@ func ReadTrace(name string, r io.Reader) (*Trace, error) {
 				text.Write(x)
 			}
 		case xml.EndElement:
+			depth--
 			switch x.Name.Local {
 			case "Data":
 				if ev != nil && capture && !opcode {

@@ -75,3 +75,35 @@ func TestTraceBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceNestingLimit: a trace nested deeper than MaxTraceDepth is
+// refused at the element that crosses the limit, before the decoder has
+// built state for the rest (a 60 MB file of nested elements took 1.9 GB).
+func TestTraceNestingLimit(t *testing.T) {
+	deep := `<failedRequest url="http://x/" statusCode="502">` + strings.Repeat("<a>", 1<<20)
+	_, err := iislog.ReadTrace("fr000001.xml", strings.NewReader(deep))
+	if err == nil || !strings.Contains(err.Error(), "reading trace fr000001.xml: elements nested deeper than 128 levels at line 1") {
+		t.Errorf("deep trace: %v", err)
+	}
+	_, err = iislog.ReadTrace("fr000002.xml", strings.NewReader(strings.Repeat("<a>", 200)))
+	if err == nil || !strings.Contains(err.Error(), "fr000002.xml is not a failed-request trace: elements nested deeper than 128") {
+		t.Errorf("deep non-trace: %v", err)
+	}
+	at := `<failedRequest url="http://x/" statusCode="502">` + strings.Repeat("<a>", iislog.MaxTraceDepth-1) + strings.Repeat("</a>", iislog.MaxTraceDepth-1) + `</failedRequest>`
+	if tr, err := iislog.ReadTrace("fr000003.xml", strings.NewReader(at)); err != nil || tr.Status != 502 {
+		t.Errorf("a trace at the limit: %v", err)
+	}
+}
+
+// BenchmarkTraceNested: memory per deep trace stays bounded by the depth
+// limit, not by the file's size.
+func BenchmarkTraceNested(b *testing.B) {
+	deep := `<failedRequest url="http://x/" statusCode="502">` + strings.Repeat("<a>", 20<<20/3)
+	b.SetBytes(int64(len(deep)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := iislog.ReadTrace("fr.xml", strings.NewReader(deep)); err == nil {
+			b.Fatal("accepted")
+		}
+	}
+}

@@ -36,3 +36,22 @@ func TestSniffKeepsCredentialsWhole(t *testing.T) {
 		t.Errorf("Sniff = %s", got)
 	}
 }
+
+// TestSniffDropsAuthorization: a file whose first line is an HTTP
+// header carrying a credential ("Authorization: Basic ...") is refused
+// without a byte of the credential; the printer's masking cannot find
+// its end, so the quote leaves it out.
+func TestSniffDropsAuthorization(t *testing.T) {
+	for line, want := range map[string]string{
+		"Authorization: Basic QWxhZGRpbjpPcGVuU2VzYW1lMTIzNDU2Nzg5MA==":           `"Authorization:..."`,
+		"Proxy-Authorization: Negotiate YIIGhgYGKwYBBQUCoIIGejCCBnagMDAuBgkqhkiC": `"Proxy-Authorization:..."`,
+		"X-Api-Key: 0123456789abcdef0123456789abcdef":                             `"X-Api-Key:..."`,
+		"curl -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc'":            `"curl -H 'Authorization: Bearer ..."`,
+		"Host: intranet.example":                                                  `"Host: intranet.example"`,
+	} {
+		got := Sniff([]byte(line))
+		if !strings.HasSuffix(got, want) {
+			t.Errorf("Sniff(%q) = %s, want it to end %s", line, got, want)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 )
 
 // DefaultMaxLine bounds one log line. IIS limits a request line to 16 KiB
@@ -30,7 +31,24 @@ type Options struct {
 	// Progress, when set, is called with the number of bytes read so far
 	// (as stored on disk, so compressed for .gz), about once a megabyte.
 	Progress func(read int64)
+	// Fields names the fields of request lines that come before any
+	// #Fields line ("date time cs-uri-stem sc-status time-taken"), for
+	// lines cut out of a log. Without it such a file is read with IIS's
+	// default field set when its first line fits that set, else refused.
+	Fields string
+	// ErrorLogs makes the Reader return the lines of HTTP.sys error logs
+	// (Record.Kind() == KindHTTPErr) instead of skipping those files.
+	ErrorLogs bool
 }
+
+// MaxSkippedFiles is how many files that are not request logs Stats
+// names; the rest are only counted.
+const MaxSkippedFiles = 20
+
+// ErrNoFields is in the error about a file whose first line is a
+// request line that does not fit IIS's default fields, with no #Fields
+// line before it: the caller can say how to name the fields.
+var ErrNoFields = errors.New("no #Fields line before the first request")
 
 // Problem is a line that does not fit its header.
 type Problem struct {
@@ -51,10 +69,28 @@ type Stats struct {
 	Headers int64
 	// Records counts request lines that fit their header.
 	Records int64
+	// ErrorRecords counts the lines of HTTP.sys error logs returned
+	// (Options.ErrorLogs).
+	ErrorRecords int64
+	// SplitRuns and SplitQuoted count the records that fit their header
+	// only when split on runs of spaces, or with a quoted value holding
+	// spaces as one field (see Split).
+	SplitRuns, SplitQuoted int64
+	// DayFromDirective counts records of logs without a date field that
+	// were dated by the #Date directive.
+	DayFromDirective int64
 	// Malformed counts request lines that do not; Problems holds the
 	// first MaxProblems of them.
 	Malformed int64
 	Problems  []Problem
+	// Skipped names the first MaxSkippedFiles files that are not request
+	// logs (FTP, firewall, HTTP.sys error logs unless asked for), which
+	// were not read; SkippedFiles counts them all.
+	Skipped      []SkippedFile
+	SkippedFiles int
+	// Assumed lists the files without a #Fields line read with
+	// Options.Fields or IIS's default fields (at most MaxSkippedFiles).
+	Assumed []Assumed
 }
 
 // Reader streams the records of several W3C log files, one after the
@@ -69,7 +105,9 @@ type Reader struct {
 	name   string
 	line   int64
 	hdr    *Header
-	seen   bool // a #Fields line or a record was seen in this file
+	seen   bool   // a #Fields line or a record was seen in this file
+	sw     string // the file's #Software directive, lower case
+	given  *Header
 	long   []byte
 	days   dayCache
 	rec    Record
@@ -87,7 +125,12 @@ func NewReader(names []string, opts Options) *Reader {
 	if opts.MaxLine <= 0 {
 		opts.MaxLine = DefaultMaxLine
 	}
-	return &Reader{names: names, opts: opts}
+	r := &Reader{names: names, opts: opts}
+	if strings.TrimSpace(opts.Fields) != "" {
+		r.given = parseHeader([]byte(opts.Fields))
+		r.given.Kind, _ = classify("", r.given, "")
+	}
+	return r
 }
 
 // OpenFile opens a regular file; devices, pipes and directories are
@@ -182,6 +225,8 @@ func (r *Reader) openNext() {
 	r.line = 0
 	r.hdr = nil
 	r.seen = false
+	r.sw = ""
+	r.days.setDirective(nil)
 }
 
 func (r *Reader) tick() {
@@ -243,18 +288,10 @@ func (r *Reader) handle(line []byte) bool {
 	}
 	if line[0] == '#' {
 		r.seen = true
-		if rest, ok := bytes.CutPrefix(line, []byte("#Fields:")); ok {
-			r.hdr = parseHeader(rest)
-			r.stats.Headers++
-		}
+		r.directive(line)
 		return false
 	}
-	if r.hdr == nil {
-		if !r.seen && r.line == 1 {
-			r.err = fmt.Errorf("%s is not a W3C extended log (no #Fields line before the first request): it looks like %s", r.name, Sniff(line))
-			return false
-		}
-		r.malformed("request line before any #Fields line")
+	if r.hdr == nil && !r.assume(line) {
 		return false
 	}
 	r.seen = true
@@ -263,8 +300,87 @@ func (r *Reader) handle(line []byte) bool {
 		r.malformed(why)
 		return false
 	}
+	if r.hdr.Kind == KindHTTPErr {
+		r.stats.ErrorRecords++
+		return true
+	}
 	r.stats.Records++
+	switch r.rec.Split {
+	case SplitRuns:
+		r.stats.SplitRuns++
+	case SplitQuoted:
+		r.stats.SplitQuoted++
+	}
+	if r.rec.DayFromDirective {
+		r.stats.DayFromDirective++
+	}
 	return true
+}
+
+// directive reads a # line: #Fields starts a header block, #Software and
+// #Date say what wrote it and when.
+func (r *Reader) directive(line []byte) {
+	switch {
+	case hasPrefixFold(line, "#Fields:"):
+		r.hdr = parseHeader(line[len("#Fields:"):])
+		r.stats.Headers++
+		kind, why := classify(r.sw, r.hdr, r.name)
+		r.hdr.Kind = kind
+		if kind != KindHTTP && !(kind == KindHTTPErr && r.opts.ErrorLogs) {
+			r.skipFile(kind, why)
+		}
+	case hasPrefixFold(line, "#Software:"):
+		r.sw = strings.ToLower(string(line[len("#Software:"):min(len(line), 200)]))
+	case hasPrefixFold(line, "#Date:"):
+		r.days.setDirective(line[len("#Date:"):])
+	}
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
+}
+
+// skipFile stops reading the current file, which is not a request log.
+func (r *Reader) skipFile(kind Kind, why string) {
+	r.stats.SkippedFiles++
+	if len(r.stats.Skipped) < MaxSkippedFiles {
+		r.stats.Skipped = append(r.stats.Skipped, SkippedFile{File: r.name, Kind: kind, Reason: why})
+	}
+	r.closeFile()
+}
+
+// assume finds the header of a request line that comes before any
+// #Fields line: the caller's (Options.Fields), else IIS's default set
+// when the first line of the file fits it. It returns false when the line
+// is not read.
+func (r *Reader) assume(line []byte) bool {
+	first := !r.seen && r.line == 1
+	switch {
+	case r.given != nil:
+		r.hdr = r.given
+		r.noteAssumed(r.opts.Fields, false)
+	case first && r.rec.parse(line, defaultHeader, &r.days) == "":
+		r.hdr = defaultHeader
+		r.noteAssumed(DefaultFields, true)
+	case first:
+		r.err = fmt.Errorf("%s is not a W3C extended log (%w): it looks like %s", r.name, ErrNoFields, Sniff(line))
+		return false
+	default:
+		r.malformed("request line before any #Fields line")
+		return false
+	}
+	if r.hdr.Kind != KindHTTP {
+		r.err = fmt.Errorf("reading %s: the fields given for lines without a #Fields line (%s) are not an HTTP request log's: %s",
+			r.name, strings.Join(r.hdr.Fields, " "), "they need sc-status, cs-uri-stem, cs-method or time-taken")
+		return false
+	}
+	return true
+}
+
+func (r *Reader) noteAssumed(fields string, def bool) {
+	if len(r.stats.Assumed) < MaxSkippedFiles {
+		r.stats.Assumed = append(r.stats.Assumed, Assumed{File: r.name, Fields: strings.Join(strings.Fields(fields), " "), Default: def})
+	}
 }
 
 func (r *Reader) malformed(why string) {

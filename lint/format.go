@@ -22,6 +22,10 @@ type Report struct {
 	Checked []*Rule
 	// Version is arrfarm's version, for SARIF's tool.driver.
 	Version string
+	// FailOn is the --fail-on level: the formats that have a notion of
+	// failure (JUnit) count only findings at or above it. The zero value
+	// counts every finding.
+	FailOn Severity
 }
 
 // Formats are the names Write accepts.

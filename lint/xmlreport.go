@@ -13,9 +13,12 @@ import (
 // WriteJUnit prints a JUnit XML report, which Jenkins, Azure DevOps
 // (PublishTestResults) and GitLab (artifacts:reports:junit) display as
 // test results: one testsuite per file, and in it one passing testcase
-// per rule checked that found nothing, one failing testcase per finding.
-// A rule with two findings in a file is two failed testcases, because a
-// JUnit testcase holds one failure.
+// per rule checked that found nothing, one testcase per finding. A
+// finding at or above r.FailOn is a failed testcase; one below it passes,
+// its text in system-out, so that the test counts agree with the exit
+// code (an info note must not turn a green build's test tab red). A rule
+// with two findings in a file is two testcases, because a JUnit testcase
+// holds one failure.
 //
 // The rules checked are r.Checked; a report without them (a caller that
 // does not track which rules ran) lists only the failing testcases.
@@ -57,10 +60,13 @@ func WriteJUnit(w io.Writer, r Report) error {
 			if d.URL != "" {
 				data += "\n" + d.URL
 			}
-			suite.AddTestcase(junit.Testcase{
-				Name: testName, Classname: name, Time: "0",
-				Failure: &junit.Result{Message: d.Message, Type: d.Severity.String(), Data: data},
-			})
+			tc := junit.Testcase{Name: testName, Classname: name, Time: "0"}
+			if d.Severity >= r.FailOn {
+				tc.Failure = &junit.Result{Message: d.Message, Type: d.Severity.String(), Data: data}
+			} else {
+				tc.SystemOut = &junit.Output{Data: data}
+			}
+			suite.AddTestcase(tc)
 		}
 		suites.AddSuite(suite)
 	}

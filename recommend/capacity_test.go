@@ -178,6 +178,16 @@ func TestParseVary(t *testing.T) {
 		{"web.protocol.timeout=1..5s/1s", nil, "must all be numbers or all durations"},
 		{"web.protocol.timeout", nil, "want PATH="},
 		{"x=1..100000/1", nil, "at most"},
+		// Issue 18: NaN compares false to everything and slipped through as
+		// an empty sweep; a step count past int's range went negative.
+		{"scenario.arrivals.rate=NaN..1/1", nil, "finite numbers, not NaN or Inf"},
+		{"scenario.arrivals.rate=1..Inf/1", nil, "finite numbers, not NaN or Inf"},
+		{"scenario.arrivals.rate=1..2/NaN", nil, "finite numbers, not NaN or Inf"},
+		{"scenario.arrivals.rate=0..1e300/1e-300", nil, "at most 10000"},
+		// TO is the largest duration: stepping past it used to wrap below
+		// it and loop until out of memory. 2562047h47m16.854775807s is
+		// 9.22e18 ns; a 1000000h (3.6e18 ns) step fits twice.
+		{"web.protocol.timeout=1s..2562047h47m16.854775807s/1000000h", []string{"1s", "1000000h0m1s", "2000000h0m1s"}, ""},
 	} {
 		v, err := ParseVary(tc.in)
 		if tc.err != "" {

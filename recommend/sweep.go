@@ -55,13 +55,19 @@ func ParseVary(s string) (Vary, error) {
 		return Vary{}, fmt.Errorf("--vary %s: %s", s, why)
 	}
 	if a, b, c, ok := numbers(from, to, step); ok {
+		if !finite(a) || !finite(b) || !finite(c) {
+			return fail("FROM, TO and STEP must be finite numbers, not NaN or Inf")
+		}
 		if c <= 0 || b < a {
 			return fail("want FROM <= TO and a positive STEP")
 		}
-		n := int(math.Floor((b-a)/c+1e-9)) + 1
-		if n > maxSweepPoints {
-			return fail(fmt.Sprintf("%d values; at most %d", n, maxSweepPoints))
+		// Compared as a float: a count past int's range converts to
+		// nonsense (a negative int on amd64).
+		steps := math.Floor((b-a)/c + 1e-9)
+		if steps+1 > maxSweepPoints {
+			return fail(fmt.Sprintf("%.4g values; at most %d", steps+1, maxSweepPoints))
 		}
+		n := int(steps) + 1
 		for i := 0; i < n; i++ {
 			v.Values = append(v.Values, strconv.FormatFloat(math.Round((a+float64(i)*c)*1e9)/1e9, 'f', -1, 64))
 		}
@@ -76,14 +82,22 @@ func ParseVary(s string) (Vary, error) {
 	if c <= 0 || b < a {
 		return fail("want FROM <= TO and a positive STEP")
 	}
-	if n := (b-a)/c + 1; n > maxSweepPoints {
+	if b-a < 0 {
+		return fail("the range is wider than a duration can hold")
+	}
+	// (b-a)/c counts the steps without overflow; adding c past the last
+	// value could overflow and wrap below b, so the loop counts instead.
+	n := (b-a)/c + 1
+	if n > maxSweepPoints {
 		return fail(fmt.Sprintf("%d values; at most %d", n, maxSweepPoints))
 	}
-	for d := a; d <= b; d += c {
-		v.Values = append(v.Values, schema.FormatDuration(d))
+	for i := time.Duration(0); i < n; i++ {
+		v.Values = append(v.Values, schema.FormatDuration(a+i*c))
 	}
 	return v, nil
 }
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
 func numbers(a, b, c string) (x, y, z float64, ok bool) {
 	var err1, err2, err3 error

@@ -100,6 +100,9 @@ type builder struct {
 	// per written attribute, and a large file repeats a few names
 	// hundreds of thousands of times.
 	names map[string]string
+	// nothing, when set, says why the file holds no configuration at
+	// all (a YAML file whose top level is a list or a scalar).
+	nothing string
 }
 
 func (b *builder) intern(s string) string {
@@ -218,7 +221,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 		if parent.spec == b.sch.Doc && !b.realFile {
 			// A block written straight under <configuration>, as the
 			// snippets in documentation are: read it as that section.
-			b.report(RuleMisplaced, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
+			b.report(RuleFragment, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
 			return s, false
 		}
 		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, describeParent(parent.spec), parentPath(s))

@@ -62,6 +62,7 @@ const (
 	RuleInvalidValue     = "invalid-value"
 	RuleDuplicateKey     = "duplicate-key"
 	RuleMisplaced        = "misplaced-element"
+	RuleFragment         = "read-as-fragment"
 	RuleMissingRequired  = "missing-required"
 	RuleWFFSetting       = "wff-setting"
 	RuleYAMLMalformed    = "yaml-malformed"

@@ -41,8 +41,11 @@ type Document struct {
 	// Framework provisioning): written back, they would be lost.
 	Dropped []Dropped
 	// Empty is true when the file holds nothing to check: only
-	// whitespace (and, in YAML, comments and document markers).
-	Empty bool
+	// whitespace (and, in YAML, comments and document markers), or YAML
+	// whose top level is not a mapping with a key of the farm form.
+	// EmptyReason says which, for "no configuration found in FILE: ...".
+	Empty       bool
+	EmptyReason string
 }
 
 // Load loads src, the content of the file called name (used in positions
@@ -75,7 +78,9 @@ func Load(name string, src []byte, opts Options) (*Document, error) {
 		return fail(malformed, "the file starts with a UTF-16 byte-order mark but is not valid UTF-16")
 	}
 	doc.Lines = NewLines(name, text)
-	doc.Empty = blank(text, format)
+	if blank(text, format) {
+		doc.Empty, doc.EmptyReason = true, "it is empty"
+	}
 	if off := validUTF8(text); off >= 0 {
 		doc.Findings = append(doc.Findings, Finding{Rule: malformed, Severity: Error, Span: doc.Lines.Span(off, off+1),
 			Message: "the file is not UTF-8 or UTF-16 text (invalid byte here): IIS cannot read it"})
@@ -97,6 +102,9 @@ func Load(name string, src []byte, opts Options) (*Document, error) {
 		ok = readXML(b, text)
 	}
 	b.flushComments()
+	if b.nothing != "" && !doc.Empty {
+		doc.Empty, doc.EmptyReason = true, b.nothing
+	}
 	if ok {
 		d := &decoder{b: b}
 		d.validate()

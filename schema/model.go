@@ -256,10 +256,11 @@ type Config struct {
 // OutboundRule is rewrite/outboundRules/rule with its match and action.
 type OutboundRule struct {
 	Element
-	Name    string `arr:"name"`
-	Enabled bool   `arr:"enabled"`
-	Match   OutboundMatch
-	Action  OutboundAction
+	Name         string `arr:"name"`
+	PreCondition string `arr:"preCondition"`
+	Enabled      bool   `arr:"enabled"`
+	Match        OutboundMatch
+	Action       OutboundAction
 }
 
 // OutboundMatch is outboundRules/rule/match.
@@ -272,8 +273,9 @@ type OutboundMatch struct {
 // OutboundAction is outboundRules/rule/action.
 type OutboundAction struct {
 	Element
-	Type  string `arr:"type"`
-	Value string `arr:"value"`
+	Type    string `arr:"type"`
+	Value   string `arr:"value"`
+	Replace bool   `arr:"replace"`
 }
 
 // AspNetCore is system.webServer/aspNetCore.

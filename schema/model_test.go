@@ -528,3 +528,41 @@ func TestYAMLSuppressionsOnKeysAndLocations(t *testing.T) {
 	assert.Equal(t, 5, y.Suppressions[1].Span.Start.Line)
 	assert.Equal(t, 6, y.Suppressions[1].Scope.Start.Line, "scope: the location")
 }
+
+// TestXMLDeclarationPosition: XML 1.0 allows the declaration only as the
+// document's first bytes (a byte-order mark aside); encoding/xml accepts it
+// anywhere, so the reader checks.
+func TestXMLDeclarationPosition(t *testing.T) {
+	const decl = `<?xml version="1.0" encoding="UTF-8"?>`
+	const body = "<configuration>\n  <webFarms />\n</configuration>\n"
+	for _, c := range []struct {
+		name, src  string
+		line, col  int
+		want       string
+		wellFormed bool
+	}{
+		{name: "first", src: decl + "\n" + body, wellFormed: true},
+		{name: "after a BOM", src: "\xEF\xBB\xBF" + decl + "\n" + body, wellFormed: true},
+		{name: "after a blank line", src: "\n" + decl + "\n" + body, line: 2, col: 1, want: "blank space comes before it"},
+		{name: "after spaces", src: "  " + decl + "\n" + body, line: 1, col: 3, want: "blank space comes before it"},
+		{name: "after a comment", src: "<!-- farm settings -->\n" + decl + "\n" + body, line: 2, col: 1, want: "a comment or an element"},
+		{name: "twice", src: decl + "\n" + decl + "\n" + body, line: 2, col: 1, want: "a second XML declaration"},
+		{name: "inside the root", src: "<configuration>\n  " + decl + "\n</configuration>\n", line: 2, col: 3, want: "a comment or an element"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			doc, err := Load("applicationHost.config", []byte(c.src), Options{})
+			require.NoError(t, err)
+			if c.wellFormed {
+				assert.Empty(t, doc.Findings, dump(doc.Findings))
+				return
+			}
+			require.Len(t, doc.Findings, 1, dump(doc.Findings))
+			f := doc.Findings[0]
+			assert.Equal(t, RuleXMLMalformed, f.Rule)
+			assert.Equal(t, Error, f.Severity)
+			assert.Equal(t, c.line, f.Span.Start.Line)
+			assert.Equal(t, c.col, f.Span.Start.Col)
+			assert.Contains(t, f.Message, c.want)
+		})
+	}
+}

@@ -37,7 +37,7 @@ func readXML(b *builder, src []byte) bool {
 	dec.Strict = true
 	// The text is UTF-8 already (toUTF8), whatever the declaration says.
 	dec.CharsetReader = func(label string, r io.Reader) (io.Reader, error) { return r, nil }
-	sawRoot := false
+	sawRoot, sawDecl := false, false
 	for {
 		off := int(dec.InputOffset())
 		tok, err := dec.Token()
@@ -83,6 +83,18 @@ func readXML(b *builder, src []byte) bool {
 			b.lines.markText(off, int(dec.InputOffset()))
 			b.lines.read(int(dec.InputOffset()))
 			b.comment(string(t), b.lines.Span(off, int(dec.InputOffset())))
+		case xml.ProcInst:
+			b.lines.markText(off, int(dec.InputOffset()))
+			b.lines.read(int(dec.InputOffset()))
+			if strings.EqualFold(t.Target, "xml") && off > 0 {
+				// encoding/xml accepts a declaration anywhere; XML 1.0
+				// (production [1] document, and [17] PITarget reserving
+				// "xml") allows it only as the file's first bytes, and IIS's
+				// parser rejects the file otherwise.
+				b.report(RuleXMLMalformed, Error, b.lines.Span(off, int(dec.InputOffset())), "not well-formed XML: %s; IIS cannot read this file", misplacedDecl(src[:off], sawDecl))
+				return false
+			}
+			sawDecl = true
 		case xml.CharData:
 			b.lines.markText(off, int(dec.InputOffset()))
 			b.lines.read(int(dec.InputOffset()))
@@ -92,6 +104,18 @@ func readXML(b *builder, src []byte) bool {
 			b.lines.read(int(dec.InputOffset()))
 		}
 	}
+}
+
+// misplacedDecl says why an XML declaration after the first byte is
+// wrong, from what precedes it.
+func misplacedDecl(before []byte, sawDecl bool) string {
+	switch {
+	case sawDecl:
+		return "a second XML declaration (<?xml ...?>); a file has at most one, at its very start"
+	case len(bytes.TrimLeft(before, " \t\r\n")) == 0:
+		return "the XML declaration (<?xml ...?>) must be the file's first bytes, but blank space comes before it; delete it"
+	}
+	return "the XML declaration (<?xml ...?>) must be the file's first bytes, but other content (a comment or an element) comes before it; move the declaration to the top"
 }
 
 // skipXML reads past the content of an element arrfarm does not build

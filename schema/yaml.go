@@ -67,8 +67,15 @@ func ParseYAML(lines *Lines) ([]*yaml.Node, []Finding) {
 // ParseYAMLCUE parses lines into CUE's syntax tree (which the CUE
 // evaluator and the farm YAML reader take), after the guards of ParseYAML.
 func ParseYAMLCUE(lines *Lines) (*ast.File, []Finding) {
-	if _, fs := ParseYAML(lines); len(fs) > 0 {
+	docs, fs := ParseYAML(lines)
+	if len(fs) > 0 {
 		return nil, fs
+	}
+	if len(docs) > 1 {
+		// CUE would read the stream as one list, and the reader would
+		// see a list where a mapping was meant.
+		g := yamlGuard{lines: lines}
+		return nil, []Finding{*g.at(docs[1], "a second YAML document starts here: arrfarm reads one document per file; split the file, or drop the --- line")}
 	}
 	f, err := extractYAML(lines.File(), lines.Src())
 	if err != nil {

@@ -79,11 +79,16 @@ func (y *yamlWalker) file(f *ast.File, size int) {
 	root := b.lines.Span(0, 0)
 	b.start("configuration", root, root, nil)
 	fields := map[string]*ast.Field{}
+	keys := 0
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.Field)
 		if !ok {
+			if e, ok := d.(*ast.EmbedDecl); ok && b.nothing == "" {
+				b.nothing = notAMapping(e.Expr)
+			}
 			continue
 		}
+		keys++
 		name, _, _ := ast.LabelName(fd.Label)
 		if !contains(yamlTopKeys, name) {
 			msg := fmt.Sprintf("unknown top-level key %s", name)
@@ -144,8 +149,33 @@ func (y *yamlWalker) file(f *ast.File, size int) {
 		y.comments(fd)
 		y.locations(fd)
 	}
+	if keys == 0 && b.nothing == "" {
+		// "{}": a mapping, but without a key there is nothing to read.
+		b.nothing = "it has none of the top-level keys " + strings.Join(yamlTopKeys, ", ")
+	}
 	y.flushDeferred(size + 1)
 	b.end(size)
+}
+
+// notAMapping says why a YAML file whose top level is e (CUE's
+// embedding of a non-mapping document) holds no farm configuration. The
+// value itself is not quoted: it could be anything, a secret included.
+func notAMapping(e ast.Expr) string {
+	what, hint := "a scalar", ""
+	switch e := e.(type) {
+	case *ast.ListLit:
+		what = "a list"
+		if len(e.Elts) > 0 {
+			if _, ok := e.Elts[0].(*ast.StructLit); ok {
+				hint = " (a list of farms goes under farms:)"
+			}
+		}
+	case *ast.BasicLit:
+		if e.Kind == token.NULL {
+			what = "null"
+		}
+	}
+	return "its top level is " + what + ", not a mapping with one of the keys " + strings.Join(yamlTopKeys, ", ") + hint
 }
 
 type yamlWalker struct {

@@ -109,7 +109,7 @@ func TestFallbackIsReported(t *testing.T) {
 	for _, tc := range []struct {
 		alg, arr, simulated, note string
 	}{
-		{"LeastResponseTime", "", "WeightedRoundRobin", "ARR 3 no longer supports LeastResponseTime"},
+		{"LeastResponseTime", "", "WeightedRoundRobin", "ARR 3 no longer supports it"},
 		{"LeastResponseTime", "arr: {legacyAlgorithms: true}", "LeastResponseTime", ""},
 		{"RequestHash", "", "RequestHash", ""},
 	} {

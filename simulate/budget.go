@@ -3,7 +3,6 @@ package simulate
 import (
 	"fmt"
 	"strings"
-	"time"
 	"unsafe"
 )
 
@@ -16,9 +15,12 @@ const (
 	// replications, warm-ups included: about 12 minutes on two cores at
 	// the simulator's measured 7 M requests/s per core.
 	MaxRunRequests = 1e10
-	// MaxSeriesBytes bounds the per-second series, which every
-	// replication keeps until the results are aggregated.
-	MaxSeriesBytes = 1 << 30
+	// MaxKeptBytes bounds what a run keeps per replication after folding
+	// it into the totals: its outcome counts, and the timeout curve's
+	// per-second counts when one is asked for. The time series and the
+	// latency histogram are folded, so they cost the same for any number
+	// of replications and (series) any duration.
+	MaxKeptBytes = 1 << 30
 )
 
 // A BudgetError says that a scenario asks for more work than a run may
@@ -32,9 +34,9 @@ func (e *BudgetError) Error() string {
 	return fmt.Sprintf("simulating: the scenario needs %s (%s), over the limit of %s; %s", e.What, e.Estimate, e.Limit, e.Lower)
 }
 
-// checkBudget estimates a run's requests and series memory before running
-// replications of sc.
-func checkBudget(sc *Scenario, replications int) error {
+// checkBudget estimates a run's requests and memory before running
+// replications of sc, each keeping keptPerRep bytes beyond its counts.
+func checkBudget(sc *Scenario, replications, keptPerRep int) error {
 	peak := sc.Arrivals.Rate
 	for _, st := range sc.Arrivals.Schedule {
 		peak = max(peak, st.Rate)
@@ -57,16 +59,13 @@ func checkBudget(sc *Scenario, replications int) error {
 			Lower:    "lower arrivals.rate, duration (or requests) or replications (--replications, --duration)",
 		}
 	}
-	if sc.Requests == 0 {
-		secs := sc.Duration.Seconds() + 1
-		bytes := secs * reps * float64(unsafe.Sizeof(second{}))
-		if bytes > MaxSeriesBytes {
-			return &BudgetError{
-				What:     fmt.Sprintf("about %s for the per-second series", humanBytes(bytes)),
-				Estimate: fmt.Sprintf("%s of simulated time x %d replications", sc.Duration.Round(time.Second), int(reps)),
-				Limit:    humanBytes(MaxSeriesBytes),
-				Lower:    "shorten duration or lower replications",
-			}
+	kept := float64(unsafe.Sizeof(repCounts{})) + float64(keptPerRep)
+	if bytes := kept * reps; bytes > MaxKeptBytes {
+		return &BudgetError{
+			What:     fmt.Sprintf("about %s kept per replication", humanBytes(bytes)),
+			Estimate: fmt.Sprintf("%s x %d replications", humanBytes(kept), int(reps)),
+			Limit:    humanBytes(MaxKeptBytes),
+			Lower:    "lower replications (--replications, --max-replications)",
 		}
 	}
 	return nil

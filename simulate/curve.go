@@ -82,16 +82,6 @@ func (c *curveStats) record(taken int64) {
 	c.bySec[k]++
 }
 
-func buildCurve(p *plan, reps []*repStats) *TimeoutCurve {
-	c := &TimeoutCurve{MaxS: int(p.timeout / int64(time.Second))}
-	for _, r := range reps {
-		c.Requests = append(c.Requests, r.requests())
-		c.Fixed = append(c.Fixed, r.curve.fixed)
-		c.BySec = append(c.BySec, r.curve.bySec)
-	}
-	return c
-}
-
 func checkCurve(cfg *schema.Config, sc *Scenario, p *plan) error {
 	if ok, why := TimeoutShortcut(cfg, sc); !ok {
 		return fmt.Errorf("one run cannot give the whole timeout curve: %s", why)

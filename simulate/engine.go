@@ -515,7 +515,7 @@ func (s *sim) complete(h int32, gen uint32) {
 	if r.flags&fProxyDone == 0 {
 		r.flags |= fProxyDone
 		if r.flags&fProbe != 0 {
-			s.probeResult(r.srv, s.p.statusOK.has(int(r.status)))
+			s.probeResult(r.srv, s.p.statusOK.Has(int(r.status)))
 		} else {
 			v.inflight--
 			s.answered(r, v, s.now-r.sent)
@@ -593,7 +593,7 @@ func (s *sim) answered(r *request, v *server, taken int64) {
 	if s.p.alg == algLeastResponseTime {
 		s.lrtSample(v, taken)
 	}
-	if r.status != 200 && s.p.livePeriod > 0 && s.p.liveCodes.has(int(r.status)) {
+	if r.status != 200 && s.p.livePeriod > 0 && s.p.liveCodes.Has(int(r.status)) {
 		s.liveFailure(r.srv)
 	}
 	if r.flags&fCounted != 0 {

@@ -61,7 +61,7 @@ func (s *sim) sendProbe(i int32) {
 		if v.errStatus != 0 {
 			status = int(v.errStatus)
 		}
-		ok = p.statusOK.has(status)
+		ok = p.statusOK.Has(status)
 	}
 	var aux uint32
 	if ok {

@@ -122,3 +122,11 @@ func loadConfigFile(path string) (*schema.Document, error) {
 	}
 	return schema.Load(path, src, schema.Options{})
 }
+
+// runReplications runs n replications and keeps every one, for tests that
+// look inside them (Run folds each into its totals as it is done).
+func runReplications(p *plan, n int, opts Options) ([]*repStats, error) {
+	var reps []*repStats
+	_, err := replicate(p, n, opts, func(st *repStats) { reps = append(reps, st) })
+	return reps, err
+}

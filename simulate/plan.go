@@ -133,42 +133,10 @@ type faultBound struct {
 	fault int32
 }
 
-// statusSet is a list of status ranges such as "200-399,401" or "500-".
-type statusSet []struct{ lo, hi int }
+// statusSet is the schema's status list ("200-399,401", "500-").
+type statusSet = schema.StatusSet
 
-func parseStatusSet(s string) (statusSet, error) {
-	var set statusSet
-	for _, part := range strings.Split(s, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.Atoi(strings.TrimSpace(lo))
-		if err != nil {
-			return nil, fmt.Errorf("status range %q: %q is not a number", s, lo)
-		}
-		b := a
-		if isRange {
-			if strings.TrimSpace(hi) == "" {
-				b = 999
-			} else if b, err = strconv.Atoi(strings.TrimSpace(hi)); err != nil {
-				return nil, fmt.Errorf("status range %q: %q is not a number", s, hi)
-			}
-		}
-		set = append(set, struct{ lo, hi int }{a, b})
-	}
-	return set, nil
-}
-
-func (s statusSet) has(code int) bool {
-	for _, r := range s {
-		if code >= r.lo && code <= r.hi {
-			return true
-		}
-	}
-	return false
-}
+var parseStatusSet = schema.ParseStatusSet
 
 // Assignment errors and scenario/config mismatches are reported as
 // findings; this error carries them out of Run.
@@ -295,7 +263,7 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	case schema.LeastRequests, schema.LeastResponseTime, schema.WeightedTotalTraffic:
 		if !sc.ARR.LegacyAlgorithms {
 			p.alg = algWRR
-			p.note = fmt.Sprintf("ARR 3 no longer supports %s and falls back to WeightedRoundRobin; set arr.legacyAlgorithms: true to simulate %s as documented", p.configured, p.configured)
+			p.note = fmt.Sprintf("%s simulated as WeightedRoundRobin: the ARR 3 schema comment (2019) says ARR 3 no longer supports it and falls back, while IIS Manager and older documentation still offer it; set arr.legacyAlgorithms: true to simulate %s as documented", p.configured, p.configured)
 			break
 		}
 		switch p.configured {

@@ -203,10 +203,10 @@ func meanHalfWidth(xs []float64) (mean, half float64) {
 	return mean, t * sd / math.Sqrt(n)
 }
 
-func rateOf(reps []*repStats, count func(*repStats) int64) Rate {
-	events, requests := make([]int64, len(reps)), make([]int64, len(reps))
-	for i, r := range reps {
-		events[i], requests[i] = count(r), r.requests()
+func rateOf(counts []repCounts, count func(*repCounts) int64) Rate {
+	events, requests := make([]int64, len(counts)), make([]int64, len(counts))
+	for i := range counts {
+		events[i], requests[i] = count(&counts[i]), counts[i].requests()
 	}
 	return rateOfCounts(events, requests)
 }
@@ -230,9 +230,108 @@ func rateOfCounts(events, requests []int64) Rate {
 	return Rate{Mean: m, CI95: [2]float64{math.Max(0, m-h), math.Min(1, m+h)}}
 }
 
-func aggregate(p *plan, reps []*repStats) *Result {
+// totals are the replications of a run folded together as each is done,
+// so that a run keeps its sums and, per replication, only its counts.
+// Replications are added in index order: the float sums, and so the
+// output bytes, do not depend on the number of workers.
+type totals struct {
+	p      *plan
+	hist   histogram
+	window float64
+	// noElig and allUnhealthy are sums of seconds per replication.
+	noElig, allUnhealthy float64
+	out                  [nOutcomes]int64
+	series               []seriesTotal
+	step                 int64 // ns per series bucket, the widest any replication used
+	servers              []serverTotal
+	faults               []int64
+	curve                *TimeoutCurve // with plan.curve only
+}
+
+type seriesTotal struct{ requests, e5023, e5024, e5xx uint64 }
+
+type serverTotal struct {
+	st        serverStats
+	busy      float64 // sum of busy slot-ns / window
+	unhealthy float64 // sum of unhealthy seconds
+}
+
+func newTotals(p *plan) *totals {
+	t := &totals{p: p, step: 1e9, servers: make([]serverTotal, len(p.servers)), faults: make([]int64, len(p.faults))}
+	if p.curve {
+		t.curve = &TimeoutCurve{MaxS: int(p.timeout / int64(time.Second))}
+	}
+	return t
+}
+
+// add folds one replication into the totals.
+func (t *totals) add(r *repStats) {
+	t.hist.merge(&r.hist)
+	t.window += float64(r.window)
+	for o, n := range r.out {
+		t.out[o] += n
+	}
+	t.noElig += float64(r.noEligNs) / 1e9
+	t.allUnhealthy += float64(r.allUnhealthyNs) / 1e9
+	for r.step > t.step {
+		t.coarsen()
+	}
+	ratio := int(t.step / r.step) // powers of two seconds, so exact
+	for k, sec := range r.series {
+		i := k / ratio
+		for len(t.series) <= i {
+			t.series = append(t.series, seriesTotal{})
+		}
+		s := &t.series[i]
+		s.requests += uint64(sec.Requests)
+		s.e5023 += uint64(sec.E5023)
+		s.e5024 += uint64(sec.E5024)
+		s.e5xx += uint64(sec.E5xx)
+	}
+	for i := range t.servers {
+		st, sv := r.servers[i], &t.servers[i]
+		sv.st.requests += st.requests
+		for o, n := range st.out {
+			sv.st.out[o] += n
+		}
+		sv.st.probes += st.probes
+		sv.st.probeFails += st.probeFails
+		if r.window > 0 {
+			sv.busy += r.busy[i] / float64(r.window)
+		}
+		sv.unhealthy += float64(r.unhealthy[i]) / 1e9
+	}
+	for k := range t.faults {
+		t.faults[k] += r.faults[k].e5023
+	}
+	if t.curve != nil {
+		t.curve.Requests = append(t.curve.Requests, r.requests())
+		t.curve.Fixed = append(t.curve.Fixed, r.curve.fixed)
+		t.curve.BySec = append(t.curve.BySec, r.curve.bySec)
+	}
+}
+
+// coarsen doubles the step of the summed series.
+func (t *totals) coarsen() {
+	s := t.series
+	for i := 0; 2*i < len(s); i++ {
+		b := s[2*i]
+		if 2*i+1 < len(s) {
+			o := s[2*i+1]
+			b.requests += o.requests
+			b.e5023 += o.e5023
+			b.e5024 += o.e5024
+			b.e5xx += o.e5xx
+		}
+		s[i] = b
+	}
+	t.series = s[:(len(s)+1)/2]
+	t.step *= 2
+}
+
+func aggregate(p *plan, t *totals, counts []repCounts) *Result {
 	sc := p.sc
-	res := &Result{Seed: sc.Seed, Replications: len(reps), WarmupS: sc.Warmup.Seconds()}
+	res := &Result{Seed: sc.Seed, Replications: len(counts), WarmupS: sc.Warmup.Seconds()}
 	f := FarmResult{
 		Name:                p.farm.Name,
 		Algorithm:           algNames[p.alg],
@@ -241,44 +340,29 @@ func aggregate(p *plan, reps []*repStats) *Result {
 		Notes:               append([]string(nil), p.notes...),
 		TimeoutS:            time.Duration(p.timeout).Seconds(),
 		TimeoutSemantics:    "proxy",
-		Series:              Series{StepS: 1},
+		Series:              Series{StepS: float64(t.step) / 1e9},
 	}
 	if p.cancel {
 		f.TimeoutSemantics = "cancel"
 	}
-	var hist histogram
-	var window float64
-	for _, r := range reps {
-		hist.merge(&r.hist)
-		window += float64(r.window)
-		f.Outcomes.S2xx += r.out[o2xx]
-		f.Outcomes.S4xx += r.out[o4xx]
-		f.Outcomes.S5xx += r.out[o5xx]
-		f.Win32.Timeout += r.out[oTimeout]
-		f.Win32.Refused += r.out[oRefused]
-		f.Win32.Reset += r.out[oReset]
-		f.Win32.AllUnhealthy += r.out[oAllUnhealthy]
-		f.Outcomes.S5024 += r.out[oNoServer]
-		f.NoEligibleS += float64(r.noEligNs) / 1e9
-		f.AllUnhealthyS += float64(r.allUnhealthyNs) / 1e9
-		for k, sec := range r.series {
-			for len(f.Series.Requests) <= k {
-				f.Series.Requests = append(f.Series.Requests, 0)
-				f.Series.S5023 = append(f.Series.S5023, 0)
-				f.Series.S5024 = append(f.Series.S5024, 0)
-				f.Series.S5xx = append(f.Series.S5xx, 0)
-			}
-			f.Series.Requests[k] += uint64(sec.Requests)
-			f.Series.S5023[k] += uint64(sec.E5023)
-			f.Series.S5024[k] += uint64(sec.E5024)
-			f.Series.S5xx[k] += uint64(sec.E5xx)
-		}
+	f.Outcomes.S2xx = t.out[o2xx]
+	f.Outcomes.S4xx = t.out[o4xx]
+	f.Outcomes.S5xx = t.out[o5xx]
+	f.Win32.Timeout = t.out[oTimeout]
+	f.Win32.Refused = t.out[oRefused]
+	f.Win32.Reset = t.out[oReset]
+	f.Win32.AllUnhealthy = t.out[oAllUnhealthy]
+	f.Outcomes.S5024 = t.out[oNoServer]
+	n := len(t.series)
+	f.Series.Requests, f.Series.S5023 = make([]uint64, n), make([]uint64, n)
+	f.Series.S5024, f.Series.S5xx = make([]uint64, n), make([]uint64, n)
+	for k, s := range t.series {
+		f.Series.Requests[k], f.Series.S5023[k], f.Series.S5024[k], f.Series.S5xx[k] = s.requests, s.e5023, s.e5024, s.e5xx
 	}
-	nr := float64(len(reps))
-	window /= nr
-	res.DurationS = window / 1e9
-	f.NoEligibleS /= nr
-	f.AllUnhealthyS = round6(f.AllUnhealthyS / nr)
+	nr := float64(len(counts))
+	res.DurationS = t.window / nr / 1e9
+	f.NoEligibleS = t.noElig / nr
+	f.AllUnhealthyS = round6(t.allUnhealthy / nr)
 	if f.AllUnhealthyS > 0 {
 		// arr-reference.md 10: the two Microsoft sources disagree.
 		if p.unhealthy503 {
@@ -290,48 +374,34 @@ func aggregate(p *plan, reps []*repStats) *Result {
 	f.Outcomes.S5023 = f.Win32.Timeout + f.Win32.Refused + f.Win32.Reset + f.Win32.AllUnhealthy
 	f.Requests = f.Outcomes.S2xx + f.Outcomes.S4xx + f.Outcomes.S5xx + f.Outcomes.S5023 + f.Outcomes.S5024
 	f.Rates = Rates{
-		R5023: rateOf(reps, (*repStats).e5023),
-		R5024: rateOf(reps, func(r *repStats) int64 { return r.out[oNoServer] }),
-		R5xx:  rateOf(reps, func(r *repStats) int64 { return r.out[o5xx] }),
+		R5023: rateOf(counts, (*repCounts).e5023),
+		R5024: rateOf(counts, func(r *repCounts) int64 { return r.out[oNoServer] }),
+		R5xx:  rateOf(counts, func(r *repCounts) int64 { return r.out[o5xx] }),
 	}
 	ms := func(ns float64) float64 { return math.Round(ns/1e3) / 1e3 } // ms, µs resolution
+	hist := &t.hist
 	f.LatencyMS = Percentiles{
 		P50: ms(hist.quantile(0.5)), P90: ms(hist.quantile(0.9)), P99: ms(hist.quantile(0.99)),
 		P999: ms(hist.quantile(0.999)), Max: ms(float64(hist.max)),
 	}
 	f.TimeTaken = hist.ccdf()
 	for i, ps := range p.servers {
-		sr := ServerResult{Address: ps.addr, Concurrency: int(ps.conc), Enabled: ps.enabled}
-		var busy, unhealthy float64
-		for _, r := range reps {
-			st := r.servers[i]
-			sr.Requests += st.requests
-			sr.Timeout += st.out[oTimeout]
-			sr.Refused += st.out[oRefused]
-			sr.Reset += st.out[oReset]
-			sr.S5xx += st.out[o5xx]
-			sr.Probes += st.probes
-			sr.ProbesFailed += st.probeFails
-			if r.window > 0 {
-				busy += r.busy[i] / float64(r.window)
-			}
-			unhealthy += float64(r.unhealthy[i]) / 1e9
-		}
+		sv := &t.servers[i]
+		sr := ServerResult{Address: ps.addr, Concurrency: int(ps.conc), Enabled: ps.enabled,
+			Requests: sv.st.requests, Timeout: sv.st.out[oTimeout], Refused: sv.st.out[oRefused], Reset: sv.st.out[oReset],
+			S5xx: sv.st.out[o5xx], Probes: sv.st.probes, ProbesFailed: sv.st.probeFails}
 		sr.S5023 = sr.Timeout + sr.Refused + sr.Reset
-		sr.MeanInService = round6(busy / nr)
+		sr.MeanInService = round6(sv.busy / nr)
 		if ps.conc > 0 {
-			sr.Utilization = round6(busy / nr / float64(ps.conc))
+			sr.Utilization = round6(sv.busy / nr / float64(ps.conc))
 		}
-		sr.UnhealthyS = round6(unhealthy / nr)
+		sr.UnhealthyS = round6(sv.unhealthy / nr)
 		f.Servers = append(f.Servers, sr)
 	}
 	for k, pf := range p.faults {
-		fr := FaultResult{At: pf.ev.At.String(), Server: pf.ev.Server, Fault: string(pf.ev.Fault)}
+		fr := FaultResult{At: pf.ev.At.String(), Server: pf.ev.Server, Fault: string(pf.ev.Fault), S5023: t.faults[k]}
 		if pf.ev.For > 0 {
 			fr.For = pf.ev.For.String()
-		}
-		for _, r := range reps {
-			fr.S5023 += r.faults[k].e5023
 		}
 		f.Faults = append(f.Faults, fr)
 	}

@@ -73,10 +73,21 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		st.Close()
 		p.replay = &replayState{spec: *r, open: opts.Arrivals}
 	}
-	if err := checkBudget(sc, sc.Replications); err != nil {
+	budgetReps := sc.Replications
+	if opts.UntilCI > 0 {
+		// --until-ci may run up to its cap: the budget is for the most
+		// the run can do, not the scenario's first batch.
+		budgetReps = maxReplications(opts, sc.Replications)
+	}
+	curveBytes := 0
+	if p.curve {
+		curveBytes = int(p.timeout/1e9+1) * 8
+	}
+	if err := checkBudget(sc, budgetReps, curveBytes); err != nil {
 		return nil, err
 	}
-	reps, err := runReplications(p, sc.Replications, opts)
+	tot := newTotals(p)
+	counts, err := replicate(p, sc.Replications, opts, tot.add)
 	if err != nil {
 		return nil, err
 	}
@@ -85,56 +96,66 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		// damaged .gz): the user's input, like a log that does not open.
 		return nil, &InputError{fmt.Errorf("simulating %s: replaying %s: %w", sc.File, sc.Arrivals.Replay.Log, p.replay.err)}
 	}
-	res := aggregate(p, reps)
+	res := aggregate(p, tot, counts)
 	if opts.UntilCI > 0 {
-		// runReplications stops when the criterion holds or at the cap:
-		// a run that stopped short says so instead of passing for one
-		// that met its target.
-		res.UntilCI = &UntilCI{Target: opts.UntilCI, Reached: ciReached(reps, opts.UntilCI), MaxReplications: maxReplications(opts, sc.Replications)}
-		rates := make([]float64, len(reps))
-		for i, r := range reps {
-			rates[i] = rate(r.e5023(), r.requests())
+		// replicate stops when the criterion holds or at the cap: a run
+		// that stopped short says so instead of passing for one that met
+		// its target.
+		res.UntilCI = &UntilCI{Target: opts.UntilCI, Reached: ciReached(counts, opts.UntilCI), MaxReplications: maxReplications(opts, sc.Replications)}
+		rates := make([]float64, len(counts))
+		for i := range counts {
+			rates[i] = rate(counts[i].e5023(), counts[i].requests())
 		}
 		if m, h := meanHalfWidth(rates); m > 0 && !math.IsInf(h, 0) {
 			res.UntilCI.HalfWidthShare = round6(h / m)
 		}
 	}
-	warn(res, reps, opts)
+	warn(res, counts, opts)
 	if p.curve {
-		res.TimeoutCurve = buildCurve(p, reps)
+		res.TimeoutCurve = tot.curve
 	}
 	return res, nil
 }
 
-// runReplications runs replications 0..n-1, and under UntilCI more, and
-// returns them in index order. The number kept is the first k >= n at which
-// the CI criterion holds (or the cap): every prefix is checked in order, so
-// batch sizes and timing change only the work wasted, never the result.
-func runReplications(p *plan, n int, opts Options) ([]*repStats, error) {
+// replicate runs replications 0..n-1, and under UntilCI more, handing
+// each to keep in index order as soon as it and those before it are
+// done, and returns the outcome counts of those kept. Replications run in
+// chunks of a few per worker, so that memory holds a chunk, not the run.
+// The number kept is the first k >= n at which the CI criterion holds (or
+// the cap): every prefix is checked in order, so chunk sizes and timing
+// change only the work wasted, never the result.
+func replicate(p *plan, n int, opts Options, keep func(*repStats)) ([]repCounts, error) {
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	n = max(n, 1)
-	if opts.UntilCI <= 0 {
-		return runBatch(p, 0, n, n, workers, opts.Progress)
+	limit := n
+	if opts.UntilCI > 0 {
+		limit = maxReplications(opts, n)
 	}
-	limit := maxReplications(opts, n)
-	got, err := runBatch(p, 0, n, n, workers, opts.Progress)
-	if err != nil {
-		return nil, err
-	}
-	for k := n; ; k++ {
-		if k > len(got) {
-			more, err := runBatch(p, len(got), min(len(got)+workers, limit), len(got)+workers, workers, opts.Progress)
-			if err != nil {
-				return nil, err
+	var counts []repCounts
+	for next := 0; ; {
+		to, planned := min(n, next+4*workers), n
+		if next >= n {
+			// Past the scenario's replications, under UntilCI: one more
+			// per worker at a time.
+			to = min(next+workers, limit)
+			planned = next + workers
+		}
+		batch, err := runBatch(p, next, to, planned, workers, opts.Progress)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range batch {
+			counts = append(counts, st.repCounts)
+			keep(st)
+			k := len(counts)
+			if k == limit || (k >= n && (opts.UntilCI <= 0 || ciReached(counts, opts.UntilCI))) {
+				return counts, nil
 			}
-			got = append(got, more...)
 		}
-		if ciReached(got[:k], opts.UntilCI) || k == limit {
-			return got[:k], nil
-		}
+		next = to
 	}
 }
 
@@ -162,7 +183,7 @@ func runBatch(p *plan, from, to, planned, workers int, progress func(done, plann
 		sync.Mutex
 		err *InternalError
 	}
-	replicate := func(i int) {
+	one := func(i int) {
 		defer func() {
 			if r := recover(); r != nil {
 				failed.Lock()
@@ -181,7 +202,7 @@ func runBatch(p *plan, from, to, planned, workers int, progress func(done, plann
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				replicate(i)
+				one(i)
 				done <- i
 			}
 		}()
@@ -227,13 +248,13 @@ func (e *InternalError) Error() string {
 
 // ciReached reports whether the 502.3 rate's CI half-width is within share
 // of its mean.
-func ciReached(reps []*repStats, share float64) bool {
-	if len(reps) < 2 {
+func ciReached(counts []repCounts, share float64) bool {
+	if len(counts) < 2 {
 		return false
 	}
-	rates := make([]float64, len(reps))
-	for i, r := range reps {
-		rates[i] = rate(r.e5023(), r.requests())
+	rates := make([]float64, len(counts))
+	for i := range counts {
+		rates[i] = rate(counts[i].e5023(), counts[i].requests())
 	}
 	m, h := meanHalfWidth(rates)
 	return h <= share*m

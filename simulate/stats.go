@@ -108,13 +108,28 @@ type faultStats struct {
 	e5023 int64 // 502.3 of requests sent to its server while it was active
 }
 
+// maxSeriesBuckets bounds a replication's time series: past it, buckets
+// double in width (and pairs merge), so that a year of simulated time
+// costs what four and a half hours at one second per bucket do.
+const maxSeriesBuckets = 1 << 14
+
+// repCounts are the outcome counts of one replication: all a run keeps
+// per replication once it is folded into the totals (the confidence
+// intervals are over per-replication rates).
+type repCounts struct {
+	out [nOutcomes]int64
+}
+
 // repStats is what one replication measured.
 type repStats struct {
+	repCounts
 	warm, end int64
-	out       [nOutcomes]int64
 	hist      histogram
-	series    []second
-	noEligNs  int64
+	// series has one bucket per step ns (a power of two seconds) of the
+	// measured window, at most maxSeriesBuckets.
+	series   []second
+	step     int64
+	noEligNs int64
 	// allUnhealthyNs is the part of noEligNs in which every server that
 	// could take requests was unhealthy
 	allUnhealthyNs int64
@@ -128,14 +143,21 @@ type repStats struct {
 
 func (st *repStats) init(p *plan, end int64) {
 	st.warm, st.end = p.warm, end
-	n := 64
+	secs := 64.0 // the window's expected length in seconds
 	switch {
 	case end != never:
-		n = int((end-p.warm+1e9-1)/1e9) + 1
+		secs = float64(end-p.warm) / 1e9
 	case p.steps[0].rate > 0 && len(p.steps) == 1:
 		// Requests mode: the window lasts about requests/rate seconds.
-		n = int(float64(p.requests)/p.steps[0].rate*1.1) + 16
+		secs = float64(p.requests)/p.steps[0].rate*1.1 + 16
 	}
+	// The step is the same for every replication of a duration-mode run
+	// (and fits its window); requests mode coarsens as it goes if needed.
+	st.step = 1e9
+	for secs*1e9/float64(st.step) >= maxSeriesBuckets && st.step <= math.MaxInt64/2 {
+		st.step *= 2
+	}
+	n := min(int(secs*1e9/float64(st.step))+1, maxSeriesBuckets)
 	st.series = make([]second, 0, n)
 	st.faults = make([]faultStats, len(p.faults))
 	if p.curve {
@@ -155,11 +177,38 @@ func (st *repStats) overlap(lo, hi int64) int64 {
 // sec returns the series entry of a request sent at sent (inside the
 // window).
 func (st *repStats) sec(sent int64) *second {
-	k := int((sent - st.warm) / 1e9)
+	k := int((sent - st.warm) / st.step)
+	for k >= maxSeriesBuckets {
+		st.coarsen()
+		k = int((sent - st.warm) / st.step)
+	}
 	for len(st.series) <= k {
 		st.series = append(st.series, second{})
 	}
 	return &st.series[k]
+}
+
+// coarsen doubles the series' step, merging pairs of buckets in place: a
+// window longer than planned (requests mode) keeps a bounded series.
+func (st *repStats) coarsen() {
+	st.series = mergePairs(st.series)
+	st.step *= 2
+}
+
+// mergePairs sums buckets 2i and 2i+1 into bucket i, in place.
+func mergePairs(s []second) []second {
+	for i := 0; 2*i < len(s); i++ {
+		b := s[2*i]
+		if 2*i+1 < len(s) {
+			o := s[2*i+1]
+			b.Requests += o.Requests
+			b.E5023 += o.E5023
+			b.E5024 += o.E5024
+			b.E5xx += o.E5xx
+		}
+		s[i] = b
+	}
+	return s[:(len(s)+1)/2]
 }
 
 // noServer records a request that found no eligible server: 502.4, or
@@ -181,7 +230,7 @@ func (st *repStats) noServer(offset int64, as5023 bool) {
 }
 
 // e5023 is the number of 502.3 answers.
-func (st *repStats) e5023() int64 {
+func (st *repCounts) e5023() int64 {
 	return st.out[oTimeout] + st.out[oRefused] + st.out[oReset] + st.out[oAllUnhealthy]
 }
 
@@ -256,7 +305,7 @@ func (s *sim) finish() {
 }
 
 // requests is the number of counted requests.
-func (st *repStats) requests() int64 {
+func (st *repCounts) requests() int64 {
 	var n int64
 	for _, c := range st.out {
 		n += c

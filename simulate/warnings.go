@@ -12,7 +12,7 @@ const overloadedAt = 0.98
 // text report and the HTML page say the same: servers at or above
 // capacity, and an --until-ci precision that the replication cap cut
 // short.
-func warn(res *Result, reps []*repStats, opts Options) {
+func warn(res *Result, counts []repCounts, opts Options) {
 	for i := range res.Farms {
 		f := &res.Farms[i]
 		for _, s := range f.Servers {
@@ -22,9 +22,9 @@ func warn(res *Result, reps []*repStats, opts Options) {
 					s.Address, 100*s.Utilization, s.Concurrency))
 			}
 		}
-		if opts.UntilCI > 0 && !ciReached(reps, opts.UntilCI) {
+		if opts.UntilCI > 0 && !ciReached(counts, opts.UntilCI) {
 			f.Notes = append(f.Notes, fmt.Sprintf("CI target not reached: after %d replications (the cap) the 502.3 rate's 95%% CI half-width is still above %.3g%% of its mean",
-				len(reps), 100*opts.UntilCI))
+				len(counts), 100*opts.UntilCI))
 		}
 	}
 }

@@ -45,9 +45,17 @@ within the limit but whose 95% confidence interval reaches above it is a
 warning: the simulation has not shown that the limit holds (add
 replications to the scenario, or leave more room).
 
-Limits (repeatable): 502.3=SHARE, 502.4=SHARE (0.1% or 0.001; 0 allows
-none), p50, p90, p99 or p99.9=DURATION (client time-taken, e.g. 5s).
-Without --max: 502.3=0.1% and 502.4=0.1%.
+Limits (repeatable, one per metric): 502.3=SHARE, 502.4=SHARE, p50, p90,
+p99 or p99.9=DURATION (client time-taken, e.g. 5s). A share takes its
+unit, 0.1%: a bare 0.1 could mean 0.1% or 10%, and is refused. 0 allows
+none: a zero limit is held against the count, "not one such 502 in the
+N requests simulated" (the summary states N), since no finite run bounds
+a rate at exactly 0. Without --max: 502.3=0.1% and 502.4=0.1%.
+
+A scenario too small to judge a limit fails it (rule too-few-requests):
+every limit needs 1000 simulated requests, and a rate limit enough that
+seeing no 502 at all would show it holds (3/N at most the limit: 30000
+requests for 0.01%). "arrfarm explain max-502.3" documents each limit.
 
 --assume worst also simulates each scenario once per undocumented ARR
 behaviour that applies, flipped (simulate --assumptions), and holds every
@@ -73,7 +81,7 @@ input; 3 internal error.`,
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&a.scenarios, "scenario", nil, "scenario YAML file to simulate (required, repeatable)")
-	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0, p99=5s (repeatable; default 502.3=0.1% and 502.4=0.1%)")
+	f.StringArrayVar(&a.max, "max", nil, "limit METRIC=VALUE: 502.3=0.1%, 502.4=0 (none in the simulated requests), p99=5s (repeatable, once per metric; default 502.3=0.1% and 502.4=0.1%)")
 	f.StringVar(&a.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", ")+" (github when GITHUB_ACTIONS=true, azure when TF_BUILD=True)")
 	f.StringVar(&a.failOn, "fail-on", "warning", "exit 1 when a finding at or above this level exists: error, warning, info or never")
 	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
@@ -96,13 +104,9 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	if a.assume != "base" && a.assume != "worst" {
 		return fmt.Errorf(`--assume must be "base" or "worst", not %q`, a.assume)
 	}
-	var limits []check.Limit
-	for _, m := range a.max {
-		l, err := check.ParseLimit(m)
-		if err != nil {
-			return fmt.Errorf("--max: %w", err)
-		}
-		limits = append(limits, l)
+	limits, err := check.ParseLimits(a.max)
+	if err != nil {
+		return fmt.Errorf("--max: %w", err)
 	}
 
 	var scenarios []check.Scenario
@@ -119,7 +123,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 			latency = append(latency, l)
 		}
 	}
-	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency)
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, nil, nil, nil, latency, false)
 	if err != nil {
 		return err
 	}
@@ -142,7 +146,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 		Diagnostics: rep.Diagnostics,
 		Sources:     map[string]*schema.Lines{doc.Lines.File(): doc.Lines},
 		Rules:       append(append([]*lint.Rule(nil), rules.All...), check.BreachRules()...), Version: versionString(),
-		Checked: rep.Checked(linter.Checked()),
+		Checked: rep.Checked(linter.Checked()), FailOn: failOn,
 	}
 	color := a.output == "" && a.format == "text" && isTerminal(s.out) && getenv("NO_COLOR") == ""
 	var buf bytes.Buffer

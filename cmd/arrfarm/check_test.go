@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/require"
 )
 
 const (
@@ -65,8 +68,8 @@ type wantDiag struct {
 
 func checkCases(t *testing.T) []checkCase {
 	mean, upper := hangRate(t)
-	below := fmt.Sprintf("502.3=%g", mean/2)
-	between := fmt.Sprintf("502.3=%g", (mean+upper)/2)
+	below := fmt.Sprintf("502.3=%g%%", 100*mean/2)
+	between := fmt.Sprintf("502.3=%g%%", 100*(mean+upper)/2)
 	return []checkCase{
 		{name: "pass", args: []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1%", "--max", "502.4=0.1%", "--max", "p99=1s"}, code: 0},
 		{name: "breach", args: []string{checkFarm, "--scenario", checkQuiet, "--scenario", checkHang, "--max", below}, code: 1,
@@ -293,7 +296,7 @@ func TestCheckAssumeWorst(t *testing.T) {
 	if worst <= bands.Base.R.CI95[1] {
 		t.Skipf("no variant is clearly worse than the base (base CI up to %g, best lower bound %g)", bands.Base.R.CI95[1], worst)
 	}
-	limit := fmt.Sprintf("502.3=%g", (bands.Base.R.CI95[1]+worst)/2)
+	limit := fmt.Sprintf("502.3=%g%%", 100*(bands.Base.R.CI95[1]+worst)/2)
 	code, out, errs = runCLI(t, "", nil, "check", checkFarm, "--scenario", checkHang, "--max", limit)
 	if code != 0 {
 		t.Errorf("--assume base with --max %s: exit %d, want 0\n%s%s", limit, code, out, errs)
@@ -320,7 +323,7 @@ func TestCheckJUnitListsLimits(t *testing.T) {
 	}{
 		{"pass", []string{checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1%", "--max", "p99=1s"}, 0,
 			[]string{"max-502.3", "max-p99"}, nil},
-		{"breach", []string{checkFarm, "--scenario", checkHang, "--max", fmt.Sprintf("502.3=%g", mean/2), "--max", "502.4=50%"}, 1,
+		{"breach", []string{checkFarm, "--scenario", checkHang, "--max", fmt.Sprintf("502.3=%g%%", 100*mean/2), "--max", "502.4=50%"}, 1,
 			[]string{"max-502.4"}, []string{"max-502.3"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -334,11 +337,13 @@ func TestCheckJUnitListsLimits(t *testing.T) {
 			}
 			passing, failing := map[string]bool{}, map[string]bool{}
 			for _, tc := range doc.Suites[0].Cases {
-				name := strings.Fields(tc.Name)[0]
-				if tc.Failure != nil {
-					failing[name] = true
-				} else {
-					passing[name] = true
+				// "ARR8001 max-502.3 ...": an ID, then the slug
+				for _, name := range strings.Fields(tc.Name)[:2] {
+					if tc.Failure != nil {
+						failing[name] = true
+					} else {
+						passing[name] = true
+					}
 				}
 			}
 			for _, n := range c.passing {
@@ -355,5 +360,86 @@ func TestCheckJUnitListsLimits(t *testing.T) {
 				t.Errorf("the lint rules that ran are not listed: %v", passing)
 			}
 		})
+	}
+}
+
+// The README's CI example, --max 502.3=0.1% --max 502.4=0 --max p99=5s,
+// passes on a farm that meets it (the quiet minute: fixed 200 ms, no
+// fault, so no 502 at all and p99 200 ms) and fails on one that does not
+// (one server hanging 20 s of two minutes: about 5% 502.3, the fixture's
+// comment). The zero limit on 502.4 is a count, so it can pass.
+func TestCheckREADMEExample(t *testing.T) {
+	readme := []string{"--max", "502.3=0.1%", "--max", "502.4=0", "--max", "p99=5s"}
+	code, out, errs := runCLI(t, "", nil, append([]string{"check", checkFarm, "--scenario", checkQuiet}, readme...)...)
+	if code != exitOK {
+		t.Fatalf("quiet farm: exit %d, want 0:\n%s%s", code, out, errs)
+	}
+	if !regexp.MustCompile(`502\.4\s+0%\s+count 0 of \d+\s+0%\s+ok`).MatchString(out) {
+		t.Errorf("quiet farm: the 502.4=0 row does not state the count it rests on:\n%s", out)
+	}
+	code, out, _ = runCLI(t, "", nil, append([]string{"check", checkFarm, "--scenario", checkHang}, readme...)...)
+	if code != exitFindings || !strings.Contains(out, "[max-502.3]") {
+		t.Errorf("hanging server: exit %d, want 1 with a max-502.3 breach:\n%s", code, out)
+	}
+}
+
+// A farm that cannot produce 502.4 (no health test: no server is ever
+// marked unhealthy) passes --max 502.4=0 even while it breaches 502.3.
+func TestCheckZeroLimitWithoutHealthTest(t *testing.T) {
+	dir := t.TempDir()
+	farm := filepath.Join(dir, "farm.yaml")
+	require.NoError(t, os.WriteFile(farm, []byte(`proxy: {enabled: true}
+farms:
+  - name: web
+    servers:
+      - {address: 10.0.0.11}
+      - {address: 10.0.0.12}
+      - {address: 10.0.0.13}
+    applicationRequestRouting:
+      protocol: {timeout: 30s}
+rules:
+  - {name: r, patternSyntax: Wildcard, match: {url: "*"}, action: {type: Rewrite, url: "http://web/{R:0}"}, stopProcessing: true}
+`), 0o600))
+	_, out, _ := runCLI(t, "", nil, "check", farm, "--scenario", checkHang, "--max", "502.4=0", "--max", "502.3=0.1%")
+	if !regexp.MustCompile(`502\.4\s+0%\s+count 0 of \d+\s+0%\s+ok`).MatchString(out) {
+		t.Errorf("no health test: 502.4=0 does not pass on its count:\n%s", out)
+	}
+}
+
+// A scenario that sends (almost) nothing fails the gate: it shows nothing
+// about the farm (it used to pass with "502.3 0% ok", exit 0).
+func TestCheckTooFewRequests(t *testing.T) {
+	sc := filepath.Join(t.TempDir(), "idle.yaml")
+	require.NoError(t, os.WriteFile(sc, []byte("farm: web\nduration: 1s\nreplications: 2\nseed: 1\narrivals: {rate: 0.000001}\nlatency: {fixed: 100ms}\n"), 0o600))
+	code, out, errs := runCLI(t, "", nil, "check", checkFarm, "--scenario", sc, "--max", "502.3=0.1%", "--format", "json")
+	if code != exitFindings {
+		t.Fatalf("idle scenario: exit %d, want 1:\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, `"id": "ARR8000"`) || !strings.Contains(out, `"rule": "too-few-requests"`) {
+		t.Errorf("idle scenario: no too-few-requests finding with its ID:\n%s", out)
+	}
+}
+
+// --max rejects a bare share with both readings, and a metric given twice.
+func TestCheckMaxUsage(t *testing.T) {
+	code, _, errs := runCLI(t, "", nil, "check", checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1")
+	if code != exitUsage || !strings.Contains(errs, "0.1%") || !strings.Contains(errs, "10%") {
+		t.Errorf("--max 502.3=0.1: exit %d, want 2 naming both readings: %s", code, errs)
+	}
+	code, _, errs = runCLI(t, "", nil, "check", checkFarm, "--scenario", checkQuiet, "--max", "502.3=0.1%", "--max", "502.3=5%")
+	if code != exitUsage || !strings.Contains(errs, "already has a limit") {
+		t.Errorf("502.3 twice: exit %d, want 2: %s", code, errs)
+	}
+	// recommend and sweep read --target through the same parser.
+	for _, args := range [][]string{{"recommend"}, {"sweep", "--vary", "web.protocol.timeout=2s,4s"}} {
+		cmd := args[0]
+		code, _, errs = runCLI(t, "", nil, append(args, checkFarm, "--scenario", checkQuiet, "--target", "502.3=0.1")...)
+		if code != exitUsage || !strings.Contains(errs, "0.1%") || !strings.Contains(errs, "10%") {
+			t.Errorf("%s --target 502.3=0.1: exit %d, want 2 naming both readings: %s", cmd, code, errs)
+		}
+	}
+	code, out, _ := runCLI(t, "", nil, "explain", "max-502.3")
+	if code != exitOK || !strings.Contains(out, "ARR8001 max-502.3") {
+		t.Errorf("explain max-502.3: exit %d:\n%s", code, out)
 	}
 }

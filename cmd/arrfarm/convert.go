@@ -8,6 +8,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
+	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/spf13/cobra"
 )
@@ -71,7 +72,8 @@ Errors in the input stop the conversion (exit 1); PATH "-" reads stdin.`,
 }
 
 // loadPath loads a configuration file, or stdin for "-".
-// Both go through the bounded reader.
+// Both go through the bounded reader. A file with nothing to check (empty,
+// or YAML that is not a farm mapping) is an error: exit 2.
 func loadPath(path string, stdin io.Reader) (*schema.Document, error) {
 	src, err := input.Read(path, stdin, schema.DefaultMaxBytes)
 	if err != nil {
@@ -81,7 +83,12 @@ func loadPath(path string, stdin io.Reader) (*schema.Document, error) {
 	if path == input.Stdin {
 		name = "<stdin>"
 	}
-	return schema.Load(name, src, schema.Options{})
+	doc, err := schema.Load(name, src, schema.Options{})
+	if err == nil && doc.Empty {
+		// Checking or converting nothing must not pass as done.
+		return nil, withCode(exitUsage, &lint.NoConfigError{Path: name, Reason: doc.EmptyReason})
+	}
+	return doc, err
 }
 
 // printFindings writes the loader's findings at or above min to w, one per

@@ -208,10 +208,35 @@ type junitDoc struct {
 func TestJUnitParses(t *testing.T) {
 	lintCorpusCopy(t)
 	want := lintJSON(t)
-	_, out, _ := runCLI(t, "", nil, append([]string{"lint", "--format", "junit"}, formatCorpus...)...)
+	// The default --fail-on is warning: info findings are testcases that
+	// pass (the build is green with them), warnings and errors fail; with
+	// --fail-on info every finding fails, with never none does.
+	for _, c := range []struct {
+		failOn string
+		fails  func(severity string) bool
+	}{
+		{"", func(s string) bool { return s != "info" }},
+		{"info", func(string) bool { return true }},
+		{"error", func(s string) bool { return s == "error" }},
+		{"never", func(string) bool { return false }},
+	} {
+		args := []string{"lint", "--format", "junit"}
+		if c.failOn != "" {
+			args = append(args, "--fail-on", c.failOn)
+		}
+		_, out, _ := runCLI(t, "", nil, append(args, formatCorpus...)...)
+		checkJUnit(t, c.failOn, out, want, c.fails)
+	}
+}
+
+// checkJUnit checks a JUnit report of formatCorpus against the JSON
+// findings want: a testcase per finding, failing when fails says its
+// severity does, and one per rule checked that found nothing.
+func checkJUnit(t *testing.T, failOn, out string, want []map[string]any, fails func(string) bool) {
+	t.Helper()
 	var doc junitDoc
 	if err := xml.Unmarshal([]byte(out), &doc); err != nil {
-		t.Fatalf("not XML: %v", err)
+		t.Fatalf("--fail-on %q: not XML: %v", failOn, err)
 	}
 	if len(doc.Suites) != len(formatCorpus) {
 		t.Fatalf("%d testsuites for %d files", len(doc.Suites), len(formatCorpus))
@@ -223,20 +248,34 @@ func TestJUnitParses(t *testing.T) {
 			checked++
 		}
 	}
-	failures := 0
+	failures, wantFailures, infos := 0, 0, 0
+	for _, d := range want {
+		if fails(d["severity"].(string)) {
+			wantFailures++
+		}
+		if d["severity"] == "info" {
+			infos++
+		}
+	}
+	if infos == 0 {
+		t.Fatal("the corpus has no info finding: the test cannot tell failures from notes")
+	}
 	for i, s := range doc.Suites {
 		if s.Name != formatCorpus[i] {
 			t.Errorf("testsuite %d is %q, want %q", i, s.Name, formatCorpus[i])
 		}
-		var fileFindings, rulesHit = 0, map[string]bool{}
+		var fileFindings, fileFailures, rulesHit = 0, 0, map[string]bool{}
 		for _, d := range want {
 			if d["file"] == s.Name {
 				fileFindings++
+				if fails(d["severity"].(string)) {
+					fileFailures++
+				}
 				rulesHit[d["id"].(string)] = true
 			}
 		}
-		if s.Failures != fileFindings || len(s.Cases) != s.Tests {
-			t.Errorf("%s: %d failures, %d testcases (tests=%d); want a failure per finding (%d)", s.Name, s.Failures, len(s.Cases), s.Tests, fileFindings)
+		if s.Failures != fileFailures || len(s.Cases) != s.Tests {
+			t.Errorf("--fail-on %q: %s: %d failures, %d testcases (tests=%d); want %d failures", failOn, s.Name, s.Failures, len(s.Cases), s.Tests, fileFailures)
 		}
 		if len(s.Cases) != checked-len(rulesHit)+fileFindings {
 			t.Errorf("%s: %d testcases; want one per rule checked (%d) with findings counted one each (%d in %d rules)",
@@ -248,11 +287,14 @@ func TestJUnitParses(t *testing.T) {
 				if c.Failure.Message == "" || c.Failure.Type == "" || !strings.Contains(c.Failure.Text, s.Name+":") {
 					t.Errorf("failure without message, type or position: %+v", c.Failure)
 				}
+				if !fails(c.Failure.Type) {
+					t.Errorf("--fail-on %q: a %s finding is a failure: %s", failOn, c.Failure.Type, c.Name)
+				}
 			}
 		}
 	}
-	if failures != len(want) {
-		t.Errorf("%d failures for %d findings", failures, len(want))
+	if failures != wantFailures {
+		t.Errorf("--fail-on %q: %d failures for %d findings at or above it", failOn, failures, wantFailures)
 	}
 }
 

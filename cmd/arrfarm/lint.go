@@ -36,9 +36,10 @@ or locations) or "-" for standard input. Without PATH, lint reads
 
 Exit codes: 0 every PATH held configuration and no finding is at or above
 --fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
-PATH with nothing to check (an empty file, empty stdin, a directory without
-configuration files: the message names the files skipped and why);
-3 internal error.`,
+PATH with nothing to check (an empty file, empty stdin, YAML whose top level
+is not a mapping with one of those keys, a directory without configuration
+files: the message names the files skipped and why), or no rule left to run
+(every rule disabled); 3 internal error.`,
 		Example: `  arrfarm lint
   arrfarm lint C:\Windows\System32\inetsrv\config\applicationHost.config
   arrfarm lint --format sarif -o arrfarm.sarif configs/
@@ -87,7 +88,7 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		return fmt.Errorf("--format: unknown format %q (want %s)", a.format, strings.Join(lint.Formats, ", "))
 	}
 
-	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, a.latency, a.enable, a.disable, nil)
+	linter, failOn, err := newLinter(a.config, a.failOn, a.failOnSet, a.latency, a.enable, a.disable, nil, true)
 	if err != nil {
 		return err
 	}
@@ -102,12 +103,9 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		printErr(s.err, err)
 		unreadable = true
 	}
-	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString()}
+	report := lint.Report{Sources: map[string]*schema.Lines{}, Rules: rules.All, Checked: linter.Checked(), Version: versionString(), FailOn: failOn}
 	for _, name := range inputs.Files {
 		doc, err := loadPath(name, s.in)
-		if err == nil && doc.Empty {
-			err = &lint.NoConfigError{Path: doc.Lines.File(), Reason: "it is empty"}
-		}
 		if err != nil {
 			printErr(s.err, err)
 			unreadable = true
@@ -138,8 +136,10 @@ func runLint(s streams, getenv env, a lintArgs) error {
 // newLinter builds the linter the lint and check commands share: the
 // settings of .arrfarm.yaml (configPath, else the nearest one) merged with
 // the flags, the latency sources read from latencyPaths plus extra, and
-// the --fail-on level (the flag wins over the file's when set).
-func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enable, disable []string, extra []lint.LatencySource) (*lint.Linter, lint.Severity, error) {
+// the --fail-on level (the flag wins over the file's when set). With
+// needRules, a selection that leaves no rule to run is a usage error: lint
+// would check nothing and pass.
+func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enable, disable []string, extra []lint.LatencySource, needRules bool) (*lint.Linter, lint.Severity, error) {
 	cfgPath := configPath
 	if cfgPath == "" {
 		found, err := lint.FindConfig(".")
@@ -179,6 +179,13 @@ func newLinter(configPath, failOnText string, failOnSet bool, latencyPaths, enab
 	})
 	if err != nil {
 		return nil, 0, err
+	}
+	if needRules && len(linter.Checked()) == 0 {
+		by := "--disable"
+		if cfgPath != "" {
+			by = "--disable or the disable list of " + cfgPath
+		}
+		return nil, 0, withCode(exitUsage, fmt.Errorf("no rule ran: every rule is disabled (by %s), so nothing was checked; enable one with --enable SLUG (arrfarm rules lists them)", by))
 	}
 	return linter, failOn, nil
 }

@@ -231,3 +231,18 @@ func TestLintDirectory(t *testing.T) {
 		t.Errorf("directory lint read a hidden or scenario file:\n%s", out)
 	}
 }
+
+// TestFragmentNoteHasItsOwnSlug: disabling the snippet note must not
+// silence the misplaced-element errors of the same run (issue 17).
+func TestFragmentNoteHasItsOwnSlug(t *testing.T) {
+	snippet, misplaced := abs(t, fx+"read-as-fragment/bad.xml"), abs(t, fx+"misplaced-element/bad.xml")
+	chdir(t)
+	code, out, _ := runCLI(t, "", nil, "lint", "--format", "json", "--disable", "read-as-fragment", snippet, misplaced)
+	if code != 1 || strings.Contains(out, "read-as-fragment") || !strings.Contains(out, `"rule": "misplaced-element"`) {
+		t.Errorf("exit %d; want 1, misplaced-element findings and no read-as-fragment:\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "", nil, "lint", "--format", "json", snippet)
+	if !strings.Contains(out, `"rule": "read-as-fragment"`) {
+		t.Errorf("the snippet's note is missing:\n%s", out)
+	}
+}

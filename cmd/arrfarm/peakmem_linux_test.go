@@ -21,13 +21,17 @@ import (
 // one file, so that the parent can read the child's peak RSS from the
 // kernel. It does nothing in a normal test run.
 func TestPeakMemoryChild(t *testing.T) {
-	path := os.Getenv("ARRFARM_PEAKMEM_FILE")
-	if path == "" {
+	path, args := os.Getenv("ARRFARM_PEAKMEM_FILE"), os.Getenv("ARRFARM_PEAKMEM_ARGS")
+	if path == "" && args == "" {
 		t.Skip("child of BenchmarkPeakMemory only")
 	}
-	code := run([]string{"lint", "--fail-on", "never", path}, streams{in: strings.NewReader(""), out: io.Discard, err: os.Stderr}, func(string) string { return "" })
+	argv := []string{"lint", "--fail-on", "never", path}
+	if args != "" {
+		argv = strings.Split(args, "\n")
+	}
+	code := run(argv, streams{in: strings.NewReader(""), out: io.Discard, err: os.Stderr}, func(string) string { return "" })
 	if code != exitOK {
-		t.Fatalf("lint exited %d", code)
+		t.Fatalf("%s exited %d", argv[0], code)
 	}
 	// VmHWM is this process's own peak: the rusage the parent gets from
 	// wait4 also counts the parent's memory at the fork (Linux folds the
@@ -92,21 +96,9 @@ func BenchmarkPeakMemory(b *testing.B) {
 			var peak int64
 			var wall time.Duration
 			for b.Loop() {
-				cmd := exec.Command(os.Args[0], "-test.run=^TestPeakMemoryChild$", "-test.count=1")
-				cmd.Env = append(os.Environ(), "ARRFARM_PEAKMEM_FILE="+path)
 				start := time.Now()
-				out, err := cmd.CombinedOutput()
-				if err != nil {
-					b.Fatalf("child: %v\n%s", err, out)
-				}
+				peak = max(peak, childPeak(b, "ARRFARM_PEAKMEM_FILE="+path))
 				wall += time.Since(start)
-				var kb int64
-				if i := bytes.Index(out, []byte("PEAK ")); i < 0 {
-					b.Fatalf("child reported no peak:\n%s", out)
-				} else if _, err := fmt.Sscanf(string(out[i:]), "PEAK %d kB", &kb); err != nil {
-					b.Fatalf("child's peak: %v\n%s", err, out)
-				}
-				peak = max(peak, kb<<10)
 			}
 			mb := float64(len(c.src)) / (1 << 20)
 			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
@@ -115,4 +107,53 @@ func BenchmarkPeakMemory(b *testing.B) {
 			b.ReportMetric(wall.Seconds()/float64(b.N)/mb*1000, "ms/input-MB")
 		})
 	}
+}
+
+// BenchmarkSimulatePeakMemory measures the peak resident memory of
+// simulate --html --format json on a quiet farm for a month, a quarter and
+// a year of simulated time (issue 18: 8.3 GB for the year). The series
+// has at most maxSeriesBuckets buckets whatever the duration, and each
+// replication is folded into the totals when done, so past the duration
+// where buckets start to widen (about 4.5 h) the peak should stay flat;
+// the goal is under 200 MB.
+func BenchmarkSimulatePeakMemory(b *testing.B) {
+	dir := b.TempDir()
+	farm := filepath.Join(dir, "farm.yaml")
+	if err := os.WriteFile(farm, []byte("farms:\n  - name: web\n    servers: [{address: a}, {address: b}]\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range []string{"720h", "2190h", "8760h"} {
+		scen := filepath.Join(dir, d+".yaml")
+		src := "farm: web\nduration: " + d + "\nreplications: 2\narrivals: {rate: 0.001}\nlatency: {fixed: 10ms}\nseed: 1\n"
+		if err := os.WriteFile(scen, []byte(src), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		args := []string{"simulate", farm, "--scenario", scen, "--html", filepath.Join(dir, d+".html"), "--format", "json"}
+		b.Run("duration="+d, func(b *testing.B) {
+			var peak int64
+			for b.Loop() {
+				peak = max(peak, childPeak(b, "ARRFARM_PEAKMEM_ARGS="+strings.Join(args, "\n")))
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+			b.ReportMetric(200, "goal-MB")
+		})
+	}
+}
+
+// childPeak runs TestPeakMemoryChild with env and returns its VmHWM in
+// bytes.
+func childPeak(b *testing.B, env string) int64 {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPeakMemoryChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("child: %v\n%s", err, out)
+	}
+	var kb int64
+	if i := bytes.Index(out, []byte("PEAK ")); i < 0 {
+		b.Fatalf("child reported no peak:\n%s", out)
+	} else if _, err := fmt.Sscanf(string(out[i:]), "PEAK %d kB", &kb); err != nil {
+		b.Fatalf("child's peak: %v\n%s", err, out)
+	}
+	return kb << 10
 }

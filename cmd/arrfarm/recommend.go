@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/internal/input"
 	"github.com/arrfarm/arrfarm/internal/outfile"
 	"github.com/arrfarm/arrfarm/latency"
@@ -101,6 +102,14 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	}
 	if !(a.outages > 0) || math.IsInf(a.outages, 0) {
 		return withCode(exitUsage, fmt.Errorf("--outages-per-hour %g: want a positive number, e.g. 1", a.outages))
+	}
+	if a.write {
+		// A file that cannot be edited byte for byte (UTF-16 that does not
+		// round-trip, e.g. a lone surrogate) is the input's fault: say so
+		// before the simulation, not as an internal error after it.
+		if _, err := schema.Patch(src, nil); err != nil {
+			return withCode(exitUsage, fmt.Errorf("--write %s: %w", configPath, err))
+		}
 	}
 	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay, Tighten: a.tighten, OutagesPerHour: a.outages}
 	var sc *simulate.Scenario
@@ -197,7 +206,9 @@ func emit(s streams, path string, b []byte) error {
 	return outfile.Write(path, b)
 }
 
-// parseTarget reads "502.3=0.1%" (or just "0.1%").
+// parseTarget reads "502.3=0.1%" (or just "0.1%") for recommend and sweep,
+// through the parser of check's --max, so that the three agree: a bare
+// number is an error that shows both of its readings.
 func parseTarget(s string) (float64, error) {
 	k, v, ok := strings.Cut(s, "=")
 	if !ok {
@@ -206,9 +217,12 @@ func parseTarget(s string) (float64, error) {
 	if strings.TrimSpace(k) != "502.3" {
 		return 0, fmt.Errorf("--target %s: only 502.3 has a target, e.g. --target 502.3=0.1%%", s)
 	}
-	x, err := parseShare(v)
-	if err != nil || x == 0 {
-		return 0, fmt.Errorf("--target %s: %q is not a share between 0 and 100%%, e.g. 0.1%%", s, v)
+	x, err := human.ParsePercent(v)
+	if err != nil {
+		return 0, fmt.Errorf("--target %s: %w", s, err)
+	}
+	if x == 0 {
+		return 0, fmt.Errorf("--target %s: a target of 0 cannot be met by any timeout; give a share above 0, e.g. 0.1%%", s)
 	}
 	return x, nil
 }

@@ -135,6 +135,7 @@ server).`,
 		newVersionCmd(s),
 		newLintCmd(s, getenv), newRulesCmd(s), newExplainCmd(s),
 		newCheckCmd(s, getenv),
+		newPlanCmd(s), newDriftCmd(s, getenv),
 	)
 	return root
 }

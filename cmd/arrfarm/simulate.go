@@ -222,7 +222,8 @@ func parseShare(s string) (float64, error) {
 		t, div = strings.TrimSuffix(t, "%"), 100
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 || v/div >= 1 {
+	// Written so that NaN fails too: every comparison with it is false.
+	if err != nil || !(v > 0 && v/div < 1) {
 		return 0, fmt.Errorf("%q is not a share between 0 and 100%%, e.g. 10%%", s)
 	}
 	return v / div, nil

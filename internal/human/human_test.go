@@ -1,6 +1,8 @@
 package human
 
 import (
+	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -26,6 +28,34 @@ func TestDuration(t *testing.T) {
 	} {
 		if got := Duration(d); got != want {
 			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
+
+func TestParsePercent(t *testing.T) {
+	for in, want := range map[string]float64{"0.1%": 0.001, " 5 %": 0.05, "0": 0, "0%": 0, "99.9%": 0.999} {
+		got, err := ParsePercent(in)
+		if err != nil || math.Abs(got-want) > 1e-15 {
+			t.Errorf("ParsePercent(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	// A bare number names both readings and picks neither.
+	_, err := ParsePercent("0.1")
+	if err == nil || !strings.Contains(err.Error(), "0.1%") || !strings.Contains(err.Error(), "10%") {
+		t.Errorf("ParsePercent(0.1): %v, want an error naming 0.1%% and 10%%", err)
+	}
+	for _, bad := range []string{"", "%", "abc", "-1%", "100%", "NaN%", "Inf%", "1e400%"} {
+		if _, err := ParsePercent(bad); err == nil {
+			t.Errorf("ParsePercent(%q) accepted", bad)
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	// 0.9 / 100 is 0.009000000000000001 in binary floating point.
+	for share, want := range map[float64]string{0.9 / 100: "0.9%", 0.1 / 100: "0.1%", 0: "0%", 0.05: "5%"} {
+		if got := Limit(share); got != want {
+			t.Errorf("Limit(%v) = %q, want %q", share, got, want)
 		}
 	}
 }

@@ -21,7 +21,8 @@ var RouteToUnknownFarm = &lint.Rule{
 			"legitimate: Microsoft's reverse-proxy walkthrough rewrites to single-label intranet hosts such as " +
 			"`http://webmail/`. So the rule fires only on hosts that look like a mistyped farm: a name without a dot " +
 			"within a small edit distance of one of the file's farms, or a name without a dot while a farm of the " +
-			"file receives no route at all. What then happens depends on name resolution: where the name does " +
+			"file receives no route at all and either the rule's name mentions that farm (`ARR_<farm>_loadbalance`) " +
+			"or the name cannot be a host name (an underscore, as in a `LOCAL_SERVERS` placeholder). What then happens depends on name resolution: where the name does " +
 			"not resolve, every request the rule matches gets 502.3 (win32 12007, name not resolved); where it " +
 			"does, requests go to that host instead of the farm.",
 		Fix: "Use the farm's exact name as the URL host. If the host is meant (an intranet server), nothing needs " +
@@ -46,7 +47,7 @@ var RouteToUnknownFarm = &lint.Rule{
 		}
 		for _, r := range p.Config.Rules {
 			scheme, host, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || p.TargetFarm(r) != nil ||
+			if !r.Enabled || !ok || !proxyScheme(scheme) || p.TargetFarm(r) != nil ||
 				strings.ContainsAny(host, "{}.") || isLoopback(host) || net.ParseIP(strings.Trim(host, "[]")) != nil {
 				continue
 			}
@@ -57,8 +58,7 @@ var RouteToUnknownFarm = &lint.Rule{
 						q(f.Name) + "?): ARR proxies them to a host of that name instead, and where the name does not resolve every request gets 502.3 / 12007"})
 				continue
 			}
-			if len(unrouted) > 0 {
-				f := unrouted[0]
+			if f := meantFarm(r, host, unrouted); f != nil {
 				p.Report(schema.Finding{Span: span, Farm: f.Name, Related: farmDefined(f),
 					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this file, while farm " + q(f.Name) +
 						" gets no requests from any rule: if the rule is meant for that farm, use its name; otherwise ARR proxies to a host called " + q(host) +
@@ -66,6 +66,25 @@ var RouteToUnknownFarm = &lint.Rule{
 			}
 		}
 	},
+}
+
+// meantFarm returns the farm among unrouted (enabled farms no rule
+// routes to) that rule r, rewriting to host, was probably meant for: the
+// farm its name mentions (IIS Manager names it ARR_<farm>_loadbalance), or,
+// when host cannot be a host name at all (an underscore, as in a
+// LOCAL_SERVERS placeholder), the first. A plain intranet name next to an
+// unrelated unrouted farm (Microsoft's http://webmail/ pattern) is nil.
+func meantFarm(r *schema.Rule, host string, unrouted []*schema.Farm) *schema.Farm {
+	name := strings.ToLower(r.Name)
+	for _, f := range unrouted {
+		if n := strings.ToLower(f.Name); len(n) > 1 && strings.Contains(name, n) {
+			return f
+		}
+	}
+	if len(unrouted) > 0 && strings.Contains(host, "_") {
+		return unrouted[0]
+	}
+	return nil
 }
 
 // closestFarm returns the farm whose name is within a typo of host.

@@ -40,7 +40,7 @@ var ProxyDisabled = &lint.Rule{
 		}
 		for _, r := range p.Config.Rules {
 			scheme, _, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") {
+			if !r.Enabled || !ok || !proxyScheme(scheme) {
 				continue
 			}
 			p.Report(schema.Finding{Span: r.Action.ValueSpan("url"),

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,7 +27,8 @@ var HealthCheckCannotPass = &lint.Rule{
 			"says 502.3). Which Host header and port ARR's probe uses is not documented: arrfarm assumes the " +
 			"URL's host name and the server's `httpPort`/`httpsPort`, as Microsoft's examples imply.",
 		Fix: "Use a test URL whose host the backend site is bound to (or bind the site to it, or add a binding " +
-			"without a host name), and allow anonymous access to the health page (a `location` for its path).",
+			"without a host name), and allow anonymous access to the health page (a `location` for its path), or let " +
+			"`statusCodeMatch` accept 401 if an answer from the site is proof enough.",
 		Bad:  healthSitesExample(`*:8001:blue.contoso.com`),
 		Good: healthSitesExample(`*:8001:www.contoso.com`),
 	},
@@ -64,7 +66,7 @@ var HealthCheckCannotPass = &lint.Rule{
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks for host " + q(host) + ", but " + where +
 							" is bound only to other host names on that port: the probe cannot succeed, the server is marked unhealthy, and once all are requests get 502.4"})
-				case requiresWindowsAuth(p.Config.Auth, site.Name):
+				case requiresWindowsAuth(p.Config.Auth, site.Name, urlPath(f.HealthCheck.URL)) && !acceptsStatus(f.HealthCheck.StatusCodeMatch, 401):
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks " + where + ", which requires Windows authentication with anonymous access off: " +
 							"the probe gets 401, the server is marked unhealthy, and once all are requests get 502.4"})
@@ -96,28 +98,80 @@ func siteOnPort(sites []*schema.Site, scheme string, port int64, host string) (*
 	return first, firstB, false
 }
 
-// requiresWindowsAuth reports whether site refuses anonymous requests and
-// asks for Windows authentication: the server level, overridden by a
-// <location path> naming the site.
-func requiresWindowsAuth(auth []*schema.Authentication, site string) bool {
+// requiresWindowsAuth reports whether site refuses anonymous requests for
+// path and asks for Windows authentication: the server level, then each
+// <location path> that covers path ("site", then "site/health" and
+// deeper), the most specific last, as IIS applies them.
+func requiresWindowsAuth(auth []*schema.Authentication, site, path string) bool {
+	type level struct {
+		depth int
+		a     *schema.Authentication
+	}
+	var levels []level
+	for _, a := range auth {
+		if d, ok := locationCovers(a.Location, site, path); ok {
+			levels = append(levels, level{d, a})
+		}
+	}
+	slices.SortStableFunc(levels, func(x, y level) int { return x.depth - y.depth })
 	anon, windows := true, false
-	for _, pass := range []func(string) bool{
-		func(loc string) bool { return loc == "" },
-		func(loc string) bool { return strings.EqualFold(strings.Trim(loc, "/"), site) },
-	} {
-		for _, a := range auth {
-			if !pass(a.Location) {
-				continue
-			}
-			if a.Anonymous.Has("enabled") {
-				anon = a.Anonymous.Enabled
-			}
-			if a.Windows.Has("enabled") {
-				windows = a.Windows.Enabled
-			}
+	for _, l := range levels {
+		if l.a.Anonymous.Has("enabled") {
+			anon = l.a.Anonymous.Enabled
+		}
+		if l.a.Windows.Has("enabled") {
+			windows = l.a.Windows.Enabled
 		}
 	}
 	return !anon && windows
+}
+
+// locationCovers reports whether <location path="loc"> applies to URL
+// path of site, and how deep it is: 0 for the server level, 1 for the
+// site, more for a folder or file of it.
+func locationCovers(loc, site, path string) (int, bool) {
+	loc = strings.Trim(loc, "/")
+	if loc == "" {
+		return 0, true
+	}
+	first, rest, _ := strings.Cut(loc, "/")
+	if !strings.EqualFold(first, site) {
+		return 0, false
+	}
+	if rest == "" {
+		return 1, true
+	}
+	p := strings.Trim(path, "/")
+	if strings.EqualFold(p, rest) || (len(p) > len(rest) && strings.EqualFold(p[:len(rest)], rest) && p[len(rest)] == '/') {
+		return 1 + strings.Count(rest, "/") + 1, true
+	}
+	return 0, false
+}
+
+// urlPath is the path of an absolute URL, without query.
+func urlPath(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	i := strings.IndexByte(u, '/')
+	if i < 0 {
+		return ""
+	}
+	u = u[i:]
+	if j := strings.IndexAny(u, "?#"); j >= 0 {
+		u = u[:j]
+	}
+	return u
+}
+
+// acceptsStatus reports whether the health test's statusCodeMatch
+// ("200-399" by default) counts code as a pass.
+func acceptsStatus(match string, code int) bool {
+	if strings.TrimSpace(match) == "" {
+		match = "200-399"
+	}
+	set, err := schema.ParseStatusSet(match)
+	return err == nil && set.Has(code)
 }
 
 // healthSitesExample is a blue/green farm on this machine with its sites.

@@ -39,7 +39,7 @@ var GlobalTimeoutOnly = &lint.Rule{
 		farmRules := 0
 		for _, r := range p.Config.Rules {
 			scheme, _, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") {
+			if !r.Enabled || !ok || !proxyScheme(scheme) {
 				continue
 			}
 			if p.TargetFarm(r) == nil {

@@ -40,7 +40,7 @@ var PlainProxyTimeoutBelowLatency = &lint.Rule{
 		t := px.Timeout
 		for _, r := range p.Config.Rules {
 			scheme, host, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || p.TargetFarm(r) != nil {
+			if !r.Enabled || !ok || !proxyScheme(scheme) || p.TargetFarm(r) != nil {
 				continue
 			}
 			for _, src := range p.Latency {

@@ -10,11 +10,12 @@ var HashSettingsIgnored = &lint.Rule{
 	ID:       "ARR4005",
 	Slug:     "hash-settings-ignored",
 	Title:    "hash settings on a farm not balanced by RequestHash",
-	Severity: lint.Warning,
+	Severity: lint.Info,
 	Doc: lint.Doc{
 		Why: "`hashServerVariable` and `queryStringNames` take effect only with `algorithm=\"RequestHash\"`. On " +
 			"a farm balanced another way requests are not pinned by the hash, so caches and sessions keyed on it " +
-			"are spread over all servers.",
+			"are spread over all servers. A dead setting harms nothing by itself (like a cookie name without " +
+			"useCookie), so this is a note: it matters only if the pinning was wanted.",
 		Fix: "Set `algorithm=\"RequestHash\"` if requests must be pinned by the hash; otherwise remove the settings.",
 		Bad: farmExample("", servers2+arr(healthCheck+`<loadBalancing hashServerVariable="HTTP_X_TENANT" />
 `)),

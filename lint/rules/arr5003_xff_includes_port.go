@@ -40,7 +40,7 @@ var XFFIncludesPort = &lint.Rule{
 		px := &p.Config.Proxy
 		if px.Present && px.Enabled {
 			for _, r := range p.Config.Rules {
-				if scheme, _, ok := r.Target(); r.Enabled && ok && (scheme == "http" || scheme == "https") && p.TargetFarm(r) == nil {
+				if scheme, _, ok := r.Target(); r.Enabled && ok && proxyScheme(scheme) && p.TargetFarm(r) == nil {
 					check(&px.Element, &px.ProxySettings, "", "the global proxy (used by rule "+q(r.Name)+")", px.Span)
 					break
 				}

@@ -41,7 +41,7 @@ var StreamingResponseBuffered = &lint.Rule{
 	Check: func(p *lint.Pass) {
 		for _, r := range p.Config.Rules {
 			scheme, _, ok := r.Target()
-			if !r.Enabled || !ok || (scheme != "http" && scheme != "https") || !streamingRoute(r) {
+			if !r.Enabled || !ok || !proxyScheme(scheme) || !streamingRoute(r) {
 				continue
 			}
 			el, limit, where, farm := &p.Config.Proxy.Element, p.Config.Proxy.ResponseBufferLimit, "the global proxy", ""

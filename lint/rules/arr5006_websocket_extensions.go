@@ -77,7 +77,7 @@ func webSocketRoute(r *schema.Rule, scheme string) bool {
 	if scheme == "ws" || scheme == "wss" {
 		return true
 	}
-	if scheme != "http" && scheme != "https" {
+	if !proxyScheme(scheme) {
 		return false
 	}
 	for _, c := range r.Conditions.Items {

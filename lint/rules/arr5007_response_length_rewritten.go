@@ -32,10 +32,13 @@ var ResponseLengthRewritten = &lint.Rule{
 </rule>
 `),
 	},
-	Evidence: evidence(inferred("HTTP (RFC 9110, Content-Length): a recipient reads the declared number of body bytes; URL Rewrite sets the header as written")),
+	Evidence: evidence(srcRewriteSchema, inferred("HTTP (RFC 9110, Content-Length): a recipient reads the declared number of body bytes; URL Rewrite sets the header as written")),
 	Check: func(p *lint.Pass) {
 		for _, o := range p.Config.OutboundRules {
-			if !o.Enabled || !strings.EqualFold(o.Match.ServerVariable, "RESPONSE_Content_Length") ||
+			// A preCondition is the fix: the rule is limited to the
+			// responses it was written for. An action without type does
+			// nothing (URL Rewrite 2.0's default is None).
+			if !o.Enabled || o.PreCondition != "" || !strings.EqualFold(o.Match.ServerVariable, "RESPONSE_Content_Length") ||
 				!strings.EqualFold(o.Action.Type, "Rewrite") || strings.ContainsAny(o.Action.Value, "{}") {
 				continue
 			}

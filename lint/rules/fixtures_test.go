@@ -149,13 +149,26 @@ func checkWants(t *testing.T, path string, ds []lint.Diagnostic, wants []expecta
 
 // fixtureFile finds dir/base.* (xml, config, yaml, ...).
 func fixtureFile(dir, base string) string {
-	m, _ := filepath.Glob(filepath.Join(dir, base+".*"))
-	for _, p := range m {
-		if !strings.HasSuffix(p, ".golden") {
-			return p
-		}
+	if m := fixtureFiles(dir, base); len(m) > 0 {
+		return m[0]
 	}
 	return ""
+}
+
+// fixtureFiles finds dir/base.* and dir/base-<case>.*: a rule's further
+// bad or good shapes (a miss or a false alarm found later) sit beside the
+// first, each a whole configuration.
+func fixtureFiles(dir, base string) []string {
+	var out []string
+	for _, g := range []string{base + ".*", base + "-*.*"} {
+		m, _ := filepath.Glob(filepath.Join(dir, g))
+		for _, p := range m {
+			if !strings.HasSuffix(p, ".golden") {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // TestFixtures runs every rule's bad and good fixture. A registered rule
@@ -170,14 +183,18 @@ func TestFixtures(t *testing.T) {
 				t.Fatalf("rule %s needs %s/bad.* and %s/good.*", r, dir, dir)
 			}
 			l := linterFor(t, dir)
-			ds := lintFile(t, l, bad)
-			if !slices.ContainsFunc(ds, func(d lint.Diagnostic) bool { return d.Rule == r.Slug }) {
-				t.Errorf("%s: rule %s does not fire on its bad fixture", bad, r.Slug)
+			for _, bad := range fixtureFiles(dir, "bad") {
+				ds := lintFile(t, l, bad)
+				if !slices.ContainsFunc(ds, func(d lint.Diagnostic) bool { return d.Rule == r.Slug }) {
+					t.Errorf("%s: rule %s does not fire on its bad fixture", bad, r.Slug)
+				}
+				checkWants(t, bad, ds, expectations(t, bad))
+				checkEvidence(t, bad, ds)
 			}
-			checkWants(t, bad, ds, expectations(t, bad))
-			checkEvidence(t, bad, ds)
-			for _, d := range lintFile(t, l, good) {
-				t.Errorf("%s:%d:%d: good fixture has a finding: %s", good, d.Span.Start.Line, d.Span.Start.Col, render(d))
+			for _, good := range fixtureFiles(dir, "good") {
+				for _, d := range lintFile(t, l, good) {
+					t.Errorf("%s:%d:%d: good fixture has a finding: %s", good, d.Span.Start.Line, d.Span.Start.Col, render(d))
+				}
 			}
 		})
 	}

@@ -82,3 +82,28 @@ func catchAll(r *schema.Rule) bool {
 	}
 	return false
 }
+
+// proxyScheme reports whether a rewrite target's scheme (as Rule.Target
+// gives it) proxies over HTTP: http, https, or a back-reference that
+// yields one of them, as in {C:1}://backend/{R:1}, the target IIS
+// Manager's reverse-proxy template writes (the condition on {CACHE_URL}
+// captures the request's own scheme).
+func proxyScheme(s string) bool {
+	return s == "http" || s == "https" || variableScheme(s)
+}
+
+// variableScheme reports whether scheme is computed when the rule runs
+// ({C:1}, http{C:1}): it may be http or https.
+func variableScheme(s string) bool {
+	i := strings.IndexByte(s, '{')
+	return i >= 0 && strings.HasSuffix(s, "}") && strings.HasPrefix("https", s[:i])
+}
+
+// targetSchemes is the schemes a rewrite target may use: its own, or both
+// http and https when the scheme is a back-reference.
+func targetSchemes(s string) []string {
+	if variableScheme(s) {
+		return []string{"http", "https"}
+	}
+	return []string{s}
+}

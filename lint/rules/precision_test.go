@@ -155,3 +155,45 @@ func TestNoFindingsFromDefaultsStandingInForInvalidValues(t *testing.T) {
 		}
 	}
 }
+
+// Microsoft's reverse-proxy walkthrough rewrites to intranet hosts such as
+// http://webmail/. A farm that no rule of this file routes to (its rule
+// is in a site's web.config) does not make those rules suspect: only a
+// rule whose name mentions the farm, or a host that cannot be a host name,
+// is taken for a mistyped farm (issue 17).
+func TestUnknownFarmNotGuessedFromUnrelatedFarm(t *testing.T) {
+	src := func(ruleName, host string) string {
+		return `<configuration>
+  <webFarms>
+    <webFarm name="intranet">
+      <server address="10.0.0.11" />
+      <server address="10.0.0.12" />
+      <applicationRequestRouting>
+        <healthCheck url="http://intranet.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
+      </applicationRequestRouting>
+    </webFarm>
+  </webFarms>
+  <system.webServer>
+    <proxy enabled="true" />
+    <rewrite><globalRules>
+      <rule name="` + ruleName + `" stopProcessing="true">
+        <match url="^webmail/(.*)" />
+        <action type="Rewrite" url="http://` + host + `/{R:1}" />
+      </rule>
+    </globalRules></rewrite>
+  </system.webServer>
+</configuration>`
+	}
+	for _, tc := range []struct {
+		name, host string
+		want       int
+	}{
+		{"Route the requests for Company 1", "webmail", 0},
+		{"ARR_intranet_loadbalance", "webmail", 1},
+		{"Route the requests for Company 1", "LOCAL_SERVERS", 1},
+	} {
+		if n := countRule(lintSource(t, "applicationHost.config", src(tc.name, tc.host)), "route-to-unknown-farm"); n != tc.want {
+			t.Errorf("rule %q to http://%s/: %d route-to-unknown-farm findings, want %d", tc.name, tc.host, n, tc.want)
+		}
+	}
+}

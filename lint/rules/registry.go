@@ -15,6 +15,7 @@ var All = []*lint.Rule{
 	Misplaced,
 	MissingRequired,
 	WFFSetting,
+	ReadAsFragment,
 
 	RouteToUnknownFarm,
 	FarmWithoutRoute,

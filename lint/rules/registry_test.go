@@ -22,7 +22,7 @@ func TestLoaderSlugsRegistered(t *testing.T) {
 	for _, slug := range []string{
 		schema.RuleXMLMalformed, schema.RuleUnknownElement, schema.RuleUnknownAttribute,
 		schema.RuleInvalidValue, schema.RuleDuplicateKey, schema.RuleMisplaced,
-		schema.RuleMissingRequired, schema.RuleWFFSetting, schema.RuleYAMLMalformed,
+		schema.RuleMissingRequired, schema.RuleWFFSetting, schema.RuleYAMLMalformed, schema.RuleFragment,
 	} {
 		r := lint.Lookup(All, slug)
 		if r == nil {
