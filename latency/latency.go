@@ -79,6 +79,10 @@ type EmpiricalSpec struct {
 	Log    string // file, glob or directory
 	URL    string // wildcard on cs-uri-stem; "" = all
 	Status string // status ranges such as "200-399"; "" = all
+	// Win32Zero keeps only lines with sc-win32-status 0: a request the
+	// client aborted (1236) or that failed in transit did not take its
+	// service time (recommend --latency sets it).
+	Win32Zero bool
 	// Fit, when "lognormal", replaces the samples by the lognormal fitted
 	// to them; "" resamples them.
 	Fit string

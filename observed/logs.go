@@ -98,7 +98,7 @@ func ReadLogs(spec latency.EmpiricalSpec) (*Observed, error) {
 			}
 			continue
 		}
-		if !ranges.has(rec.Status) {
+		if !ranges.has(rec.Status) || spec.Win32Zero && rec.Win32 != 0 {
 			continue
 		}
 		o.Requests++

@@ -1,8 +1,11 @@
 package recommend
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/human"
@@ -13,12 +16,85 @@ import (
 // maxCapacity bounds the server count capacity tries.
 const maxCapacity = 1000
 
-// capacity finds the smallest number of servers like the farm's first
-// enabled one that keep 502.3 and 502.4 under the target at the
-// scenario's peak rate, held steady, without the scenario's faults (they
-// are about health checks, not load). Servers are added by doubling from
-// the count that is just stable, then bisected: the rate falls as servers
-// are added.
+// kind is a group of enabled servers that are alike for capacity: the same
+// weight, and the same latency model and concurrency in the scenario.
+// Adding or removing any server of a kind is the same change.
+type kind struct {
+	like   *schema.Server // the first server of the kind
+	weight int64
+	conc   int           // 0: unlimited
+	mean   time.Duration // mean service time
+}
+
+// strength is how much of the peak a server of the kind can carry for
+// each unit of weight it is sent (round robin spreads by weight): slots
+// over mean service time, over weight. Unlimited servers are strongest.
+func (k kind) strength() float64 {
+	if k.conc == 0 {
+		return math.Inf(1)
+	}
+	return float64(k.conc) / k.mean.Seconds() / float64(k.weight)
+}
+
+// kinds groups the farm's enabled servers, in farm order, and returns the
+// kind of each enabled server too.
+func (fr *farmRun) kinds() ([]kind, []*schema.Server, []int, error) {
+	var ks []kind
+	var servers []*schema.Server
+	var of []int
+	keys := map[string]int{}
+	for _, s := range fr.farm.Servers {
+		if !s.Enabled {
+			continue
+		}
+		key := fr.kindKey(s)
+		lat, conc := serverModel(fr.sc, s.Address)
+		i, ok := keys[key]
+		if !ok {
+			mean, err := meanOf(lat, fr.opts.Samples)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("server %q: %w", s.Address, err)
+			}
+			i = len(ks)
+			keys[key] = i
+			ks = append(ks, kind{like: s, weight: weightOf(s), conc: conc, mean: max(mean, time.Nanosecond)})
+		}
+		servers = append(servers, s)
+		of = append(of, i)
+	}
+	return ks, servers, of, nil
+}
+
+// kindKey says which kind a server (or a clone) is of.
+func (fr *farmRun) kindKey(s *schema.Server) string {
+	lat, conc := serverModel(fr.sc, fr.original(s.Address))
+	return fmt.Sprintf("%d|%d|%s", weightOf(s), conc, lat.String())
+}
+
+// original is the address of the server a capacity clone copies, or
+// address itself.
+func (fr *farmRun) original(address string) string {
+	if o, ok := fr.cloneOf[address]; ok {
+		return o
+	}
+	return address
+}
+
+// capacity finds how many servers carry the scenario's peak rate, held
+// steady, with the scenario's faults (slow spells and outages load the
+// other servers too), at the timeout the recommendation ends with:
+//
+//   - when the farm as written meets the target, the fewest servers that
+//     still do, taking the weakest first (the worst case for minServers,
+//     which cannot choose which servers stay);
+//   - otherwise, for each kind of server in the farm, how many clones of
+//     it to add; the kind that needs fewest is the advice;
+//   - N+1: the farm that meets, simulated with each kind of server out in
+//     turn; servers (of the strongest kind, or the advised one) are added
+//     until losing any one still meets the target.
+//
+// Every count is simulated, none is derived: a weighted farm with mixed
+// servers is not n copies of its first server.
 func (fr *farmRun) capacity(out *Farm) error {
 	target := fr.opts.Target
 	c := &out.Capacity
@@ -26,15 +102,16 @@ func (fr *farmRun) capacity(out *Farm) error {
 		out.Reasons = append(out.Reasons, "capacity needs traffic: give a scenario (--scenario) with the peak arrival rate")
 		return nil
 	}
-	var tmpl *schema.Server
-	for _, s := range fr.farm.Servers {
-		if s.Enabled {
-			tmpl = s
-			break
-		}
+	ks, servers, of, err := fr.kinds()
+	if err != nil {
+		return err
 	}
-	if tmpl == nil || !fr.farm.Enabled || out.PeakRate <= 0 {
-		out.Reasons = append(out.Reasons, "capacity: the farm has no enabled server to copy, or the scenario no traffic")
+	if len(servers) == 0 || out.PeakRate <= 0 {
+		out.Reasons = append(out.Reasons, "capacity: the farm has no enabled server, or the scenario no traffic")
+		return nil
+	}
+	if !slices.ContainsFunc(ks, func(k kind) bool { return k.conc > 0 }) {
+		out.Reasons = append(out.Reasons, "capacity: not computed: the scenario gives the servers unlimited concurrency (no concurrency), so in the model one server carries any load; set concurrency to the requests one server serves at once to size the farm")
 		return nil
 	}
 	t := fr.opts.CapacityTimeout
@@ -48,96 +125,284 @@ func (fr *farmRun) capacity(out *Farm) error {
 	}
 	c.TimeoutS = t.Seconds()
 
-	lat, conc := serverModel(fr.sc, tmpl.Address)
-	lo := 0 // known to miss the target (or not tried)
-	if conc > 0 {
-		mean, err := meanOf(lat, fr.opts.Samples)
-		if err != nil {
-			return err
-		}
-		// Fewer servers than this are overloaded: queues grow without bound.
-		lo = int(math.Floor(out.PeakRate * mean.Seconds() / float64(conc)))
+	type outcome struct {
+		ok bool
+		r  [2]simulate.Rate
 	}
-	rates := map[int][2]simulate.Rate{}
-	try := func(n int) (bool, error) {
-		r, err := fr.runServers(tmpl, n, t)
+	try := func(set []*schema.Server) (outcome, error) {
+		r, err := fr.runServers(set, t)
 		if err != nil {
-			return false, err
+			return outcome{}, err
 		}
-		rates[n] = r
-		c.Tried = append(c.Tried, Point{X: float64(n), Rate: r[0]})
-		return meets(r[0], target) && meets(r[1], target), nil
+		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0]})
+		return outcome{meets(r[0], target) && meets(r[1], target), r}, nil
 	}
-	hi := -1
-	for step := 1; lo+step <= maxCapacity; step *= 2 {
-		ok, err := try(lo + step)
+	clones := map[int]int{} // clone numbers used per kind, for unique addresses
+	clone := func(k int, n int) []*schema.Server {
+		var add []*schema.Server
+		for range n {
+			clones[k]++
+			s := *ks[k].like
+			s.Address = fmt.Sprintf("%s+%d", ks[k].like.Address, clones[k])
+			fr.cloneOf[s.Address] = ks[k].like.Address
+			add = append(add, &s)
+		}
+		return add
+	}
+	with := func(set []*schema.Server, k, n int) []*schema.Server {
+		return append(slices.Clone(set), clone(k, n)...)
+	}
+
+	have := len(servers)
+	base, err := try(servers)
+	if err != nil {
+		return err
+	}
+	var needed int
+	var meetSet []*schema.Server // the farm that meets the target
+	var meetRate [2]simulate.Rate
+	grow := -1 // the kind to add for N+1
+	var adds []Add
+	// The weakest first: enabled servers ordered by strength, stably.
+	idx := make([]int, have)
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int {
+		return cmp.Compare(ks[of[a]].strength(), ks[of[b]].strength())
+	})
+	weakest := func(k int) []*schema.Server {
+		set := make([]*schema.Server, k)
+		for i := range k {
+			set[i] = servers[idx[i]]
+		}
+		return set
+	}
+	if base.ok {
+		lo, hi := 0, have // lo misses (or is 0), hi meets
+		for lo+1 < have && fr.slots(weakest(lo+1)) <= out.PeakRate {
+			lo++ // overloaded by the load alone: no need to simulate
+		}
+		rates := map[int][2]simulate.Rate{have: base.r}
+		for hi-lo > 1 {
+			mid := lo + (hi-lo)/2
+			o, err := try(weakest(mid))
+			if err != nil {
+				return err
+			}
+			rates[mid] = o.r
+			if o.ok {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		needed, meetRate = hi, rates[hi]
+		meetSet = servers
+		grow = of[idx[have-1]] // the strongest kind
+	} else {
+		// Clones of each kind added to the farm as written.
+		for k := range ks {
+			lo, hi := 0, -1 // lo added miss, hi added meet
+			var hiRate [2]simulate.Rate
+			if c := fr.slots(servers); ks[k].conc > 0 && c <= out.PeakRate {
+				// Fewer clones than this leave the farm overloaded by
+				// the load alone: slots over mean service at or under
+				// the peak rate.
+				per := float64(ks[k].conc) / ks[k].mean.Seconds()
+				lo = min(int(math.Floor((out.PeakRate-c)/per)), maxCapacity-have)
+			}
+			for step := 1; have+lo+step <= maxCapacity && !fr.idle(with(servers, k, lo), out.PeakRate); step *= 2 {
+				o, err := try(with(servers, k, lo+step))
+				if err != nil {
+					return err
+				}
+				if o.ok {
+					hi, hiRate = lo+step, o.r
+					break
+				}
+				lo += step
+			}
+			if hi < 0 {
+				continue
+			}
+			for hi-lo > 1 {
+				mid := lo + (hi-lo)/2
+				o, err := try(with(servers, k, mid))
+				if err != nil {
+					return err
+				}
+				if o.ok {
+					hi, hiRate = mid, o.r
+				} else {
+					lo = mid
+				}
+			}
+			adds = append(adds, Add{Like: ks[k].like.Address, Count: hi})
+			if grow < 0 || hi < len(meetSet)-have {
+				grow, meetSet, meetRate = k, with(servers, k, hi), hiRate
+			}
+		}
+		if grow < 0 {
+			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers, %s first) misses the target at the peak, 502.3 at %s, and servers added until they are at most half busy do not keep it under %s at %s: the 502.3 come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons",
+				have, servers[0].Address, human.Percent(base.r[0].Mean), human.Percent(target), human.Duration(t)))
+			return nil
+		}
+		needed = len(meetSet)
+	}
+	c.Add = adds
+
+	// N+1: lose each kind of server in turn; add servers until every loss
+	// still meets the target: the farm's own (weakest first) when it meets
+	// as written, then clones of kind grow.
+	survives := func(set []*schema.Server) (bool, error) {
+		seen := map[string]bool{}
+		for i, s := range set {
+			if key := fr.kindKey(s); !seen[key] {
+				seen[key] = true
+				o, err := try(slices.Concat(set[:i:i], set[i+1:]))
+				if err != nil || !o.ok {
+					return false, err
+				}
+			}
+		}
+		return true, nil
+	}
+	n1 := -1
+	n1Set := meetSet
+	if base.ok {
+		for m := needed + 1; m <= have && n1 < 0; m++ {
+			ok, err := survives(weakest(m))
+			if err != nil {
+				return err
+			}
+			if ok {
+				n1 = m
+			}
+		}
+		n1Set = with(servers, grow, 1)
+	}
+	// Stop once the last farm tried, with one server out, was at most
+	// half busy: more servers would not make losing one meet the target.
+	for n1 < 0 && len(n1Set) <= maxCapacity && (len(n1Set) < 3 || !fr.idle(n1Set[:len(n1Set)-2], out.PeakRate)) {
+		ok, err := survives(n1Set)
 		if err != nil {
 			return err
 		}
 		if ok {
-			hi = lo + step
+			n1 = len(n1Set)
 			break
 		}
-		lo += step
+		n1Set = with(n1Set, grow, 1)
 	}
-	if hi < 0 {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: even %d servers do not keep 502.3 under %s at %s: the 502.3 come from the latency itself (timeout %s), not from load; raise the timeout", lo, human.Percent(target), human.Duration(t), human.Duration(t)))
-		return nil
+	c.Servers = &needed
+	if n1 > 0 {
+		c.ServersNPlus1 = &n1
 	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		ok, err := try(mid)
-		if err != nil {
-			return err
+	c.Predicted5023, c.Predicted5024 = &meetRate[0], &meetRate[1]
+
+	faults := "no faults"
+	if len(fr.sc.Events) > 0 {
+		faults = fmt.Sprintf("the scenario's %d fault(s)", len(fr.sc.Events))
+	}
+	at := fmt.Sprintf("at the peak of %s req/s held steady, with %s and %s (%s)", num(out.PeakRate), faults, which, human.Duration(t))
+	var b strings.Builder
+	if base.ok {
+		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) keeps 502.3 at %s (95%% CI upper %s) %s; %d of them are needed, taking the weakest first (from %s)",
+			have, human.Percent(base.r[0].Mean), human.Percent(base.r[0].CI95[1]), at, needed, servers[idx[0]].Address)
+	} else {
+		var alts []string
+		for _, a := range adds {
+			alts = append(alts, fmt.Sprintf("%d like %s", a.Count, a.Like))
 		}
-		if ok {
-			hi = mid
-		} else {
-			lo = mid
-		}
+		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) misses the target: 502.3 at %s, 502.4 at %s %s; add %s (each kind simulated added to the farm as written); with them, 502.3 is %s (95%% CI upper %s)",
+			have, human.Percent(base.r[0].Mean), human.Percent(base.r[1].Mean), at, strings.Join(alts, ", or "), human.Percent(meetRate[0].Mean), human.Percent(meetRate[0].CI95[1]))
 	}
-	n, n1 := hi, hi+1
-	r := rates[n]
-	c.Servers, c.ServersNPlus1 = &n, &n1
-	c.Predicted5023, c.Predicted5024 = &r[0], &r[1]
-	have := out.Servers
-	var verdict string
 	switch {
-	case have >= n1:
-		verdict = fmt.Sprintf("the farm's %d enabled servers carry the peak even with one down", have)
-	case have == n:
-		verdict = fmt.Sprintf("the farm's %d enabled servers carry the peak, but not with one down: add one", have)
+	case n1 < 0:
+		b.WriteString("; no farm with servers at most half busy at the peak survives losing one: the misses come from the latency or the faults, not from load")
+	case n1 <= have:
+		fmt.Fprintf(&b, "; %d servers survive losing any one (each kind of server out in turn, simulated): the farm's %d do", n1, have)
 	default:
-		verdict = fmt.Sprintf("the farm has %d enabled servers: add %d (%d to survive losing one)", have, n-have, n1-have)
+		fmt.Fprintf(&b, "; %d servers survive losing any one (each kind of server out in turn, simulated): add %d like %s for that", n1, n1-have, ks[grow].like.Address)
 	}
-	out.Reasons = append(out.Reasons, fmt.Sprintf(
-		"capacity: %d servers like %s keep 502.3 at %s (95%% CI upper %s) and 502.4 at %s at the peak of %s req/s with %s (%s); %d keep it with one server out of rotation; %s",
-		n, tmpl.Address, human.Percent(r[0].Mean), human.Percent(r[0].CI95[1]), human.Percent(r[1].Mean), num(out.PeakRate), which, human.Duration(t), n1, verdict))
+	out.Reasons = append(out.Reasons, b.String())
 	return nil
 }
 
-// runServers simulates the farm with n copies of server tmpl (its weight,
-// and its latency and concurrency in the scenario) at the peak rate, held
-// steady, without faults, and returns the 502.3 and 502.4 rates.
-func (fr *farmRun) runServers(tmpl *schema.Server, n int, t time.Duration) ([2]simulate.Rate, error) {
+// slots is how many requests a second set can serve: each server's
+// concurrency over its mean service time (infinite when one is unlimited).
+// A peak at or above it overloads the set, whatever the balancing.
+func (fr *farmRun) slots(set []*schema.Server) float64 {
+	var c float64
+	for _, s := range set {
+		lat, conc := serverModel(fr.sc, fr.original(s.Address))
+		if conc == 0 {
+			return math.Inf(1)
+		}
+		mean, err := meanOf(lat, fr.opts.Samples)
+		if err != nil || mean <= 0 {
+			return math.Inf(1)
+		}
+		c += float64(conc) / mean.Seconds()
+	}
+	return c
+}
+
+// idle says every server of set would be at most half busy at the peak,
+// given the share of it round robin sends by weight: adding more cannot be
+// what it takes, so the capacity searches stop there.
+func (fr *farmRun) idle(set []*schema.Server, peak float64) bool {
+	var total float64
+	for _, s := range set {
+		total += float64(weightOf(s))
+	}
+	for _, s := range set {
+		lat, conc := serverModel(fr.sc, fr.original(s.Address))
+		if conc == 0 {
+			continue
+		}
+		mean, err := meanOf(lat, fr.opts.Samples)
+		if err != nil || peak*float64(weightOf(s))/total*mean.Seconds()/float64(conc) > 0.5 {
+			return false
+		}
+	}
+	return true
+}
+
+// Add is a number of servers like an existing one to add to the farm.
+type Add struct {
+	Like  string `json:"like"`
+	Count int    `json:"count"`
+}
+
+// runServers simulates the farm with exactly the enabled servers set (the
+// farm's own, or clones whose address is "ADDRESS+N", which take the
+// scenario's settings of ADDRESS) at the peak rate held steady, with the
+// scenario's faults on the servers still in the set, and returns the
+// 502.3 and 502.4 rates.
+func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([2]simulate.Rate, error) {
 	cfg := *fr.cfg
 	cfg.Farms = nil
 	farm := *fr.farm
 	farm.Protocol.Timeout = t
-	farm.Servers = nil
+	farm.Servers = set
 	sc := *fr.sc
 	sc.Arrivals.Rate = peakRate(fr.sc)
 	sc.Arrivals.Schedule = nil
 	sc.Arrivals.Replay = nil
-	sc.Events = nil
 	sc.Servers = map[string]*simulate.ServerOverride{}
-	over := fr.sc.Servers[tmpl.Address]
-	for i := 0; i < n; i++ {
-		s := *tmpl
-		s.Address = fmt.Sprintf("capacity-%d", i+1)
-		farm.Servers = append(farm.Servers, &s)
-		if over != nil {
-			sc.Servers[s.Address] = over
+	in := map[string]bool{}
+	for _, s := range set {
+		in[s.Address] = true
+		if o := fr.sc.Servers[fr.original(s.Address)]; o != nil {
+			sc.Servers[s.Address] = o
+		}
+	}
+	sc.Events = nil
+	for _, e := range fr.sc.Events {
+		if e.Server == "*" || in[e.Server] {
+			sc.Events = append(sc.Events, e)
 		}
 	}
 	for _, f := range fr.cfg.Farms {
@@ -149,7 +414,7 @@ func (fr *farmRun) runServers(tmpl *schema.Server, n int, t time.Duration) ([2]s
 	}
 	res, err := simulate.Run(&cfg, &sc, fr.simOptions(false))
 	if err != nil {
-		return [2]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", n, err)
+		return [2]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", len(set), err)
 	}
 	fr.alg = res.Farms[0].Algorithm
 	rt := res.Farms[0].Rates

@@ -9,54 +9,87 @@ import (
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
-// outageBudget is the traffic one server outage may cost: the requests sent
-// to a down server before the URL test notices it should not use more than
-// the 502.3 target's share of an hour of traffic. With one outage an hour,
-// detection alone then stays within the target.
-const outageBudget = time.Hour
+// outageKinds are the faults a URL test is there to notice: the server
+// stops answering requests (down, unreachable) or answers none in time
+// (hang).
+var outageKinds = map[simulate.FaultKind]bool{simulate.FaultDown: true, simulate.FaultUnreachable: true, simulate.FaultHang: true}
 
-// health suggests the URL test's interval, timeout and minServers.
+// outages is the outage rate the health-check interval is budgeted for:
+// the scenario's own outages per hour of its window when it has any,
+// else the assumed rate (Options.OutagesPerHour, 1 by default); and the
+// words that say where it came from.
+func (fr *farmRun) outages(peak float64) (float64, string) {
+	n := 0
+	for _, e := range fr.sc.Events {
+		if outageKinds[e.Fault] {
+			n++
+		}
+	}
+	window := fr.sc.Duration.Hours()
+	if window == 0 && fr.sc.Requests > 0 && peak > 0 {
+		window = float64(fr.sc.Requests) / peak / 3600
+	}
+	if n > 0 && window > 0 {
+		return float64(n) / window, fmt.Sprintf("%s outage(s) an hour, the scenario's %d down/unreachable/hang fault(s) in its %s window", num(float64(n)/window), n, human.Duration(time.Duration(window*float64(time.Hour))))
+	}
+	if fr.opts.OutagesPerHour > 0 {
+		return fr.opts.OutagesPerHour, fmt.Sprintf("%s outage(s) an hour (assumed: --outages-per-hour; the scenario has no outage fault)", num(fr.opts.OutagesPerHour))
+	}
+	return 1, "1 outage an hour (assumed: the default of --outages-per-hour; the scenario has no outage fault)"
+}
+
+// failures is the number of failed probes in a row that mark a server
+// unhealthy, and the probe periods they take: retried at once (the
+// simulator's default) they cost one interval, spaced by the interval
+// one each (scenario arr.retrySpacing).
+func (fr *farmRun) failures() (failures, ticks int, spacing string) {
+	failures = int(max(fr.farm.HealthCheck.Retries, 0)) + 1
+	if n := fr.sc.ARR.HealthFailures; n > 0 {
+		failures = n
+	}
+	ticks, spacing = 1, "retried at once"
+	if fr.sc.ARR.RetrySpacing == simulate.RetryInterval {
+		ticks, spacing = failures, "one interval apart"
+	}
+	return failures, ticks, spacing
+}
+
+// hangSeconds is how long a hung server keeps getting requests: until the
+// next probe (at worst an interval, or ticks of them), then every failed
+// probe waits its timeout.
+func hangSeconds(interval, probeTimeout, failures, ticks int) int {
+	if ticks > 1 {
+		return ticks*interval + probeTimeout
+	}
+	return interval + failures*probeTimeout
+}
+
+// health suggests the URL test's interval, probe timeout and minServers;
+// verify then simulates them together with the timeout and may change
+// them.
 //
-//   - interval: a down server keeps its share of requests (peak/N) until
-//     healthFailures probes failed, about healthFailures x interval; the
-//     largest whole second that keeps those requests within the target's
-//     share of an hour of traffic, between 2 s (so that a whole-second timeout
-//     fits below it) and ARR's default 30 s. A
-//     current interval inside that budget is kept.
-//   - timeout: twice the probe's p99.9 response time, so a slow but alive
-//     server is not marked down, at least 1 s, and below the interval so
-//     that probes do not pile up (lint rule health-timeout-not-below-interval).
-//     A current timeout that is long enough and below the interval is kept.
-//   - minServers: 1 when there are two or more servers: if every server
-//     looks unhealthy, the probe is more likely broken than the farm, and
-//     sending traffic beats answering 502.4 to everyone (lint rules
-//     min-servers-zero and min-servers-above-servers).
+//   - probe timeout: twice the probe's p99.9 response time, at least 1 s.
+//     Probes queue behind requests (scenario health.queue, the default), so
+//     verify raises it while the simulation shows healthy servers failing
+//     probes.
+//   - interval: the outage budget. A server that hangs keeps its share of
+//     the peak (peak/N) until it is noticed, hangSeconds; at the outage
+//     rate (outages) those requests, added to the share the timeout
+//     already costs, must stay within the target. The largest whole second
+//     that does, between the probe timeout + 1 s (lint rule
+//     health-timeout-not-below-interval) and ARR's default 30 s; a current
+//     interval within it is kept.
+//   - minServers: the servers needed at the peak (capacity). Under the
+//     documented reading (ARR event 1002) no more servers are marked
+//     unhealthy once only minServers are healthy, so a probe that fails
+//     on healthy servers never leaves fewer than the peak needs; lower
+//     values send the whole peak to the one or two servers left. A one-
+//     server farm, or a farm whose capacity is not known, keeps its value.
 func (fr *farmRun) health(out *Farm) {
 	hc := &fr.farm.HealthCheck
 	h := &out.HealthCheck
 	h.URLTest = hc.URL != "" && hc.Interval > 0
 	h.CurrentIntervalS, h.CurrentTimeoutS, h.CurrentMinServers = hc.Interval.Seconds(), hc.Timeout.Seconds(), int(hc.MinServers)
-	// retries+1 failures in a row mark a server unhealthy; retried at once
-	// (the simulator's default) they cost one interval, spaced by the
-	// interval they cost one each (scenario arr.retrySpacing).
-	failures := int(max(fr.farm.HealthCheck.Retries, 0)) + 1
-	ticks, spacing := 1, "retried at once"
-	if fr.sc.ARR.RetrySpacing == simulate.RetryInterval {
-		ticks, spacing = failures, "one interval apart"
-	}
-	n := max(out.Servers, 1)
-	target := fr.opts.Target
-
-	interval := 30
-	budget := target * out.PeakRate * outageBudget.Seconds() // requests
-	if out.PeakRate > 0 {
-		limit := target * outageBudget.Seconds() * float64(n) / float64(ticks)
-		interval = int(math.Max(2, math.Min(30, math.Floor(limit))))
-	}
-	if cur := int(math.Ceil(hc.Interval.Seconds())); h.URLTest && cur <= interval {
-		interval = max(2, cur) // already within the budget: keep it (room for a 1 s timeout)
-	}
-	h.IntervalS = float64(interval)
 
 	probe := fr.sc.Health.Latency
 	p999 := 5 * time.Millisecond
@@ -66,44 +99,77 @@ func (fr *farmRun) health(out *Farm) {
 		}
 	}
 	timeout := int(math.Max(1, math.Ceil(2*p999.Seconds())))
-	timeout = min(timeout, interval-1)
-	if cur := hc.Timeout; h.URLTest && cur%time.Second == 0 && int(cur/time.Second) >= timeout && int(cur/time.Second) < interval {
-		timeout = int(cur / time.Second) // long enough and below the interval: keep it
-	}
 	h.TimeoutS = float64(timeout)
-	if out.Servers >= 2 {
-		h.MinServers = 1
+	interval, why := fr.interval(out, timeout)
+	h.IntervalS, h.IntervalWhy = float64(interval), why
+	h.MinServers = h.CurrentMinServers
+	switch {
+	case out.Servers < 2:
+		h.MinServersWhy = fmt.Sprintf("healthCheck minServers %d kept: with one server there is no other to send its traffic to; minServers only decides whether a server failing its probe still gets requests (502.3 when it is really down) or the farm answers 502.4", h.MinServers)
+	case out.Capacity.Servers == nil:
+		h.MinServersWhy = fmt.Sprintf("healthCheck minServers %d kept: the servers needed at the peak are not known (capacity not computed), and minServers should be that number", h.MinServers)
+	case *out.Capacity.Servers >= out.Servers:
+		// minServers at the farm's size would keep a down server in
+		// rotation for good: leave room to take one out.
+		h.MinServers = out.Servers - 1
+		h.MinServersWhy = fmt.Sprintf("healthCheck minServers %d: the peak needs all %d servers (capacity), but minServers %d would never let the URL test take a down server out of rotation (ARR event 1002: no server is marked unhealthy once only minServers are healthy); one fewer lets it take out one, and capacity says how many to add to survive that", h.MinServers, out.Servers, out.Servers)
+	default:
+		h.MinServers = *out.Capacity.Servers
+		h.MinServersWhy = fmt.Sprintf("healthCheck minServers %d: the servers needed at the peak (capacity); under the documented reading (ARR event 1002) no more servers are marked unhealthy once only minServers are healthy, so a probe that fails on healthy servers never leaves fewer than the peak needs, while a lower value sends the whole peak to the servers left", h.MinServers)
 	}
+}
 
+// interval is the largest whole-second interval within the outage budget
+// (see health), or the current one when it is within; at least the probe
+// timeout + 1 s, at most 30 s; and the budget's reason.
+func (fr *farmRun) interval(out *Farm, probeTimeout int) (int, string) {
+	hc := &fr.farm.HealthCheck
+	failures, ticks, spacing := fr.failures()
+	n := max(out.Servers, 1)
 	perServer := out.PeakRate / float64(n)
-	detectS := ticks * interval
-	lost := perServer * float64(detectS)
-	hangS := detectS + failures*timeout
-	if ticks > 1 {
-		hangS = detectS + timeout
+	lowest := max(2, probeTimeout+1)
+	rate, source := fr.outages(out.PeakRate)
+	// The share the timeout already costs, when the scenario has no
+	// faults: with faults it includes some of their cost, and the whole
+	// set is simulated anyway.
+	used := 0.0
+	if p := out.Timeout.Predicted5023; p != nil && len(fr.sc.Events) == 0 {
+		used = p.Mean
 	}
-	detect := fmt.Sprintf("a down server is noticed within about %ds (%d failed probe(s), %s); until then it gets its share of the peak, %s req/s: about %s requests lost per outage",
-		detectS, failures, spacing, num(perServer), num(math.Round(lost)))
-	if out.Servers == 0 {
-		return // nothing to check until the farm has a server
-	}
-	if !h.URLTest {
-		out.Reasons = append(out.Reasons, fmt.Sprintf(
-			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests (1/%d of all) until someone disables it; add healthCheck url with interval %ds and timeout %ds (%s)", n, interval, timeout, detect))
-		return
-	}
-	if out.PeakRate > 0 {
-		verdict := fmt.Sprintf("within the 502.3 target's share of an hour of traffic (%s requests), so one outage an hour stays within the target", num(math.Round(budget)))
-		if lost > budget {
-			verdict = fmt.Sprintf("more than the 502.3 target's share of an hour of traffic (%s requests) even at 2s, the shortest interval that leaves room for a whole-second probe timeout", num(math.Round(budget)))
-			if ticks > 1 {
-				verdict += fmt.Sprintf("; fewer healthCheck retries (now %d) would notice it sooner", failures-1)
-			}
+	target := fr.opts.Target
+	share := func(interval int) float64 {
+		if out.PeakRate <= 0 {
+			return 0
 		}
-		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck interval %ds: %s, %s", interval, detect, verdict))
+		lost := perServer * float64(hangSeconds(interval, probeTimeout, failures, ticks))
+		return rate * lost / (out.PeakRate * 3600)
 	}
-	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ds: at least twice the probe's p99.9 (%s) and 1s, and below the interval; a hung server is noticed within about %ds", timeout, human.Duration(p999), hangS))
-	if h.MinServers != h.CurrentMinServers {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck minServers %d: when every server looks unhealthy the probe is more likely broken than the farm; keep serving instead of answering 502.4 to everyone", h.MinServers))
+	interval := lowest
+	for i := 30; i >= lowest; i-- {
+		if used+share(i) <= target {
+			interval = i
+			break
+		}
 	}
+	if cur := int(math.Ceil(hc.Interval.Seconds())); hc.URL != "" && cur >= lowest && cur <= interval {
+		interval = cur // already within the budget: keep it
+	}
+	hang := hangSeconds(interval, probeTimeout, failures, ticks)
+	total := used + share(interval)
+	reason := fmt.Sprintf("healthCheck interval %ds: a hung server keeps its share of the peak, %s req/s, for up to %ds (next probe, then %d failed probe(s) %s, each waiting the %ds probe timeout); at %s that costs %s of requests",
+		interval, num(perServer), hang, failures, spacing, probeTimeout, source, human.Percent(share(interval)))
+	if used > 0 {
+		reason += fmt.Sprintf(", on top of the %s the timeout costs: %s in all", human.Percent(used), human.Percent(total))
+	}
+	if out.PeakRate <= 0 {
+		reason = fmt.Sprintf("healthCheck interval %ds: no traffic was given, so the outage budget cannot be counted", interval)
+	} else if total <= target {
+		reason += fmt.Sprintf(", within the target %s", human.Percent(target))
+	} else {
+		reason += fmt.Sprintf(": WARNING: above the target %s even at %ds, the shortest interval above the probe timeout", human.Percent(target), interval)
+		if failures > 1 {
+			reason += fmt.Sprintf("; fewer failed probes to mark a server (retries, now %d) would notice it sooner", failures-1)
+		}
+	}
+	return interval, reason
 }

@@ -1,44 +1,47 @@
 package recommend
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
 
-// The interval is the largest whole second at which the requests a down
-// server receives before it is noticed stay within the target's share of
-// an hour of traffic: peak/N x interval x ticks <= target x peak x 3600,
-// i.e. interval <= target x 3600 x N / ticks, clamped to [2 s, 30 s].
+// The probe timeout starts at twice the probe's p99.9 (at least 1 s), the
+// interval above it; minServers comes from capacity, capped one below the
+// farm's size so that a down server can still be taken out, and is kept
+// when capacity is unknown or the farm has one server.
 func TestHealthSuggestions(t *testing.T) {
+	four := 4
+	two := 2
 	for _, tc := range []struct {
-		name             string
-		arr, scen        string
-		servers          int
-		rate, target     float64
-		interval, tmo, m int
+		name      string
+		servers   int
+		scen      string
+		capacity  *int
+		tmo, min  int
+		keepsMinS bool
 	}{
-		// 0.001 x 3600 x 3 / 1 = 10.8 -> 10 s; retried at once.
-		{"budget", `healthCheck: {url: "http://web/h", interval: 30s, timeout: 30s}`, "", 3, 200, 0.001, 10, 1, 1},
-		// Retries one interval apart: 4 ticks, 10.8 / 4 -> 2 s.
-		{"spaced retries", `healthCheck: {url: "http://web/h", interval: 30s, retries: 3}`, "arr: {retrySpacing: interval}\n", 3, 200, 0.001, 2, 1, 1},
-		// A current interval inside the budget and a timeout that fits stay.
-		{"keep", `healthCheck: {url: "http://web/h", interval: 5s, timeout: 3s}`, "", 3, 200, 0.001, 5, 3, 1},
-		// A lax target reaches ARR's default 30 s; one server: minServers 0.
-		{"lax", `healthCheck: {url: "http://web/h", interval: 30s}`, "", 1, 10, 0.05, 30, 1, 0},
+		// fixed 800 ms probes: 2 x 0.8 = 1.6 -> 2 s.
+		{"slow probe", 5, "health: {latency: {fixed: 800ms}}\n", &two, 2, 2, false},
+		// the default 5 ms probe: 1 s; capacity 4 of 4 -> 3.
+		{"no spare", 4, "", &four, 1, 3, false},
+		{"capacity unknown", 4, "", nil, 1, 1, true},
+		{"one server", 1, "", &four, 1, 1, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := loadConfig(t, "farm.yaml", farmYAML(tc.servers, tc.arr))
+			doc := loadConfig(t, "farm.yaml", farmYAML(tc.servers, `healthCheck: {url: "http://web/h", interval: 30s, timeout: 30s, minServers: 1}`))
 			sc := loadScenario(t, "duration: 1m\narrivals: {rate: 1}\nlatency: {fixed: 10ms}\n"+tc.scen)
-			fr := newFarmRun(doc.Config, sc, "web", Options{Target: tc.target})
-			out := &Farm{Servers: tc.servers, PeakRate: tc.rate}
+			fr := newFarmRun(doc.Config, sc, "web", Options{Target: 0.001})
+			out := &Farm{Servers: tc.servers, PeakRate: 100}
+			out.Capacity.Servers = tc.capacity
 			fr.health(out)
 			h := out.HealthCheck
 			assert.True(t, h.URLTest)
-			assert.EqualValues(t, tc.interval, h.IntervalS)
 			assert.EqualValues(t, tc.tmo, h.TimeoutS)
 			assert.Less(t, h.TimeoutS, h.IntervalS, "lint: the probe timeout stays below the interval")
-			assert.Equal(t, tc.m, h.MinServers)
+			assert.Equal(t, tc.min, h.MinServers)
+			assert.Equal(t, tc.keepsMinS, h.MinServers == h.CurrentMinServers && h.MinServersWhy != "" && strings.Contains(h.MinServersWhy, "kept"))
 		})
 	}
 }

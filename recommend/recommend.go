@@ -36,6 +36,12 @@ type Options struct {
 	Arrivals simulate.ArrivalSource
 	// Workers is passed to simulate.Options.
 	Workers int
+	// Tighten lets the timeout be shortened to the headroom value even
+	// when the current one already meets the target.
+	Tighten bool
+	// OutagesPerHour is the outage rate the health-check interval is
+	// budgeted for when the scenario has no faults; 0 means 1.
+	OutagesPerHour float64
 }
 
 // Result is a recommendation, shaped as the Recommend JSON contract
@@ -44,6 +50,38 @@ type Options struct {
 type Result struct {
 	Target Target `json:"target"`
 	Farms  []Farm `json:"farms"`
+	// Skipped are the farms given no recommendation, with why.
+	Skipped []Skipped `json:"skipped,omitempty"`
+}
+
+// Skipped is a farm left out of the recommendation.
+type Skipped struct {
+	Name string `json:"name"`
+	// Why is SkipDisabled or SkipNoServer.
+	Why  string `json:"why"`
+	Note string `json:"note"`
+}
+
+// Reasons a farm is skipped (Skipped.Why).
+const (
+	// SkipDisabled: the farm is written enabled="false"; ARR routes nothing
+	// to it, so there is no traffic to tune for.
+	SkipDisabled = "disabled"
+	// SkipNoServer: the farm has no enabled server, so every request gets
+	// 502.4 whatever the settings; no setting fixes that.
+	SkipNoServer = "no_server"
+)
+
+// NoServer lists the farms skipped because they have no enabled server: a
+// finding (exit 1), and nothing to write.
+func (r *Result) NoServer() []string {
+	var names []string
+	for _, s := range r.Skipped {
+		if s.Why == SkipNoServer {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 // Target is the acceptable 502.3 share.
@@ -61,6 +99,8 @@ type Farm struct {
 	// timeout fixes that.
 	Overloaded bool     `json:"overloaded"`
 	Reasons    []string `json:"reasons"`
+	// Set is the whole recommendation simulated together.
+	Set Set `json:"set"`
 
 	// Extras.
 	Algorithm string  `json:"algorithm"`
@@ -82,11 +122,16 @@ type Farm struct {
 type Timeout struct {
 	CurrentS float64 `json:"current_s"`
 	// RecommendedS is nil when no timeout meets the target (an
-	// overloaded farm, or 502.3 from faults alone).
+	// overloaded farm, or 502.3 from faults alone). It is chosen by Rule.
 	RecommendedS *int `json:"recommended_s"`
+	// MinMeetingS is the smallest whole second whose predicted 502.3
+	// rate meets the target with 95 % confidence; nil when none does.
+	MinMeetingS *int `json:"min_meeting_s"`
 	// PercentileRuleS is the (1 - target) quantile of service time.
 	PercentileRuleS float64        `json:"percentile_rule_s"`
 	Predicted5023   *simulate.Rate `json:"predicted_502_3"`
+	// Rule says what chose RecommendedS: RuleKeep or RuleHeadroom.
+	Rule string `json:"rule,omitempty"`
 	// Current5023 is the predicted 502.3 rate at the current timeout.
 	Current5023 *simulate.Rate `json:"current_502_3,omitempty"`
 }
@@ -101,6 +146,9 @@ type HealthCheck struct {
 	CurrentTimeoutS   float64 `json:"current_timeout_s"`
 	CurrentMinServers int     `json:"current_minServers"`
 	URLTest           bool    `json:"url_test"`
+	// Why each value is what it is, for the reasons verify writes.
+	IntervalWhy   string `json:"-"`
+	MinServersWhy string `json:"-"`
 }
 
 // Capacity is the number of servers (like the farm's first enabled one)
@@ -111,6 +159,9 @@ type Capacity struct {
 	Predicted5023 *simulate.Rate `json:"predicted_502_3"`
 	Predicted5024 *simulate.Rate `json:"predicted_502_4,omitempty"`
 	TimeoutS      float64        `json:"timeout_s"`
+	// Add lists, when the farm as written misses the target, how many
+	// servers like each kind of its servers to add (any one of them).
+	Add []Add `json:"add,omitempty"`
 	// Tried lists the server counts simulated, with their 502.3 rates.
 	Tried []Point `json:"tried,omitempty"`
 }
@@ -138,6 +189,17 @@ func Recommend(cfg *schema.Config, sc *simulate.Scenario, opts Options) (*Result
 	}
 	res := &Result{Target: Target{R5023: opts.Target}}
 	for _, name := range farms {
+		farm := cfg.Farm(name)
+		if !farm.Enabled {
+			res.Skipped = append(res.Skipped, Skipped{name, SkipDisabled, fmt.Sprintf(
+				"farm %q is disabled (enabled=\"false\"): ARR sends it no request, so there is nothing to tune; enable it first", name)})
+			continue
+		}
+		if enabledServers(farm) == 0 {
+			res.Skipped = append(res.Skipped, Skipped{name, SkipNoServer, fmt.Sprintf(
+				"farm %q has no enabled server: every request routed to it gets 502.4, whatever the timeout or health check; add or enable a server", name)})
+			continue
+		}
 		f, err := recommendFarm(cfg, sc, name, opts)
 		if err != nil {
 			return nil, fmt.Errorf("recommending for farm %q: %w", name, err)
@@ -186,6 +248,12 @@ type farmRun struct {
 	sc   *simulate.Scenario
 	opts Options
 	alg  string // the algorithm as simulated
+	// log, when set, replaces simulated 502.3 rates by what the latency
+	// log's sample can bound (recommend --latency LOG).
+	log *logBound
+	// cloneOf maps the address of a server capacity added to the
+	// address of the server it copies.
+	cloneOf map[string]string
 }
 
 func newFarmRun(cfg *schema.Config, sc *simulate.Scenario, name string, opts Options) *farmRun {
@@ -201,7 +269,7 @@ func newFarmRun(cfg *schema.Config, sc *simulate.Scenario, name string, opts Opt
 	}
 	s := *sc
 	s.Farm = name
-	return &farmRun{cfg: &c, farm: farm, sc: &s, opts: opts}
+	return &farmRun{cfg: &c, farm: farm, sc: &s, opts: opts, cloneOf: map[string]string{}}
 }
 
 // run simulates with the farm's timeout set to t.
@@ -220,9 +288,17 @@ func (fr *farmRun) simOptions(curve bool) simulate.Options {
 
 func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts Options) (*Farm, error) {
 	fr := newFarmRun(cfg, sc, name, opts)
+	var err error
+	if fr.log, err = newLogBound(fr.sc, opts); err != nil {
+		return nil, err
+	}
+	bg := fr.blueGreen()
 	farm := fr.farm
 	current := farm.Protocol.Timeout
 	out := &Farm{Name: name, Servers: enabledServers(farm), PeakRate: peakRate(fr.sc)}
+	if bg != "" {
+		out.Reasons = append(out.Reasons, bg)
+	}
 	if opts.LatencyOnly {
 		out.PeakRate = 0 // the synthetic scenario's rate is not the farm's traffic
 	}
@@ -240,9 +316,7 @@ func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts 
 	}
 	out.Timeout.PercentileRuleS = round3(rule.Seconds())
 
-	if out.Servers == 0 {
-		out.Reasons = append(out.Reasons, fmt.Sprintf("farm %q has no enabled server: every request gets 502.4, whatever the timeout", name))
-	} else if out.Overloaded {
+	if out.Overloaded {
 		out.Reasons = append(out.Reasons, fmt.Sprintf(
 			"farm %q is overloaded: at the peak of %s req/s server %s is offered %.0f%% of what it can serve (%s): queues grow without bound and no timeout fixes that (a timed-out request keeps its backend slot); add servers (see capacity) or make requests faster",
 			name, num(out.PeakRate), load.busiest, 100*load.util, load.how))
@@ -255,6 +329,9 @@ func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts 
 		return nil, err
 	}
 	fr.health(out)
+	if err := fr.verify(out); err != nil {
+		return nil, err
+	}
 	out.Algorithm = fr.alg
 	return out, nil
 }

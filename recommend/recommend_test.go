@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,9 +17,10 @@ func lognormalTail(t, m, s float64) float64 {
 }
 
 // With unlimited concurrency every request's time to headers is its own
-// service time (M/G/inf), so the 502.3 rate at timeout T is 1 - F(T) and
-// the recommendation must be the smallest whole second T with
-// 1 - F(T) <= 0.001: here 1 - F(21 s) = 0.00096 and 1 - F(20 s) = 0.00107.
+// service time (M/G/inf), so the 502.3 rate at timeout T is 1 - F(T), and
+// min_meeting_s must be the smallest whole second T with 1 - F(T) <= 0.001:
+// here 1 - F(21 s) = 0.00096 and 1 - F(20 s) = 0.00107. The current 30 s
+// meets the target (1 - F(30) = 0.00042), so it is kept (rule keep).
 func TestRecommendTimeoutLognormal(t *testing.T) {
 	const median, sigma, target = 0.2, 1.5, 0.001
 	doc := loadConfig(t, "farm.yaml", farmYAML(4, "protocol: {timeout: 30s}"))
@@ -32,16 +34,56 @@ latency: {lognormal: {median: 200ms, sigma: 1.5}}
 	res, err := Recommend(doc.Config, sc, Options{Target: target})
 	require.NoError(t, err)
 	f := res.Farms[0]
-	require.NotNil(t, f.Timeout.RecommendedS, "%v", f.Reasons)
-	T := float64(*f.Timeout.RecommendedS)
-	t.Logf("%s recommends %.0fs: %+v", f.Method, T, *f.Timeout.Predicted5023)
+	require.NotNil(t, f.Timeout.MinMeetingS, "%v", f.Reasons)
+	T := float64(*f.Timeout.MinMeetingS)
 	assert.LessOrEqual(t, lognormalTail(T, median, sigma), target)
 	assert.Greater(t, lognormalTail(T-1, median, sigma), target)
+	require.NotNil(t, f.Timeout.RecommendedS)
+	assert.Equal(t, 30, *f.Timeout.RecommendedS, "the current 30 s meets the target: kept")
+	assert.Equal(t, RuleKeep, f.Timeout.Rule)
 	// The percentile rule is the exact p99.9: e^(ln 0.2 + 1.5 z_0.999).
 	assert.InDelta(t, 20.61, f.Timeout.PercentileRuleS, 0.01)
 	assert.False(t, f.Overloaded)
 	assert.Equal(t, "one-run curve", f.Method)
-	assert.Equal(t, 1, *f.Capacity.Servers, "with unlimited concurrency one server carries any load")
+	assert.Nil(t, f.Capacity.Servers, "unlimited concurrency sizes no capacity")
+}
+
+// The headroom rule on the same M/G/inf farm, at a 1 % target whose tenth
+// (0.1 %) the tail reaches at 21 s (above): a current 60 s that meets the
+// target is kept, and --tighten shortens it to the smallest whole second
+// whose rate is at or under 0.1 % with confidence: 21 s by the formula,
+// or 22 s when the interval's upper end at 21 s (rate 0.096 %) is above
+// 0.1 %.
+func TestRecommendTimeoutHeadroom(t *testing.T) {
+	const median, sigma, target = 0.2, 1.5, 0.01
+	doc := loadConfig(t, "farm.yaml", farmYAML(4, "protocol: {timeout: 60s}"))
+	sc := loadScenario(t, `
+requests: 400000
+replications: 6
+seed: 12
+arrivals: {rate: 400}
+latency: {lognormal: {median: 200ms, sigma: 1.5}}
+`)
+	kept, err := Recommend(doc.Config, sc, Options{Target: target})
+	require.NoError(t, err)
+	k := kept.Farms[0]
+	require.NotNil(t, k.Timeout.RecommendedS, "%v", k.Reasons)
+	assert.Equal(t, 60, *k.Timeout.RecommendedS)
+	assert.Contains(t, strings.Join(k.Reasons, "\n"), "rule: keep")
+	// 1 - F(7 s) = 0.0089 <= 1 %, 1 - F(6 s) = 0.0117.
+	require.NotNil(t, k.Timeout.MinMeetingS)
+	assert.Equal(t, 7, *k.Timeout.MinMeetingS)
+
+	tight, err := Recommend(doc.Config, sc, Options{Target: target, Tighten: true})
+	require.NoError(t, err)
+	f := tight.Farms[0]
+	require.NotNil(t, f.Timeout.RecommendedS, "%v", f.Reasons)
+	got := *f.Timeout.RecommendedS
+	assert.Equal(t, RuleHeadroom, f.Timeout.Rule)
+	assert.Contains(t, []int{21, 22}, got, "%v", f.Reasons)
+	assert.LessOrEqual(t, lognormalTail(float64(got), median, sigma), target/10)
+	assert.Contains(t, strings.Join(f.Reasons, "\n"), "rule: headroom")
+	assert.True(t, f.Set.Meets)
 }
 
 // The one-run curve replaces a search with one run per timeout: both must

@@ -34,6 +34,11 @@ func (r *Result) Printable() *Result {
 			f.Reasons[j] = schema.Printable(reason)
 		}
 	}
+	out.Skipped = slices.Clone(r.Skipped)
+	for i := range out.Skipped {
+		s := &out.Skipped[i]
+		s.Name, s.Note = schema.Printable(s.Name), schema.Printable(s.Note)
+	}
 	return &out
 }
 
@@ -63,7 +68,7 @@ func capText(c Capacity) string {
 	if c.Servers == nil {
 		return "not computed"
 	}
-	return fmt.Sprintf("%d, %d with one down", *c.Servers, *c.ServersNPlus1)
+	return fmt.Sprintf("%d, %s with one down", *c.Servers, nPlus1(c))
 }
 
 // WriteText writes the recommendation for a person: the values first, then
@@ -86,9 +91,12 @@ func (r *Result) WriteText(w io.Writer) error {
 		t := f.Timeout
 		switch {
 		case t.RecommendedS != nil:
-			fmt.Fprintf(&b, "  timeout      %s -> %ds   predicted 502.3 %s%s\n", human.Seconds(t.CurrentS), *t.RecommendedS, human.Percent(t.Predicted5023.Mean), ciText(*t.Predicted5023))
+			fmt.Fprintf(&b, "  timeout      %s -> %ds (rule: %s)   predicted 502.3 %s%s\n", human.Seconds(t.CurrentS), *t.RecommendedS, t.Rule, human.Percent(t.Predicted5023.Mean), ciText(*t.Predicted5023))
 		default:
 			fmt.Fprintf(&b, "  timeout      %s -> none meets the target (see below)\n", human.Seconds(t.CurrentS))
+		}
+		if t.MinMeetingS != nil {
+			fmt.Fprintf(&b, "               smallest meeting the target: %ds\n", *t.MinMeetingS)
 		}
 		fmt.Fprintf(&b, "               percentile rule (p%s of service time): %s\n", trimFloat(100*(1-r.Target.R5023)), human.Seconds(t.PercentileRuleS))
 		h := f.HealthCheck
@@ -99,20 +107,39 @@ func (r *Result) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", human.Seconds(h.IntervalS), human.Seconds(h.TimeoutS), h.MinServers)
 		}
 		if c := f.Capacity; c.Servers != nil {
-			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%d with one down); the farm has %d; predicted 502.3 %s%s at timeout %s\n",
-				*c.Servers, *c.ServersNPlus1, f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), human.Seconds(c.TimeoutS))
+			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%s with one down); the farm has %d; predicted 502.3 %s%s at timeout %s\n",
+				*c.Servers, nPlus1(c), f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), human.Seconds(c.TimeoutS))
 		} else {
 			b.WriteString("  capacity     not computed (see below)\n")
 		}
+		verdict := "meets the target"
+		if !f.Set.Meets {
+			verdict = "MISSES the target: no change recommended"
+		}
+		fmt.Fprintf(&b, "  together     predicted 502.3 %s%s, 502.4 %s: %s\n", human.Percent(f.Set.Predicted5023.Mean), ciText(f.Set.Predicted5023), human.Percent(f.Set.Predicted5024.Mean), verdict)
 		b.WriteString("  why:\n")
 		for _, reason := range f.Reasons {
 			fmt.Fprintf(&b, "    - %s\n", reason)
 		}
 	}
+	for i, s := range r.Skipped {
+		if i == 0 && len(r.Farms) > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "skipped: %s\n", s.Note)
+	}
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing recommendation: %w", err)
 	}
 	return nil
+}
+
+// nPlus1 is the N+1 count, or "none found".
+func nPlus1(c Capacity) string {
+	if c.ServersNPlus1 == nil {
+		return "none found"
+	}
+	return strconv.Itoa(*c.ServersNPlus1)
 }
 
 func ciText(r simulate.Rate) string {

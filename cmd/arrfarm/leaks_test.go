@@ -30,6 +30,7 @@ replications: 2
 seed: 1
 arrivals: {rate: 50}
 latency: {lognormal: {p50: 100ms, p99: 1s}}
+concurrency: 16
 servers:
   "svc:addrPw@10.0.0.11": {latency: {lognormal: {p50: 150ms, p99: 5s}}}
 events:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,8 @@ type recommendArgs struct {
 	write    bool
 	output   string
 	html     string
+	tighten  bool
+	outages  float64
 }
 
 func newRecommendCmd(s streams) *cobra.Command {
@@ -69,6 +72,8 @@ and a rename.`,
 	f.BoolVar(&a.write, "write", false, "edit CONFIG in place with the recommended values")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curves to FILE")
+	f.BoolVar(&a.tighten, "tighten", false, "shorten a current timeout that already meets the target to the headroom value")
+	f.Float64Var(&a.outages, "outages-per-hour", 1, "outages an hour the health-check interval is budgeted for, when the scenario has no down/unreachable/hang fault")
 	return cmd
 }
 
@@ -95,6 +100,9 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
 	}
+	if !(a.outages > 0) || math.IsInf(a.outages, 0) {
+		return withCode(exitUsage, fmt.Errorf("--outages-per-hour %g: want a positive number, e.g. 1", a.outages))
+	}
 	if a.write {
 		// A file that cannot be edited byte for byte (UTF-16 that does not
 		// round-trip, e.g. a lone surrogate) is the input's fault: say so
@@ -103,7 +111,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			return withCode(exitUsage, fmt.Errorf("--write %s: %w", configPath, err))
 		}
 	}
-	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay}
+	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay, Tighten: a.tighten, OutagesPerHour: a.outages}
 	var sc *simulate.Scenario
 	if a.scenario != "" {
 		if sc, err = loadScenarioFile(s, a.scenario); err != nil {
@@ -144,6 +152,19 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			return err
 		}
 	}
+	// A farm without an enabled server, or nothing recommended at all, is
+	// a finding: the report is printed, nothing is written.
+	noServer := res.NoServer()
+	if len(noServer) > 0 || len(res.Farms) == 0 {
+		if err := emit(s, a.output, out.Bytes()); err != nil {
+			return err
+		}
+		if len(noServer) > 0 {
+			return withCode(exitFindings, fmt.Errorf("recommending for %s: farm(s) %s have no enabled server: every request gets 502.4 and no setting fixes that; add or enable a server (nothing was written)",
+				schema.Printable(configPath), schema.Printable(strings.Join(noServer, ", "))))
+		}
+		return withCode(exitFindings, fmt.Errorf("recommending for %s: no farm to recommend for (see the skipped farms above; nothing was written)", schema.Printable(configPath)))
+	}
 	if a.format == "patch" || a.write {
 		reps, notes := recommend.Edits(doc, res)
 		for _, n := range notes {
@@ -173,11 +194,16 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), schema.Printable(configPath))
 		}
 	}
-	if a.output == "" {
-		_, err = s.out.Write(out.Bytes())
+	return emit(s, a.output, out.Bytes())
+}
+
+// emit writes the report to stdout, or to path when one is given.
+func emit(s streams, path string, b []byte) error {
+	if path == "" {
+		_, err := s.out.Write(b)
 		return err
 	}
-	return outfile.Write(a.output, out.Bytes())
+	return outfile.Write(path, b)
 }
 
 // parseTarget reads "502.3=0.1%" (or just "0.1%") for recommend and sweep,
@@ -271,8 +297,10 @@ func latencyScenario(cfg *schema.Config, sources []string, target float64) (*sim
 			m, isModel := d.(latency.Model)
 			if !isModel {
 				// IIS logs: resample their service times (observed.Samples
-				// imputes the ones censored at ARR's timeout).
-				m = latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{Log: path}}
+				// imputes the ones censored at ARR's timeout): of
+				// successful requests only (2xx/3xx, win32 0), since a 404
+				// or an aborted connection did not take a service time.
+				m = latency.Model{Kind: latency.Empirical, Empirical: &latency.EmpiricalSpec{Log: path, Status: "200-399", Win32Zero: true}}
 			}
 			if model.Kind == latency.None {
 				model = m

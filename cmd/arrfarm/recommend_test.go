@@ -3,23 +3,30 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 const (
 	recCorpus   = "../../fixtures/corpus/kevinareed-bluegreen-alwaysup-sites-farm-healthcheck-rules.xml"
 	recPeak     = "../../fixtures/recommend/peak.yaml"
 	recOverload = "../../fixtures/recommend/overloaded.yaml"
+	// recTwo is a two-server farm with every value recommend sets
+	// written (the corpus farm above is blue/green: one active server).
+	recTwo = "../../fixtures/recommend/written.xml"
 )
 
 func TestRecommendJSONContract(t *testing.T) {
-	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--scenario", recPeak, "--format", "json")
+	code, out, stderr := runCLI(t, "", nil, "recommend", recTwo, "--scenario", recPeak, "--format", "json")
 	require.Equal(t, exitOK, code, stderr)
 	var res struct {
 		Target map[string]float64 `json:"target"`
@@ -29,16 +36,21 @@ func TestRecommendJSONContract(t *testing.T) {
 	assert.Equal(t, map[string]float64{"502.3": 0.001}, res.Target)
 	require.Len(t, res.Farms, 1)
 	f := res.Farms[0]
-	assert.Equal(t, "alwaysup", f["name"])
+	assert.Equal(t, "web", f["name"])
 	for _, k := range []string{"timeout", "healthCheck", "capacity", "overloaded", "reasons"} {
 		assert.Contains(t, f, k)
 	}
 	to := f["timeout"].(map[string]any)
-	for _, k := range []string{"current_s", "recommended_s", "percentile_rule_s", "predicted_502_3"} {
+	for _, k := range []string{"current_s", "recommended_s", "min_meeting_s", "percentile_rule_s", "predicted_502_3"} {
 		assert.Contains(t, to, k)
 	}
 	assert.EqualValues(t, 30, to["current_s"])
 	assert.NotNil(t, to["recommended_s"])
+	// README's peak hour: 6 s is the smallest meeting 0.1 % (the percentile
+	// rule, p99.9 of a lognormal with p50 120 ms and p99 2 s, is 5.04 s,
+	// and queueing only adds), and the current 30 s meets it: kept.
+	assert.GreaterOrEqual(t, to["min_meeting_s"], 6.0)
+	assert.EqualValues(t, 30, to["recommended_s"])
 	hc := f["healthCheck"].(map[string]any)
 	for _, k := range []string{"interval_s", "timeout_s", "minServers"} {
 		assert.Contains(t, hc, k)
@@ -67,10 +79,21 @@ func TestRecommendOverloadedEveryFormat(t *testing.T) {
 // --write on a real corpus config: only the recommended attribute values
 // change, the mode stays, and --format patch shows the same change.
 func TestRecommendWriteInPlace(t *testing.T) {
-	orig, err := os.ReadFile(recCorpus)
-	require.NoError(t, err)
+	orig := []byte(`<configuration>
+  <webFarms>
+    <webFarm name="web" enabled="true">
+      <server address="10.0.0.11" enabled="true" />
+      <server address="10.0.0.12" enabled="true" />
+      <server address="10.0.0.13" enabled="true" />
+      <applicationRequestRouting>
+        <healthCheck url="http://web/health" interval="00:00:01" />
+      </applicationRequestRouting>
+    </webFarm>
+  </webFarms>
+</configuration>
+`)
 	dir := t.TempDir()
-	path := filepath.Join(dir, filepath.Base(recCorpus))
+	path := filepath.Join(dir, "applicationHost.config")
 	require.NoError(t, os.WriteFile(path, orig, 0o600))
 	require.NoError(t, os.Chmod(path, 0o600))
 
@@ -115,6 +138,22 @@ func TestRecommendWriteInPlace(t *testing.T) {
 	assert.NotContains(t, patch2, "@@", "the written file already holds the recommendation")
 }
 
+// A farm with no enabled server: exit 1, a message that says why, and
+// --write leaves the file as it was.
+func TestRecommendNoServer(t *testing.T) {
+	orig := []byte("farms:\n  - name: web\n    servers:\n      - {address: 10.0.0.1, enabled: false}\n    applicationRequestRouting:\n      protocol: {timeout: 30s}\n")
+	path := filepath.Join(t.TempDir(), "farm.yaml")
+	require.NoError(t, os.WriteFile(path, orig, 0o644))
+	code, out, stderr := runCLI(t, "", nil, "recommend", path, "--scenario", recPeak, "--write")
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, stderr, "no enabled server")
+	assert.Contains(t, stderr, "nothing was written")
+	assert.Contains(t, out, "skipped:")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, orig, got)
+}
+
 func TestRecommendUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"recommend", recCorpus},
@@ -142,20 +181,79 @@ func TestRecommendLatencyOnly(t *testing.T) {
 	assert.Contains(t, out, "capacity needs traffic")
 }
 
-// --latency with backend IIS logs: their time-taken is resampled.
+// --latency with backend IIS logs: the service times are those of
+// successful requests (2xx/3xx with win32 0), and the confidence is the
+// log's: with n samples the rate at timeout T is k/n for the k samples at
+// or above T, bounded by the one-sided 95 % Clopper-Pearson interval. The
+// log has 607 lines; the test counts the usable ones itself. At 0.1 % no
+// sample of that size can show the target is met (the bound with k = 0 is
+// 1 - 0.05^(1/n), about 3/n, ~0.5 %), so no timeout meets it; at 1 % the
+// smallest whole second meeting it is the one the formula gives.
 func TestRecommendLatencyFromLogs(t *testing.T) {
-	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", "../../fixtures/logs/webknowit-iis85-w3svc1-u_ex151020.log", "--target", "1%", "--format", "json")
-	require.Equal(t, exitOK, code, stderr)
-	var res struct {
+	const log = "../../fixtures/logs/webknowit-iis85-w3svc1-u_ex151020.log"
+	src, err := os.ReadFile(log)
+	require.NoError(t, err)
+	var ms []float64
+	all := 0
+	for _, line := range strings.Split(string(src), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 15 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		all++
+		status, _ := strconv.Atoi(f[11])
+		win32, _ := strconv.Atoi(f[13])
+		tt, _ := strconv.ParseFloat(f[14], 64)
+		if status >= 200 && status < 400 && win32 == 0 {
+			ms = append(ms, tt)
+		}
+	}
+	n := len(ms)
+	require.Less(t, n, all, "the log has lines that are not service times")
+	floor := 1 - math.Pow(0.05, 1/float64(n))
+	require.Greater(t, floor, 0.001)
+	require.Less(t, floor, 0.01)
+
+	type answer struct {
 		Farms []struct {
 			Timeout struct {
 				RecommendedS *int `json:"recommended_s"`
+				MinMeetingS  *int `json:"min_meeting_s"`
 			}
+			Reasons []string
 		}
 	}
-	require.NoError(t, json.Unmarshal([]byte(out), &res))
-	require.Len(t, res.Farms, 1)
-	assert.NotNil(t, res.Farms[0].Timeout.RecommendedS)
+	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", log, "--target", "0.1%", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var strict answer
+	require.NoError(t, json.Unmarshal([]byte(out), &strict))
+	require.Len(t, strict.Farms, 1)
+	assert.Nil(t, strict.Farms[0].Timeout.MinMeetingS)
+	assert.Nil(t, strict.Farms[0].Timeout.RecommendedS)
+	assert.Contains(t, strings.Join(strict.Farms[0].Reasons, "\n"), fmt.Sprintf("has %d usable samples", n))
+
+	code, out, stderr = runCLI(t, "", nil, "recommend", recCorpus, "--latency", log, "--target", "1%", "--format", "json")
+	require.Equal(t, exitOK, code, stderr)
+	var lax answer
+	require.NoError(t, json.Unmarshal([]byte(out), &lax))
+	want := 0
+	for T := 1; want == 0; T++ {
+		k := 0
+		for _, x := range ms {
+			if x >= float64(T)*1000 {
+				k++
+			}
+		}
+		upper := 1.0
+		if k < n {
+			upper = distuv.Beta{Alpha: float64(k + 1), Beta: float64(n - k)}.Quantile(0.95)
+		}
+		if upper <= 0.01 {
+			want = T
+		}
+	}
+	require.NotNil(t, lax.Farms[0].Timeout.MinMeetingS, "%v", lax.Farms[0].Reasons)
+	assert.Equal(t, want, *lax.Farms[0].Timeout.MinMeetingS)
 }
 
 func TestSweepFormats(t *testing.T) {

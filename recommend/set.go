@@ -1,0 +1,211 @@
+package recommend
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/internal/human"
+	"github.com/arrfarm/arrfarm/simulate"
+)
+
+// Set is the recommendation applied as a whole: the values that would be
+// written, simulated together on the scenario as given (its traffic and
+// faults), before anything is printed.
+type Set struct {
+	TimeoutS      float64 `json:"timeout_s"`
+	IntervalS     float64 `json:"interval_s,omitempty"`
+	ProbeTimeoutS float64 `json:"probe_timeout_s,omitempty"`
+	MinServers    int     `json:"minServers"`
+	// Predicted5023 and Predicted5024 are the whole set's rates.
+	Predicted5023 simulate.Rate `json:"predicted_502_3"`
+	Predicted5024 simulate.Rate `json:"predicted_502_4"`
+	// Meets says the set meets the target with 95 % confidence; a set
+	// that does not is never recommended: Set then describes the farm as
+	// written, and nothing is changed.
+	Meets bool `json:"meets"`
+	// Tried is how many sets were simulated.
+	Tried int `json:"tried"`
+}
+
+// candidate is one set of values to simulate together.
+type candidate struct {
+	timeout                time.Duration
+	interval, probeTimeout time.Duration
+	minServers             int64
+	what                   string
+	// ladder: a suggested health check, accepted only when no server
+	// without a fault fails a probe, unless it is the last of the ladder.
+	ladder, last bool
+	intervalWhy  string
+}
+
+func (c candidate) same(d candidate) bool {
+	return c.timeout == d.timeout && c.interval == d.interval && c.probeTimeout == d.probeTimeout && c.minServers == d.minServers
+}
+
+// runSet simulates the scenario as given with c applied to the farm.
+func (fr *farmRun) runSet(c candidate) (*simulate.Result, error) {
+	saved := *fr.farm
+	defer func() { *fr.farm = saved }()
+	hc := &fr.farm.HealthCheck
+	fr.farm.Protocol.Timeout = c.timeout
+	if hc.URL != "" {
+		hc.Interval, hc.Timeout, hc.MinServers = c.interval, c.probeTimeout, c.minServers
+	}
+	res, err := simulate.Run(fr.cfg, fr.sc, fr.simOptions(false))
+	if err != nil {
+		return nil, fmt.Errorf("simulating the recommended settings together: %w", err)
+	}
+	return res, nil
+}
+
+// falseMarks counts probes that failed on servers the scenario gives no
+// fault: healthy servers whose probe timed out, most often behind queued
+// requests.
+func (fr *farmRun) falseMarks(f *simulate.FarmResult) int64 {
+	faulted := map[string]bool{}
+	for _, e := range fr.sc.Events {
+		if e.Server == "*" {
+			return 0 // every server has a fault: no probe failure is false
+		}
+		faulted[e.Server] = true
+	}
+	var n int64
+	for _, s := range f.Servers {
+		if !faulted[s.Address] {
+			n += s.ProbesFailed
+		}
+	}
+	return n
+}
+
+// verify simulates the recommended timeout, health-check settings and
+// minServers together on the scenario as given, and keeps the first set
+// that meets the target with 95 % confidence, trying in order:
+//
+//  1. the recommendation; while healthy servers fail probes (they queue
+//     behind requests), the same with a longer probe timeout (2 s, 5 s,
+//     10 s, 20 s) and an interval above it;
+//  2. the recommended timeout with the current health-check settings;
+//  3. the farm as written.
+//
+// When none meets, nothing is recommended (the timeout, the health-check
+// values and minServers stay as written) and a reason says so: a set that
+// misses the target is never printed as advice.
+func (fr *farmRun) verify(out *Farm) error {
+	hc := fr.farm.HealthCheck
+	h := &out.HealthCheck
+	cur := candidate{timeout: fr.farm.Protocol.Timeout, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the farm as written"}
+	t := cur.timeout
+	if r := out.Timeout.RecommendedS; r != nil {
+		t = time.Duration(*r) * time.Second
+	}
+	var cands []candidate
+	if h.URLTest {
+		base := int(h.TimeoutS)
+		cands = append(cands, candidate{t, secondsOf(h.IntervalS), secondsOf(h.TimeoutS), int64(h.MinServers), "the recommendation", true, false, h.IntervalWhy})
+		for _, p := range []int{2, 5, 10, 20} {
+			if p > base {
+				i, why := fr.interval(out, p)
+				cands = append(cands, candidate{t, time.Duration(i) * time.Second, time.Duration(p) * time.Second, int64(h.MinServers),
+					fmt.Sprintf("the recommendation with a %ds probe timeout", p), true, false, why})
+			}
+		}
+		cands[len(cands)-1].last = true
+		cands = append(cands, candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout with the current health check"})
+	} else {
+		cands = append(cands, candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout"})
+	}
+	if !cands[len(cands)-1].same(cur) {
+		cands = append(cands, cur)
+	}
+	var tried []string
+	var chosen *candidate
+	var got *simulate.FarmResult
+	for i := range cands {
+		c := cands[i]
+		if i > 0 && c.same(cands[i-1]) && !c.last {
+			continue
+		}
+		res, err := fr.runSet(c)
+		if err != nil {
+			return err
+		}
+		f := &res.Farms[0]
+		if fr.log != nil {
+			f.Rates.R5023 = fr.log.rate(c.timeout) // logBound
+		}
+		got = f
+		out.Set.Tried++
+		fm := int64(0)
+		if c.ladder {
+			fm = fr.falseMarks(f)
+		}
+		tried = append(tried, fmt.Sprintf("%s: 502.3 %s (95%% CI upper %s), 502.4 %s%s", c.what, human.Percent(f.Rates.R5023.Mean), human.Percent(f.Rates.R5023.CI95[1]), human.Percent(f.Rates.R5024.Mean), falseText(fm)))
+		// 502.4 counts too: a probe that marks every server unhealthy
+		// turns 502.3 into 502.4, not into success.
+		ok := meets(f.Rates.R5023, fr.opts.Target) && meets(f.Rates.R5024, fr.opts.Target)
+		if ok && (!c.ladder || fm == 0 || c.last) {
+			chosen = &cands[i]
+			break
+		}
+	}
+	s := &out.Set
+	s.Predicted5023, s.Predicted5024 = got.Rates.R5023, got.Rates.R5024
+	if chosen == nil {
+		// Nothing meets: recommend nothing.
+		chosen = &cur
+		s.Meets = false
+		out.Timeout.RecommendedS = nil
+		out.Timeout.Predicted5023 = nil
+		out.Timeout.Rule = ""
+		out.Reasons = append(out.Reasons, fmt.Sprintf("NO CHANGE RECOMMENDED: no set of settings tried meets the target %s with 95%% confidence on the scenario as given (%s); the values stay as written",
+			human.Percent(fr.opts.Target), strings.Join(tried, "; ")))
+	} else {
+		s.Meets = true
+		if chosen.timeout != t {
+			out.Timeout.RecommendedS = nil
+			out.Timeout.Predicted5023 = nil
+			out.Timeout.Rule = ""
+		}
+		out.Reasons = append(out.Reasons, fmt.Sprintf("simulated together on the scenario as given (traffic and faults), %s meets the target %s: 502.3 %s (95%% CI %s .. %s), 502.4 %s; sets tried in order: %s",
+			chosen.what, human.Percent(fr.opts.Target), human.Percent(s.Predicted5023.Mean), human.Percent(s.Predicted5023.CI95[0]), human.Percent(s.Predicted5023.CI95[1]),
+			human.Percent(s.Predicted5024.Mean), strings.Join(tried, "; ")))
+	}
+	s.TimeoutS = chosen.timeout.Seconds()
+	if h.URLTest {
+		s.IntervalS, s.ProbeTimeoutS, s.MinServers = chosen.interval.Seconds(), chosen.probeTimeout.Seconds(), int(chosen.minServers)
+		h.IntervalS, h.TimeoutS, h.MinServers = s.IntervalS, s.ProbeTimeoutS, s.MinServers
+		h.IntervalWhy = chosen.intervalWhy
+	} else {
+		s.MinServers = int(hc.MinServers)
+	}
+	fr.healthReasons(out, chosen.ladder)
+	return nil
+}
+
+func falseText(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d probe(s) failed on servers without a fault", n)
+}
+
+// healthReasons says why the health-check values are what they are.
+func (fr *farmRun) healthReasons(out *Farm, suggested bool) {
+	h := out.HealthCheck
+	if !h.URLTest {
+		out.Reasons = append(out.Reasons, fmt.Sprintf(
+			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests until someone disables it; add healthCheck url with interval %ss and timeout %ss (not simulated: the farm as written has none); %s",
+			num(h.IntervalS), num(h.TimeoutS), h.IntervalWhy))
+		return
+	}
+	if !suggested {
+		out.Reasons = append(out.Reasons, "healthCheck: the suggested values were not kept (see the sets tried): the current interval, timeout and minServers stay")
+		return
+	}
+	out.Reasons = append(out.Reasons, h.IntervalWhy)
+	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ss: at least twice the probe's p99.9 and 1s, below the interval, and long enough that no server without a fault failed a probe in the simulation (probes wait behind requests)", num(h.TimeoutS)))
+	out.Reasons = append(out.Reasons, h.MinServersWhy)
+}
