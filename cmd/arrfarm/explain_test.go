@@ -18,9 +18,9 @@ func TestExplainCmd(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "## Evidence\n\n- Microsoft documentation: Microsoft TechNet, ARR \"Health Test\" page") {
 		t.Errorf("explain no-health-check shows no evidence:\n%s", out)
 	}
-	code, out, _ = runCLI(t, "", nil, "explain", "websocket-scheme-target")
+	code, out, _ = runCLI(t, "", nil, "explain", "duplicate-server")
 	if code != 0 || !strings.Contains(out, "- Inferred: ") || !strings.Contains(out, "never an error") {
-		t.Errorf("explain websocket-scheme-target does not say its evidence is inferred:\n%s", out)
+		t.Errorf("explain duplicate-server does not say its evidence is inferred:\n%s", out)
 	}
 	code, _, stderr := runCLI(t, "", nil, "explain", "no-helth-check")
 	if code != 2 || !strings.Contains(stderr, `did you mean "no-health-check"`) {
