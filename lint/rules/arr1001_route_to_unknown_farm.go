@@ -54,13 +54,13 @@ var RouteToUnknownFarm = &lint.Rule{
 			span := r.Action.ValueSpan("url")
 			if f := closestFarm(p.Config, host); f != nil {
 				p.Report(schema.Finding{Span: span, Farm: f.Name, Related: farmDefined(f),
-					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this file (did you mean farm " +
+					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this configuration (did you mean farm " +
 						q(f.Name) + "?): ARR proxies them to a host of that name instead, and where the name does not resolve every request gets 502.3 / 12007"})
 				continue
 			}
 			if f := meantFarm(r, host, unrouted); f != nil {
 				p.Report(schema.Finding{Span: span, Farm: f.Name, Related: farmDefined(f),
-					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this file, while farm " + q(f.Name) +
+					Message: "rule " + q(r.Name) + " sends requests to host " + q(host) + ", which is not a farm of this configuration, while farm " + q(f.Name) +
 						" gets no requests from any rule: if the rule is meant for that farm, use its name; otherwise ARR proxies to a host called " + q(host) +
 						", and where that name does not resolve every request gets 502.3 / 12007"})
 			}
