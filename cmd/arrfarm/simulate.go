@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/observed"
 	"github.com/arrfarm/arrfarm/report"
 	"github.com/arrfarm/arrfarm/schema"
@@ -84,9 +85,9 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if a.format != "text" && a.format != "json" {
 		return fmt.Errorf(`--format must be "text" or "json", not %q`, a.format)
 	}
-	untilCI, err := parseShare(a.untilCI)
+	untilCI, err := parseUntilCI(a.untilCI)
 	if err != nil {
-		return fmt.Errorf("--until-ci: %w", err)
+		return err
 	}
 	doc, _, err := loadRunConfig(s, configPath, "simulating")
 	if err != nil {
@@ -211,22 +212,21 @@ func reportFindings(w io.Writer, fs []schema.Finding) (hasErrors bool) {
 	return hasErrors
 }
 
-// parseShare reads "10%" or "0.1" as 0.1; "" is 0 (off).
-func parseShare(s string) (float64, error) {
+// parseUntilCI reads --until-ci as every share flag is read
+// (human.ParsePercent: a bare 0.1 is refused, not taken as 10 %); "" is
+// off, and a target of 0 could never be met.
+func parseUntilCI(s string) (float64, error) {
 	if s == "" {
 		return 0, nil
 	}
-	t := strings.TrimSpace(s)
-	div := 1.0
-	if strings.HasSuffix(t, "%") {
-		t, div = strings.TrimSuffix(t, "%"), 100
+	v, err := human.ParsePercent(s)
+	if err == nil && v == 0 {
+		err = fmt.Errorf("%q: a half-width of 0 is never reached; give a share such as 10%%", s)
 	}
-	v, err := strconv.ParseFloat(t, 64)
-	// Written so that NaN fails too: every comparison with it is false.
-	if err != nil || !(v > 0 && v/div < 1) {
-		return 0, fmt.Errorf("%q is not a share between 0 and 100%%, e.g. 10%%", s)
+	if err != nil {
+		return 0, fmt.Errorf("--until-ci: %w", err)
 	}
-	return v / div, nil
+	return v, nil
 }
 
 // progress draws a one-line replication bar on stderr, only when stderr is

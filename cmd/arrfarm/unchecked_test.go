@@ -85,7 +85,12 @@ func TestNaNAndInfAreInputErrors(t *testing.T) {
 		{[]string{"recommend", recCorpus, "--scenario", recPeak, "--target", "502.3=nan%"},
 			"arrfarm: --target 502.3=nan%: \"nan%\" is not a share between 0 and 100%, e.g. 0.1%\n"},
 		{[]string{"simulate", recCorpus, "--scenario", recPeak, "--until-ci", "NaN"},
-			"arrfarm: --until-ci: \"NaN\" is not a share between 0 and 100%, e.g. 10%\n"},
+			"arrfarm: --until-ci: \"NaN\" is not a share between 0 and 100%, e.g. 0.1%\n"},
+		// A bare share reads two ways for --until-ci as for --max and --target.
+		{[]string{"simulate", recCorpus, "--scenario", recPeak, "--until-ci", "0.1"},
+			"arrfarm: --until-ci: \"0.1\" has no unit, and it reads two ways: 0.1% (one request in 1000) or 10% (the fraction 0.1); write the one you mean with %\n"},
+		{[]string{"simulate", recCorpus, "--scenario", recPeak, "--until-ci", "0%"},
+			"arrfarm: --until-ci: \"0%\": a half-width of 0 is never reached; give a share such as 10%\n"},
 	} {
 		code, _, stderr := runCLI(t, "", nil, c.args...)
 		assert.Equal(t, exitUsage, code, c.args)
