@@ -198,3 +198,25 @@ func TestParseVary(t *testing.T) {
 		assert.Equal(t, tc.want, v.Values, tc.in)
 	}
 }
+
+// The sweep's "CI wider than half the mean" warning is about a spread
+// around a mean; a point that saw no 502.3 has a rule-of-three bound
+// above 0 and no spread to warn about. A point with a real wide interval
+// still gets it.
+func TestSweepWideCIWarning(t *testing.T) {
+	point := func(mean, hi float64) SweepPoint {
+		return SweepPoint{Values: []string{"5s"}, Farm: "web", Replications: 3,
+			Rates: simulate.Rates{R5023: simulate.Rate{Mean: mean, CI95: [2]float64{0, hi}}}}
+	}
+	res := &SweepResult{Vary: []Vary{{Path: "web.protocol.timeout", Values: []string{"5s"}}}}
+
+	res.Points = []SweepPoint{point(0, 0.001)}
+	var text strings.Builder
+	require.NoError(t, res.WriteText(&text))
+	assert.NotContains(t, text.String(), "warning:", "no event seen: a bound, not a spread")
+
+	res.Points = []SweepPoint{point(0.001, 0.002)}
+	text.Reset()
+	require.NoError(t, res.WriteText(&text))
+	assert.Contains(t, text.String(), "1 point(s) have a 502.3 CI wider than half their mean")
+}

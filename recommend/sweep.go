@@ -107,6 +107,20 @@ func numbers(a, b, c string) (x, y, z float64, ok bool) {
 	return x, y, z, err1 == nil && err2 == nil && err3 == nil
 }
 
+// durationColumn says whether every value of v is a duration, not a
+// plain number.
+func durationColumn(v Vary) bool {
+	for _, s := range v.Values {
+		if _, err := strconv.ParseFloat(s, 64); err == nil {
+			return false
+		}
+		if _, err := schema.ParseDuration(s); err != nil {
+			return false
+		}
+	}
+	return len(v.Values) > 0
+}
+
 // numeric reads a swept value as a number for plotting: numbers as they
 // are, durations in seconds.
 func numeric(s string) (float64, bool) {
@@ -247,15 +261,29 @@ func printableAll(ss []string) []string {
 func (r *SweepResult) WriteCSV(w io.Writer) error {
 	r = r.Printable()
 	cw := csv.NewWriter(w)
+	// A spreadsheet cannot sort or plot "55s" beside "1m": a column of
+	// durations is written in seconds, and its header says so.
+	secs := make([]bool, len(r.Vary))
 	var head []string
-	for _, v := range r.Vary {
-		head = append(head, v.Path)
+	for i, v := range r.Vary {
+		secs[i] = durationColumn(v)
+		if secs[i] {
+			head = append(head, v.Path+"_s")
+		} else {
+			head = append(head, v.Path)
+		}
 	}
 	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "503", "503_ci_low", "503_ci_high", "p50_ms", "p99_ms", "p999_ms")
 	_ = cw.Write(head)
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, p := range r.Points {
 		row := append([]string(nil), p.Values...)
+		for i := range row {
+			if secs[i] {
+				x, _ := numeric(row[i])
+				row[i] = g(x)
+			}
+		}
 		rt := p.Rates
 		row = append(row, p.Farm, strconv.FormatInt(p.Requests, 10),
 			g(rt.R5023.Mean), g(rt.R5023.CI95[0]), g(rt.R5023.CI95[1]),
@@ -300,7 +328,9 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 	}
 	wide := 0
 	for _, p := range r.Points {
-		if rt := p.Rates.R5023; rt.CI95[1] > 0 && rt.CI95[1]-rt.Mean > rt.Mean/2 {
+		// At a mean of 0 no event was seen and the interval is a bound,
+		// not a spread around the mean: nothing to warn about.
+		if rt := p.Rates.R5023; rt.Mean > 0 && rt.CI95[1]-rt.Mean > rt.Mean/2 {
 			wide++
 		}
 	}

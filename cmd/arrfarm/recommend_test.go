@@ -263,9 +263,11 @@ func TestSweepFormats(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 5, "a header and a 2 x 2 grid")
-	assert.Equal(t, []string{"alwaysup.protocol.timeout", "scenario.arrivals.rate"}, rows[0][:2])
-	assert.Equal(t, []string{"2s", "100"}, rows[1][:2])
-	assert.Equal(t, []string{"2s", "200"}, rows[2][:2], "the last --vary changes fastest")
+	// Durations are seconds as numbers, so a spreadsheet sorts and plots them.
+	assert.Equal(t, []string{"alwaysup.protocol.timeout_s", "scenario.arrivals.rate"}, rows[0][:2])
+	assert.Equal(t, []string{"2", "100"}, rows[1][:2])
+	assert.Equal(t, []string{"2", "200"}, rows[2][:2], "the last --vary changes fastest")
+	assert.Equal(t, []string{"5", "100"}, rows[3][:2])
 
 	code, out, stderr = runCLI(t, "", nil, append(args, "--format", "json")...)
 	require.Equal(t, exitOK, code, stderr)
