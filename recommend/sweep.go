@@ -154,6 +154,10 @@ type SweepPoint struct {
 	Replications int                  `json:"replications"`
 	Rates        simulate.Rates       `json:"rates"`
 	LatencyMS    simulate.Percentiles `json:"latency_ms"`
+	// Overloaded: a server was busy at or above its capacity, so the
+	// point's rates come from a queue that grew all run long (simulate
+	// prints the same as a note).
+	Overloaded bool `json:"overloaded,omitempty"`
 }
 
 // Load returns a fresh configuration and scenario for one point: --set
@@ -200,6 +204,7 @@ func Sweep(load Load, vary []Vary, opts simulate.Options, progress func(done, to
 		}
 		f := r.Farms[0]
 		p.Farm, p.Requests, p.Replications, p.Rates, p.LatencyMS = f.Name, f.Requests, r.Replications, f.Rates, f.LatencyMS
+		p.Overloaded = f.Overloaded()
 		res.Points = append(res.Points, p)
 		if progress != nil {
 			progress(k+1, total)
@@ -273,7 +278,7 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 			head = append(head, v.Path)
 		}
 	}
-	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "503", "503_ci_low", "503_ci_high", "p50_ms", "p99_ms", "p999_ms")
+	head = append(head, "farm", "requests", "502.3", "502.3_ci_low", "502.3_ci_high", "502.4", "502.4_ci_low", "502.4_ci_high", "5xx", "503", "503_ci_low", "503_ci_high", "p50_ms", "p99_ms", "p999_ms", "overloaded")
 	_ = cw.Write(head)
 	g := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, p := range r.Points {
@@ -288,7 +293,7 @@ func (r *SweepResult) WriteCSV(w io.Writer) error {
 		row = append(row, p.Farm, strconv.FormatInt(p.Requests, 10),
 			g(rt.R5023.Mean), g(rt.R5023.CI95[0]), g(rt.R5023.CI95[1]),
 			g(rt.R5024.Mean), g(rt.R5024.CI95[0]), g(rt.R5024.CI95[1]),
-			g(rt.R5xx.Mean), g(rt.R503.Mean), g(rt.R503.CI95[0]), g(rt.R503.CI95[1]), g(p.LatencyMS.P50), g(p.LatencyMS.P99), g(p.LatencyMS.P999))
+			g(rt.R5xx.Mean), g(rt.R503.Mean), g(rt.R503.CI95[0]), g(rt.R503.CI95[1]), g(p.LatencyMS.P50), g(p.LatencyMS.P99), g(p.LatencyMS.P999), strconv.FormatBool(p.Overloaded))
 		_ = cw.Write(row)
 	}
 	cw.Flush()
@@ -317,14 +322,22 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%-*s  ", width[i], v.Path)
 	}
 	fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s\n", "502.3", "95% CI", "502.4", "503", "p99", "p99.9")
+	overloaded := 0
 	for _, p := range r.Points {
 		for i, x := range p.Values {
 			fmt.Fprintf(&b, "%-*s  ", width[i], x)
 		}
 		rt := p.Rates
-		fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s\n", human.Percent(rt.R5023.Mean),
+		mark := ""
+		if p.Overloaded {
+			mark, overloaded = "  OVERLOADED", overloaded+1
+		}
+		fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s%s\n", human.Percent(rt.R5023.Mean),
 			human.Percent(rt.R5023.CI95[0])+" .. "+human.Percent(rt.R5023.CI95[1]), human.Percent(rt.R5024.Mean), human.Percent(rt.R503.Mean),
-			human.Duration(time.Duration(p.LatencyMS.P99*1e6)), human.Duration(time.Duration(p.LatencyMS.P999*1e6)))
+			human.Duration(time.Duration(p.LatencyMS.P99*1e6)), human.Duration(time.Duration(p.LatencyMS.P999*1e6)), mark)
+	}
+	if overloaded > 0 {
+		fmt.Fprintf(&b, "\nOVERLOADED: at %d point(s) a server was busy at or above its capacity: the queue grew all run long, so those rates say how long the run was, not what the farm settles at, and no timeout fixes that\n", overloaded)
 	}
 	wide := 0
 	for _, p := range r.Points {

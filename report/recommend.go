@@ -119,6 +119,15 @@ func Sweep(res *recommend.SweepResult, inputs string) (*Page, error) {
 		groups[key] = append(groups[key], p)
 	}
 	sec := Section{Heading: "502.3 against " + first.Path}
+	var over []string
+	for _, p := range res.Points {
+		if p.Overloaded {
+			over = append(over, strings.Join(p.Values, ", "))
+		}
+	}
+	if len(over) > 0 {
+		sec.Warnings = append(sec.Warnings, fmt.Sprintf("overloaded at %s: a server was busy at or above its capacity, so the rate there says how long the run was, not what the farm settles at", strings.Join(over, "; ")))
+	}
 	if len(order) > maxSweepFigures {
 		sec.Warnings = append(sec.Warnings, fmt.Sprintf("the grid has %d combinations of the other settings; the first %d are drawn (the JSON and CSV have all)", len(order), maxSweepFigures))
 		order = order[:maxSweepFigures]

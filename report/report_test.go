@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arrfarm/arrfarm/recommend"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -120,5 +121,25 @@ func TestServerLoadMeaning(t *testing.T) {
 	bars, label, share = serverBars(mixed)
 	if share || bars[0].Load != 5 || bars[1].Load != 7 || label != "mean requests in service" {
 		t.Errorf("an unlimited server: %v %q %v, want means in service", bars, label, share)
+	}
+}
+
+// A sweep page warns at the points where a server was overloaded, as the
+// text and CSV do, and only there.
+func TestSweepPageWarnsOverload(t *testing.T) {
+	res := &recommend.SweepResult{
+		Vary: []recommend.Vary{{Path: "scenario.arrivals.rate", Values: []string{"10", "100"}}},
+		Points: []recommend.SweepPoint{
+			{Values: []string{"10"}, X: []float64{10}, Farm: "web", Replications: 2},
+			{Values: []string{"100"}, X: []float64{100}, Farm: "web", Replications: 2, Overloaded: true},
+		},
+	}
+	page, err := Sweep(res, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := strings.Join(page.Sections[0].Warnings, "\n")
+	if !strings.Contains(w, "overloaded at 100:") || strings.Contains(w, "10:") {
+		t.Errorf("warnings %q: want the 100 point, not the 10 point", w)
 	}
 }

@@ -16,8 +16,7 @@ func warn(res *Result, counts []repCounts, opts Options) {
 	for i := range res.Farms {
 		f := &res.Farms[i]
 		for _, s := range f.Servers {
-			// An unlimited server (concurrency 0) cannot be overloaded.
-			if s.Enabled && s.Concurrency > 0 && s.Utilization >= overloadedAt {
+			if s.Overloaded() {
 				f.Notes = append(f.Notes, fmt.Sprintf("server %s is overloaded: busy %.0f%% of its capacity (%d at once); the offered load is at or above what it can serve, queues grow, and no timeout fixes that",
 					s.Address, 100*s.Utilization, s.Concurrency))
 			}
@@ -27,4 +26,21 @@ func warn(res *Result, counts []repCounts, opts Options) {
 				len(counts), 100*opts.UntilCI))
 		}
 	}
+}
+
+// Overloaded says whether the server was busy at or above what it can
+// serve. An unlimited server (concurrency 0) cannot be overloaded.
+func (s ServerResult) Overloaded() bool {
+	return s.Enabled && s.Concurrency > 0 && s.Utilization >= overloadedAt
+}
+
+// Overloaded says whether any server of the farm was (see
+// ServerResult.Overloaded): sweep marks such points as simulate does.
+func (f FarmResult) Overloaded() bool {
+	for _, s := range f.Servers {
+		if s.Overloaded() {
+			return true
+		}
+	}
+	return false
 }

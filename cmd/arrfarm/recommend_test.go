@@ -288,3 +288,34 @@ func TestSweepFormats(t *testing.T) {
 	code, _, stderr = runCLI(t, "", nil, "sweep", recCorpus, "--scenario", recPeak, "--vary", "alwaysup.protocol.timeout=5s..1s/1s")
 	assert.Equal(t, exitUsage, code, stderr)
 }
+
+// A sweep point where a server is busy at or above its capacity is marked
+// as simulate marks it. overloaded.yaml: 50 ms of work on single-slot
+// backends, two servers: 10 req/s is 25 % of capacity, 100 req/s is 250 %.
+func TestSweepMarksOverloadedPoints(t *testing.T) {
+	args := []string{"sweep", recTwo, "--scenario", recOverload, "--vary", "scenario.arrivals.rate=10,100", "--set", "scenario.replications=2"}
+	code, out, stderr := runCLI(t, "", nil, args...)
+	require.Equal(t, exitOK, code, stderr)
+	lines := strings.Split(out, "\n")
+	var low, high string
+	for _, l := range lines {
+		switch {
+		case strings.HasPrefix(l, "10 "):
+			low = l
+		case strings.HasPrefix(l, "100 "):
+			high = l
+		}
+	}
+	assert.NotContains(t, low, "OVERLOADED", out)
+	assert.Contains(t, high, "OVERLOADED", out)
+	assert.Contains(t, out, "OVERLOADED: at 1 point(s)")
+
+	code, out, stderr = runCLI(t, "", nil, append(args, "--format", "csv")...)
+	require.Equal(t, exitOK, code, stderr)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, rows, 3)
+	last := len(rows[0]) - 1
+	assert.Equal(t, "overloaded", rows[0][last])
+	assert.Equal(t, []string{"false", "true"}, []string{rows[1][last], rows[2][last]})
+}
