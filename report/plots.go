@@ -400,6 +400,10 @@ type Curve struct {
 	MarkLabel string
 }
 
+// maxPointTicks is the most points whose x values are the ticks
+// themselves; more would crowd the axis, and the default ticks serve.
+const maxPointTicks = 12
+
 // PlotCurve draws the mean 502.3 rate with 95% CI bars against the varied
 // value, the target and the chosen value. When the rates span more than
 // two decades (a timeout curve falls steeply) the rate axis is
@@ -477,6 +481,14 @@ func PlotCurve(c Curve) (template.HTML, error) {
 	if len(c.Labels) == len(c.Points) {
 		p.NominalX(c.Labels...)
 		p.X.Min, p.X.Max = -0.5, float64(len(c.Labels))-0.5
+	} else if len(c.Points) <= maxPointTicks {
+		// A reader looks for the values tried: ticks at 2, 6, 10 beside
+		// points at 2, 5, 10 send the eye to values no run used.
+		ticks := make([]plot.Tick, len(c.Points))
+		for i, pt := range c.Points {
+			ticks[i] = plot.Tick{Value: pt.X, Label: trimFloat(pt.X)}
+		}
+		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	}
 	if c.Target > 0 {
 		t, err := hline(c.Target, lo, hi)

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -141,5 +142,23 @@ func TestSweepPageWarnsOverload(t *testing.T) {
 	w := strings.Join(page.Sections[0].Warnings, "\n")
 	if !strings.Contains(w, "overloaded at 100:") || strings.Contains(w, "10:") {
 		t.Errorf("warnings %q: want the 100 point, not the 10 point", w)
+	}
+}
+
+// The x ticks of a short curve are the values tried: points at 2, 5 and
+// 10 s get ticks labelled 2, 5 and 10, not gonum's default 2, 6, 10.
+func TestCurveTicksAtThePoints(t *testing.T) {
+	fig, err := PlotCurve(Curve{Title: "t", XLabel: "timeout (s)", Mark: math.NaN(), Points: []CurvePoint{
+		{X: 2, Mean: 0.01, Lo: 0.009, Hi: 0.011}, {X: 5, Mean: 0.002, Lo: 0.0018, Hi: 0.0022}, {X: 10, Mean: 0.001, Lo: 0.0009, Hi: 0.0011}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">2<", ">5<", ">10<"} {
+		if !strings.Contains(string(fig), want) {
+			t.Errorf("no tick label %s in the figure", want)
+		}
+	}
+	if strings.Contains(string(fig), ">6<") {
+		t.Error("a tick at 6, where no point is")
 	}
 }
