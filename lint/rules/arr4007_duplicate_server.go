@@ -33,47 +33,83 @@ var DuplicateServer = &lint.Rule{
 	Evidence: evidence(inferred("two entries with the same host and port reach one machine; IIS keys servers by the address text only")),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
+			var seen hostIndex
 			for i, s := range f.Servers {
-				for _, prev := range f.Servers[:i] {
-					if sameHost(prev.Address, s.Address) && samePorts(prev, s) {
-						p.Report(schema.Finding{Span: s.ValueSpan("address"), Farm: f.Name,
-							Related: []schema.Related{{Span: prev.ValueSpan("address"), Message: "first listed here as " + q(prev.Address)}},
-							Message: "server " + q(s.Address) + " is most likely server " + q(prev.Address) + " again, on the same ports: that machine gets twice its share of farm " +
-								q(f.Name) + "'s requests and health probes"})
-						break
-					}
+				if j := seen.match(f.Servers, i); j >= 0 {
+					prev := f.Servers[j]
+					p.Report(schema.Finding{Span: s.ValueSpan("address"), Farm: f.Name,
+						Related: []schema.Related{{Span: prev.ValueSpan("address"), Message: "first listed here as " + q(prev.Address)}},
+						Message: "server " + q(s.Address) + " is most likely server " + q(prev.Address) + " again, on the same ports: that machine gets twice its share of farm " +
+							q(f.Name) + "'s requests and health probes"})
 				}
 			}
 		}
 	},
 }
 
-// samePorts reports whether a and b reach the same ports. One machine
-// under two names with different ports is two backends (a documented
-// pattern: several sites of one server in one farm).
-func samePorts(a, b *schema.Server) bool {
-	for _, attr := range []string{"httpPort", "httpsPort"} {
-		if a.ARR.Invalid(attr) || b.ARR.Invalid(attr) {
-			return false
-		}
-	}
-	return a.ARR.HTTPPort == b.ARR.HTTPPort && a.ARR.HTTPSPort == b.ARR.HTTPSPort
+// hostIndex finds, for each server in turn, the first earlier server
+// that sameHost and samePorts would pair it with, in constant time per
+// server: comparing every pair took 7 s for 20,000 servers in one farm.
+// Candidates share the first label of the host and the ports (hostKey);
+// among them a short name pairs with every qualified one, and a name
+// pairs with its own spelling with or without the trailing dot.
+type hostIndex struct {
+	short, qualified map[hostKey]int // the first server of each kind
+	spelled          map[spelling]int
 }
 
-// sameHost reports whether a and b name one host in different spellings:
-// equal but for a trailing dot, or a short name and a name that starts
-// with it. Spellings equal but for case are not counted: they are
-// duplicate keys.
-func sameHost(a, b string) bool {
-	if strings.EqualFold(a, b) || net.ParseIP(a) != nil || net.ParseIP(b) != nil {
-		return false
+type hostKey struct {
+	label           string
+	httpPort, https int64
+}
+
+type spelling struct {
+	host            string // lower case, no trailing dot
+	dot             bool   // written with the trailing dot
+	httpPort, https int64
+}
+
+// match returns the index of the first server before servers[i] that is
+// the same machine on the same ports, or -1; it then records servers[i].
+func (x *hostIndex) match(servers []*schema.Server, i int) int {
+	s := servers[i]
+	if s.ARR.Invalid("httpPort") || s.ARR.Invalid("httpsPort") || net.ParseIP(s.Address) != nil {
+		return -1
 	}
-	a, b = strings.ToLower(strings.TrimSuffix(a, ".")), strings.ToLower(strings.TrimSuffix(b, "."))
-	if a == b {
-		return true
+	if x.short == nil {
+		x.short, x.qualified, x.spelled = map[hostKey]int{}, map[hostKey]int{}, map[spelling]int{}
 	}
-	if len(a) > len(b) {
-		a, b = b, a
+	host := strings.ToLower(strings.TrimSuffix(s.Address, "."))
+	label, _, dotted := strings.Cut(host, ".")
+	key := hostKey{label, s.ARR.HTTPPort, s.ARR.HTTPSPort}
+	sp := spelling{host, strings.HasSuffix(s.Address, "."), s.ARR.HTTPPort, s.ARR.HTTPSPort}
+	found := -1
+	earliest := func(m map[hostKey]int) {
+		if j, ok := m[key]; ok && (found < 0 || j < found) {
+			found = j
+		}
 	}
-	return !strings.Contains(a, ".") && strings.HasPrefix(b, a+".")
+	if dotted {
+		earliest(x.short)
+	} else {
+		earliest(x.qualified)
+	}
+	// The same name with the other trailing-dot spelling; the same
+	// spelling (up to case) is a duplicate key, which the loader reports.
+	other := sp
+	other.dot = !sp.dot
+	if j, ok := x.spelled[other]; ok && (found < 0 || j < found) {
+		found = j
+	}
+	m := x.short
+	if dotted {
+		m = x.qualified
+	}
+	if _, ok := m[key]; !ok {
+		m[key] = i
+	}
+	if _, ok := x.spelled[sp]; !ok {
+		x.spelled[sp] = i
+	}
+	return found
 }
