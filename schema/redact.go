@@ -56,15 +56,19 @@ func secretRanges(text []byte) [][2]int {
 
 // secretWords are the parts of a parameter name that say its value is a
 // credential: passwords, secrets, tokens (OAuth access_token, id_token,
-// CSRF tokens), API keys, session identifiers and the cookie of ASP.NET
+// CSRF tokens), API keys, session identifiers, the cookie of ASP.NET
 // forms authentication (.ASPXAUTH).
 var secretWords = []string{"password", "passwd", "pwd", "secret", "token", "apikey", "api_key", "api-key",
 	"sessionid", "session_id", "sessid", "credential", "aspxauth"}
 
 // secretNames are names that are credentials only as a whole (or as the
 // last dotted part): "key" is one, "monkey" and "keyboard" are not; sig is
-// the signature of an Azure shared access signature.
-var secretNames = []string{"sig", "signature", "auth", "key", "pass", "sid", "access_key", "client_key", "private_key"}
+// the signature of an Azure shared access signature. The keys of Azure
+// connection strings are here too, whole: Storage's AccountKey, Service
+// Bus and Event Hubs' SharedAccessKey, a SharedAccessSignature; not
+// SharedAccessKeyName, which names the key and is no secret.
+var secretNames = []string{"sig", "signature", "auth", "key", "pass", "sid", "access_key", "client_key", "private_key",
+	"accountkey", "sharedaccesskey", "accesskey", "sharedaccesssignature"}
 
 // paramRanges returns the values of secret-named parameters in text. A
 // parameter is name=value, as in query strings, cookies (";+" between

@@ -17,6 +17,10 @@ func TestMaskSecrets(t *testing.T) {
 		`/mnt/svc:pw@share/farms.yaml`:                         `/mnt/****@share/farms.yaml`,
 		`\\svc:pw@fileserver\farms`:                            `\\****@fileserver\farms`,
 		`http://web/{R:0}`:                                     `http://web/{R:0}`,
+		// Azure connection strings: the keys, not the names around them.
+		`AccountName=acme;AccountKey=c2VjcmV0a2V5;EndpointSuffix=core.windows.net`: `AccountName=acme;AccountKey=****;EndpointSuffix=core.windows.net`,
+		`Endpoint=sb://acme/;SharedAccessKeyName=Root;SharedAccessKey=QUJDRA==`:    `Endpoint=sb://acme/;SharedAccessKeyName=Root;SharedAccessKey=****`,
+		`SharedAccessSignature=sv=2022&sig=abc`:                                    `SharedAccessSignature=****&sig=****`,
 	} {
 		if got := MaskSecrets(in); got != want {
 			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // leakFarm is a farm whose name holds an escape sequence and whose first
@@ -204,6 +207,33 @@ func TestCheckLeaksNothing(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no max-502.3 diagnostic:\n%s", out)
+		}
+	}
+}
+
+// Azure connection-string keys on a line a finding shows (issue 18):
+// Storage's AccountKey and Service Bus' SharedAccessKey are masked in the
+// source excerpt; the names around them stay readable.
+func TestLintMasksConnectionStringKeys(t *testing.T) {
+	dir := chdir(t)
+	p := filepath.Join(dir, "applicationHost.config")
+	src := `<configuration>
+  <webFarms>
+    <webFarm name="web" conn="AccountName=acme;AccountKey=c2VjcmV0a2V5;SharedAccessKeyName=Root;SharedAccessKey=QUJDREVG">
+      <server address="a" />
+    </webFarm>
+  </webFarms>
+</configuration>
+`
+	require.NoError(t, os.WriteFile(p, []byte(src), 0o644))
+	for _, format := range []string{"text", "json", "sarif"} {
+		code, out, stderr := runCLI(t, "", nil, "lint", p, "--format", format)
+		assert.Equal(t, exitFindings, code, stderr)
+		for _, secret := range []string{"c2VjcmV0a2V5", "QUJDREVG"} {
+			assert.NotContains(t, out+stderr, secret, format)
+		}
+		if format == "text" {
+			assert.Contains(t, out, "AccountName=acme;AccountKey=****;SharedAccessKeyName=Root;SharedAccessKey=****")
 		}
 	}
 }
