@@ -330,19 +330,12 @@ func (t *totals) add(r *repStats) {
 
 // coarsen doubles the step of the summed series.
 func (t *totals) coarsen() {
-	s := t.series
-	for i := 0; 2*i < len(s); i++ {
-		b := s[2*i]
-		if 2*i+1 < len(s) {
-			o := s[2*i+1]
-			b.requests += o.requests
-			b.e5023 += o.e5023
-			b.e5024 += o.e5024
-			b.e5xx += o.e5xx
-		}
-		s[i] = b
-	}
-	t.series = s[:(len(s)+1)/2]
+	t.series = mergePairs(t.series, func(b *seriesTotal, o seriesTotal) {
+		b.requests += o.requests
+		b.e5023 += o.e5023
+		b.e5024 += o.e5024
+		b.e5xx += o.e5xx
+	})
 	t.step *= 2
 }
 

@@ -195,20 +195,23 @@ func (st *repStats) sec(sent int64) *second {
 // coarsen doubles the series' step, merging pairs of buckets in place: a
 // window longer than planned (requests mode) keeps a bounded series.
 func (st *repStats) coarsen() {
-	st.series = mergePairs(st.series)
+	st.series = mergePairs(st.series, func(b *second, o second) {
+		b.Requests += o.Requests
+		b.E5023 += o.E5023
+		b.E5024 += o.E5024
+		b.E5xx += o.E5xx
+	})
 	st.step *= 2
 }
 
-// mergePairs sums buckets 2i and 2i+1 into bucket i, in place.
-func mergePairs(s []second) []second {
+// mergePairs sums buckets 2i and 2i+1 into bucket i, in place: the
+// per-replication series and the run's totals both halve their
+// resolution this way, each with its own add.
+func mergePairs[T any](s []T, add func(b *T, o T)) []T {
 	for i := 0; 2*i < len(s); i++ {
 		b := s[2*i]
 		if 2*i+1 < len(s) {
-			o := s[2*i+1]
-			b.Requests += o.Requests
-			b.E5023 += o.E5023
-			b.E5024 += o.E5024
-			b.E5xx += o.E5xx
+			add(&b, s[2*i+1])
 		}
 		s[i] = b
 	}
