@@ -37,20 +37,5 @@ var LockedSection = &lint.Rule{
 // lockedExample is a site's web.config with a proxy rule that sets
 // X-Forwarded-Proto; allowed is an allowedServerVariables element or "".
 func lockedExample(allowed string) string {
-	return `<configuration>
-  <system.webServer>
-    <rewrite>
-` + allowed + `      <rules>
-        <rule name="ARR_web_loadbalance" patternSyntax="Wildcard" stopProcessing="true">
-          <match url="*" />
-          <serverVariables>
-            <set name="HTTP_X_FORWARDED_PROTO" value="https" />
-          </serverVariables>
-          <action type="Rewrite" url="http://web/{R:0}" />
-        </rule>
-      </rules>
-    </rewrite>
-  </system.webServer>
-</configuration>
-`
+	return "<configuration>\n  <system.webServer>\n" + forwardedProtoRewrite(allowed) + "  </system.webServer>\n</configuration>\n"
 }

@@ -89,7 +89,16 @@ func serverVariablesExample(allowed string) string {
   </webFarms>
   <system.webServer>
     <proxy enabled="true" />
-    <rewrite>
+` + forwardedProtoRewrite(allowed) + `  </system.webServer>
+</configuration>
+`
+}
+
+// forwardedProtoRewrite is a rewrite section whose proxy rule sets
+// X-Forwarded-Proto, with allowed (an allowedServerVariables element, or
+// "") before the rules: the examples of the rules on server variables.
+func forwardedProtoRewrite(allowed string) string {
+	return `    <rewrite>
 ` + allowed + `      <rules>
         <rule name="ARR_web_loadbalance" patternSyntax="Wildcard" stopProcessing="true">
           <match url="*" />
@@ -100,7 +109,5 @@ func serverVariablesExample(allowed string) string {
         </rule>
       </rules>
     </rewrite>
-  </system.webServer>
-</configuration>
 `
 }

@@ -52,20 +52,7 @@ func BenchmarkLoadLint1000x10(b *testing.B) {
 }
 
 // BenchmarkLint1000x10 is the lint part alone, on a loaded document.
-func BenchmarkLint1000x10(b *testing.B) {
-	doc, err := schema.Load("applicationHost.config", testgen.Config(1000, 10), schema.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	l, err := lint.New(All, lint.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		l.Lint(doc)
-	}
-}
+func BenchmarkLint1000x10(b *testing.B) { benchLint(b, testgen.Config(1000, 10)) }
 
 // oneFarm is an applicationHost.config of one farm of n servers named by
 // host (web000001.corp.local, ...): the shape where a rule comparing
