@@ -60,6 +60,7 @@ var All = []*lint.Rule{
 	StreamingResponseBuffered,
 	WebSocketExtensions,
 	ResponseLengthRewritten,
+	BackendHostInRedirects,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,
