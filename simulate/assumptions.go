@@ -73,8 +73,8 @@ type variant struct {
 // undocumented ARR behaviour that applies, with that behaviour flipped
 // (timeout semantics; legacy algorithms when the configuration names one;
 // retry spacing; the minServers reading; probe queueing; the status when
-// every server is unhealthy; session length at a quarter and four times
-// its value). opts apply to every run; Progress counts all of them.
+// every server is unhealthy; connection pooling when a host becomes
+// unreachable; session length at a quarter and four times its value). opts apply to every run; Progress counts all of them.
 func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumptions, error) {
 	p, err := compile(cfg, sc, opts.Samples)
 	if err != nil {
@@ -185,6 +185,22 @@ func variantsFor(p *plan) ([]variant, []string) {
 			func(s *Scenario) { s.ARR.AllUnhealthyStatus = flip(Status5024, Status5023, a) }})
 	} else {
 		na = append(na, "arr.allUnhealthyStatus: no health test can mark a server unhealthy")
+	}
+
+	unreachable := false
+	for i := range p.faults {
+		unreachable = unreachable || p.faults[i].ev.Fault == FaultUnreachable
+	}
+	switch {
+	case !unreachable:
+		na = append(na, "backends.idleTimeout: no host becomes unreachable, the only fault pooled connections change")
+	case p.idleTimeout == 0:
+		na = append(na, "backends.idleTimeout: connections are not pooled (protocol/@keepAlive false or idleTimeout 0)")
+	default:
+		it := sc.Backends.IdleTimeout
+		vs = append(vs, variant{"backends.idleTimeout", schema.FormatDuration(it), "0s",
+			"that requests on pooled connections to an unreachable host wait for the timeout, and how long idle connections stay pooled, are inferred; 0s: every request opens a new connection (21 s to fail)",
+			func(s *Scenario) { s.Backends.IdleTimeout = 0 }})
 	}
 
 	if p.needClient && p.clients == 0 {

@@ -188,3 +188,129 @@ events: [{at: 30s, server: 10.0.0.1, fault: %s}]`, fault)))
 	reps := run("remove")
 	checkRate(t, "remove: 12030", counts(reps, func(r *repStats) int64 { return r.out[oReset] }), lambda/n*S)
 }
+
+// sliceStream replays fixed arrival times (seconds) as arrivals.replay
+// does, each request served for the scenario's latency.
+type sliceStream struct {
+	at []float64
+	i  int
+}
+
+func (s *sliceStream) Next() (int64, int64, bool) {
+	if s.i == len(s.at) {
+		return 0, 0, false
+	}
+	s.i++
+	return int64(s.at[s.i-1] * 1e9), -1, true
+}
+func (s *sliceStream) Err() error   { return nil }
+func (s *sliceStream) Close() error { return nil }
+
+// seconds lists n arrival times from first, one second apart.
+func seconds(first float64, n int) []float64 {
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = first + float64(i)
+	}
+	return xs
+}
+
+// replayed runs one replication of sc against cfg with the arrivals at.
+func replayed(t *testing.T, cfg, sc string, at ...[]float64) *repStats {
+	t.Helper()
+	s := loadScenario(t, sc+"\nreplications: 1\narrivals: {replay: {log: none.log}}\nlatency: {fixed: 2s}\n")
+	p, err := compile(loadConfig(t, cfg), s, nil)
+	require.NoError(t, err)
+	var all []float64
+	for _, a := range at {
+		all = append(all, a...)
+	}
+	p.replay = &replayState{spec: *s.Arrivals.Replay, open: func(Replay) (ArrivalStream, error) {
+		return &sliceStream{at: all}, nil
+	}}
+	reps, err := runReplications(p, 1, Options{})
+	require.NoError(t, err)
+	return reps[0]
+}
+
+// Pooled vs new connections to an unreachable host. ARR keeps connections
+// alive: a request sent on a pooled connection to a host that stopped
+// answering waits for an answer until the farm timeout (12002 after 30 s);
+// only a request that needs a new connection fails after Windows' 21 s of
+// SYN retries (12029). The pool holds the most requests in flight at once
+// within the last idle timeout. Deterministic arrivals (one server, service
+// 2 s, nothing in flight when the host goes away at the fault): with P
+// pooled connections and A requests during the outage, min(P, A) wait the
+// timeout and A - min(P, A) fail after 21 s.
+func TestPooledConnectionsToAnUnreachableHost(t *testing.T) {
+	const timeout = 30 * 1e9
+	check := func(t *testing.T, r *repStats, pooled, fresh int64) {
+		t.Helper()
+		require.EqualValues(t, pooled, r.out[oTimeout], "12002: sent on a pooled connection")
+		require.EqualValues(t, fresh, r.out[oRefused], "12029: a new connection")
+		require.EqualValues(t, pooled, r.hist.n[histBucket(uint64(timeout))], "each pooled one took the timeout")
+		require.EqualValues(t, fresh, r.hist.n[histBucket(uint64(UnreachableConnectTime))], "each new one took 21 s")
+	}
+	cfg := farm(1, "protocol: {timeout: 30s}")
+	burst, outage := make([]float64, 10), seconds(11, 20) // 10 at once at 0 s (P = 10), A = 20
+	outage10 := "duration: 60s\nevents: [{at: 10s, server: 10.0.0.1, fault: unreachable}]"
+	t.Run("pool of 10, 20 requests", func(t *testing.T) {
+		// the 10 requests at 0 s all use a connection each; idle from 2 s
+		check(t, replayed(t, cfg, outage10, burst, outage), 10, 10)
+	})
+	t.Run("pool shrinks to the traffic of the last idle timeout", func(t *testing.T) {
+		// 10 at once at 0 s, 3 at once at 100 s (done at 102 s): with the
+		// 2-minute default, 7 connections close at 122 s, 3 stay until
+		// 222 s: P = 3 when the host goes away at 150 s.
+		late := []float64{100, 100, 100}
+		r := replayed(t, cfg, "duration: 200s\nevents: [{at: 150s, server: 10.0.0.1, fault: unreachable}]", burst, late, seconds(151, 20))
+		check(t, r, 3, 17)
+	})
+	t.Run("idle timeout shorter than the gap", func(t *testing.T) {
+		// idle since 2 s, closed at 7 s: the pool is empty at 10 s
+		check(t, replayed(t, cfg, outage10+"\nbackends: {idleTimeout: 5s}", burst, outage), 0, 20)
+	})
+	t.Run("keepAlive false", func(t *testing.T) {
+		cfg := farm(1, "protocol: {timeout: 30s, keepAlive: false}")
+		check(t, replayed(t, cfg, outage10, burst, outage), 0, 20)
+	})
+	t.Run("fewer requests than pooled connections", func(t *testing.T) {
+		check(t, replayed(t, cfg, outage10, burst, seconds(11, 4)), 4, 0)
+	})
+}
+
+// Whether pooled connections wait for the timeout is inferred, so
+// --assumptions runs an unreachable host once more without pooling
+// (backends.idleTimeout 0s). Without a health test every request that
+// meets the fault fails either way, only later or sooner: with common
+// random numbers the 502.3 rate is the same, a ratio of exactly 1. The
+// band is not run where no host becomes unreachable.
+func TestIdleTimeoutAssumptionBand(t *testing.T) {
+	cfg := loadConfig(t, farm(2, "protocol: {timeout: 30s}"))
+	sc := loadScenario(t, `
+duration: 120s
+replications: 4
+arrivals: {rate: 20}
+latency: {fixed: 2s}
+events: [{at: 10s, server: 10.0.0.1, fault: unreachable, for: 60s}]`)
+	a, err := RunAssumptions(cfg, sc, Options{})
+	require.NoError(t, err)
+	var band *Variant
+	for i := range a.Variants {
+		if a.Variants[i].Setting == "backends.idleTimeout" {
+			band = &a.Variants[i]
+		}
+	}
+	require.NotNil(t, band, "an unreachable host: the pooling band runs")
+	require.Equal(t, "2m -> 0s", band.Assumed+" -> "+band.Value)
+	require.NotNil(t, band.Ratio5023)
+	require.InDelta(t, 1, *band.Ratio5023, 1e-12)
+
+	sc = loadScenario(t, "duration: 10s\nreplications: 2\narrivals: {rate: 20}\nlatency: {fixed: 2s}\n")
+	a, err = RunAssumptions(cfg, sc, Options{})
+	require.NoError(t, err)
+	for _, v := range a.Variants {
+		require.NotEqual(t, "backends.idleTimeout", v.Setting)
+	}
+	require.Contains(t, a.NotApplicable, "backends.idleTimeout: no host becomes unreachable, the only fault pooled connections change")
+}

@@ -61,8 +61,10 @@
 //     balances requests sent divided by weight.
 //   - A down server refuses new connections after ConnectFailTime; the
 //     requests inside it when it goes down are reset (502.3 / 12030) and
-//     its work is lost. An unreachable host fails a connection after
-//     UnreachableConnectTime, or the timeout ends it first. A hung server
+//     its work is lost. An unreachable host fails a new connection after
+//     UnreachableConnectTime, or the timeout ends it first; a request sent
+//     on a pooled keep-alive connection (the pool holds the most requests
+//     in flight within backends.idleTimeout) waits for the timeout. A hung server
 //     accepts new requests and never answers them (they hold no backend
 //     slot); requests already inside a hung or unreachable server freeze
 //     and time out, their work lost. An error fault and the errors share

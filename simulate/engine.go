@@ -53,6 +53,10 @@ type server struct {
 	queue   ring[queued]
 	sent    int64 // all requests sent (WeightedTotalTraffic)
 	hashKey uint64
+	// idle: ARR's kept-alive connections to the server that no request
+	// uses, as the times they were last released, oldest first. A request
+	// takes the newest; the oldest close after backends.idleTimeout.
+	idle ring[int64]
 
 	// fault state, recomputed at each fault boundary
 	down, hang, drained bool
@@ -358,12 +362,16 @@ func (s *sim) arrive() {
 		r.flags |= fCounted
 		v.st.requests++
 	}
+	pooled := s.takeConn(v)
 	switch {
 	case v.down:
 		r.flags |= fRefused
 		s.schedule(now+int64(ConnectFailTime), evConnectFail, h, r.gen)
 		return
-	case v.unreachable && int64(UnreachableConnectTime) < s.p.timeout:
+	case v.unreachable && !pooled && int64(UnreachableConnectTime) < s.p.timeout:
+		// A new connection: Windows gives up on the SYN after 21 s. A
+		// request sent on a pooled connection instead waits for an
+		// answer until the timeout (the case below).
 		r.flags |= fRefused
 		s.schedule(now+int64(UnreachableConnectTime), evConnectFail, h, r.gen)
 		return
@@ -405,6 +413,30 @@ func (s *sim) arrive() {
 	s.pushTimeout(h, r)
 }
 
+// takeConn gives a new request to server v a connection: a pooled idle
+// one (true) or a new one (false). Idle connections older than
+// backends.idleTimeout have closed: the pool's size follows the traffic,
+// the most requests in flight at once within the last idle timeout.
+func (s *sim) takeConn(v *server) bool {
+	for v.idle.n > 0 && *v.idle.peek() <= s.now-s.p.idleTimeout {
+		v.idle.pop()
+	}
+	if v.idle.n == 0 {
+		return false
+	}
+	v.idle.popBack()
+	return true
+}
+
+// releaseConn returns the connection of a request ARR got an answer for
+// to server v's pool (keep-alive); a request that failed (502.3) closed
+// its connection instead.
+func (s *sim) releaseConn(v *server) {
+	if s.p.idleTimeout > 0 {
+		v.idle.push(s.now)
+	}
+}
+
 // queueFull says whether a request that would wait at server v is turned
 // away with 503 instead: while the worker takes requests, ASP.NET's
 // requestQueueLimit bounds the requests it holds (in service and
@@ -440,6 +472,7 @@ func (s *sim) reject(h int32, gen uint32) {
 		return
 	}
 	v.inflight--
+	s.releaseConn(v)
 	taken := s.now - r.sent
 	if s.p.alg == algLeastResponseTime {
 		s.lrtSample(v, taken)
@@ -593,6 +626,7 @@ func (s *sim) complete(h int32, gen uint32) {
 			s.probeResult(r.srv, s.p.statusOK.Has(int(r.status)))
 		} else {
 			v.inflight--
+			s.releaseConn(v)
 			s.answered(r, v, s.now-r.sent)
 		}
 	}

@@ -168,8 +168,16 @@ func (s *sim) faultBoundary(b int32) {
 	for i := range s.srv {
 		if f.all || f.server == int32(i) {
 			v := &s.srv[i]
-			wasDown, wasFrozen, wasPaused := v.down, v.hang || v.unreachable, v.paused
+			wasDown, wasFrozen, wasPaused, wasUnreachable := v.down, v.hang || v.unreachable, v.paused, v.unreachable
 			s.refreshFaults(int32(i))
+			if v.down && !wasDown || wasUnreachable && !v.unreachable {
+				// The server's sockets are gone: a process that died
+				// closed them; a host that was unreachable (powered off)
+				// comes back without them. Model: a request would retry a
+				// stale pooled connection on a new one, so dropping them
+				// changes no outcome.
+				v.idle.reset()
+			}
 			switch {
 			case v.down && !wasDown:
 				s.reset(int32(i), true, v.faultID)
@@ -201,6 +209,7 @@ func (s *sim) proxyRecycle() {
 	for i := range s.srv {
 		v := &s.srv[i]
 		v.fails, v.liveN, v.liveAt = 0, 0, 0
+		v.idle.reset() // the connection pool lived in the old process
 		if !v.healthy {
 			v.unhealthyNs += s.st.overlap(v.unhealthySince, s.now)
 			v.healthy = true

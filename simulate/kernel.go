@@ -122,6 +122,18 @@ func (r *ring[T]) pop() T {
 	return v
 }
 
+// popBack removes and returns the newest element. The ring must not be
+// empty. With push and pop it makes the ring a deque: the connection pool
+// reuses its newest idle connection and closes its oldest.
+func (r *ring[T]) popBack() T {
+	r.n--
+	i := r.head + r.n
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	return r.buf[i]
+}
+
 func (r *ring[T]) grow() {
 	size := 2 * len(r.buf)
 	if size < 16 {

@@ -3,6 +3,7 @@ package simulate
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -59,6 +60,10 @@ type plan struct {
 
 	timeout int64
 	cancel  bool // timeoutSemantics: cancel
+	// idleTimeout: how long an idle kept-alive connection to a backend
+	// stays open (backends.idleTimeout); 0: no pooling (protocol/@keepAlive
+	// false, or idleTimeout 0), every request opens a new connection.
+	idleTimeout int64
 
 	servers []planServer
 
@@ -295,6 +300,9 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		return nil, fmt.Errorf("farm %q: protocol timeout %v is not positive", farm.Name, farm.Protocol.Timeout)
 	}
 	p.cancel = sc.ARR.TimeoutSemantics == "cancel"
+	if farm.Protocol.KeepAlive {
+		p.idleTimeout = int64(sc.Backends.IdleTimeout)
+	}
 
 	def, err := newSampler(sc.Latency, src)
 	if err != nil {
@@ -480,6 +488,10 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		if f.end != math.MaxInt64 {
 			p.bounds = append(p.bounds, faultBound{f.end, int32(i), true})
 		}
+	}
+	if p.idleTimeout > 0 && slices.ContainsFunc(sc.Events, func(e Event) bool { return e.Fault == FaultUnreachable }) {
+		p.notes = append(p.notes, fmt.Sprintf("an unreachable host: a request sent on a kept-alive pooled connection waits for the farm timeout (12002), one that opens a new connection fails after 21 s (12029); the pool holds the most requests in flight at once within backends.idleTimeout (%s) (an assumption; 0s: no pooling)",
+			schema.FormatDuration(sc.Backends.IdleTimeout)))
 	}
 	return p, nil
 }

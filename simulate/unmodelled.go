@@ -14,7 +14,7 @@ var simulated = map[string][]string{
 	"webFarm":                          {"name", "enabled"},
 	"server":                           {"address", "enabled"},
 	"server/applicationRequestRouting": {"weight"},
-	"protocol":                         {"timeout"},
+	"protocol":                         {"timeout", "keepAlive"},
 	"healthCheck": {"url", "interval", "timeout", "statusCodeMatch", "retries", "liveTrafficFailureCodes",
 		"maxLiveTrafficFailures", "liveTrafficFailurePeriod", "minServers"},
 	"affinity":      {"useCookie"},
