@@ -269,7 +269,8 @@ type OutboundRule struct {
 // OutboundMatch is outboundRules/rule/match.
 type OutboundMatch struct {
 	Element
-	ServerVariable string `arr:"serverVariable"`
+	ServerVariable string `arr:"serverVariable"` // "": the rule rewrites the body
+	FilterByTags   string `arr:"filterByTags"`
 	Pattern        string `arr:"pattern"`
 }
 

@@ -61,6 +61,7 @@ var All = []*lint.Rule{
 	WebSocketExtensions,
 	ResponseLengthRewritten,
 	BackendHostInRedirects,
+	OutboundBodyRewriteCompressed,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,
