@@ -392,7 +392,11 @@ func (d *decoder) config(cfg *Config) {
 	proxySpec := sws.Elems["proxy"]
 	rw := sws.Elems["rewrite"]
 	globalRule := rw.Elems["globalRules"].Elems["rule"]
-	siteSpec := sch.Doc.Elems["system.applicationHost"].Elems["sites"].Elems["site"]
+	sah := sch.Doc.Elems["system.applicationHost"]
+	siteSpec := sah.Elems["sites"].Elems["site"]
+	siteDefaultsSpec := sah.Elems["sites"].Elems["applicationDefaults"]
+	poolSpec := sah.Elems["applicationPools"].Elems["add"]
+	poolDefaultsSpec := sah.Elems["applicationPools"].Elems["applicationPoolDefaults"]
 	authSpec := sws.Elems["security"].Elems["authentication"]
 	allowedSpec := rw.Elems["allowedServerVariables"]
 	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
@@ -448,7 +452,25 @@ func (d *decoder) config(cfg *Config) {
 				d.fill(bd, bspec, b, s.Span)
 				s.Bindings = append(s.Bindings, bd)
 			}
+			for _, a := range d.children(el, "application") {
+				app := &Application{}
+				d.fill(app, info.spec.Elems["application"], a, s.Span)
+				s.Applications = append(s.Applications, app)
+			}
+			d.fill(&s.ApplicationDefaults, info.spec.Elems["applicationDefaults"], d.child(el, "applicationDefaults"), s.Span)
 			cfg.Sites = append(cfg.Sites, s)
+			return
+		case siteDefaultsSpec:
+			d.fill(&cfg.SiteAppDefaults, info.spec, el, Span{})
+			return
+		case poolSpec:
+			p := &ApplicationPool{}
+			d.pool(p, info.spec, el)
+			cfg.AppPools = append(cfg.AppPools, p)
+			return
+		case poolDefaultsSpec:
+			cfg.AppPoolDefaults = ApplicationPool{}
+			d.pool(&cfg.AppPoolDefaults, info.spec, el)
 			return
 		case ancmSpec:
 			a := &AspNetCore{Location: info.location}
@@ -494,6 +516,14 @@ func (d *decoder) config(cfg *Config) {
 	}
 	cfg.Rules = append(globals, sites...)
 	d.duplicates(cfg)
+}
+
+// pool fills an application pool (or the pools' defaults) from el.
+func (d *decoder) pool(p *ApplicationPool, spec *ElemSpec, el *node) {
+	d.fill(p, spec, el, Span{})
+	d.fill(&p.ProcessModel, spec.Elems["processModel"], d.child(el, "processModel"), p.Span)
+	rspec := spec.Elems["recycling"]
+	d.fill(&p.PeriodicRestart, rspec.Elems["periodicRestart"], d.child(d.child(el, "recycling"), "periodicRestart"), p.Span)
 }
 
 func (d *decoder) farm(el *node) *Farm {

@@ -199,6 +199,11 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",
 	reflect.TypeFor[AspNetCore]():              "system.webServer/aspNetCore",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
+	reflect.TypeFor[Application]():             "system.applicationHost/sites/site/application",
+	reflect.TypeFor[ApplicationDefaults]():     "system.applicationHost/sites/applicationDefaults",
+	reflect.TypeFor[ApplicationPool]():         "system.applicationHost/applicationPools/add",
+	reflect.TypeFor[ProcessModel]():            "system.applicationHost/applicationPools/add/processModel",
+	reflect.TypeFor[PeriodicRestart]():         "system.applicationHost/applicationPools/add/recycling/periodicRestart",
 	reflect.TypeFor[Binding]():                 "system.applicationHost/sites/site/bindings/binding",
 	reflect.TypeFor[AnonymousAuthentication](): "system.webServer/security/authentication/anonymousAuthentication",
 	reflect.TypeFor[WindowsAuthentication]():   "system.webServer/security/authentication/windowsAuthentication",
@@ -236,8 +241,16 @@ type Config struct {
 	Proxy    Proxy
 	Rules    []*Rule // in evaluation order: globalRules first, then site rules
 	// Sites are the IIS sites of system.applicationHost/sites, for what
-	// backends on this machine answer.
+	// backends on this machine answer and which pool runs ARR.
 	Sites []*Site
+	// SiteAppDefaults is sites/applicationDefaults: the pool of
+	// applications that name none.
+	SiteAppDefaults ApplicationDefaults
+	// AppPools are applicationPools/add, in document order, and
+	// AppPoolDefaults is applicationPoolDefaults (Name ""): what restarts
+	// the worker process that holds ARR's runtime state.
+	AppPools        []*ApplicationPool
+	AppPoolDefaults ApplicationPool
 	// AspNetCore are the ASP.NET Core Module settings of each <location
 	// path> ("" outside any location), in document order.
 	AspNetCore []*AspNetCore
@@ -294,9 +307,82 @@ type AspNetCore struct {
 // Site is system.applicationHost/sites/site.
 type Site struct {
 	Element
-	Name     string `arr:"name"`
-	ID       int64  `arr:"id"`
-	Bindings []*Binding
+	Name                string `arr:"name"`
+	ID                  int64  `arr:"id"`
+	Bindings            []*Binding
+	Applications        []*Application
+	ApplicationDefaults ApplicationDefaults
+}
+
+// Application is site/application.
+type Application struct {
+	Element
+	Path            string `arr:"path"`
+	ApplicationPool string `arr:"applicationPool"`
+}
+
+// ApplicationDefaults is sites/applicationDefaults or
+// site/applicationDefaults.
+type ApplicationDefaults struct {
+	Element
+	ApplicationPool string `arr:"applicationPool"`
+}
+
+// DefaultAppPool is the pool IIS gives an application when no
+// applicationPool is set anywhere.
+const DefaultAppPool = "DefaultAppPool"
+
+// RootPool is the application pool that runs the site's root application
+// ("/"), and so the site's rewrite rules and ARR: the root application's
+// own applicationPool, else the site's applicationDefaults, else the
+// sites' (defaults), else DefaultAppPool. The element returned is where
+// the name was written (nil for IIS's built-in default).
+func (s *Site) RootPool(defaults *ApplicationDefaults) (string, *Element) {
+	for _, a := range s.Applications {
+		if strings.Trim(a.Path, "/") == "" && a.Has("applicationPool") {
+			return a.ApplicationPool, &a.Element
+		}
+	}
+	if s.ApplicationDefaults.Has("applicationPool") {
+		return s.ApplicationDefaults.ApplicationPool, &s.ApplicationDefaults.Element
+	}
+	if defaults != nil && defaults.Has("applicationPool") {
+		return defaults.ApplicationPool, &defaults.Element
+	}
+	return DefaultAppPool, nil
+}
+
+// ApplicationPool is applicationPools/add, or applicationPoolDefaults
+// (Name ""), with the settings that restart its worker process.
+type ApplicationPool struct {
+	Element
+	Name            string `arr:"name"`
+	ProcessModel    ProcessModel
+	PeriodicRestart PeriodicRestart // recycling/periodicRestart
+}
+
+// ProcessModel is applicationPools/add/processModel.
+type ProcessModel struct {
+	Element
+	IdleTimeout       time.Duration `arr:"idleTimeout"` // 0: never shuts down for idleness
+	IdleTimeoutAction string        `arr:"idleTimeoutAction"`
+}
+
+// PeriodicRestart is applicationPools/add/recycling/periodicRestart.
+type PeriodicRestart struct {
+	Element
+	Time time.Duration `arr:"time"` // 0: no periodic recycle
+}
+
+// Pool returns the application pool called name (IIS compares pool
+// names without regard to case), or nil.
+func (c *Config) Pool(name string) *ApplicationPool {
+	for _, p := range c.AppPools {
+		if strings.EqualFold(p.Name, name) {
+			return p
+		}
+	}
+	return nil
 }
 
 // Binding is site/bindings/binding; BindingInformation is

@@ -71,7 +71,7 @@ func modelSpecs(t *testing.T) map[reflect.Type]*ElemSpec {
 		require.NotNil(t, spec, "%s: no element %s in arr.cue", typ, path)
 		out[typ] = spec
 	}
-	require.Len(t, out, 25, "every model struct with attributes")
+	require.Len(t, out, 30, "every model struct with attributes")
 	return out
 }
 
@@ -177,10 +177,12 @@ func canonicalModel(cfg *Config) string {
 			}
 			for i := 0; i < v.NumField(); i++ {
 				f := v.Type().Field(i)
-				// Sites and authentication are read for lint (what a backend
-				// on this machine answers); conversion does not carry them.
+				// Sites, application pools and authentication are read for
+				// lint (what a backend on this machine answers, what restarts
+				// ARR's worker process); conversion does not carry them.
 				if !f.IsExported() || f.Name == "File" || f.Name == "Format" || f.Name == "Kind" ||
-					(v.Type() == reflect.TypeOf(Config{}) && (f.Name == "Sites" || f.Name == "Auth" || strings.HasPrefix(f.Name, "AllowedServerVariables") || f.Name == "OutboundRules" || f.Name == "AspNetCore")) {
+					(v.Type() == reflect.TypeOf(Config{}) && (f.Name == "Sites" || f.Name == "Auth" || strings.HasPrefix(f.Name, "AllowedServerVariables") || f.Name == "OutboundRules" || f.Name == "AspNetCore" ||
+						f.Name == "SiteAppDefaults" || strings.HasPrefix(f.Name, "AppPool"))) {
 					continue
 				}
 				walk(v.Field(i), path+"."+f.Name)

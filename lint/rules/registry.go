@@ -39,6 +39,7 @@ var All = []*lint.Rule{
 	AffinityWithoutHealthCheck,
 	HealthURLNotAbsolute,
 	HealthCheckCannotPass,
+	ARRPoolRestarts,
 
 	TimeoutBelowLatency,
 	GlobalTimeoutOnly,
