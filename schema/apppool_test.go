@@ -72,3 +72,46 @@ func TestApplicationPools(t *testing.T) {
 	assert.Equal(t, DefaultAppPool, name, "without any applicationPool written IIS uses DefaultAppPool")
 	assert.Nil(t, at)
 }
+
+// ASP.NET's executionTimeout is written as a number of seconds, per
+// location, and a web.config's settings join the site's location when
+// the server's files are merged.
+func TestASPNETSettings(t *testing.T) {
+	app := load(t, "applicationHost.config", `<configuration>
+  <system.applicationHost>
+    <sites>
+      <site name="api" id="2" />
+    </sites>
+  </system.applicationHost>
+  <location path="api">
+    <system.web>
+      <compilation debug="true" />
+    </system.web>
+  </location>
+</configuration>
+`)
+	web := load(t, "sites/api/web.config", `<configuration>
+  <system.web>
+    <httpRuntime targetFramework="4.8" executionTimeout="3600" />
+  </system.web>
+</configuration>
+`)
+	require.Empty(t, web.Findings)
+	require.Len(t, web.Config.ASPNET, 1)
+	rt := web.Config.ASPNET[0].HTTPRuntime
+	assert.Equal(t, int64(3600), rt.ExecutionTimeout)
+	assert.Equal(t, 3, rt.ValueSpan("executionTimeout").Start.Line)
+
+	m := MergeServer(app, []SiteFile{{Doc: web, Location: SiteLocation("sites/api/web.config", app.Config.Sites)}}).Config
+	require.Len(t, m.ASPNET, 2)
+	assert.Equal(t, "api", m.ASPNET[0].Location)
+	assert.True(t, m.ASPNET[0].Compilation.Debug)
+	assert.Equal(t, "api", m.ASPNET[1].Location)
+	assert.Equal(t, "sites/api/web.config", m.ASPNET[1].HTTPRuntime.Span.File)
+
+	bad := load(t, "web.config", `<configuration><system.web><httpRuntime executionTimeout="00:05:00" /></system.web></configuration>`)
+	require.NotEmpty(t, bad.Findings, "executionTimeout is a number of seconds, not a time span")
+	assert.True(t, bad.Config.ASPNET[0].HTTPRuntime.Invalid("executionTimeout"))
+	def := load(t, "web.config", `<configuration><system.web><httpRuntime /></system.web></configuration>`)
+	assert.Equal(t, int64(110), def.Config.ASPNET[0].HTTPRuntime.ExecutionTimeout, "ASP.NET's default is 110 seconds")
+}

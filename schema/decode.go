@@ -401,6 +401,7 @@ func (d *decoder) config(cfg *Config) {
 	allowedSpec := rw.Elems["allowedServerVariables"]
 	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
 	ancmSpec := sws.Elems["aspNetCore"]
+	sysWebSpec := sch.Doc.Elems["system.web"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -492,6 +493,12 @@ func (d *decoder) config(cfg *Config) {
 					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))
 				}
 			}
+			return
+		case sysWebSpec:
+			a := &ASPNET{Location: info.location}
+			d.fill(&a.HTTPRuntime, info.spec.Elems["httpRuntime"], d.child(el, "httpRuntime"), info.tagSpan(d.b.lines))
+			d.fill(&a.Compilation, info.spec.Elems["compilation"], d.child(el, "compilation"), info.tagSpan(d.b.lines))
+			cfg.ASPNET = append(cfg.ASPNET, a)
 			return
 		case authSpec:
 			a := &Authentication{Location: info.location}

@@ -198,6 +198,8 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[OutboundMatch]():           "system.webServer/rewrite/outboundRules/rule/match",
 	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",
 	reflect.TypeFor[AspNetCore]():              "system.webServer/aspNetCore",
+	reflect.TypeFor[HTTPRuntime]():             "system.web/httpRuntime",
+	reflect.TypeFor[Compilation]():             "system.web/compilation",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
 	reflect.TypeFor[Application]():             "system.applicationHost/sites/site/application",
 	reflect.TypeFor[ApplicationDefaults]():     "system.applicationHost/sites/applicationDefaults",
@@ -254,6 +256,9 @@ type Config struct {
 	// AspNetCore are the ASP.NET Core Module settings of each <location
 	// path> ("" outside any location), in document order.
 	AspNetCore []*AspNetCore
+	// ASPNET are the ASP.NET (system.web) settings of each <location
+	// path> ("" outside any location), in document order.
+	ASPNET []*ASPNET
 	// OutboundRules are rewrite/outboundRules/rule, in document order.
 	OutboundRules []*OutboundRule
 	// AllowedServerVariables are the names of rewrite/allowedServerVariables
@@ -302,6 +307,25 @@ type AspNetCore struct {
 	ProcessPath    string        `arr:"processPath"`
 	HostingModel   string        `arr:"hostingModel"`
 	RequestTimeout time.Duration `arr:"requestTimeout"`
+}
+
+// ASPNET is what system.web says at one location.
+type ASPNET struct {
+	Location    string // <location path>, "" outside any location
+	HTTPRuntime HTTPRuntime
+	Compilation Compilation
+}
+
+// HTTPRuntime is system.web/httpRuntime.
+type HTTPRuntime struct {
+	Element
+	ExecutionTimeout int64 `arr:"executionTimeout"` // seconds
+}
+
+// Compilation is system.web/compilation.
+type Compilation struct {
+	Element
+	Debug bool `arr:"debug"`
 }
 
 // Site is system.applicationHost/sites/site.

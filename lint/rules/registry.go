@@ -45,6 +45,7 @@ var All = []*lint.Rule{
 	GlobalTimeoutOnly,
 	PlainProxyTimeoutBelowLatency,
 	BackendRequestTimeout,
+	BackendExecutionTimeout,
 
 	UnsupportedAlgorithm,
 	CookieNameWithoutUseCookie,

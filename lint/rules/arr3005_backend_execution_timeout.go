@@ -1,0 +1,123 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// BackendExecutionTimeout reports ASP.NET backend sites that end requests
+// before the farm's proxy timeout does.
+var BackendExecutionTimeout = &lint.Rule{
+	ID:       "ARR3005",
+	Slug:     "backend-execution-timeout",
+	Title:    "a backend's ASP.NET executionTimeout is below the farm's",
+	Severity: lint.Warning,
+	Doc: lint.Doc{
+		Why: "ASP.NET (System.Web) ends a request that runs longer than `httpRuntime/@executionTimeout` (110 seconds " +
+			"by default, written as a number of seconds) with \"Request timed out\", an HTTP 500 that ARR passes " +
+			"to the client. When the farm's `protocol/@timeout` is longer, the farm's allowance is never used: slow " +
+			"requests fail at the backend's limit, so raising the farm's timeout does not help them. ASP.NET does " +
+			"not enforce the limit in debug builds (`compilation/@debug=\"true\"`, itself a production risk) and " +
+			"checks it only every few seconds, so the end comes somewhat after the value. arrfarm sees this when " +
+			"the backend is a site of this machine (a farm server on `localhost` or a loopback address, the " +
+			"site found by its port) whose `system.web` settings are in the files: a `location` of " +
+			"applicationHost.config or the site's web.config linted with it. It fires only where the site has an " +
+			"`httpRuntime` element (an ASP.NET application) and no `aspNetCore` handler.",
+		Fix: "Raise `httpRuntime/@executionTimeout` of the backend to at least the farm's timeout in seconds, or " +
+			"lower the farm's `protocol/@timeout` to what the backend allows.",
+		Bad:  executionTimeoutExample("110"),
+		Good: executionTimeoutExample("300"),
+	},
+	Evidence: evidence(
+		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft .NET API reference, HttpRuntimeSection.ExecutionTimeout: default 00:01:50 (110 s), written in seconds (TimeSpanSecondsConverter); the request fails when it runs past it"},
+		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, \"Debug mode in ASP.NET applications\" (KB 2580348): in debug mode the execution timeout is extended to 30,000,000 seconds"},
+		src502Article,
+		inferred("the backend site is found through the loopback server's port and the site's bindings; ASP.NET Core sites do not use httpRuntime")),
+	Check: func(p *lint.Pass) {
+		c := p.Config
+		if len(c.ASPNET) == 0 || len(c.Sites) == 0 {
+			return
+		}
+		for _, f := range p.Config.Farms {
+			if !f.Enabled || f.Protocol.Invalid("timeout") || len(p.RoutesTo(f)) == 0 {
+				continue
+			}
+			for _, s := range p.EnabledServers(f) {
+				if !isLoopback(s.Address) || s.Unknown("port") || s.ARR.Invalid("httpPort") {
+					continue
+				}
+				site, _, _ := siteOnPort(c.Sites, "http", s.ARR.HTTPPort, "")
+				if site == nil || siteAspNetCore(c.AspNetCore, site.Name) != nil {
+					continue
+				}
+				rt, debug := siteExecution(c.ASPNET, site.Name)
+				if rt == nil || debug || rt.Invalid("executionTimeout") {
+					continue
+				}
+				limit := time.Duration(rt.ExecutionTimeout) * time.Second
+				if limit >= f.Protocol.Timeout {
+					continue
+				}
+				p.Report(schema.Finding{Span: rt.ValueSpan("executionTimeout"), Farm: f.Name, Related: farmDefined(f),
+					Message: "site " + q(site.Name) + " (server " + q(s.Address) + " port " + strconv.FormatInt(s.ARR.HTTPPort, 10) + " of farm " + q(f.Name) +
+						") ends ASP.NET requests after executionTimeout " + dur(limit) + ", below the farm's proxy timeout of " + dur(f.Protocol.Timeout) +
+						": slower requests fail with the backend's 500 \"Request timed out\" at " + dur(limit) + ", whatever the farm allows"})
+			}
+		}
+	},
+}
+
+// siteExecution is the httpRuntime element in force at site's root: the
+// executionTimeout written at the site's <location> (an applicationHost.config
+// location or the site's web.config) wins over the server level's; without
+// one written, an httpRuntime element present at either level stands for
+// the default. nil when neither level has the element. debug is
+// compilation/@debug in force there, by the same precedence.
+func siteExecution(all []*schema.ASPNET, site string) (rt *schema.HTTPRuntime, debug bool) {
+	var present, written *schema.HTTPRuntime
+	var writtenOwn, debugOwn bool
+	for _, a := range all {
+		loc := strings.Trim(a.Location, "/")
+		own := strings.EqualFold(loc, site)
+		if !own && loc != "" {
+			continue
+		}
+		if a.Compilation.Has("debug") && (own || !debugOwn) {
+			debug, debugOwn = a.Compilation.Debug, own
+		}
+		h := &a.HTTPRuntime
+		if !h.Present {
+			continue
+		}
+		if present == nil || own {
+			present = h
+		}
+		if h.Has("executionTimeout") && (own || !writtenOwn) {
+			written, writtenOwn = h, own
+		}
+	}
+	if written != nil {
+		return written, debug
+	}
+	return present, debug
+}
+
+// executionTimeoutExample is a farm whose backend is an ASP.NET site of
+// this machine with the given executionTimeout (seconds); the farm allows
+// 5 minutes.
+func executionTimeoutExample(seconds string) string {
+	return strings.Replace(strings.Replace(ancmExample("00:02:00"), `<site name="api" id="2">`, `<site name="legacy" id="2">`, 1),
+		`  <location path="api">
+    <system.webServer>
+      <aspNetCore processPath="dotnet" hostingModel="outofprocess" requestTimeout="00:02:00" />
+    </system.webServer>
+  </location>`, `  <location path="legacy">
+    <system.web>
+      <httpRuntime targetFramework="4.8" executionTimeout="`+seconds+`" />
+    </system.web>
+  </location>`, 1)
+}
