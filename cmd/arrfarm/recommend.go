@@ -53,8 +53,14 @@ then capacity is not computed (no traffic).
 
 --format patch prints a unified diff of CONFIG; --write edits CONFIG in
 place, changing only those attribute values (every other byte, the encoding,
-byte-order mark, line endings and file mode stay), through a temporary file
-and a rename.`,
+byte-order mark, line endings, owner and mode stay). --write exits 2 and
+writes nothing when CONFIG changed after it was read (size, modification
+time or content; another arrfarm --write of the same file counts) or is
+read-only. CONFIG is replaced through a temporary file and a rename, or
+written in place when a rename would lose hard links, extended attributes,
+owner or mode bits, with the old content kept in CONFIG.arrfarm-backup
+until the new one is on disk. A value written through a YAML anchor that
+other farms share is not changed: a note says what to write by hand.`,
 		Example: `  arrfarm recommend applicationHost.config --scenario peak.yaml
   arrfarm recommend farms.yaml --latency latency.yaml --target 502.3=1% --format json
   arrfarm recommend applicationHost.config --scenario peak.yaml --format patch
@@ -97,6 +103,7 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if err != nil {
 		return err
 	}
+	var stamp outfile.Stamp
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
 	}
@@ -109,6 +116,11 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 		// before the simulation, not as an internal error after it.
 		if _, err := schema.Patch(src, nil); err != nil {
 			return withCode(exitUsage, fmt.Errorf("--write %s: %w", configPath, err))
+		}
+		// What the file was when read: the write refuses if it changed
+		// by the time the recommendation is ready.
+		if stamp, err = outfile.StampOf(configPath, src); err != nil {
+			return withCode(exitUsage, err)
 		}
 	}
 	opts := recommend.Options{Target: target, Samples: observed.Samples, Arrivals: observed.Replay, Tighten: a.tighten, OutagesPerHour: a.outages}
@@ -188,7 +200,10 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			if err != nil {
 				return withCode(exitInternal, err)
 			}
-			if err := outfile.Write(configPath, patched); err != nil {
+			if err := outfile.Edit(configPath, patched, stamp); err != nil {
+				if errors.Is(err, outfile.ErrReadOnly) {
+					err = fmt.Errorf("%w; nothing was written: make it writable, or print the change with --format patch", err)
+				}
 				return withCode(exitUsage, err)
 			}
 			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), schema.Printable(configPath))

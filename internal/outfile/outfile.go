@@ -15,11 +15,19 @@
 //     /dev/null) is written directly: renaming over it would replace the
 //     device node, or fail.
 //   - The temporary file is removed on every exit path: an error, a panic
-//     unwinding through WriteWith, and a signal that ends the process while
-//     it exists: SIGINT, SIGTERM or SIGHUP on Unix (signal_unix.go), unless
-//     the process was started with that signal ignored (nohup); Ctrl+C,
-//     Ctrl+Break and closing the console on Windows (signal_windows.go).
+//     unwinding through WriteWith, and a signal, for which the process's
+//     signal handler (in cmd/arrfarm: this package never ends the process)
+//     calls Abort before ending the process.
 //   - A missing folder is named in the error instead of a temporary file.
+//   - A temporary file left by a run killed outright (SIGKILL, a power
+//     cut), which no handler can remove, is removed by the next write into
+//     its folder once it is an hour old (cleanStale): arrfarm's temporary
+//     files are named .arrfarm-<16 hex digits>.tmp, and one being written
+//     is never that old.
+//
+// Edit is the stricter path of --write, which edits the user's own file
+// (edit.go): it refuses a file changed since it was read or read-only,
+// and keeps owner, mode, hard links and extended attributes.
 package outfile
 
 import (
@@ -32,7 +40,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // Write replaces the file at path with data (see the package comment).
@@ -86,6 +96,11 @@ func WriteWith(path string, fn func(io.Writer) error) error {
 	}
 	bw := bufio.NewWriterSize(tmp, 64<<10)
 	if err := fn(bw); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == tmp.Name() {
+			// The user named path, not the temporary file.
+			return fmt.Errorf("writing %s: %w", path, pe.Err)
+		}
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -168,9 +183,37 @@ func writeDirect(path, target string, fn func(io.Writer) error) error {
 	return nil
 }
 
-// createTemp creates a new file in dir with mode perm (less the umask).
-// os.CreateTemp would always use 0600, which a new output must not get.
+// staleAfter is the age past which a temporary file of arrfarm's is
+// taken as left behind by a run that was killed (SIGKILL, a power cut):
+// a live one is written continuously, so its modification time is fresh.
+const staleAfter = time.Hour
+
+// tempName matches the names createTemp gives.
+var tempName = regexp.MustCompile(`^\.arrfarm-[0-9a-f]{16}\.tmp$`)
+
+// cleanStale removes, from dir, arrfarm's temporary files older than
+// staleAfter: nothing can remove them when a run is killed outright. It
+// is best effort: a file it cannot remove stays.
+func cleanStale(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !tempName.MatchString(e.Name()) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
+// createTemp creates a new file in dir with mode perm (less the umask),
+// after removing stale ones. os.CreateTemp would always use 0600, which a
+// new output must not get.
 func createTemp(dir string, perm fs.FileMode) (*os.File, error) {
+	cleanStale(dir)
 	for range 100 {
 		var b [8]byte
 		_, _ = rand.Read(b[:])

@@ -3,11 +3,10 @@
 package outfile
 
 import (
-	"errors"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -154,67 +153,23 @@ func TestNonRegularWrittenDirectly(t *testing.T) {
 	noTemps(t, dir)
 }
 
-// TestSignalRemovesTemp runs a child process that is killed by SIGTERM
-// while its temporary file exists: the file must be gone and the child
-// must still die of the signal.
-func TestSignalRemovesTemp(t *testing.T) {
-	if dir := os.Getenv("OUTFILE_SIGNAL_DIR"); dir != "" {
-		_ = WriteWith(filepath.Join(dir, "out.json"), func(w io.Writer) error {
-			io.WriteString(w, "partial")
-			syscall.Kill(os.Getpid(), syscall.SIGTERM)
-			time.Sleep(10 * time.Second)
-			return nil
-		})
-		os.Exit(0) // not reached when the signal works
-	}
+// A write that fails inside fn (here the temporary file closed under it,
+// as a signal's Abort does) names the file the user gave, not the
+// temporary one.
+func TestWriteErrorNamesTheFile(t *testing.T) {
 	dir := t.TempDir()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSignalRemovesTemp$")
-	cmd.Env = append(os.Environ(), "OUTFILE_SIGNAL_DIR="+dir)
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("child did not fail: %v", err)
-	}
-	ws := ee.Sys().(syscall.WaitStatus)
-	if !ws.Signaled() || ws.Signal() != syscall.SIGTERM {
-		t.Errorf("child status %v, want killed by SIGTERM", ws)
-	}
-	noTemps(t, dir)
-	if _, err := os.Stat(filepath.Join(dir, "out.json")); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("partial output exists: %v", err)
-	}
-}
-
-// TestIgnoredSignalIsLeftAlone runs a child the way nohup would, with
-// SIGHUP ignored, which sends itself SIGHUP in the middle of a write: the
-// write must complete, since the signal would not have ended the process.
-func TestIgnoredSignalIsLeftAlone(t *testing.T) {
-	if dir := os.Getenv("OUTFILE_IGNORED_DIR"); dir != "" {
-		err := WriteWith(filepath.Join(dir, "out.json"), func(w io.Writer) error {
-			io.WriteString(w, "first half, ")
-			syscall.Kill(os.Getpid(), syscall.SIGHUP)
-			time.Sleep(300 * time.Millisecond)
-			io.WriteString(w, "second half")
-			return nil
-		})
-		if err != nil {
-			os.Stderr.WriteString(err.Error())
-			os.Exit(1)
+	p := filepath.Join(dir, "out.json")
+	err := WriteWith(p, func(w io.Writer) error {
+		live.Lock()
+		for _, f := range live.names {
+			f.Close()
 		}
-		os.Exit(0)
-	}
-	sh, err := exec.LookPath("sh")
-	if err != nil {
-		t.Skip("no sh to start a child with SIGHUP ignored")
-	}
-	dir := t.TempDir()
-	cmd := exec.Command(sh, "-c", `trap "" HUP; exec "$0" -test.run='^TestIgnoredSignalIsLeftAlone$'`, os.Args[0])
-	cmd.Env = append(os.Environ(), "OUTFILE_IGNORED_DIR="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("child: %v\n%s", err, out)
-	}
-	if got := read(t, filepath.Join(dir, "out.json")); got != "first half, second half" {
-		t.Errorf("content %q, want the whole output", got)
+		live.Unlock()
+		_, err := w.Write(make([]byte, 128<<10)) // past the buffer
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "writing "+p+": ") || strings.Contains(err.Error(), ".arrfarm-") {
+		t.Errorf("error %v, want it to name %s and no temporary file", err, p)
 	}
 	noTemps(t, dir)
 }

@@ -9,7 +9,9 @@ import (
 // handler can remove them before the process dies. A name is recorded
 // before its file is created (nil), and its open file once it exists:
 // Windows refuses to remove a file that is still open (Go opens files
-// without FILE_SHARE_DELETE), so the handler closes it first.
+// without FILE_SHARE_DELETE), so Abort closes it first. An in-place edit
+// (editInPlace) holds the lock while it writes, so that Abort waits for
+// it rather than leave the user's file half written.
 var live struct {
 	sync.Mutex
 	names map[string]*os.File
@@ -24,9 +26,6 @@ func track(name string) {
 		live.names = map[string]*os.File{}
 	}
 	live.names[name] = nil
-	if len(live.names) == 1 {
-		watchSignals()
-	}
 }
 
 // hold records the open file of a tracked name.
@@ -42,25 +41,23 @@ func hold(name string, f *os.File) {
 func forget(name string) {
 	live.Lock()
 	defer live.Unlock()
-	if _, ok := live.names[name]; !ok {
-		return
-	}
 	delete(live.names, name)
-	if len(live.names) == 0 {
-		unwatchSignals()
-	}
 }
 
-// removeLive closes and removes every live temporary file and stops
-// watching signals, so that whatever ends the process next meets the
-// platform's default reaction. It returns the names it removed.
-func removeLive() []string {
+// Abort is for the process's signal handler, which ends the process right
+// after it: it waits for an in-place edit to finish, closes and removes
+// every live temporary file, and returns their names. It keeps the
+// registry locked for good, so that no write can go on or report: a write
+// whose temporary file it closed fails, and that write's cleanup waits on
+// the lock, so the process cannot print "file already closed" and exit 2
+// before the handler has ended it by the signal.
+func Abort() []string {
 	live.Lock()
-	defer live.Unlock()
 	return removeLocked()
 }
 
-// removeLocked is removeLive with live already locked.
+// removeLocked closes and removes the live temporary files, with live
+// locked.
 func removeLocked() []string {
 	var removed []string
 	for name, f := range live.names {
@@ -74,21 +71,5 @@ func removeLocked() []string {
 		}
 		delete(live.names, name)
 	}
-	unwatchSignals()
 	return removed
-}
-
-// handleSignals waits for the signals watchSignals asks for: each one
-// removes the live temporary files, then end (per platform) ends the
-// process as that signal would have ended it without arrfarm's handler.
-// end runs with live locked: the write whose file was just closed fails,
-// and its cleanup (forget) waits for the lock, so it cannot report that
-// failure, or exit with another status, before the process ends.
-func handleSignals(c <-chan os.Signal, end func(os.Signal)) {
-	for sig := range c {
-		live.Lock()
-		removeLocked()
-		end(sig)
-		live.Unlock() // reached only if the signal did not end the process
-	}
 }

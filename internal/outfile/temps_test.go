@@ -8,11 +8,11 @@ import (
 	"testing"
 )
 
-// TestHandlerRemovesLiveTemps drives the signal handler shared by Unix and
-// Windows with a signal sent on a plain channel, so it runs everywhere:
-// every live temporary file (open or only tracked) is closed and removed,
-// the registry is empty, and only then is the process ended.
-func TestHandlerRemovesLiveTemps(t *testing.T) {
+// TestAbortRemovesLiveTemps: every live temporary file (open or only
+// tracked) is closed and removed, the write that owned an open one fails,
+// and the registry stays locked, so that the failed write's cleanup
+// (forget) cannot return, and report, before the process has ended.
+func TestAbortRemovesLiveTemps(t *testing.T) {
 	dir := t.TempDir()
 	a, err := createTemp(dir, 0o600)
 	if err != nil {
@@ -36,63 +36,54 @@ func TestHandlerRemovesLiveTemps(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	c := make(chan os.Signal, 1)
-	var ended []os.Signal
-	var leftAtEnd []string
-	lockedAtEnd := false
-	c <- os.Interrupt
-	close(c)
-	handleSignals(c, func(sig os.Signal) {
-		ended = append(ended, sig)
-		// The interrupted write's cleanup must wait until the process
-		// has ended, so the registry is still locked here.
-		if live.TryLock() {
-			live.Unlock()
-		} else {
-			lockedAtEnd = true
-		}
-		ents, _ := os.ReadDir(dir)
-		for _, e := range ents {
-			leftAtEnd = append(leftAtEnd, e.Name())
-		}
-	})
+	removed := Abort()
+	locked := !live.TryLock()
+	var left []string
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		left = append(left, e.Name())
+	}
+	n := len(live.names)
+	live.Unlock() // the process would have ended here
 
-	if !slices.Equal(ended, []os.Signal{os.Interrupt}) {
-		t.Errorf("end called with %v, want [interrupt]", ended)
+	slices.Sort(removed)
+	want := []string{a.Name(), b.Name(), pending}
+	slices.Sort(want)
+	if !slices.Equal(removed, want) {
+		t.Errorf("Abort() = %v, want %v", removed, want)
 	}
-	if !lockedAtEnd {
-		t.Error("the process was ended with the registry unlocked: the failed write could report first")
+	if !locked {
+		t.Error("Abort returned with the registry unlocked: the failed write could report first")
 	}
-	if !slices.Equal(leftAtEnd, []string{"report.json"}) {
-		t.Errorf("files when the process was ended: %v, want only report.json", leftAtEnd)
+	if !slices.Equal(left, []string{"report.json"}) {
+		t.Errorf("files after Abort: %v, want only report.json", left)
 	}
 	if _, err := a.WriteString("more"); !errors.Is(err, os.ErrClosed) {
 		t.Errorf("writing to a removed temporary file: %v, want it closed", err)
 	}
-	b.Close()
-	live.Lock()
-	n := len(live.names)
-	live.Unlock()
 	if n != 0 {
 		t.Errorf("%d temporary files still tracked", n)
 	}
 }
 
-// TestRemoveLiveNamesWhatItRemoved: a tracked name whose file was never
+// TestAbortNamesWhatItRemoved: a tracked name whose file was never
 // created is dropped without being reported as removed.
-func TestRemoveLiveNamesWhatItRemoved(t *testing.T) {
+func TestAbortNamesWhatItRemoved(t *testing.T) {
 	dir := t.TempDir()
 	f, err := createTemp(dir, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
 	track(filepath.Join(dir, ".arrfarm-never-created.tmp"))
-	got := removeLive()
+	got := Abort()
+	live.Unlock()
 	if !slices.Equal(got, []string{f.Name()}) {
-		t.Errorf("removeLive() = %v, want [%s]", got, f.Name())
+		t.Errorf("Abort() = %v, want [%s]", got, f.Name())
 	}
 	noTemps(t, dir)
-	if got := removeLive(); len(got) != 0 {
-		t.Errorf("second removeLive() = %v, want nothing", got)
+	got = Abort()
+	live.Unlock()
+	if len(got) != 0 {
+		t.Errorf("second Abort() = %v, want nothing", got)
 	}
 }

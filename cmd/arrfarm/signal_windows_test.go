@@ -1,6 +1,6 @@
 //go:build windows
 
-package outfile
+package main
 
 import (
 	"errors"
@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/arrfarm/arrfarm/internal/outfile"
 )
 
 // TestCtrlBreakRemovesTemp starts a child in its own process group (so
@@ -19,13 +21,14 @@ import (
 // the file gone and the child ended with STATUS_CONTROL_C_EXIT.
 func TestCtrlBreakRemovesTemp(t *testing.T) {
 	if dir := os.Getenv("OUTFILE_CTRL_DIR"); dir != "" {
-		_ = WriteWith(filepath.Join(dir, "out.json"), func(w io.Writer) error {
+		catchSignals()
+		_ = outfile.WriteWith(filepath.Join(dir, "out.json"), func(w io.Writer) error {
 			io.WriteString(w, "partial")
 			os.WriteFile(filepath.Join(dir, "ready"), nil, 0o666)
 			time.Sleep(20 * time.Second)
 			return nil
 		})
-		os.Exit(0) // not reached when the console event is handled
+		exit(0) // not reached when the console event is handled
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCtrlBreakRemovesTemp$")
@@ -59,7 +62,10 @@ func TestCtrlBreakRemovesTemp(t *testing.T) {
 		t.Errorf("child exit status %#x, want %#x (STATUS_CONTROL_C_EXIT)", got, statusControlCExit)
 	}
 	os.Remove(filepath.Join(dir, "ready"))
-	noTemps(t, dir)
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		t.Errorf("%s left in %s", e.Name(), dir)
+	}
 	if _, err := os.Stat(filepath.Join(dir, "out.json")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("partial output exists: %v", err)
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package outfile
+package main
 
 import (
 	"os"
@@ -17,17 +17,11 @@ import (
 // until the program exits, so Windows does not terminate the process
 // before the temporary file is removed (for a console close it waits
 // about 5 seconds, then terminates it anyway).
-var sigs = []os.Signal{os.Interrupt, syscall.SIGTERM}
-
-var sigc = make(chan os.Signal, 1)
-
-func init() { go handleSignals(sigc, exitInterrupted) }
-
-// watchSignals and unwatchSignals run with live locked. Console events
-// are caught only while a temporary file exists, so Windows' default
-// handling applies the rest of the time.
-func watchSignals()   { signal.Notify(sigc, sigs...) }
-func unwatchSignals() { signal.Stop(sigc) }
+func catchSignals() {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt, syscall.SIGTERM)
+	go func() { interrupted(<-c) }()
+}
 
 // statusControlCExit is the exit status a console program has when
 // Ctrl+C ends it: Windows' default console control handler calls
@@ -45,10 +39,10 @@ func unwatchSignals() { signal.Stop(sigc) }
 // the default handler also ends with ExitProcess.
 const statusControlCExit uint32 = 0xC000013A
 
-// exitInterrupted ends the process after removeLive. os.Exit passes its
-// code to ExitProcess as a uint32; going through int32 keeps the bits on
-// 32-bit Windows too, where 0xC000013A does not fit an int.
-func exitInterrupted(os.Signal) {
+// endBy ends the process as the default handler would have. os.Exit
+// passes its code to ExitProcess as a uint32; going through int32 keeps
+// the bits on 32-bit Windows too, where 0xC000013A does not fit an int.
+func endBy(os.Signal) {
 	code := statusControlCExit
 	os.Exit(int(int32(code)))
 }
