@@ -115,3 +115,37 @@ func TestASPNETSettings(t *testing.T) {
 	def := load(t, "web.config", `<configuration><system.web><httpRuntime /></system.web></configuration>`)
 	assert.Equal(t, int64(110), def.Config.ASPNET[0].HTTPRuntime.ExecutionTimeout, "ASP.NET's default is 110 seconds")
 }
+
+// Request limits are read per location, with IIS's default of 30000000
+// bytes, and a site web.config's join its site's location on merging.
+func TestRequestLimits(t *testing.T) {
+	app := load(t, "applicationHost.config", `<configuration>
+  <system.webServer>
+    <security>
+      <requestFiltering>
+        <requestLimits maxQueryString="4096" />
+      </requestFiltering>
+    </security>
+  </system.webServer>
+</configuration>
+`)
+	web := load(t, "sites/files/web.config", `<configuration>
+  <system.webServer>
+    <security>
+      <requestFiltering>
+        <requestLimits maxAllowedContentLength="1073741824" />
+      </requestFiltering>
+    </security>
+  </system.webServer>
+</configuration>
+`)
+	require.Empty(t, app.Findings)
+	require.Len(t, app.Config.RequestLimits, 1)
+	assert.Equal(t, int64(30000000), app.Config.RequestLimits[0].MaxAllowedContentLength)
+	assert.False(t, app.Config.RequestLimits[0].Has("maxAllowedContentLength"))
+	m := MergeServer(app, []SiteFile{{Doc: web, Location: "files"}}).Config
+	require.Len(t, m.RequestLimits, 2)
+	assert.Equal(t, "files", m.RequestLimits[1].Location)
+	assert.Equal(t, int64(1<<30), m.RequestLimits[1].MaxAllowedContentLength)
+	assert.Equal(t, 5, m.RequestLimits[1].ValueSpan("maxAllowedContentLength").Start.Line)
+}

@@ -402,6 +402,7 @@ func (d *decoder) config(cfg *Config) {
 	outboundSpec := rw.Elems["outboundRules"].Elems["rule"]
 	ancmSpec := sws.Elems["aspNetCore"]
 	sysWebSpec := sch.Doc.Elems["system.web"]
+	limitsSpec := sws.Elems["security"].Elems["requestFiltering"].Elems["requestLimits"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -493,6 +494,11 @@ func (d *decoder) config(cfg *Config) {
 					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))
 				}
 			}
+			return
+		case limitsSpec:
+			l := &RequestLimits{Location: info.location}
+			d.fill(l, info.spec, el, Span{})
+			cfg.RequestLimits = append(cfg.RequestLimits, l)
 			return
 		case sysWebSpec:
 			a := &ASPNET{Location: info.location}

@@ -199,6 +199,7 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[OutboundAction]():          "system.webServer/rewrite/outboundRules/rule/action",
 	reflect.TypeFor[AspNetCore]():              "system.webServer/aspNetCore",
 	reflect.TypeFor[HTTPRuntime]():             "system.web/httpRuntime",
+	reflect.TypeFor[RequestLimits]():           "system.webServer/security/requestFiltering/requestLimits",
 	reflect.TypeFor[Compilation]():             "system.web/compilation",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
 	reflect.TypeFor[Application]():             "system.applicationHost/sites/site/application",
@@ -259,6 +260,9 @@ type Config struct {
 	// ASPNET are the ASP.NET (system.web) settings of each <location
 	// path> ("" outside any location), in document order.
 	ASPNET []*ASPNET
+	// RequestLimits are security/requestFiltering/requestLimits of each
+	// <location path> ("" outside any location), in document order.
+	RequestLimits []*RequestLimits
 	// OutboundRules are rewrite/outboundRules/rule, in document order.
 	OutboundRules []*OutboundRule
 	// AllowedServerVariables are the names of rewrite/allowedServerVariables
@@ -314,6 +318,13 @@ type ASPNET struct {
 	Location    string // <location path>, "" outside any location
 	HTTPRuntime HTTPRuntime
 	Compilation Compilation
+}
+
+// RequestLimits is security/requestFiltering/requestLimits.
+type RequestLimits struct {
+	Element
+	Location                string // <location path>, "" outside any location
+	MaxAllowedContentLength int64  `arr:"maxAllowedContentLength"` // bytes
 }
 
 // HTTPRuntime is system.web/httpRuntime.

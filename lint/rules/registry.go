@@ -64,6 +64,7 @@ var All = []*lint.Rule{
 	ResponseLengthRewritten,
 	BackendHostInRedirects,
 	OutboundBodyRewriteCompressed,
+	RequestLimitBelowBackend,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,

@@ -1,0 +1,284 @@
+package rules
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/arrfarm/arrfarm/lint"
+	"github.com/arrfarm/arrfarm/schema"
+)
+
+// RequestLimitBelowBackend reports an ARR site whose request size limit is
+// below that of a backend site it proxies to.
+var RequestLimitBelowBackend = &lint.Rule{
+	ID:       "ARR5010",
+	Slug:     "request-limit-below-backend",
+	Title:    "the ARR site refuses request bodies a backend accepts",
+	Severity: lint.Warning,
+	Doc: lint.Doc{
+		Why: "IIS request filtering refuses a request whose body is larger than " +
+			"`security/requestFiltering/requestLimits/@maxAllowedContentLength` (30000000 bytes, about 28.6 MB, by " +
+			"default) before any rewrite rule runs. The ARR site applies its own limit: when a backend site was " +
+			"given a larger one (for uploads) and the ARR site kept a smaller one, the uploads the backend was " +
+			"set up for are refused at the proxy (404.13) and never reach it. arrfarm sees this when the backend " +
+			"is a site of this machine (a farm server on a loopback address, or a rewrite to `localhost`, the " +
+			"site found by its port) whose limit is in the files, in a `location` of applicationHost.config or " +
+			"the site's web.config linted with it. The ARR site is the site of the proxying rule (for global " +
+			"rules, the other sites that answer HTTP).",
+		Fix: "Raise `maxAllowedContentLength` of the ARR site (or the server level) to at least the backend's, or " +
+			"lower the backend's to what the proxy lets through.",
+		Bad: requestLimitExample(""),
+		Good: requestLimitExample(`<location path="Default Web Site">
+  <system.webServer>
+    <security>
+      <requestFiltering>
+        <requestLimits maxAllowedContentLength="1073741824" />
+      </requestFiltering>
+    </security>
+  </system.webServer>
+</location>
+`),
+	},
+	Evidence: evidence(
+		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft IIS configuration reference, requestFiltering/requestLimits: maxAllowedContentLength is the largest request body in bytes, default 30000000 (about 28.6 MB); a request over a limit is refused with a 404 substatus (404.13 for content length)"},
+		inferred("the proxying site's request filtering runs before its rewrite rules, so its limit applies to proxied requests; the backend site is found through the loopback port and the site's bindings")),
+	Check: func(p *lint.Pass) {
+		c := p.Config
+		if len(c.RequestLimits) == 0 || len(c.Sites) == 0 {
+			return
+		}
+		type pair struct{ front, back *schema.Site }
+		seen := map[pair]bool{}
+		for _, l := range loopbackRoutes(p) {
+			back := requestLimit(c.RequestLimits, l.back.Name)
+			for _, front := range frontSites(c, l.rule, l.back) {
+				k := pair{front, l.back}
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				fl := requestLimit(c.RequestLimits, front.Name)
+				if back.value <= fl.value || back.invalid || fl.invalid {
+					continue
+				}
+				span := back.span(l.rule)
+				related := []schema.Related{{Span: l.rule.Action.ValueSpan("url"), Message: "rule " + q(l.rule.Name) + " proxies to site " + q(l.back.Name) + " here"}}
+				if fl.at != nil {
+					span = fl.at.ValueSpan("maxAllowedContentLength")
+					if back.at != nil {
+						related = append(related, schema.Related{Span: back.at.ValueSpan("maxAllowedContentLength"), Message: "site " + q(l.back.Name) + " accepts " + bytesText(back.value) + " here"})
+					}
+				}
+				p.Report(schema.Finding{Span: span, Farm: l.farm, Related: related,
+					Message: "site " + q(front.Name) + " refuses request bodies over " + bytesText(fl.value) + fl.origin() + ", but its rule " + q(l.rule.Name) +
+						" proxies to site " + q(l.back.Name) + ", which accepts " + bytesText(back.value) + ": larger uploads are refused at the proxy (404.13) and never reach the backend"})
+			}
+		}
+	},
+}
+
+// loopbackRoute is a proxying rule whose target is a site of this
+// machine.
+type loopbackRoute struct {
+	rule *schema.Rule
+	farm string // the farm routed through, "" for a plain rewrite
+	back *schema.Site
+}
+
+// loopbackRoutes lists the enabled proxying rules and the sites of this
+// machine they reach: a farm's loopback servers by their port for the
+// rule's scheme, or a rewrite to a loopback URL by its port.
+func loopbackRoutes(p *lint.Pass) []loopbackRoute {
+	var out []loopbackRoute
+	for _, r := range p.Config.Rules {
+		scheme, host, ok := r.Target()
+		if !r.Enabled || !ok || (scheme != "http" && scheme != "https") {
+			continue
+		}
+		if f := p.TargetFarm(r); f != nil {
+			if !f.Enabled {
+				continue
+			}
+			for _, s := range p.EnabledServers(f) {
+				port := s.ARR.HTTPPort
+				if scheme == "https" {
+					port = s.ARR.HTTPSPort
+				}
+				if !isLoopback(s.Address) || s.Unknown("port") {
+					continue
+				}
+				if site, _, _ := siteOnPort(p.Config.Sites, scheme, port, ""); site != nil {
+					out = append(out, loopbackRoute{r, f.Name, site})
+				}
+			}
+			continue
+		}
+		_, h, portText, ok := urlHost(r.Action.URL)
+		if !ok || !isLoopback(h) || !isLoopback(host) {
+			continue
+		}
+		port := int64(80)
+		if scheme == "https" {
+			port = 443
+		}
+		if portText != "" {
+			n, err := strconv.ParseInt(portText, 10, 64)
+			if err != nil {
+				continue
+			}
+			port = n
+		}
+		if site, _, _ := siteOnPort(p.Config.Sites, scheme, port, ""); site != nil {
+			out = append(out, loopbackRoute{rule: r, back: site})
+		}
+	}
+	return out
+}
+
+// frontSites are the sites whose requests rule r proxies: its own site
+// for a site rule, else every site other than back with an HTTP(S)
+// binding whose requests the rule's conditions do not leave out (a
+// global rule limited to {SERVER_PORT} 80 proxies for the port-80 site
+// only).
+func frontSites(c *schema.Config, r *schema.Rule, back *schema.Site) []*schema.Site {
+	var out []*schema.Site
+	if r.Scope == schema.SiteRule {
+		site, _, _ := strings.Cut(strings.Trim(r.Location, "/"), "/")
+		for _, s := range c.Sites {
+			if strings.EqualFold(s.Name, site) && s != back {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, s := range c.Sites {
+		if s != back && reachesSite(r, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// reachesSite reports whether global rule r can match a request to one of
+// site s's HTTP(S) bindings.
+func reachesSite(r *schema.Rule, s *schema.Site) bool {
+	for _, b := range s.Bindings {
+		scheme := strings.ToLower(b.Protocol)
+		port, host, ok := b.Port()
+		if !ok || (scheme != "http" && scheme != "https") {
+			continue
+		}
+		if !excludesBackend(r, backendRequest{scheme: scheme, port: port, host: host, preserveHost: host == ""}) {
+			return true
+		}
+	}
+	return false
+}
+
+// limit is a site's request size limit in force and where it was set.
+type limit struct {
+	value   int64
+	at      *schema.RequestLimits // nil: IIS's default
+	invalid bool
+}
+
+func (l limit) origin() string {
+	if l.at == nil {
+		return " (IIS's default)"
+	}
+	if l.at.Location == "" {
+		return " (the server level's limit)"
+	}
+	return ""
+}
+
+// span is where a finding about l points: its value, else the rule.
+func (l limit) span(r *schema.Rule) schema.Span {
+	if l.at != nil {
+		return l.at.ValueSpan("maxAllowedContentLength")
+	}
+	return r.Action.ValueSpan("url")
+}
+
+// requestLimit is the maxAllowedContentLength in force at site's root: its
+// own location's, else the server level's, else 30000000.
+func requestLimit(all []*schema.RequestLimits, site string) limit {
+	out := limit{value: defaultMaxContent}
+	own := false
+	for _, l := range all {
+		if !l.Has("maxAllowedContentLength") {
+			continue
+		}
+		loc := strings.Trim(l.Location, "/")
+		switch {
+		case strings.EqualFold(loc, site):
+			out, own = limit{l.MaxAllowedContentLength, l, l.Invalid("maxAllowedContentLength")}, true
+		case loc == "" && !own:
+			out = limit{l.MaxAllowedContentLength, l, l.Invalid("maxAllowedContentLength")}
+		}
+	}
+	return out
+}
+
+// defaultMaxContent is requestLimits/@maxAllowedContentLength's IIS
+// default.
+const defaultMaxContent = 30000000
+
+// bytesText prints a byte count with its size in MB or GB.
+func bytesText(n int64) string {
+	s := strconv.FormatInt(n, 10) + " bytes"
+	switch {
+	case n >= 1<<30:
+		return s + " (" + strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GB)"
+	case n >= 1<<20:
+		return s + " (" + strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB)"
+	}
+	return s
+}
+
+// requestLimitExample is an applicationHost.config whose Default Web Site
+// proxies /files/ to the files site on port 8081, which accepts 1 GB;
+// extra is added before the end (a location for the ARR site).
+func requestLimitExample(extra string) string {
+	return `<configuration>
+  <system.applicationHost>
+    <sites>
+      <site name="Default Web Site" id="1">
+        <bindings>
+          <binding protocol="http" bindingInformation="*:80:" />
+        </bindings>
+      </site>
+      <site name="files" id="2">
+        <bindings>
+          <binding protocol="http" bindingInformation="*:8081:" />
+        </bindings>
+      </site>
+    </sites>
+  </system.applicationHost>
+  <system.webServer>
+    <proxy enabled="true" />
+  </system.webServer>
+  <location path="Default Web Site">
+    <system.webServer>
+      <rewrite>
+        <rules>
+          <rule name="Reverse Proxy to files" stopProcessing="true">
+            <match url="^files/(.*)" />
+            <action type="Rewrite" url="http://localhost:8081/{R:1}" />
+          </rule>
+        </rules>
+      </rewrite>
+    </system.webServer>
+  </location>
+  <location path="files">
+    <system.webServer>
+      <security>
+        <requestFiltering>
+          <requestLimits maxAllowedContentLength="1073741824" />
+        </requestFiltering>
+      </security>
+    </system.webServer>
+  </location>
+` + indent(extra, "  ") + `</configuration>
+`
+}
