@@ -165,8 +165,22 @@ func variantsFor(p *plan) ([]variant, []string) {
 		vs = append(vs, variant{"health.queue", fmt.Sprint(q), fmt.Sprint(!q),
 			"whether a probe waits behind requests for a backend thread (inferred: it is a request)",
 			func(s *Scenario) { s.Health.NoQueue = q }})
+		enabled := 0
+		for _, s := range p.servers {
+			if s.enabled {
+				enabled++
+			}
+		}
+		if enabled > 1 {
+			ph := sc.ARR.ProbePhase
+			vs = append(vs, variant{"arr.probePhase", ph, flip(ProbeIndependent, ProbeSweep, ph),
+				"whether ARR probes each server on its own schedule or the whole farm in one sweep is undocumented; a sweep lines up the servers' detections, so an outage of every server is a longer all-unhealthy window",
+				func(s *Scenario) { s.ARR.ProbePhase = flip(ProbeIndependent, ProbeSweep, ph) }})
+		} else {
+			na = append(na, "arr.probePhase: one enabled server")
+		}
 	} else {
-		na = append(na, "arr.retrySpacing, health.queue: the farm has no URL health test")
+		na = append(na, "arr.retrySpacing, health.queue, arr.probePhase: the farm has no URL health test")
 	}
 
 	if p.minServers > 0 {

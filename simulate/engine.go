@@ -201,9 +201,18 @@ func newSim(p *plan, rep int) *sim {
 		s.schedule(p.bounds[i].at, evFault, int32(i), 0)
 	}
 	if p.urlTest {
+		var sweep int64
+		if p.probeSweep {
+			sweep = int64(stream(seed, rep, "health/sweep").Float64() * float64(p.interval))
+		}
 		for i := range s.srv {
 			if s.srv[i].enabled {
+				// Drawn in sweep mode too, so that each server's health
+				// stream (probe latencies) is the same under both readings.
 				phase := int64(s.srv[i].hrng.Float64() * float64(p.interval))
+				if p.probeSweep {
+					phase = sweep
+				}
 				s.schedule(phase, evProbe, int32(i), 0)
 			}
 		}

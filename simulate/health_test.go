@@ -189,3 +189,47 @@ arr: {legacyAlgorithms: true}
 	reps := simulate(t, cfg, sc)
 	checkRate(t, "down under LeastRequests", counts(reps, func(r *repStats) int64 { return r.out[oRefused] }), k*lambda*(interval/2+connect))
 }
+
+// If ARR probes the farm in one sweep (arr.probePhase: sweep) rather than
+// each server at its own phase, every server's detection delay is the same
+// U: in TestAllServersDown's outage the window is then outage + probe -
+// attempts x connect = 60.001 s exactly, instead of outage + E[min U] -
+// E[max U] (57.5 s on average for N = 3, I = 5 s): the all-unhealthy
+// window grows by (N-1)/(N+1) I. --assumptions runs the other reading.
+func TestProbeSweep(t *testing.T) {
+	const (
+		outage, lambda, connect, probe, attempts = 60.0, 100.0, 0.001, 0.005, 4
+	)
+	cfg := loadConfig(t, farm(3, `
+protocol: {timeout: 10s}
+healthCheck: {url: "http://web/health", interval: 5s, timeout: 2s}`))
+	sc := loadScenario(t, `
+duration: 120s
+replications: 30
+seed: 3
+arrivals: {rate: 100}
+latency: {fixed: 10ms}
+health: {latency: {fixed: 5ms}}
+arr: {probePhase: sweep}
+events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
+	window := outage + probe - attempts*connect
+	checkRate(t, "502.4 count, one sweep", counts(simulate(t, cfg, sc), noServer), lambda*window)
+	res, err := Run(cfg, sc, Options{})
+	require.NoError(t, err)
+	require.InDelta(t, window, res.Farms[0].AllUnhealthyS, 1e-6, "every replication: the same window")
+
+	sc.ARR.ProbePhase = ProbeIndependent
+	a, err := RunAssumptions(cfg, sc, Options{})
+	require.NoError(t, err)
+	var band *Variant
+	for i := range a.Variants {
+		if a.Variants[i].Setting == "arr.probePhase" {
+			band = &a.Variants[i]
+		}
+	}
+	require.NotNil(t, band)
+	require.Equal(t, "independent -> sweep", band.Assumed+" -> "+band.Value)
+	// 502.4 share: lambda x window over lambda x 120 s of requests
+	require.InDelta(t, window/120, band.R5024.Mean, 0.01)
+	require.InDelta(t, (outage+(5.0/4+probe)-(5.0*3/4+attempts*connect))/120, a.Base.R5024.Mean, 0.01)
+}

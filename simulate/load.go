@@ -423,7 +423,7 @@ var knownFields = map[string][]string{
 	"servers.*":           {"latency", "concurrency", "errors", "queueLength", "requestQueueLimit"},
 	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus", "probePhase"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -730,6 +730,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		HealthFailures:      int(d.int(v, "arr", "healthFailures")),
 		MinServersSemantics: d.str(v, "arr", "minServersSemantics"),
 		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
+		ProbePhase:          d.str(v, "arr", "probePhase"),
 	}
 	return sc
 }

@@ -73,6 +73,7 @@ type plan struct {
 	statusOK       statusSet
 	retries        int  // healthCheck/@retries
 	retryImmediate bool // arr.retrySpacing: immediate
+	probeSweep     bool // arr.probePhase: sweep (one phase for the farm)
 	probeQueue     bool // probes take a slot behind the requests
 	probe          sampler
 	livePeriod     int64 // 0: live-traffic test off
@@ -357,6 +358,10 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	}
 	p.retries = int(max(hc.Retries, 0))
 	p.retryImmediate = sc.ARR.RetrySpacing != RetryInterval
+	p.probeSweep = sc.ARR.ProbePhase == ProbeSweep
+	if p.probeSweep && p.urlTest {
+		p.notes = append(p.notes, "health: every server's URL test runs at one random phase, the farm probed in one sweep (arr.probePhase sweep, an assumption)")
+	}
 	p.probeQueue = !sc.Health.NoQueue
 	if p.urlTest {
 		spacing := "retried at once (arr.retrySpacing immediate"

@@ -211,6 +211,9 @@ type ARROptions struct {
 	// TimeoutSemantics is "proxy" (the backend keeps working on a request
 	// ARR gave up on, as IIS does) or "cancel" (it stops).
 	TimeoutSemantics string
+	// ProbePhase is ProbeIndependent (each server's URL test at its own
+	// random phase) or ProbeSweep (the farm's servers probed together).
+	ProbePhase string
 }
 
 // Values of ARROptions fields (scenario.cue has the defaults).
@@ -221,4 +224,6 @@ const (
 	MinServersIgnoreHealth = "ignoreHealth"
 	Status5024             = "502.4"
 	Status5023             = "502.3"
+	ProbeIndependent       = "independent"
+	ProbeSweep             = "sweep"
 )
