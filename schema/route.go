@@ -39,8 +39,23 @@ func (k Kind) String() string {
 	return "applicationHost.config"
 }
 
+// Authority is the host and port of what follows a URL's "scheme://":
+// up to the path, query or fragment, without user information
+// ("bob:pw@web:8080/x" gives "web:8080"; the user name is not the host,
+// and the password must not show as a port).
+func Authority(rest string) string {
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		rest = rest[:j]
+	}
+	if j := strings.LastIndexByte(rest, '@'); j >= 0 {
+		rest = rest[j+1:]
+	}
+	return rest
+}
+
 // Target splits the rule's rewrite URL into scheme and host, e.g.
-// "http://web/{R:0}" gives ("http", "web"). ok is false when the action is
+// "http://web/{R:0}" gives ("http", "web"), and so does
+// "http://bob:pw@web/{R:0}". ok is false when the action is
 // not a Rewrite to an absolute URL (a local rewrite, a redirect, none).
 // A port, if any, stays out of host.
 func (r *Rule) Target() (scheme, host string, ok bool) {
@@ -53,10 +68,7 @@ func (r *Rule) Target() (scheme, host string, ok bool) {
 		return "", "", false
 	}
 	scheme = strings.ToLower(u[:i])
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
+	rest := Authority(u[i+3:])
 	if j := strings.LastIndexByte(rest, ':'); j >= 0 && !strings.Contains(rest[j:], "]") {
 		rest = rest[:j]
 	}

@@ -37,17 +37,14 @@ func hasLiveTest(f *schema.Farm) bool { return f.HealthCheck.LiveTrafficFailureP
 func dur(d time.Duration) string { return schema.FormatDuration(d) }
 
 // urlHost splits an absolute URL into scheme, host and port ("" when none
-// is written). ok is false for relative URLs.
+// is written); user information ("bob:pw@") is neither. ok is false for relative URLs.
 func urlHost(u string) (scheme, host, port string, ok bool) {
 	i := strings.Index(u, "://")
 	if i <= 0 {
 		return "", "", "", false
 	}
 	scheme = strings.ToLower(u[:i])
-	rest := u[i+3:]
-	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-		rest = rest[:j]
-	}
+	rest := schema.Authority(u[i+3:])
 	if h, p, err := net.SplitHostPort(rest); err == nil {
 		return scheme, h, p, h != ""
 	}
