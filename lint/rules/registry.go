@@ -54,6 +54,7 @@ var All = []*lint.Rule{
 	HashSettingsIgnored,
 	UnevenWeights,
 	DuplicateServer,
+	AffinityCookieNotSecure,
 
 	ServerAddressNotHost,
 	ForwardedForDisabled,
