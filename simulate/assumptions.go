@@ -201,9 +201,19 @@ func variantsFor(p *plan) ([]variant, []string) {
 		na = append(na, "arr.allUnhealthyStatus: no health test can mark a server unhealthy")
 	}
 
-	unreachable := false
+	unreachable, refusing := false, false
 	for i := range p.faults {
-		unreachable = unreachable || p.faults[i].ev.Fault == FaultUnreachable
+		k := p.faults[i].ev.Fault
+		unreachable = unreachable || k == FaultUnreachable
+		refusing = refusing || k == FaultUnreachable || k == FaultDown
+	}
+	if refusing && len(p.servers) > 1 {
+		r := sc.ARR.RetryOtherServer
+		vs = append(vs, variant{"arr.retryOtherServer", fmt.Sprint(r), fmt.Sprint(!r),
+			"whether ARR sends a request whose connection failed to another server is undocumented (no setting, no statement either way)",
+			func(s *Scenario) { s.ARR.RetryOtherServer = !r }})
+	} else {
+		na = append(na, "arr.retryOtherServer: no server refuses connections (down, unreachable) or the farm has one server")
 	}
 	switch {
 	case !unreachable:

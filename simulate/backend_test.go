@@ -314,3 +314,37 @@ events: [{at: 10s, server: 10.0.0.1, fault: unreachable, for: 60s}]`)
 	}
 	require.Contains(t, a.NotApplicable, "backends.idleTimeout: no host becomes unreachable, the only fault pooled connections change")
 }
+
+// arr.retryOtherServer: a request whose connection fails is sent once
+// more, to the next eligible server in the farm's order. Round robin over
+// 3 servers without a health test; servers 1 and 2 down for span: a
+// request sent to 2 is retried on 3 and answered, one sent to 1 is retried
+// on 2 and fails again (once only): lambda/3 x span 12029, instead of
+// 2 lambda/3 x span without the retry. The lambda/3 x span answered on 3
+// take S + 1 ms.
+func TestRetryOnAnotherServer(t *testing.T) {
+	const lambda, n, span, S = 30.0, 3, 60.0, 0.1
+	cfg := loadConfig(t, farm(n, "protocol: {timeout: 30s}"))
+	run := func(retry bool) []*repStats {
+		return simulate(t, cfg, loadScenario(t, fmt.Sprintf(`
+duration: 120s
+replications: 20
+arrivals: {rate: 30}
+latency: {fixed: 100ms}
+arr: {retryOtherServer: %v}
+events:
+  - {at: 30s, server: 10.0.0.1, fault: down, for: 60s}
+  - {at: 30s, server: 10.0.0.2, fault: down, for: 60s}`, retry)))
+	}
+	refused := func(r *repStats) int64 { return r.out[oRefused] }
+	checkRate(t, "12029 without retry", counts(run(false), refused), 2*lambda/n*span)
+	reps := run(true)
+	checkRate(t, "12029 with one retry", counts(reps, refused), lambda/n*span)
+	for _, r := range reps {
+		require.EqualValues(t, r.out[oRefused], r.hist.n[histBucket(uint64(2*ConnectFailTime))], "failed twice: 2 ms")
+		require.Zero(t, r.out[oTimeout]+r.out[o503]) // (the requests inside 1 and 2 at 30 s are reset)
+	}
+	checkRate(t, "answered after a retry", counts(reps, func(r *repStats) int64 {
+		return int64(r.hist.n[histBucket(uint64(S*1e9+float64(ConnectFailTime)))])
+	}), lambda/n*span)
+}

@@ -68,6 +68,12 @@ concurrency: 4
 events:
   - {at: 0s, server: 10.0.0.3, fault: hang}
   - {at: 0s, server: 10.0.0.4, fault: unreachable}`},
+		// a request whose connection fails is sent to another server
+		{"retryOtherServer", "protocol: {timeout: 30s}", `duration: 1h
+arr: {retryOtherServer: true}
+events:
+  - {at: 0s, server: 10.0.0.2, fault: down}
+  - {at: 0s, server: 10.0.0.3, fault: unreachable}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := loadConfig(t, farm(10, tc.arr))

@@ -18,6 +18,7 @@ const (
 	fLive                         // the handle is in use
 	fDeadline                     // a deadline entry exists (ring or heap)
 	fProbe                        // a health probe, not a client's request
+	fRetried                      // sent again after a failed connection (arr.retryOtherServer)
 )
 
 // request is one proxied request. It lives in sim.req and is referred to by
@@ -371,13 +372,21 @@ func (s *sim) arrive() {
 		r.flags |= fCounted
 		v.st.requests++
 	}
+	s.send(h, r, v)
+}
+
+// send sends request h to server v (r.srv) now: at its arrival, or again
+// after a failed connection (fRetried), when its deadline stays that of
+// its arrival.
+func (s *sim) send(h int32, r *request, v *server) {
+	now := s.now
 	pooled := s.takeConn(v)
 	switch {
 	case v.down:
 		r.flags |= fRefused
 		s.schedule(now+int64(ConnectFailTime), evConnectFail, h, r.gen)
 		return
-	case v.unreachable && !pooled && int64(UnreachableConnectTime) < s.p.timeout:
+	case v.unreachable && !pooled && now+int64(UnreachableConnectTime) < r.sent+s.p.timeout:
 		// A new connection: Windows gives up on the SYN after 21 s. A
 		// request sent on a pooled connection instead waits for an
 		// answer until the timeout (the case below).
@@ -407,7 +416,7 @@ func (s *sim) arrive() {
 		// exactly at the deadline is too late, as for a queued request,
 		// whose deadline entry was pushed first.
 		d := s.serviceTime(r, v)
-		if d >= s.p.timeout {
+		if now+d >= r.sent+s.p.timeout {
 			s.pushTimeout(h, r)
 		}
 		s.begin(h, r, v, d)
@@ -497,6 +506,11 @@ func (s *sim) reject(h int32, gen uint32) {
 
 func (s *sim) pushTimeout(h int32, r *request) {
 	r.flags |= fDeadline
+	if r.flags&fRetried != 0 {
+		// Its deadline is older than those in the ring: the heap keeps it.
+		s.schedule(r.sent+s.p.timeout, evDeadline, h, r.gen)
+		return
+	}
 	s.tmo.push(timeoutEntry{at: r.sent + s.p.timeout, seq: s.seq, req: h, gen: r.gen})
 	s.seq++
 }
@@ -703,10 +717,47 @@ func (s *sim) connectFail(h int32, gen uint32) {
 		return
 	}
 	v := &s.srv[r.srv]
+	if s.p.retryOther && r.flags&fRetried == 0 {
+		if j := s.nextEligible(r.srv); j >= 0 {
+			s.retry(h, r, v, j)
+			return
+		}
+	}
 	r.flags |= fProxyDone
 	v.inflight--
 	s.failed(r, v, s.now-r.sent, oRefused)
 	s.release(h)
+}
+
+// nextEligible is the first eligible server after server i in the farm's
+// order (wrapping), other than i; -1 if none.
+func (s *sim) nextEligible(i int32) int32 {
+	for _, j := range s.elig {
+		if j > i {
+			return j
+		}
+	}
+	if len(s.elig) > 0 && s.elig[0] != i {
+		return s.elig[0]
+	}
+	return -1
+}
+
+// retry sends request h, whose connection to server v failed, once more
+// to server j (arr.retryOtherServer). The failed attempt counts against v
+// as live traffic does; the client sees one request, timed from its
+// arrival, with its original deadline.
+func (s *sim) retry(h int32, r *request, v *server, j int32) {
+	v.inflight--
+	if s.p.livePeriod > 0 {
+		s.liveFailure(r.srv)
+	}
+	w := &s.srv[j]
+	w.sent++
+	w.inflight++
+	r.srv, r.fault, r.status = j, w.faultID, 200
+	r.flags = r.flags&^fRefused | fRetried
+	s.send(h, r, w)
 }
 
 // answered records a backend's answer that ARR passed on.

@@ -423,7 +423,7 @@ var knownFields = map[string][]string{
 	"servers.*":           {"latency", "concurrency", "errors", "queueLength", "requestQueueLimit"},
 	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus", "probePhase"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus", "probePhase", "retryOtherServer"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -731,6 +731,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		MinServersSemantics: d.str(v, "arr", "minServersSemantics"),
 		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 		ProbePhase:          d.str(v, "arr", "probePhase"),
+		RetryOtherServer:    d.bool(v, "arr", "retryOtherServer"),
 	}
 	return sc
 }

@@ -74,6 +74,7 @@ type plan struct {
 	retries        int  // healthCheck/@retries
 	retryImmediate bool // arr.retrySpacing: immediate
 	probeSweep     bool // arr.probePhase: sweep (one phase for the farm)
+	retryOther     bool // arr.retryOtherServer
 	probeQueue     bool // probes take a slot behind the requests
 	probe          sampler
 	livePeriod     int64 // 0: live-traffic test off
@@ -359,6 +360,10 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	p.retries = int(max(hc.Retries, 0))
 	p.retryImmediate = sc.ARR.RetrySpacing != RetryInterval
 	p.probeSweep = sc.ARR.ProbePhase == ProbeSweep
+	p.retryOther = sc.ARR.RetryOtherServer
+	if p.retryOther {
+		p.notes = append(p.notes, "a request whose connection fails (12029) is sent once more, to the next eligible server in the farm's order, within its original timeout (arr.retryOtherServer, an assumption: Microsoft documents no retry either way)")
+	}
 	if p.probeSweep && p.urlTest {
 		p.notes = append(p.notes, "health: every server's URL test runs at one random phase, the farm probed in one sweep (arr.probePhase sweep, an assumption)")
 	}

@@ -214,6 +214,10 @@ type ARROptions struct {
 	// ProbePhase is ProbeIndependent (each server's URL test at its own
 	// random phase) or ProbeSweep (the farm's servers probed together).
 	ProbePhase string
+	// RetryOtherServer sends a request whose connection failed (12029)
+	// once more, to the next eligible server (no Microsoft statement
+	// either way).
+	RetryOtherServer bool
 }
 
 // Values of ARROptions fields (scenario.cue has the defaults).
