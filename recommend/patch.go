@@ -53,6 +53,16 @@ func changes(doc *schema.Document, r *Result) map[*schema.Farm][]change {
 	return out
 }
 
+// sharedAt finds the anchored node (that an alias uses) holding off.
+func sharedAt(shared []schema.SharedYAML, off int) (schema.SharedYAML, bool) {
+	for _, a := range shared {
+		if a.Start <= off && off < a.End {
+			return a, true
+		}
+	}
+	return schema.SharedYAML{}, false
+}
+
 func secondsOf(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
 
 // Edits turns r into replacements of doc's text (schema.Patch applies
@@ -72,6 +82,10 @@ func Edits(doc *schema.Document, r *Result) ([]schema.Replacement, []string) {
 	}
 	var reps []schema.Replacement
 	var notes []string
+	var shared []schema.SharedYAML
+	if !xml {
+		shared = schema.YAMLShared(doc.Lines)
+	}
 	all := changes(doc, r)
 	for _, rf := range r.Farms {
 		f := doc.Config.Farm(rf.Name)
@@ -84,6 +98,13 @@ func Edits(doc *schema.Document, r *Result) ([]schema.Replacement, []string) {
 			switch {
 			case c.el.Has(c.attr):
 				sp := c.el.ValueSpan(c.attr)
+				if a, ok := sharedAt(shared, sp.Start.Offset); ok {
+					// Written through an anchor: the edit would change
+					// every farm that uses the alias, not only this one.
+					notes = append(notes, fmt.Sprintf("%s: farm %q: %s.%s is not changed: the value is shared through the YAML anchor &%s (used at %s), so editing it would change every farm that uses it; to change farm %q alone, write its own %s.%s: %s in place of the alias by hand",
+						sp, f.Name, c.elem, c.attr, a.Anchor, a.Alias, f.Name, c.elem, c.attr, valueText(c.value, "", false)))
+					continue
+				}
 				old := string(text[sp.Start.Offset:sp.End.Offset])
 				reps = append(reps, schema.Replacement{Start: sp.Start.Offset, End: sp.End.Offset, Text: valueText(c.value, old, xml)})
 			case !xml:

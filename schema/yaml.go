@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -304,4 +305,67 @@ func astDepth(f *ast.File) int {
 		}
 	})
 	return deepest
+}
+
+// A SharedYAML is a YAML node with an anchor that aliases use elsewhere:
+// a value written inside [Start, End) belongs to every place that uses
+// the alias, so editing it there edits them all.
+type SharedYAML struct {
+	Start, End int
+	Anchor     string
+	Alias      Span // the first use of the alias
+}
+
+// YAMLShared lists the anchored nodes of lines' YAML that some alias
+// uses, by position. A file that does not parse has none.
+func YAMLShared(lines *Lines) []SharedYAML {
+	docs, fs := ParseYAML(lines)
+	if len(fs) > 0 {
+		return nil
+	}
+	uses := map[*yaml.Node]*yaml.Node{}
+	var order []*yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias != nil && uses[n.Alias] == nil {
+				uses[n.Alias] = n
+				order = append(order, n.Alias)
+			}
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	for _, d := range docs {
+		walk(d)
+	}
+	var out []SharedYAML
+	for _, a := range order {
+		start := lines.OffsetOf(a.Line, a.Column)
+		end := start
+		var reach func(n *yaml.Node)
+		reach = func(n *yaml.Node) {
+			// What matters is that every value inside starts before
+			// end: a plain scalar ends its value's length after its
+			// start, a quoted one at most two bytes more.
+			size := len(n.Value)
+			if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+				size += 2
+			}
+			end = max(end, lines.OffsetOf(n.Line, n.Column)+max(size, 1))
+			if n.Kind != yaml.AliasNode {
+				for _, c := range n.Content {
+					reach(c)
+				}
+			}
+		}
+		reach(a)
+		use := uses[a]
+		at := lines.OffsetOf(use.Line, use.Column)
+		out = append(out, SharedYAML{Start: start, End: min(end, len(lines.Src())), Anchor: a.Anchor, Alias: lines.Span(at, at)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
+	return out
 }
