@@ -149,3 +149,19 @@ func TestRequestLimits(t *testing.T) {
 	assert.Equal(t, int64(1<<30), m.RequestLimits[1].MaxAllowedContentLength)
 	assert.Equal(t, 5, m.RequestLimits[1].ValueSpan("maxAllowedContentLength").Start.Line)
 }
+
+// sslFlags is written as a number or as flag names; bit 1 is Sni.
+func TestBindingRequiresSNI(t *testing.T) {
+	for flags, want := range map[string]bool{"": false, "0": false, "1": true, "2": false, "3": true,
+		"Sni": true, "sni, CentralCertStore": true, "CentralCertStore": false, "None": false} {
+		b := &Binding{SSLFlags: flags}
+		assert.Equal(t, want, b.RequiresSNI(), "sslFlags %q", flags)
+	}
+	doc := load(t, "applicationHost.config", `<configuration><system.applicationHost><sites><site name="app" id="2"><bindings>
+<binding protocol="https" bindingInformation="*:8443:app.contoso.com" sslFlags="1" />
+</bindings></site></sites></system.applicationHost></configuration>`)
+	require.Empty(t, doc.Findings)
+	b := doc.Config.Sites[0].Bindings[0]
+	assert.True(t, b.RequiresSNI())
+	assert.Equal(t, 2, b.ValueSpan("sslFlags").Start.Line)
+}

@@ -426,6 +426,23 @@ type Binding struct {
 	Element
 	Protocol           string `arr:"protocol"`
 	BindingInformation string `arr:"bindingInformation"`
+	SSLFlags           string `arr:"sslFlags"`
+}
+
+// RequiresSNI reports whether the binding's sslFlags has the Sni flag
+// (bit 1), written as a number ("1", "3") or by name ("Sni",
+// "Sni,CentralCertStore").
+func (b *Binding) RequiresSNI() bool {
+	v := strings.TrimSpace(b.SSLFlags)
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return n&1 != 0
+	}
+	for _, f := range strings.Split(v, ",") {
+		if strings.EqualFold(strings.TrimSpace(f), "Sni") {
+			return true
+		}
+	}
+	return false
 }
 
 // Port and Host split BindingInformation ("*:80:www.contoso.com");

@@ -66,6 +66,7 @@ var All = []*lint.Rule{
 	BackendHostInRedirects,
 	OutboundBodyRewriteCompressed,
 	RequestLimitBelowBackend,
+	HTTPSBackendSNIOnly,
 
 	SuppressionWithoutReason,
 	SuppressionUnknownRule,
