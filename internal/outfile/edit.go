@@ -102,6 +102,9 @@ func Edit(path string, data []byte, was Stamp) error {
 	if err := unchanged(real, f, now, was); err != nil {
 		return err
 	}
+	if !lockHeld {
+		f.Close()
+	}
 	if editHook != nil {
 		editHook()
 	}

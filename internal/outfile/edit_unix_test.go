@@ -14,24 +14,6 @@ import (
 	"time"
 )
 
-// edited writes old to a new file with mode, stamps it as read, and
-// returns its path and stamp.
-func edited(t *testing.T, old string, mode os.FileMode) (string, Stamp) {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "applicationHost.config")
-	if err := os.WriteFile(p, []byte(old), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(p, mode); err != nil {
-		t.Fatal(err)
-	}
-	st, err := StampOf(p, []byte(old))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, st
-}
-
 func inode(t *testing.T, p string) uint64 {
 	t.Helper()
 	info, err := os.Stat(p)
@@ -39,51 +21,6 @@ func inode(t *testing.T, p string) uint64 {
 		t.Fatal(err)
 	}
 	return uint64(info.Sys().(*syscall.Stat_t).Ino)
-}
-
-// A change saved between the read and the write, of any kind the stamp
-// covers, is refused: the file keeps what the other program saved.
-func TestEditRefusesAChangedFile(t *testing.T) {
-	for _, tc := range []struct {
-		name   string
-		change func(p string) error
-		why    string
-	}{
-		{"longer", func(p string) error { return os.WriteFile(p, []byte("old, and the user's edit"), 0) }, "bytes, was 3"},
-		{"same size, later", func(p string) error { return os.WriteFile(p, []byte("usr"), 0) }, "modified at"},
-		{"same size and time", func(p string) error {
-			info, _ := os.Stat(p)
-			if err := os.WriteFile(p, []byte("usr"), 0); err != nil {
-				return err
-			}
-			return os.Chtimes(p, info.ModTime(), info.ModTime())
-		}, "its content differs"},
-		{"replaced by rename", func(p string) error {
-			info, _ := os.Stat(p)
-			tmp := p + ".swp"
-			if err := os.WriteFile(tmp, []byte("usr"), 0o600); err != nil {
-				return err
-			}
-			os.Chtimes(tmp, info.ModTime(), info.ModTime())
-			return os.Rename(tmp, p)
-		}, "changed since"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			p, st := edited(t, "old", 0o644)
-			if err := tc.change(p); err != nil {
-				t.Fatal(err)
-			}
-			now := read(t, p)
-			err := Edit(p, []byte("new"), st)
-			if !errors.Is(err, ErrChanged) || !strings.Contains(err.Error(), tc.why) || !strings.Contains(err.Error(), p) {
-				t.Errorf("Edit: %v, want ErrChanged naming %s and %q", err, p, tc.why)
-			}
-			if got := read(t, p); got != now {
-				t.Errorf("content %q, want the other program's %q", got, now)
-			}
-			noTemps(t, filepath.Dir(p))
-		})
-	}
 }
 
 // Two writers that read the same file both try to write it: whatever the
@@ -115,21 +52,6 @@ func TestEditConcurrentWritersOneWins(t *testing.T) {
 	}
 	if got := read(t, p); got != "first" {
 		t.Errorf("content %q, want the first writer's", got)
-	}
-}
-
-// A file without any write bit is refused, even by root, and left as it is.
-func TestEditRefusesReadOnly(t *testing.T) {
-	p, st := edited(t, "old", 0o444)
-	err := Edit(p, []byte("new"), st)
-	if !errors.Is(err, ErrReadOnly) || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "0444") {
-		t.Errorf("Edit: %v, want ErrReadOnly naming %s and its mode", err, p)
-	}
-	if got := read(t, p); got != "old" {
-		t.Errorf("content %q", got)
-	}
-	if info, _ := os.Stat(p); info.Mode().Perm() != 0o444 {
-		t.Errorf("mode %v", info.Mode())
 	}
 }
 

@@ -10,6 +10,9 @@ import (
 	"time"
 )
 
+// lockHeld: Edit keeps the file open, and so locked, until it is written.
+const lockHeld = true
+
 // lockFile takes an exclusive advisory lock (flock) on f, waiting up to
 // wait for another holder, another arrfarm editing the same file, to let
 // go. Closing f releases it. Editors do not take this lock: the stamp
