@@ -1,8 +1,10 @@
 package simulate
 
 import (
+	"bytes"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -215,10 +217,14 @@ func seconds(first float64, n int) []float64 {
 	return xs
 }
 
-// replayed runs one replication of sc against cfg with the arrivals at.
+// replayed runs one replication of sc against cfg with the arrivals at
+// (service 2 s unless sc sets a latency).
 func replayed(t *testing.T, cfg, sc string, at ...[]float64) *repStats {
 	t.Helper()
-	s := loadScenario(t, sc+"\nreplications: 1\narrivals: {replay: {log: none.log}}\nlatency: {fixed: 2s}\n")
+	if !strings.Contains(sc, "latency:") {
+		sc += "\nlatency: {fixed: 2s}"
+	}
+	s := loadScenario(t, sc+"\nreplications: 1\narrivals: {replay: {log: none.log}}\n")
 	p, err := compile(loadConfig(t, cfg), s, nil)
 	require.NoError(t, err)
 	var all []float64
@@ -347,4 +353,41 @@ events:
 	checkRate(t, "answered after a retry", counts(reps, func(r *repStats) int64 {
 		return int64(r.hist.n[histBucket(uint64(S*1e9+float64(ConnectFailTime)))])
 	}), lambda/n*span)
+}
+
+// The 502.3-by-cause report keeps "backend slower than the timeout" for
+// timeouts no fault explains: a 12002 on a server without a fault, sent
+// while another server had one, is split out, since it may be queueing
+// behind the load the fault moved. Two servers, one slot each, service
+// 20 s, timeout 30 s, arrivals at 1, 2 and 3 s. With server 2 made
+// unavailable, all three go to server 1: the second waits until 21 s and
+// the third until 41 s, both past their deadlines (32 and 33 s): two
+// timeouts sent during a fault elsewhere. Without it, round robin sends
+// the second to server 2 and only the third times out, no fault anywhere.
+func TestTimeoutsDuringAFaultElsewhere(t *testing.T) {
+	cfg := farm(2, "protocol: {timeout: 30s}")
+	at := []float64{1, 2, 3}
+	r := replayed(t, cfg, "duration: 60s\nconcurrency: 1\nlatency: {fixed: 20s}\nevents: [{at: 0s, server: 10.0.0.2, fault: unavailable, for: 100s}]", at)
+	require.EqualValues(t, 2, r.out[oTimeout])
+	require.EqualValues(t, 2, r.timeoutFaultOn)
+	r = replayed(t, cfg, "duration: 60s\nconcurrency: 1\nlatency: {fixed: 20s}", at)
+	require.EqualValues(t, 1, r.out[oTimeout])
+	require.Zero(t, r.timeoutFaultOn)
+}
+
+// A recycle without for is an instant (the new worker starts at once):
+// the report names it at its time, not "to the end".
+func TestInstantRecycleLabel(t *testing.T) {
+	cfg := loadConfig(t, farm(1, "protocol: {timeout: 30s}"))
+	res, err := Run(cfg, loadScenario(t, `
+duration: 60s
+replications: 2
+arrivals: {rate: 20}
+latency: {fixed: 2s}
+events: [{at: 30s, server: 10.0.0.1, fault: recycle}]`), Options{})
+	require.NoError(t, err)
+	var txt bytes.Buffer
+	require.NoError(t, res.WriteText(&txt))
+	require.Contains(t, txt.String(), "recycle on 10.0.0.1 at 30s: inside the worker when it recycled, reset (12030)")
+	require.NotContains(t, txt.String(), "to the end")
 }

@@ -19,6 +19,7 @@ const (
 	fDeadline                     // a deadline entry exists (ring or heap)
 	fProbe                        // a health probe, not a client's request
 	fRetried                      // sent again after a failed connection (arr.retryOtherServer)
+	fFaultOn                      // sent while a fault was active on some server
 )
 
 // request is one proxied request. It lives in sim.req and is referred to by
@@ -133,6 +134,11 @@ type sim struct {
 	end     int64 // end of the measured window (never until known)
 	horizon int64 // the replication stops after this time
 	arrived int64 // counted arrivals
+
+	// faultsOn counts the faults with a duration active now, on any
+	// server: a timeout on a server without one may be queueing behind
+	// the load a fault moved there.
+	faultsOn int
 
 	noElig      bool
 	noEligSince int64
@@ -371,6 +377,9 @@ func (s *sim) arrive() {
 	if counted {
 		r.flags |= fCounted
 		v.st.requests++
+	}
+	if s.faultsOn > 0 {
+		r.flags |= fFaultOn
 	}
 	s.send(h, r, v)
 }

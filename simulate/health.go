@@ -158,6 +158,13 @@ func (s *sim) setHealthy(v *server, healthy bool) {
 func (s *sim) faultBoundary(b int32) {
 	fb := s.p.bounds[b]
 	f := &s.p.faults[fb.fault]
+	if f.start < f.end {
+		if fb.end {
+			s.faultsOn--
+		} else {
+			s.faultsOn++
+		}
+	}
 	if f.ev.Fault == FaultProxyRecycle {
 		if !fb.end {
 			s.proxyRecycle()

@@ -138,6 +138,9 @@ type repStats struct {
 	// could take requests was unhealthy
 	allUnhealthyNs int64
 	faults         []faultStats
+	// timeoutFaultOn: 12002 on a server without a fault, sent while
+	// another server had one
+	timeoutFaultOn int64
 	servers        []serverStats // filled by finish
 	busy           []float64     // per server: busy slot-ns inside the window
 	unhealthy      []int64       // per server: unhealthy ns inside the window
@@ -286,6 +289,9 @@ func (st *repStats) failed(r *request, v *server, taken int64, o int) {
 		} else {
 			st.curve.fixed++
 		}
+	}
+	if o == oTimeout && r.fault < 0 && r.flags&fFaultOn != 0 {
+		st.timeoutFaultOn++
 	}
 	if r.fault >= 0 {
 		fs := &st.faults[r.fault]
