@@ -252,3 +252,40 @@ func TestRecommendWriteSIGTERM(t *testing.T) {
 	}
 	t.Logf("%d of %d runs ended by SIGTERM (a whole run took %v)", signalled, runs, whole)
 }
+
+// Two arrfarm processes run recommend --write on the same file at once:
+// both read the old file, and only one may report that it wrote; the
+// other refuses (exit 2, the file changed since it read it), or, had it
+// read the file after the first wrote, finds nothing to change.
+func TestRecommendWriteTwoProcesses(t *testing.T) {
+	path, orig := writeConfig(t, 0o644)
+	args := []string{"recommend", path, "--scenario", recPeak, "--write"}
+	var errs [2]strings.Builder
+	cmds := [2]*exec.Cmd{arrfarmProcess(args, &errs[0]), arrfarmProcess(args, &errs[1])}
+	for _, c := range cmds {
+		require.NoError(t, c.Start())
+	}
+	wrote, refused := 0, 0
+	for i, c := range cmds {
+		err := c.Wait()
+		stderr := errs[i].String()
+		switch {
+		case err == nil && strings.Contains(stderr, "wrote 3 change(s)"):
+			wrote++
+		case err == nil:
+			// Read after the other's write: nothing left to change.
+		default:
+			var ee *exec.ExitError
+			require.True(t, errors.As(err, &ee), "%v", err)
+			assert.Equal(t, exitUsage, ee.ExitCode(), stderr)
+			assert.Contains(t, stderr, "writing "+path+": the file changed since arrfarm read it")
+			refused++
+		}
+	}
+	assert.Equal(t, 1, wrote, "exactly one process reports writing: %q", [2]string{errs[0].String(), errs[1].String()})
+	t.Logf("one wrote, %d refused", refused)
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.NotEqual(t, orig, got)
+	noTempsIn(t, filepath.Dir(path))
+}
