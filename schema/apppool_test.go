@@ -165,3 +165,26 @@ func TestBindingRequiresSNI(t *testing.T) {
 	assert.True(t, b.RequiresSNI())
 	assert.Equal(t, 2, b.ValueSpan("sslFlags").Start.Line)
 }
+
+// urlCompression is read per location with IIS's defaults (both on).
+func TestURLCompression(t *testing.T) {
+	doc := load(t, "applicationHost.config", `<configuration>
+  <system.webServer>
+    <urlCompression />
+  </system.webServer>
+  <location path="webmail">
+    <system.webServer>
+      <urlCompression doDynamicCompression="false" />
+    </system.webServer>
+  </location>
+</configuration>
+`)
+	require.Empty(t, doc.Findings)
+	require.Len(t, doc.Config.URLCompression, 2)
+	server, site := doc.Config.URLCompression[0], doc.Config.URLCompression[1]
+	assert.True(t, server.DoDynamicCompression && server.DoStaticCompression)
+	assert.Equal(t, "webmail", site.Location)
+	assert.False(t, site.DoDynamicCompression)
+	assert.True(t, site.DoStaticCompression)
+	assert.Equal(t, 7, site.ValueSpan("doDynamicCompression").Start.Line)
+}

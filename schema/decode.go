@@ -403,6 +403,7 @@ func (d *decoder) config(cfg *Config) {
 	ancmSpec := sws.Elems["aspNetCore"]
 	sysWebSpec := sch.Doc.Elems["system.web"]
 	limitsSpec := sws.Elems["security"].Elems["requestFiltering"].Elems["requestLimits"]
+	compressionSpec := sws.Elems["urlCompression"]
 	siteRule := rw.Elems["rules"].Elems["rule"]
 
 	d.fill(&cfg.WebFarms, farmsSpec, nil, Span{File: d.b.lines.File()})
@@ -494,6 +495,11 @@ func (d *decoder) config(cfg *Config) {
 					cfg.AllowedServerVariables = append(cfg.AllowedServerVariables, v.v.(string))
 				}
 			}
+			return
+		case compressionSpec:
+			u := &URLCompression{Location: info.location}
+			d.fill(u, info.spec, el, Span{})
+			cfg.URLCompression = append(cfg.URLCompression, u)
 			return
 		case limitsSpec:
 			l := &RequestLimits{Location: info.location}

@@ -433,7 +433,8 @@ func FormatDuration(d time.Duration) string {
 // NotWritten lists what the model of cfg holds that WriteXML and WriteYAML
 // leave out: the parts read for lint rules only (outbound rules, the
 // allowed server variables, ASP.NET Core Module settings, sites,
-// application pools, ASP.NET settings, request limits, authentication). Together with Document.Dropped it is everything a
+// application pools, ASP.NET settings, request limits, compression,
+// authentication). Together with Document.Dropped it is everything a
 // conversion loses, so convert can name each with its position.
 func NotWritten(cfg *Config) []Dropped {
 	var out []Dropped
@@ -458,6 +459,9 @@ func NotWritten(cfg *Config) []Dropped {
 	add(&cfg.AppPoolDefaults.Element, "system.applicationHost/applicationPools/applicationPoolDefaults")
 	for _, p := range cfg.AppPools {
 		add(&p.Element, "system.applicationHost/applicationPools/add")
+	}
+	for _, u := range cfg.URLCompression {
+		add(&u.Element, "system.webServer/urlCompression")
 	}
 	for _, l := range cfg.RequestLimits {
 		add(&l.Element, "system.webServer/security/requestFiltering/requestLimits")

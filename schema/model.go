@@ -200,6 +200,7 @@ var elementPaths = map[reflect.Type]string{
 	reflect.TypeFor[AspNetCore]():              "system.webServer/aspNetCore",
 	reflect.TypeFor[HTTPRuntime]():             "system.web/httpRuntime",
 	reflect.TypeFor[RequestLimits]():           "system.webServer/security/requestFiltering/requestLimits",
+	reflect.TypeFor[URLCompression]():          "system.webServer/urlCompression",
 	reflect.TypeFor[Compilation]():             "system.web/compilation",
 	reflect.TypeFor[Site]():                    "system.applicationHost/sites/site",
 	reflect.TypeFor[Application]():             "system.applicationHost/sites/site/application",
@@ -260,6 +261,9 @@ type Config struct {
 	// ASPNET are the ASP.NET (system.web) settings of each <location
 	// path> ("" outside any location), in document order.
 	ASPNET []*ASPNET
+	// URLCompression is system.webServer/urlCompression of each <location
+	// path> ("" outside any location), in document order.
+	URLCompression []*URLCompression
 	// RequestLimits are security/requestFiltering/requestLimits of each
 	// <location path> ("" outside any location), in document order.
 	RequestLimits []*RequestLimits
@@ -318,6 +322,14 @@ type ASPNET struct {
 	Location    string // <location path>, "" outside any location
 	HTTPRuntime HTTPRuntime
 	Compilation Compilation
+}
+
+// URLCompression is system.webServer/urlCompression.
+type URLCompression struct {
+	Element
+	Location             string // <location path>, "" outside any location
+	DoDynamicCompression bool   `arr:"doDynamicCompression"`
+	DoStaticCompression  bool   `arr:"doStaticCompression"`
 }
 
 // RequestLimits is security/requestFiltering/requestLimits.

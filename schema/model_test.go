@@ -71,7 +71,7 @@ func modelSpecs(t *testing.T) map[reflect.Type]*ElemSpec {
 		require.NotNil(t, spec, "%s: no element %s in arr.cue", typ, path)
 		out[typ] = spec
 	}
-	require.Len(t, out, 33, "every model struct with attributes")
+	require.Len(t, out, 34, "every model struct with attributes")
 	return out
 }
 
@@ -181,7 +181,7 @@ func canonicalModel(cfg *Config) string {
 				// lint (what a backend on this machine answers, what restarts
 				// ARR's worker process); conversion does not carry them.
 				if !f.IsExported() || f.Name == "File" || f.Name == "Format" || f.Name == "Kind" ||
-					(v.Type() == reflect.TypeOf(Config{}) && (f.Name == "Sites" || f.Name == "Auth" || strings.HasPrefix(f.Name, "AllowedServerVariables") || f.Name == "OutboundRules" || f.Name == "AspNetCore" || f.Name == "ASPNET" || f.Name == "RequestLimits" ||
+					(v.Type() == reflect.TypeOf(Config{}) && (f.Name == "Sites" || f.Name == "Auth" || strings.HasPrefix(f.Name, "AllowedServerVariables") || f.Name == "OutboundRules" || f.Name == "AspNetCore" || f.Name == "ASPNET" || f.Name == "RequestLimits" || f.Name == "URLCompression" ||
 						f.Name == "SiteAppDefaults" || strings.HasPrefix(f.Name, "AppPool"))) {
 					continue
 				}

@@ -69,7 +69,7 @@ func joinLocation(outer, inner string) string {
 
 // MergeServer returns the document IIS would read for one server:
 // appHost's configuration with the site rules, outbound rules, ASP.NET
-// and ASP.NET Core settings, request limits and authentication of each site's web.config added under
+// and ASP.NET Core settings, request limits, compression and authentication of each site's web.config added under
 // the site's location. The sections a web.config may not hold (farms, the
 // proxy, global rules, the allowed server variables) come from appHost
 // only; their presence in a web.config is reported on that file. Loader
@@ -84,6 +84,7 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 	cfg.Auth = append([]*Authentication(nil), appHost.Config.Auth...)
 	cfg.ASPNET = append([]*ASPNET(nil), appHost.Config.ASPNET...)
 	cfg.RequestLimits = append([]*RequestLimits(nil), appHost.Config.RequestLimits...)
+	cfg.URLCompression = append([]*URLCompression(nil), appHost.Config.URLCompression...)
 	cfg.OutboundRules = append([]*OutboundRule(nil), appHost.Config.OutboundRules...)
 	merged := &Document{
 		Config:       &cfg,
@@ -127,6 +128,11 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 			c := *l
 			c.Location = joinLocation(s.Location, l.Location)
 			cfg.RequestLimits = append(cfg.RequestLimits, &c)
+		}
+		for _, u := range sc.URLCompression {
+			c := *u
+			c.Location = joinLocation(s.Location, u.Location)
+			cfg.URLCompression = append(cfg.URLCompression, &c)
 		}
 		cfg.OutboundRules = append(cfg.OutboundRules, sc.OutboundRules...)
 	}

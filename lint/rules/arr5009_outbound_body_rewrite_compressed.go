@@ -23,12 +23,15 @@ var OutboundBodyRewriteCompressed = &lint.Rule{
 			"Whether a backend compresses is not in the files arrfarm reads (IIS's dynamic compression is an " +
 			"optional feature; Microsoft's reverse-proxy walkthrough, whose backends are plain local sites, " +
 			"does not need the fix), so this is a note: it fires when the configuration proxies, has an " +
-			"enabled outbound rule that rewrites bodies, and no inbound rule sets `HTTP_ACCEPT_ENCODING`.",
+			"enabled outbound rule that rewrites bodies, and no inbound rule sets `HTTP_ACCEPT_ENCODING`, " +
+			"unless every backend is a site of this machine whose `urlCompression` (dynamic and static) is " +
+			"off in the files linted.",
 		Fix: "Clear the header on the proxied request and restore it for the response, as Microsoft's IIS " +
 			"support team describes: the inbound rule saves `{HTTP_ACCEPT_ENCODING}` in a server variable such " +
 			"as `HTTP_X_ORIGINAL_ACCEPT_ENCODING` and sets `HTTP_ACCEPT_ENCODING` to empty (both need " +
 			"`allowedServerVariables`), and an outbound rule puts the saved value back, so that the ARR server " +
-			"can compress the rewritten response itself. Or turn dynamic compression off on the backends.",
+			"can compress the rewritten response itself. Or turn compression off on the backends " +
+			"(`urlCompression doDynamicCompression=\"false\" doStaticCompression=\"false\"`).",
 		Bad:  compressionExample(false),
 		Good: compressionExample(true),
 	},
@@ -37,7 +40,7 @@ var OutboundBodyRewriteCompressed = &lint.Rule{
 		srcRewriteSchema,
 		inferred("whether the backend compresses is not in the configuration; hence a note")),
 	Check: func(p *lint.Pass) {
-		proxies := false
+		proxies, uncompressed := false, true
 		for _, r := range p.Config.Rules {
 			if !r.Enabled {
 				continue
@@ -49,10 +52,14 @@ var OutboundBodyRewriteCompressed = &lint.Rule{
 			}
 			if scheme, _, ok := r.Target(); ok && proxyScheme(scheme) {
 				proxies = true
+				uncompressed = uncompressed && backendsUncompressed(p, r)
 			}
 		}
-		if !proxies {
-			return // the site's own responses: IIS compresses after the rewrite
+		if !proxies || uncompressed {
+			// Nothing proxied (the site's own responses: IIS compresses
+			// after the rewrite), or every backend is a site of this
+			// machine whose compression is off.
+			return
 		}
 		for _, o := range p.Config.OutboundRules {
 			if !o.Enabled || strings.TrimSpace(o.Match.ServerVariable) != "" || !strings.EqualFold(o.Action.Type, "Rewrite") {
@@ -72,6 +79,49 @@ var OutboundBodyRewriteCompressed = &lint.Rule{
 					"a backend that compresses its answer (gzip) makes URL Rewrite fail with 500.52"})
 		}
 	},
+}
+
+// backendsUncompressed reports whether every backend rule r proxies to is
+// a site of this machine (given in the files) with dynamic and static
+// compression turned off.
+func backendsUncompressed(p *lint.Pass, r *schema.Rule) bool {
+	n := 0
+	for _, l := range loopbackRoutes(p) {
+		if l.rule != r {
+			continue
+		}
+		if !compressionOff(p.Config.URLCompression, l.back.Name) {
+			return false
+		}
+		n++
+	}
+	if f := p.TargetFarm(r); f != nil {
+		return n > 0 && n == len(p.EnabledServers(f))
+	}
+	return n > 0
+}
+
+// compressionOff reports whether site's responses are never compressed:
+// urlCompression's doDynamicCompression and doStaticCompression in force
+// at its root (its own location's, else the server level's) are both
+// written false; IIS's defaults compress.
+func compressionOff(all []*schema.URLCompression, site string) bool {
+	dynamic, static := true, true
+	var dynOwn, staticOwn bool
+	for _, u := range all {
+		loc := strings.Trim(u.Location, "/")
+		own := strings.EqualFold(loc, site)
+		if !own && loc != "" {
+			continue
+		}
+		if u.Has("doDynamicCompression") && !u.Invalid("doDynamicCompression") && (own || !dynOwn) {
+			dynamic, dynOwn = u.DoDynamicCompression, own
+		}
+		if u.Has("doStaticCompression") && !u.Invalid("doStaticCompression") && (own || !staticOwn) {
+			static, staticOwn = u.DoStaticCompression, own
+		}
+	}
+	return !dynamic && !static
 }
 
 // compressionExample is an applicationHost.config whose global rule
