@@ -48,10 +48,10 @@ func (fr *farmRun) kinds() ([]kind, []*schema.Server, []int, error) {
 			continue
 		}
 		key := fr.kindKey(s)
-		lat, conc := serverModel(fr.sc, s.Address)
+		_, conc := serverModel(fr.sc, s.Address)
 		i, ok := keys[key]
 		if !ok {
-			mean, err := meanOf(lat, fr.opts.Samples)
+			mean, err := fr.busyMean(s.Address)
 			if err != nil {
 				return nil, nil, nil, fmt.Errorf("server %q: %w", s.Address, err)
 			}
@@ -336,17 +336,35 @@ func (fr *farmRun) capacity(out *Farm) error {
 func (fr *farmRun) slots(set []*schema.Server) float64 {
 	var c float64
 	for _, s := range set {
-		lat, conc := serverModel(fr.sc, fr.original(s.Address))
+		_, conc := serverModel(fr.sc, fr.original(s.Address))
 		if conc == 0 {
 			return math.Inf(1)
 		}
-		mean, err := meanOf(lat, fr.opts.Samples)
+		mean, err := fr.busyMean(fr.original(s.Address))
 		if err != nil || mean <= 0 {
 			return math.Inf(1)
 		}
 		c += float64(conc) / mean.Seconds()
 	}
 	return c
+}
+
+// busyMean is the mean service time of the server at addr while the
+// scenario's slow faults on it (or on every server) are at their worst:
+// capacity is sized for the slow spell the scenario asks to survive.
+func (fr *farmRun) busyMean(addr string) (time.Duration, error) {
+	lat, _ := serverModel(fr.sc, addr)
+	mean, err := meanOf(lat, fr.opts.Samples)
+	if err != nil {
+		return 0, err
+	}
+	factor := 1.0
+	for _, e := range fr.sc.Events {
+		if e.Fault == simulate.FaultSlow && (e.Server == "*" || e.Server == addr) {
+			factor = math.Max(factor, e.Factor)
+		}
+	}
+	return time.Duration(float64(mean) * factor), nil
 }
 
 // idle says every server of set would be at most half busy at the peak,
@@ -358,11 +376,11 @@ func (fr *farmRun) idle(set []*schema.Server, peak float64) bool {
 		total += float64(weightOf(s))
 	}
 	for _, s := range set {
-		lat, conc := serverModel(fr.sc, fr.original(s.Address))
+		_, conc := serverModel(fr.sc, fr.original(s.Address))
 		if conc == 0 {
 			continue
 		}
-		mean, err := meanOf(lat, fr.opts.Samples)
+		mean, err := fr.busyMean(fr.original(s.Address))
 		if err != nil || peak*float64(weightOf(s))/total*mean.Seconds()/float64(conc) > 0.5 {
 			return false
 		}
