@@ -204,3 +204,15 @@ func TestZeroEventRateIsAnUpperBound(t *testing.T) {
 	assert.Contains(t, b.String(), fmt.Sprintf("none seen; 95%% upper bound %s (rule of three: 3 / %d requests)", human.Percent(3/float64(f.Requests)), f.Requests))
 	assert.NotContains(t, b.String(), "CI 0% .. 0%")
 }
+
+// When the bound counts bursty requests as fewer independent ones (3 VIF
+// / N, VIF 10 here), the text says how many, instead of "3 / N".
+func TestZeroEventBurstyBoundText(t *testing.T) {
+	f := FarmResult{Name: "web", Requests: 200000}
+	f.Rates.R5023 = Rate{CI95: [2]float64{0, 3 * 10 / 200000.0}, Bound: "rule_of_three"}
+	f.Rates.R5024 = Rate{CI95: [2]float64{0, 3 / 200000.0}, Bound: "rule_of_three"}
+	var b strings.Builder
+	require.NoError(t, (&Result{Replications: 10, Farms: []FarmResult{f}}).WriteText(&b))
+	assert.Contains(t, b.String(), "none seen; 95% upper bound 0.015% (rule of three on 200000 requests counted as 20000 independent ones: slow requests come in bursts here)")
+	assert.Contains(t, b.String(), "(rule of three: 3 / 200000 requests)", "502.4's bound is the plain rule of three")
+}

@@ -37,14 +37,14 @@ func TestWorkBudget(t *testing.T) {
 	var be *BudgetError
 	require.True(t, errors.As(err, &be), "err = %v", err)
 	require.Contains(t, err.Error(), "about 3.6e+12 simulated requests (up to 1000 requests/s x 10h0m0s (warm-up included) x 100000 replications)")
-	// 2e8 replications keep 72 bytes of counts each (nine outcome counts of
-	// 8 bytes): 1.44e10 B = 13.4 GiB.
+	// 2e8 replications keep 136 bytes of counts each (nine outcome counts
+	// and eight tail counts of 8 bytes): 2.72e10 B = 25.3 GiB.
 	sc, fs, err = LoadScenario("s.yaml", []byte("requests: 1\nreplications: 2\narrivals: {rate: 1000}\nlatency: {fixed: 10ms}\n"))
 	require.NoError(t, err)
 	require.Empty(t, fs)
 	_, err = Run(cfg, sc, Options{UntilCI: 0.01, MaxReplications: 200_000_000})
 	require.True(t, errors.As(err, &be), "err = %v", err)
-	require.Contains(t, err.Error(), "about 13.4 GiB kept per replication (72 B x 200000000 replications), over the limit of 1 GiB")
+	require.Contains(t, err.Error(), "about 25.3 GiB kept per replication (136 B x 200000000 replications), over the limit of 1 GiB")
 
 	sc, fs, err = LoadScenario("s.yaml", []byte("duration: 1m\nreplications: 2\narrivals: {rate: 100}\nlatency: {fixed: 10ms}\n"))
 	require.NoError(t, err)

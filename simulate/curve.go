@@ -23,20 +23,44 @@ type TimeoutCurve struct {
 	Requests []int64
 	Fixed    []int64
 	BySec    [][]int64
+	// tail is each replication's repCounts.tail, the stand-ins the run
+	// itself used for its 502.3 interval.
+	tail [][tailRungs]int64
 }
 
 // Rate returns the 502.3 rate with timeout t whole seconds (1 <= t <=
 // MaxS): mean over replications with its Student t 95 % CI, as Result
 // reports rates.
 func (c *TimeoutCurve) Rate(t int) Rate {
-	events := make([]int64, len(c.Requests))
+	t = min(max(t, 1), c.MaxS)
+	events := c.slowerThan(t)
 	for i := range events {
-		events[i] = c.Fixed[i]
-		for k := min(max(t, 0), c.MaxS); k <= c.MaxS; k++ {
-			events[i] += c.BySec[i][k]
+		events[i] += c.Fixed[i]
+	}
+	// Stand-ins for clustering, as rate5023 takes them: at the run's own
+	// timeout the run's, so that the curve there is the run; below it the
+	// requests slower than t/2, t/4, ... whole seconds.
+	var rungs [][]int64
+	if t == c.MaxS && len(c.tail) == len(c.Requests) {
+		rungs = byRung(c.tail)
+	} else {
+		for s := t / 2; s >= 1; s /= 2 {
+			rungs = append(rungs, c.slowerThan(s))
 		}
 	}
-	return rateOfCounts(events, c.Requests)
+	return rateOfCounts(events, c.Requests, pickProxy(rungs))
+}
+
+// slowerThan is, per replication, the requests whose time to headers was
+// at least s whole seconds (those that timed out at MaxS included).
+func (c *TimeoutCurve) slowerThan(s int) []int64 {
+	n := make([]int64, len(c.Requests))
+	for i := range n {
+		for k := s; k <= c.MaxS; k++ {
+			n[i] += c.BySec[i][k]
+		}
+	}
+	return n
 }
 
 // TimeoutShortcut reports whether one run yields the whole timeout curve

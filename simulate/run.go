@@ -3,7 +3,6 @@ package simulate
 import (
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -102,12 +101,8 @@ func Run(cfg *schema.Config, sc *Scenario, opts Options) (*Result, error) {
 		// that stopped short says so instead of passing for one that met
 		// its target.
 		res.UntilCI = &UntilCI{Target: opts.UntilCI, Reached: ciReached(counts, opts.UntilCI), MaxReplications: maxReplications(opts, sc.Replications)}
-		rates := make([]float64, len(counts))
-		for i := range counts {
-			rates[i] = rate(counts[i].e5023(), counts[i].requests())
-		}
-		if m, h := meanHalfWidth(rates); m > 0 && !math.IsInf(h, 0) {
-			res.UntilCI.HalfWidthShare = round6(h / m)
+		if r := rate5023(counts); r.Mean > 0 && len(counts) > 1 {
+			res.UntilCI.HalfWidthShare = round6((r.CI95[1] - r.CI95[0]) / 2 / r.Mean)
 		}
 	}
 	warn(res, counts, opts)
@@ -148,6 +143,7 @@ func replicate(p *plan, n int, opts Options, keep func(*repStats)) ([]repCounts,
 			return nil, err
 		}
 		for _, st := range batch {
+			st.countTail(p.timeout)
 			counts = append(counts, st.repCounts)
 			keep(st)
 			k := len(counts)
@@ -252,10 +248,6 @@ func ciReached(counts []repCounts, share float64) bool {
 	if len(counts) < 2 {
 		return false
 	}
-	rates := make([]float64, len(counts))
-	for i := range counts {
-		rates[i] = rate(counts[i].e5023(), counts[i].requests())
-	}
-	m, h := meanHalfWidth(rates)
-	return h <= share*m
+	r := rate5023(counts)
+	return (r.CI95[1]-r.CI95[0])/2 <= share*r.Mean
 }

@@ -61,6 +61,22 @@ func (h *histogram) add(v int64) {
 	}
 }
 
+// atLeast is the number of samples in buckets from v's up.
+func (h *histogram) atLeast(v int64) int64 {
+	var n uint64
+	for b := histBucket(uint64(max(v, 0))); b < histBuckets; b++ {
+		n += h.n[b]
+	}
+	return int64(n)
+}
+
+// countTail fills tail from the replication's histogram.
+func (st *repStats) countTail(timeout int64) {
+	for k := range st.tail {
+		st.tail[k] = st.hist.atLeast(timeout >> (k + 1))
+	}
+}
+
 func (h *histogram) merge(o *histogram) {
 	for i, c := range o.n {
 		h.n[i] += c
@@ -122,7 +138,14 @@ const maxSeriesBuckets = 1 << 14
 // intervals are over per-replication rates).
 type repCounts struct {
 	out [nOutcomes]int64
+	// tail[k] counts the requests that took at least timeout / 2^(k+1):
+	// frequent stand-ins for 502.3 timeouts, whose spread over
+	// replications shows how clustered the timeouts are (rate5023).
+	tail [tailRungs]int64
 }
+
+// tailRungs is how many halvings below the timeout repCounts.tail counts.
+const tailRungs = 8
 
 // repStats is what one replication measured.
 type repStats struct {
