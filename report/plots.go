@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"image/color"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -511,11 +512,13 @@ func PlotCurve(c Curve) (template.HTML, error) {
 }
 
 func trimFloat(v float64) string {
-	s := fmt.Sprintf("%.3g", v)
-	if strings.ContainsAny(s, "e") {
+	// Three significant digits, never in exponent form: a reader of a
+	// rare rate wants 0.0000151%, not 1.5115074742711974e-05%.
+	r, err := strconv.ParseFloat(fmt.Sprintf("%.3g", v), 64)
+	if err != nil {
 		return fmt.Sprintf("%g", v)
 	}
-	return s
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // seconds prints a duration given in seconds, rounded for reading: 30s,

@@ -34,8 +34,12 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 			sec.Facts = append(sec.Facts, Fact{"predicted 502.3 at the current timeout", rateText(*t.Current5023, 2)})
 		}
 		hc := f.HealthCheck
-		sec.Facts = append(sec.Facts, Fact{"health check", fmt.Sprintf("interval %s, timeout %s, minServers %d",
-			seconds(hc.IntervalS), seconds(hc.TimeoutS), hc.MinServers)})
+		hcText := fmt.Sprintf("none; add a URL test with interval %s, timeout %s, minServers %d", seconds(hc.IntervalS), seconds(hc.TimeoutS), hc.MinServers)
+		if hc.URLTest {
+			hcText = fmt.Sprintf("interval %s → %s, timeout %s → %s, minServers %d → %d",
+				seconds(hc.CurrentIntervalS), seconds(hc.IntervalS), seconds(hc.CurrentTimeoutS), seconds(hc.TimeoutS), hc.CurrentMinServers, hc.MinServers)
+		}
+		sec.Facts = append(sec.Facts, Fact{"health check", hcText})
 		if c := f.Capacity; c.Servers != nil {
 			v := fmt.Sprintf("%d servers", *c.Servers)
 			if c.ServersNPlus1 != nil {

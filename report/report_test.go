@@ -162,3 +162,20 @@ func TestCurveTicksAtThePoints(t *testing.T) {
 		t.Error("a tick at 6, where no point is")
 	}
 }
+
+// Rates print with three significant digits and never in exponent form
+// (issue 16: "8.369391461546831e-05%" in the recommend page).
+func TestPercentIsReadable(t *testing.T) {
+	for x, want := range map[float64]string{
+		8.369391461546831e-07: "0.0000837%",
+		1.5115074742711974e-7: "0.0000151%",
+		0.0123456:             "1.23%",
+		0:                     "0%",
+		1:                     "100%",
+		123.456:               "12300%",
+	} {
+		if got := percent(x); got != want {
+			t.Errorf("percent(%g) = %q, want %q", x, got, want)
+		}
+	}
+}
