@@ -56,6 +56,19 @@ func SiteLocation(path string, sites []*Site) string {
 
 // joinLocation nests a <location path> written inside a web.config under
 // the web.config's own location.
+// appendAt appends copies of a site file's sections to dst, each moved
+// under the site's location, so that the merged view says where IIS
+// applies it.
+func appendAt[T any](dst, src []*T, site string, loc func(*T) *string) []*T {
+	for _, x := range src {
+		c := *x
+		l := loc(&c)
+		*l = joinLocation(site, *l)
+		dst = append(dst, &c)
+	}
+	return dst
+}
+
 func joinLocation(outer, inner string) string {
 	inner = strings.Trim(inner, "/")
 	switch {
@@ -109,31 +122,11 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 			c.Location = joinLocation(s.Location, r.Location)
 			cfg.Rules = append(cfg.Rules, &c)
 		}
-		for _, a := range sc.AspNetCore {
-			c := *a
-			c.Location = joinLocation(s.Location, a.Location)
-			cfg.AspNetCore = append(cfg.AspNetCore, &c)
-		}
-		for _, a := range sc.Auth {
-			c := *a
-			c.Location = joinLocation(s.Location, a.Location)
-			cfg.Auth = append(cfg.Auth, &c)
-		}
-		for _, a := range sc.ASPNET {
-			c := *a
-			c.Location = joinLocation(s.Location, a.Location)
-			cfg.ASPNET = append(cfg.ASPNET, &c)
-		}
-		for _, l := range sc.RequestLimits {
-			c := *l
-			c.Location = joinLocation(s.Location, l.Location)
-			cfg.RequestLimits = append(cfg.RequestLimits, &c)
-		}
-		for _, u := range sc.URLCompression {
-			c := *u
-			c.Location = joinLocation(s.Location, u.Location)
-			cfg.URLCompression = append(cfg.URLCompression, &c)
-		}
+		cfg.AspNetCore = appendAt(cfg.AspNetCore, sc.AspNetCore, s.Location, func(a *AspNetCore) *string { return &a.Location })
+		cfg.Auth = appendAt(cfg.Auth, sc.Auth, s.Location, func(a *Authentication) *string { return &a.Location })
+		cfg.ASPNET = appendAt(cfg.ASPNET, sc.ASPNET, s.Location, func(a *ASPNET) *string { return &a.Location })
+		cfg.RequestLimits = appendAt(cfg.RequestLimits, sc.RequestLimits, s.Location, func(l *RequestLimits) *string { return &l.Location })
+		cfg.URLCompression = appendAt(cfg.URLCompression, sc.URLCompression, s.Location, func(u *URLCompression) *string { return &u.Location })
 		cfg.OutboundRules = append(cfg.OutboundRules, sc.OutboundRules...)
 	}
 	return merged
