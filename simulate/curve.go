@@ -29,8 +29,8 @@ type TimeoutCurve struct {
 }
 
 // Rate returns the 502.3 rate with timeout t whole seconds (1 <= t <=
-// MaxS): mean over replications with its Student t 95 % CI, as Result
-// reports rates.
+// MaxS): mean over replications with its 95 % CI, as Result reports
+// rates (rateOfCounts).
 func (c *TimeoutCurve) Rate(t int) Rate {
 	t = min(max(t, 1), c.MaxS)
 	events := c.slowerThan(t)

@@ -31,7 +31,7 @@ type Result struct {
 
 // FarmResult is one simulated farm. Counts are totals over all
 // replications after the warm-up; rates are means over replications with a
-// Student t 95 % confidence interval.
+// 95 % confidence interval that counts bursts (rateOfCounts).
 type FarmResult struct {
 	Name string `json:"name"`
 	// Algorithm is the algorithm as simulated; ConfiguredAlgorithm is the
@@ -103,17 +103,17 @@ type Rates struct {
 	R503  Rate `json:"503"`
 }
 
-// Rate is a mean and its 95 % confidence interval (Student t over the
-// per-replication rates, clipped to [0, 1]). With one replication the
-// interval is [0, 1]: nothing is known about the spread.
+// Rate is a mean and its 95 % confidence interval (rateOfCounts: counts
+// deflated by how clustered they are). With one replication the interval
+// is [0, 1]: nothing is known about the spread.
 type Rate struct {
 	Mean float64    `json:"mean"`
 	CI95 [2]float64 `json:"ci95"`
 	// Bound is "rule_of_three" when no replication saw an event: the
 	// interval over replications would be 0 .. 0, which claims a certainty
-	// the run does not have, so CI95[1] is 3/N for N requests in all (the
-	// 95 % upper bound of a rate with zero events in N independent
-	// trials).
+	// the run does not have, so CI95[1] is 3 VIF / N for N requests in
+	// all (the 95 % upper bound of a rate with zero events in N / VIF
+	// independent trials).
 	Bound string `json:"bound,omitempty"`
 }
 
@@ -200,26 +200,6 @@ func rate(n, of int64) float64 {
 	return float64(n) / float64(of)
 }
 
-// meanHalfWidth returns the mean of xs and the half-width of its Student t
-// 95 % confidence interval (infinite for fewer than two values).
-func meanHalfWidth(xs []float64) (mean, half float64) {
-	n := float64(len(xs))
-	for _, x := range xs {
-		mean += x
-	}
-	mean /= n
-	if len(xs) < 2 {
-		return mean, math.Inf(1)
-	}
-	var ss float64
-	for _, x := range xs {
-		ss += (x - mean) * (x - mean)
-	}
-	sd := math.Sqrt(ss / (n - 1))
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: n - 1}.Quantile(0.975)
-	return mean, t * sd / math.Sqrt(n)
-}
-
 func rateOf(counts []repCounts, count func(*repCounts) int64) Rate {
 	events, requests := make([]int64, len(counts)), make([]int64, len(counts))
 	for i := range counts {
@@ -253,8 +233,8 @@ func byRung(tails [][tailRungs]int64) [][]int64 {
 }
 
 // minClusterEvents is how many events a count needs before its spread over
-// replications is taken as the measure of how clustered it is: about the
-// 384 that validation.md 4.1 asks for a rate within 10 %, rounded up.
+// replications is taken as the measure of how clustered it is: well above
+// the 384 that validation.md 4.1 asks for a rate within 10 %.
 const minClusterEvents = 1000
 
 // pickProxy returns, of per-replication counts at thresholds that fall
