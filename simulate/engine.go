@@ -210,13 +210,13 @@ func newSim(p *plan, rep int) *sim {
 	if p.urlTest {
 		var sweep int64
 		if p.probeSweep {
-			sweep = int64(stream(seed, rep, "health/sweep").Float64() * float64(p.interval))
+			sweep = p.probePhase(rep, "health/sweep", stream(seed, rep, "health/sweep").Float64())
 		}
 		for i := range s.srv {
 			if s.srv[i].enabled {
 				// Drawn in sweep mode too, so that each server's health
 				// stream (probe latencies) is the same under both readings.
-				phase := int64(s.srv[i].hrng.Float64() * float64(p.interval))
+				phase := p.probePhase(rep, "health/"+p.servers[i].addr, s.srv[i].hrng.Float64())
 				if p.probeSweep {
 					phase = sweep
 				}
@@ -228,6 +228,33 @@ func newSim(p *plan, rep int) *sim {
 	s.openReplay()
 	s.scheduleArrival(0)
 	return s
+}
+
+// probePhase is the first probe time of one server (or of the farm's sweep)
+// in replication rep; u is a uniform draw from its own stream, used when
+// there is a single replication per block.
+//
+// The scenario's replications form a block. Within a block a server's
+// phases are a randomly shifted grid, (k + V)/n of the interval for k =
+// 0..n-1 with V uniform, and which replication gets which k is a random
+// permutation, both drawn per server and block, so the servers' relative
+// phases still vary. A grid, not one point per slice at random: what
+// matters is the delay from a fault, at a time the scenario fixes, to the
+// next probe, (phase - fault) mod interval, and a shifted grid stays a
+// shifted grid under that rotation. So the block's mean delay is within
+// interval/(2n) of the exact interval/2 for every fault time and setting;
+// independent phases miss it by interval/sqrt(12n) typically, which made a
+// curve over probe intervals dip and rise (issue 16: 14 -> 15 s).
+func (p *plan) probePhase(rep int, component string, u float64) int64 {
+	n := p.strata
+	if n < 2 {
+		return int64(u * float64(p.interval))
+	}
+	block, k := rep/n, rep%n
+	r := stream(p.seed, block, component+"/grid")
+	v := r.Float64()
+	perm := r.Perm(n)
+	return int64((float64(perm[k]) + v) / float64(n) * float64(p.interval))
 }
 
 func (s *sim) schedule(at int64, kind uint8, arg int32, aux uint32) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -232,4 +233,57 @@ events: [{at: 20s, server: "*", fault: down, for: 60s}]`)
 	// 502.4 share: lambda x window over lambda x 120 s of requests
 	require.InDelta(t, window/120, band.R5024.Mean, 0.01)
 	require.InDelta(t, (outage+(5.0/4+probe)-(5.0*3/4+attempts*connect))/120, a.Base.R5024.Mean, 0.01)
+}
+
+// A curve over probe intervals must follow the formula at every point, not
+// dip and rise with a handful of random phases (issue 16: a sweep went down
+// from 14 s to 15 s). One server of N goes down at a fixed time; its
+// requests are refused until its first failing probe, U ~ U(0, I) later,
+// plus the four retried connects: 502.3 per replication = (lambda/N)
+// (E[U] + 4 connect), E[U] = I/2. Over R = 20 replications independent
+// phases leave the mean of U off by I/sqrt(12 R), 13 % of I/2, so some of
+// eleven settings miss by more than the 8 % allowed here. A shifted grid of
+// phases (probePhase) holds it within I/(2R), 5 % of I/2, whatever the
+// fault time; Poisson noise adds under 1 % (15000 requests per setting).
+func TestProbeIntervalCurveIsSmooth(t *testing.T) {
+	const n, lambda, connect, reps = 3, 300.0, 0.001, 20
+	for sec := 10; sec <= 20; sec++ {
+		cfg := loadConfig(t, farm(n, fmt.Sprintf(`
+protocol: {timeout: 10s}
+healthCheck: {url: "http://web/health", interval: %ds, timeout: 2s}`, sec)))
+		sc := loadScenario(t, fmt.Sprintf(`
+duration: 60s
+replications: %d
+seed: 5
+arrivals: {rate: 300}
+latency: {fixed: 10ms}
+health: {latency: {fixed: 5ms}}
+events: [{at: 20s, server: 10.0.0.1, fault: down, for: 30s}]`, reps))
+		var sum float64
+		for _, r := range simulate(t, cfg, sc) {
+			sum += float64(r.out[oRefused])
+		}
+		want := lambda / n * (float64(sec)/2 + 4*connect)
+		got := sum / reps
+		t.Logf("interval %2ds: 502.3 per replication %.1f, exact %.1f", sec, got, want)
+		assert.InEpsilon(t, want, got, 0.08, "interval %ds", sec)
+	}
+}
+
+// A block of replications puts every server's first probes on a grid of
+// the interval's slices: one in each slice, the same offset in each.
+func TestProbePhaseGrid(t *testing.T) {
+	const n = 10
+	p := &plan{seed: 7, strata: n, interval: 15e9}
+	slice := p.interval / n
+	for block := range 3 {
+		seen := make([]bool, n)
+		off := p.probePhase(block*n, "health/10.0.0.1", 0.5) % slice
+		for k := range n {
+			ph := p.probePhase(block*n+k, "health/10.0.0.1", 0.5)
+			require.False(t, seen[ph/slice], "block %d: slice %d twice", block, ph/slice)
+			seen[ph/slice] = true
+			require.InDelta(t, off, ph%slice, 1, "block %d: the grid's offset", block)
+		}
+	}
 }

@@ -74,16 +74,19 @@ type plan struct {
 	retries        int  // healthCheck/@retries
 	retryImmediate bool // arr.retrySpacing: immediate
 	probeSweep     bool // arr.probePhase: sweep (one phase for the farm)
-	retryOther     bool // arr.retryOtherServer
-	probeQueue     bool // probes take a slot behind the requests
-	probe          sampler
-	livePeriod     int64 // 0: live-traffic test off
-	liveMax        int
-	liveCodes      statusSet
-	minServers     int
-	minIgnore      bool // arr.minServersSemantics: ignoreHealth
-	unhealthy503   bool // arr.allUnhealthyStatus: 502.3
-	lrtPeriod      int64
+	// strata is how many replications share one grid of probe phases
+	// (the scenario's replications): see probePhase.
+	strata       int
+	retryOther   bool // arr.retryOtherServer
+	probeQueue   bool // probes take a slot behind the requests
+	probe        sampler
+	livePeriod   int64 // 0: live-traffic test off
+	liveMax      int
+	liveCodes    statusSet
+	minServers   int
+	minIgnore    bool // arr.minServersSemantics: ignoreHealth
+	unhealthy503 bool // arr.allUnhealthyStatus: 502.3
+	lrtPeriod    int64
 
 	useCookie  bool
 	hashKey    uint8 // what RequestHash hashes: hashPerRequest, hashPerClient or hashConstant
@@ -264,7 +267,7 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		return nil, &FindingsError{Findings: fs}
 	}
 	farm, _ := sc.TargetFarm(cfg)
-	p := &plan{cfg: cfg, sc: sc, farm: farm, seed: uint64(sc.Seed)}
+	p := &plan{cfg: cfg, sc: sc, farm: farm, seed: uint64(sc.Seed), strata: max(sc.Replications, 1)}
 
 	p.configured = farm.LoadBalancing.Algorithm
 	if p.configured == "" {
