@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"hash/fnv"
+	"math/bits"
 	"math/rand/v2"
 )
 
@@ -32,9 +33,14 @@ func before(at1 int64, seq1 uint64, at2 int64, seq2 uint64) bool {
 	return at1 < at2 || (at1 == at2 && seq1 < seq2)
 }
 
-// eventHeap is a binary min-heap of events ordered by (at, seq). It is
+// eventHeap is a 4-ary min-heap of events ordered by (at, seq). It is
 // written out rather than built on container/heap, whose interface calls and
-// boxing cost more than the rest of a request's processing.
+// boxing cost more than the rest of a request's processing. Four children
+// per node halve the levels a pop walks (about 4 instead of 7-8 for the
+// 165 completions a 10-server farm holds); with the branch-free pop below
+// that measured about 5 % less CPU per request than the binary heap
+// (README, Performance). Keys are unique (seq), so any valid heap pops
+// events in the same order: the heap's shape never changes a result.
 type eventHeap struct {
 	ev []event
 }
@@ -45,7 +51,7 @@ func (h *eventHeap) push(e event) {
 	h.ev = append(h.ev, e)
 	i := len(h.ev) - 1
 	for i > 0 {
-		p := (i - 1) / 2
+		p := (i - 1) / 4
 		if !before(e.at, e.seq, h.ev[p].at, h.ev[p].seq) {
 			break
 		}
@@ -56,32 +62,67 @@ func (h *eventHeap) push(e event) {
 }
 
 // pop removes and returns the earliest event. The heap must not be empty.
+//
+// It moves the hole left by the top down to a leaf, always to the earliest
+// child, then sifts the last event up from there (Floyd's bottom-up
+// variant): the last event is usually among the latest, so it rarely
+// climbs, and the way down needs no comparison with it. The earliest of
+// four children is found without branches, whose outcomes are random and
+// mispredicted half the time.
 func (h *eventHeap) pop() event {
-	top := h.ev[0]
-	n := len(h.ev) - 1
-	last := h.ev[n]
-	h.ev = h.ev[:n]
+	ev := h.ev
+	top := ev[0]
+	n := len(ev) - 1
+	last := ev[n]
+	ev = ev[:n]
+	h.ev = ev
 	if n == 0 {
 		return top
 	}
 	i := 0
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := 4*i + 1
+		if c+3 >= n {
+			if c < n {
+				m := c
+				for k := c + 1; k < n; k++ {
+					if earlier(&ev[k], &ev[m]) != 0 {
+						m = k
+					}
+				}
+				ev[i] = ev[m]
+				i = m
+			}
 			break
 		}
-		c := l
-		if r := l + 1; r < n && before(h.ev[r].at, h.ev[r].seq, h.ev[l].at, h.ev[l].seq) {
-			c = r
+		a := c + int(earlier(&ev[c+1], &ev[c]))
+		b := c + 2 + int(earlier(&ev[c+3], &ev[c+2]))
+		if earlier(&ev[b], &ev[a]) != 0 {
+			a = b
 		}
-		if !before(h.ev[c].at, h.ev[c].seq, last.at, last.seq) {
-			break
-		}
-		h.ev[i] = h.ev[c]
-		i = c
+		ev[i] = ev[a]
+		i = a
 	}
-	h.ev[i] = last
+	for i > 0 {
+		p := (i - 1) / 4
+		if !before(last.at, last.seq, ev[p].at, ev[p].seq) {
+			break
+		}
+		ev[i] = ev[p]
+		i = p
+	}
+	ev[i] = last
 	return top
+}
+
+// earlier is 1 if a comes before b, else 0, without a branch: the borrow
+// of the 128-bit subtraction (at, seq) - (at, seq), with the sign bit of
+// at flipped so that unsigned order is signed order.
+func earlier(a, b *event) uint64 {
+	const sign = 1 << 63
+	_, borrow := bits.Sub64(a.seq, b.seq, 0)
+	_, borrow = bits.Sub64(uint64(a.at)^sign, uint64(b.at)^sign, borrow)
+	return borrow
 }
 
 // ring is a growable FIFO ring buffer of values. Proxy timeouts use it: the

@@ -35,6 +35,33 @@ func TestHeapOrder(t *testing.T) {
 	}
 }
 
+// Pushes and pops interleaved, as the simulator does them, against a
+// sorted list: times repeat (sequence breaks ties), some are negative and
+// some are never, and the heap grows and shrinks through partial families.
+func TestHeapInterleaved(t *testing.T) {
+	r := rand.New(rand.NewPCG(19, 4))
+	var h eventHeap
+	var model []event
+	seq := uint64(0)
+	for step := range 20000 {
+		if r.IntN(100) < 52 || len(model) == 0 {
+			at := int64(r.IntN(40)) - 5
+			if r.IntN(50) == 0 {
+				at = never
+			}
+			e := event{at: at, seq: seq, arg: int32(step)}
+			seq++
+			h.push(e)
+			model = append(model, e)
+			sort.Slice(model, func(i, j int) bool { return before(model[i].at, model[i].seq, model[j].at, model[j].seq) })
+			continue
+		}
+		require.Equal(t, model[0], h.pop(), "step %d", step)
+		model = model[1:]
+		require.Equal(t, len(model), h.len())
+	}
+}
+
 func TestRingWrapsAndGrows(t *testing.T) {
 	var q ring[int]
 	next, want := 0, 0

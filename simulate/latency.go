@@ -81,6 +81,17 @@ func newSampler(l latency.Model, src SampleSource) (sampler, error) {
 	return sampler{}, fmt.Errorf("no latency model")
 }
 
+// nanos converts a drawn time to whole nanoseconds. A lognormal's tail
+// can pass int64's range (a median of an hour, sigma 5, 3 sigma up), where
+// Go's conversion is undefined (amd64 gives a negative number): such a
+// time saturates instead, and serviceTime caps it at a year.
+func nanos(f float64) int64 {
+	if f >= math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(f)
+}
+
 // draw returns one service time in nanoseconds (at least 0).
 func (s *sampler) draw(r *rand.Rand) int64 {
 	switch s.kind {
@@ -89,7 +100,7 @@ func (s *sampler) draw(r *rand.Rand) int64 {
 	case latency.Exponential:
 		return int64(r.ExpFloat64() * s.a)
 	case latency.Lognormal:
-		return int64(math.Exp(s.a + s.b*r.NormFloat64()))
+		return nanos(fastExp(s.a + s.b*r.NormFloat64()))
 	case latency.Mixture:
 		u := r.Float64()
 		for i, c := range s.cum {
