@@ -245,6 +245,24 @@ servers:
 	}
 	require.NotNil(t, c.ServersNPlus1)
 	assert.Greater(t, *c.ServersNPlus1, *c.Servers)
+	// Every set tried says what it was, so the chart can draw each kind:
+	// the farm as written first, copies of both kinds added to it, and the
+	// N+1 farm with each kind out in turn, one server fewer than the farm.
+	require.NotEmpty(t, c.Tried)
+	assert.Equal(t, Point{X: 2, Rate: c.Tried[0].Rate}, c.Tried[0], "the farm as written")
+	added, out := map[string]bool{}, map[string]bool{}
+	for _, p := range c.Tried {
+		if p.Added != "" && p.Out == "" {
+			added[p.Added] = true
+			assert.Greater(t, p.X, 2.0, "copies of %s added to the two servers", p.Added)
+		}
+		if p.Out != "" {
+			out[p.Out] = true
+			assert.Less(t, p.X, float64(*c.ServersNPlus1), "%s out of the N+1 farm", p.Out)
+		}
+	}
+	assert.Equal(t, map[string]bool{"a": true, "b": true}, added)
+	assert.NotEmpty(t, out)
 }
 
 // Unlimited concurrency gives no capacity to size: not "1 server".

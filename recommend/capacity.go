@@ -129,13 +129,24 @@ func (fr *farmRun) capacity(out *Farm) error {
 		ok bool
 		r  [2]simulate.Rate
 	}
-	try := func(set []*schema.Server) (outcome, error) {
+	// added names the kind whose clones the set holds, out the server a
+	// farm of len(set)+1 lost (N+1): the chart draws each as its own line.
+	try := func(set []*schema.Server, added, out string) (outcome, error) {
 		r, err := fr.runServers(set, t)
 		if err != nil {
 			return outcome{}, err
 		}
-		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0]})
+		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0], Added: added, Out: out})
 		return outcome{meets(r[0], target) && meets(r[1], target), r}, nil
+	}
+	// addedOf is the kind whose clones a set holds ("" for none).
+	addedOf := func(set []*schema.Server) string {
+		for _, s := range set {
+			if o, ok := fr.cloneOf[s.Address]; ok {
+				return o
+			}
+		}
+		return ""
 	}
 	clones := map[int]int{} // clone numbers used per kind, for unique addresses
 	clone := func(k int, n int) []*schema.Server {
@@ -154,7 +165,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 	}
 
 	have := len(servers)
-	base, err := try(servers)
+	base, err := try(servers, "", "")
 	if err != nil {
 		return err
 	}
@@ -186,7 +197,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 		rates := map[int][2]simulate.Rate{have: base.r}
 		for hi-lo > 1 {
 			mid := lo + (hi-lo)/2
-			o, err := try(weakest(mid))
+			o, err := try(weakest(mid), "", "")
 			if err != nil {
 				return err
 			}
@@ -213,7 +224,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 				lo = min(int(math.Floor((out.PeakRate-c)/per)), maxCapacity-have)
 			}
 			for step := 1; have+lo+step <= maxCapacity && !fr.idle(with(servers, k, lo), out.PeakRate); step *= 2 {
-				o, err := try(with(servers, k, lo+step))
+				o, err := try(with(servers, k, lo+step), ks[k].like.Address, "")
 				if err != nil {
 					return err
 				}
@@ -228,7 +239,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 			}
 			for hi-lo > 1 {
 				mid := lo + (hi-lo)/2
-				o, err := try(with(servers, k, mid))
+				o, err := try(with(servers, k, mid), ks[k].like.Address, "")
 				if err != nil {
 					return err
 				}
@@ -260,7 +271,8 @@ func (fr *farmRun) capacity(out *Farm) error {
 		for i, s := range set {
 			if key := fr.kindKey(s); !seen[key] {
 				seen[key] = true
-				o, err := try(slices.Concat(set[:i:i], set[i+1:]))
+				rest := slices.Concat(set[:i:i], set[i+1:])
+				o, err := try(rest, addedOf(set), s.Address)
 				if err != nil || !o.ok {
 					return false, err
 				}

@@ -162,7 +162,8 @@ type Capacity struct {
 	// Add lists, when the farm as written misses the target, how many
 	// servers like each kind of its servers to add (any one of them).
 	Add []Add `json:"add,omitempty"`
-	// Tried lists the server counts simulated, with their 502.3 rates.
+	// Tried lists the server sets simulated: how many servers each had,
+	// with its 502.3 rate; Added and Out say what the set was.
 	Tried []Point `json:"tried,omitempty"`
 }
 
@@ -170,6 +171,11 @@ type Capacity struct {
 type Point struct {
 	X    float64       `json:"x"`
 	Rate simulate.Rate `json:"502.3"`
+	// Added is the server whose copies were added to the farm as written
+	// (capacity, when the farm misses); empty for the farm's own servers.
+	Added string `json:"added,omitempty"`
+	// Out is the server taken out of a farm of X+1 (capacity's N+1 test).
+	Out string `json:"out,omitempty"`
 }
 
 // meets is the acceptance rule for a predicted rate: its upper 95 % bound

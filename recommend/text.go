@@ -33,6 +33,15 @@ func (r *Result) Printable() *Result {
 		for j, reason := range f.Reasons {
 			f.Reasons[j] = schema.Printable(reason)
 		}
+		f.Capacity.Add = slices.Clone(f.Capacity.Add)
+		for j := range f.Capacity.Add {
+			f.Capacity.Add[j].Like = schema.Printable(f.Capacity.Add[j].Like)
+		}
+		f.Capacity.Tried = slices.Clone(f.Capacity.Tried)
+		for j := range f.Capacity.Tried {
+			p := &f.Capacity.Tried[j]
+			p.Added, p.Out = schema.Printable(p.Added), schema.Printable(p.Out)
+		}
 	}
 	out.Skipped = slices.Clone(r.Skipped)
 	for i := range out.Skipped {

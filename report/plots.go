@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"image/color"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -390,6 +392,11 @@ type CurvePoint struct {
 type Curve struct {
 	Title, XLabel string
 	Points        []CurvePoint
+	// Label names Points in the legend ("" gives "502.3 (mean, 95% CI)").
+	Label string
+	// More are further lines on the same axes (capacity: copies of each
+	// kind added, the farm with one server out), each in its own colour.
+	More []Series
 	// Labels name the points when the varied value is not a number
 	// (algorithms); X is then the point's index.
 	Labels []string
@@ -400,6 +407,15 @@ type Curve struct {
 	Mark      float64
 	MarkLabel string
 }
+
+// Series is one more line of a Curve.
+type Series struct {
+	Label  string
+	Points []CurvePoint
+}
+
+// seriesColors are the colours of a Curve's More lines, after 502.3's red.
+var seriesColors = []color.Color{color5024, colorBar, color.RGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}, color.RGBA{R: 0xd3, G: 0x84, B: 0x00, A: 0xff}}
 
 // maxPointTicks is the most points whose x values are the ticks
 // themselves; more would crowd the axis, and the default ticks serve.
@@ -415,12 +431,25 @@ func PlotCurve(c Curve) (template.HTML, error) {
 	if len(c.Points) == 0 {
 		return "", nil
 	}
+	label := c.Label
+	if label == "" {
+		label = "502.3 (mean, 95% CI)"
+	}
+	all := append([]Series{{label, c.Points}}, c.More...)
 	minPos, top := math.Inf(1), c.Target
-	for _, pt := range c.Points {
-		if pt.Mean > 0 {
-			minPos = math.Min(minPos, pt.Mean)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var xs []float64
+	for _, sr := range all {
+		for _, pt := range sr.Points {
+			if pt.Mean > 0 {
+				minPos = math.Min(minPos, pt.Mean)
+			}
+			top = math.Max(top, pt.Hi)
+			lo, hi = math.Min(lo, pt.X), math.Max(hi, pt.X)
+			if !slices.Contains(xs, pt.X) {
+				xs = append(xs, pt.X)
+			}
 		}
-		top = math.Max(top, pt.Hi)
 	}
 	logY := !math.IsInf(minPos, 1) && top/minPos > 100
 	ylabel := "predicted 502.3 share (%, 95% CI bars)"
@@ -433,23 +462,17 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		}
 	}
 	p := newPlot(c.Title, c.XLabel, ylabel)
-	type ci struct {
-		plotter.XYs
-		plotter.YErrors
-	}
-	var d ci
 	skipped := 0
-	for _, pt := range c.Points {
-		if logY && pt.Mean <= 0 {
-			skipped++
-			continue
+	for i, sr := range all {
+		col := color.Color(color5023)
+		if i > 0 {
+			col = seriesColors[(i-1)%len(seriesColors)]
 		}
-		lo := pt.Lo
-		if logY {
-			lo = math.Max(lo, floor)
+		n, err := addSeries(p, sr, col, logY, floor)
+		if err != nil {
+			return "", err
 		}
-		d.XYs = append(d.XYs, plotter.XY{X: pt.X, Y: pt.Mean})
-		d.YErrors = append(d.YErrors, struct{ Low, High float64 }{pt.Mean - lo, pt.Hi - pt.Mean})
+		skipped += n
 	}
 	if skipped > 0 {
 		p.Title.Text += fmt.Sprintf(" (%d point(s) with no 502.3 not drawn on the log axis)", skipped)
@@ -462,32 +485,24 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		p.Y.Tick.Marker = percentTicks{}
 		p.Y.Min, p.Y.Max = 0, math.Max(top*1.15, 1e-6)
 	}
-	line, dots, err := plotter.NewLinePoints(d.XYs)
-	if err != nil {
-		return "", fmt.Errorf("curve: %w", err)
-	}
-	line.Color, line.Width = color5023, vg.Points(1.3)
-	dots.Color, dots.Radius = color5023, vg.Points(2)
-	bars, err := plotter.NewYErrorBars(d)
-	if err != nil {
-		return "", fmt.Errorf("CI bars: %w", err)
-	}
-	bars.Color, bars.Width = color5023, vg.Points(1)
-	p.Add(bars, line, dots)
-	p.Legend.Add("502.3 (mean, 95% CI)", line, dots)
-	lo, hi := c.Points[0].X, c.Points[len(c.Points)-1].X
+	// Room on both sides, so that the first and last points (and their CI
+	// bars) do not sit on the axes.
+	pad := (hi - lo) / 20
 	if hi == lo {
-		lo, hi = lo-1, hi+1
+		pad = 1
 	}
+	lo, hi = lo-pad, hi+pad
+	p.X.Min, p.X.Max = lo, hi
 	if len(c.Labels) == len(c.Points) {
 		p.NominalX(c.Labels...)
 		p.X.Min, p.X.Max = -0.5, float64(len(c.Labels))-0.5
-	} else if len(c.Points) <= maxPointTicks {
+	} else if len(xs) <= maxPointTicks {
 		// A reader looks for the values tried: ticks at 2, 6, 10 beside
 		// points at 2, 5, 10 send the eye to values no run used.
-		ticks := make([]plot.Tick, len(c.Points))
-		for i, pt := range c.Points {
-			ticks[i] = plot.Tick{Value: pt.X, Label: trimFloat(pt.X)}
+		slices.Sort(xs)
+		ticks := make([]plot.Tick, len(xs))
+		for i, x := range xs {
+			ticks[i] = plot.Tick{Value: x, Label: trimFloat(x)}
 		}
 		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	}
@@ -509,6 +524,48 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		p.Legend.Add(c.MarkLabel, v)
 	}
 	return svg(p)
+}
+
+// addSeries draws one line of a Curve with its 95% CI bars, in order of
+// x, and returns how many of its points a log axis could not show.
+func addSeries(p *plot.Plot, sr Series, col color.Color, logY bool, floor float64) (int, error) {
+	type ci struct {
+		plotter.XYs
+		plotter.YErrors
+	}
+	pts := slices.Clone(sr.Points)
+	slices.SortStableFunc(pts, func(a, b CurvePoint) int { return cmp.Compare(a.X, b.X) })
+	var d ci
+	skipped := 0
+	for _, pt := range pts {
+		if logY && pt.Mean <= 0 {
+			skipped++
+			continue
+		}
+		lo := pt.Lo
+		if logY {
+			lo = math.Max(lo, floor)
+		}
+		d.XYs = append(d.XYs, plotter.XY{X: pt.X, Y: pt.Mean})
+		d.YErrors = append(d.YErrors, struct{ Low, High float64 }{pt.Mean - lo, pt.Hi - pt.Mean})
+	}
+	if len(d.XYs) == 0 {
+		return skipped, nil
+	}
+	line, dots, err := plotter.NewLinePoints(d.XYs)
+	if err != nil {
+		return 0, fmt.Errorf("curve %q: %w", sr.Label, err)
+	}
+	line.Color, line.Width = col, vg.Points(1.3)
+	dots.Color, dots.Radius = col, vg.Points(2)
+	bars, err := plotter.NewYErrorBars(d)
+	if err != nil {
+		return 0, fmt.Errorf("CI bars of %q: %w", sr.Label, err)
+	}
+	bars.Color, bars.Width = col, vg.Points(1)
+	p.Add(bars, line, dots)
+	p.Legend.Add(sr.Label, line, dots)
+	return skipped, nil
 }
 
 func trimFloat(v float64) string {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/arrfarm/arrfarm/recommend"
@@ -72,8 +73,9 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		if f.Capacity.Servers != nil {
 			mark, label = float64(*f.Capacity.Servers), fmt.Sprintf("enough: %d servers", *f.Capacity.Servers)
 		}
+		own, more := capacitySeries(f.Capacity.Tried)
 		capacity, err := PlotCurve(Curve{Title: "502.3 against the number of servers at the peak", XLabel: "servers",
-			Points: points(f.Capacity.Tried), Target: res.Target.R5023, Mark: mark, MarkLabel: label})
+			Points: own, Label: "the farm's own servers", More: more, Target: res.Target.R5023, Mark: mark, MarkLabel: label})
 		if err != nil {
 			return nil, fmt.Errorf("farm %s: %w", f.Name, err)
 		}
@@ -85,6 +87,49 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		page.Sections = append(page.Sections, sec)
 	}
 	return page, nil
+}
+
+// capacitySeries splits the server sets capacity simulated into lines:
+// the farm's own servers (the farm as written and its weakest-first
+// subsets), the farm with copies of one kind added (from the farm as
+// written), and the farm with one server out, drawn at the farm's size
+// with the worst rate over the servers taken out in turn.
+func capacitySeries(tried []recommend.Point) ([]CurvePoint, []Series) {
+	var own, base []recommend.Point
+	added := map[string][]recommend.Point{}
+	var kinds []string
+	worst := map[float64]recommend.Point{}
+	for _, p := range tried {
+		switch {
+		case p.Out != "":
+			p.X++
+			if w, ok := worst[p.X]; !ok || p.Rate.Mean > w.Rate.Mean {
+				worst[p.X] = p
+			}
+		case p.Added != "":
+			if _, ok := added[p.Added]; !ok {
+				kinds = append(kinds, p.Added)
+			}
+			added[p.Added] = append(added[p.Added], p)
+		default:
+			own = append(own, p)
+			if len(base) == 0 {
+				base = append(base, p) // the first set tried: the farm as written
+			}
+		}
+	}
+	var more []Series
+	for _, k := range kinds {
+		more = append(more, Series{Label: "adding copies of " + k, Points: points(slices.Concat(base, added[k]))})
+	}
+	if len(worst) > 0 {
+		out := make([]recommend.Point, 0, len(worst))
+		for _, p := range worst {
+			out = append(out, p)
+		}
+		more = append(more, Series{Label: "one server out (the worst, each out in turn)", Points: points(out)})
+	}
+	return points(own), more
 }
 
 func points(ps []recommend.Point) []CurvePoint {

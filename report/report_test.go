@@ -9,6 +9,7 @@ import (
 
 	"github.com/arrfarm/arrfarm/recommend"
 	"github.com/arrfarm/arrfarm/simulate"
+	"github.com/stretchr/testify/require"
 )
 
 // The page needs nothing from the network and runs no script: no
@@ -177,5 +178,42 @@ func TestPercentIsReadable(t *testing.T) {
 		if got := percent(x); got != want {
 			t.Errorf("percent(%g) = %q, want %q", x, got, want)
 		}
+	}
+}
+
+// The capacity chart draws every set capacity simulated, each kind of set
+// as its own line (issue 16: one point on a 1..3 axis): the farm's own
+// servers, copies of each kind added to the farm as written, and the farm
+// with one server out at the farm's size, the worst server out.
+func TestCapacitySeries(t *testing.T) {
+	rate := func(m float64) simulate.Rate { return simulate.Rate{Mean: m, CI95: [2]float64{m / 2, 2 * m}} }
+	tried := []recommend.Point{
+		{X: 4, Rate: rate(0.02)}, // the farm as written
+		{X: 5, Rate: rate(0.004), Added: "a"},
+		{X: 6, Rate: rate(0.001), Added: "a"},
+		{X: 5, Rate: rate(0.003), Added: "b"},
+		{X: 5, Rate: rate(0.002), Added: "b", Out: "b+1"},
+		{X: 5, Rate: rate(0.009), Added: "b", Out: "a"},
+	}
+	own, more := capacitySeries(tried)
+	xs := func(ps []CurvePoint) (out []float64) {
+		for _, p := range ps {
+			out = append(out, p.X)
+		}
+		return out
+	}
+	require.Equal(t, []float64{4}, xs(own))
+	require.Len(t, more, 3)
+	require.Equal(t, "adding copies of a", more[0].Label)
+	require.Equal(t, []float64{4, 5, 6}, xs(more[0].Points), "from the farm as written")
+	require.Equal(t, "adding copies of b", more[1].Label)
+	require.Equal(t, []float64{4, 5}, xs(more[1].Points))
+	require.Equal(t, []CurvePoint{{X: 6, Mean: 0.009, Lo: 0.0045, Hi: 0.018}}, more[2].Points,
+		"a farm of 6 with one out: the worst of the two taken out")
+
+	fig, err := PlotCurve(Curve{Title: "c", XLabel: "servers", Points: own, More: more, Mark: math.NaN()})
+	require.NoError(t, err)
+	for _, want := range []string{"adding copies of a", "adding copies of b", "one server out", ">4<", ">5<", ">6<"} {
+		require.Contains(t, string(fig), want)
 	}
 }
