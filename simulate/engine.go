@@ -782,7 +782,9 @@ func (s *sim) nextEligible(i int32) int32 {
 // retry sends request h, whose connection to server v failed, once more
 // to server j (arr.retryOtherServer). The failed attempt counts against v
 // as live traffic does; the client sees one request, timed from its
-// arrival, with its original deadline.
+// arrival, with its original deadline. In the per-server rows the request
+// moves to j, which settles it, so that a server's requests are the sum
+// of its outcomes.
 func (s *sim) retry(h int32, r *request, v *server, j int32) {
 	v.inflight--
 	if s.p.livePeriod > 0 {
@@ -791,6 +793,10 @@ func (s *sim) retry(h int32, r *request, v *server, j int32) {
 	w := &s.srv[j]
 	w.sent++
 	w.inflight++
+	if r.flags&fCounted != 0 {
+		v.st.requests--
+		w.st.requests++
+	}
 	r.srv, r.fault, r.status = j, w.faultID, 200
 	r.flags = r.flags&^fRefused | fRetried
 	s.send(h, r, w)
