@@ -95,13 +95,13 @@ func (h *eventHeap) pop() event {
 			}
 			break
 		}
-		a := c + int(earlier(&ev[c+1], &ev[c]))
-		b := c + 2 + int(earlier(&ev[c+3], &ev[c+2]))
-		if earlier(&ev[b], &ev[a]) != 0 {
-			a = b
-		}
-		ev[i] = ev[a]
-		i = a
+		f := ev[c : c+4 : c+4]
+		a := int(earlier(&f[1], &f[0]))
+		b := 2 + int(earlier(&f[3], &f[2]))
+		// a = b if f[b] is earlier, by a mask: an if compiles to a jump
+		a ^= (a ^ b) & -int(earlier(&f[b&3], &f[a&3]))
+		ev[i] = f[a&3]
+		i = c + a
 	}
 	for i > 0 {
 		p := (i - 1) / 4
