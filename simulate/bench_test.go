@@ -2,6 +2,7 @@ package simulate
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -110,4 +111,25 @@ func BenchmarkReplications(b *testing.B) {
 			b.ReportMetric(float64(4*660*1000*b.N)/b.Elapsed().Seconds(), "req/s")
 		})
 	}
+}
+
+// The files the SimPy comparison runs arrfarm on (docs/bench/simpy) are
+// BenchmarkWRR10's farm and scenario: they compile to the same plan.
+func TestSimPyFilesAreTheBenchmark(t *testing.T) {
+	doc, err := loadConfigFile("../docs/bench/simpy/farm.yaml")
+	require.NoError(t, err)
+	require.Empty(t, doc.Findings)
+	src, err := os.ReadFile("../docs/bench/simpy/wrr10.yaml")
+	require.NoError(t, err)
+	sc, fs, err := LoadScenario("wrr10.yaml", src)
+	require.NoError(t, err)
+	require.Empty(t, fs)
+	got, err := compile(doc.Config, sc, nil)
+	require.NoError(t, err)
+	want, err := wrr10(t, "requests: 1000000")
+	require.NoError(t, err)
+	for _, p := range []*plan{got, want} {
+		p.cfg, p.sc, p.farm = nil, nil, nil
+	}
+	require.Equal(t, want, got)
 }
