@@ -49,7 +49,7 @@ var RouteLoopToSelf = &lint.Rule{
 <server address="10.0.0.12" />
 `+healthy), `<match url="*" />`, `<match url="*" />
           <conditions>
-            <add input="{SERVER_PORT}" pattern="^80$" />
+            <add input="{SERVER_PORT}" pattern="80" />
           </conditions>`, 1),
 	},
 	Evidence: evidence(srcSelfLoop, srcStatusCodes, inferred("global rules apply to every request on the box, including the request a farm server on this machine receives")),

@@ -203,7 +203,7 @@ func healthSitesExample(blueBinding string) string {
         <rule name="ARR_web_loadbalance" patternSyntax="Wildcard" stopProcessing="true">
           <match url="*" />
           <conditions>
-            <add input="{SERVER_PORT}" pattern="^80$" />
+            <add input="{SERVER_PORT}" pattern="80" />
           </conditions>
           <action type="Rewrite" url="http://web/{R:0}" />
         </rule>
