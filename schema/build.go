@@ -76,6 +76,7 @@ type frame struct {
 	el   *node // nil while skipping
 	spec *ElemSpec
 	info *nodeInfo
+	name string // as written: a misplaced element is read as another spec
 }
 
 type builder struct {
@@ -156,7 +157,7 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 		for _, c := range comments {
 			b.suppression(c, info)
 		}
-		b.stack = append(b.stack, frame{info: info})
+		b.stack = append(b.stack, frame{info: info, name: name})
 		return false
 	}
 	el := &node{nodeInfo: nodeInfo{spec: spec, tag0: int32(tagSpan.Start.Offset), tag1: int32(tagSpan.End.Offset), attrs: attrs, misplaced: misplaced, asMeant: misplaced && b.asMeant}}
@@ -180,7 +181,7 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	for _, c := range comments {
 		b.suppression(c, info)
 	}
-	b.stack = append(b.stack, frame{el: el, spec: spec, info: info})
+	b.stack = append(b.stack, frame{el: el, spec: spec, info: info, name: name})
 	return true
 }
 
@@ -227,7 +228,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 			b.report(RuleFragment, Info, nameSpan, "%s directly under <configuration>: read as a fragment of %s", name, parentPath(s))
 			return s, false
 		}
-		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, describeParent(parent.spec), parentPath(s))
+		b.report(RuleMisplaced, Error, nameSpan, "%s does not belong in %s: it belongs in %s", name, b.writtenPath(), parentPath(s))
 		b.asMeant = true
 		return s, true
 	}
@@ -235,7 +236,7 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 	if parent.spec.Open && hint == "" {
 		return nil, false // another IIS section: not arrfarm's to check
 	}
-	msg := fmt.Sprintf("unknown element %s in %s", name, describeParent(parent.spec))
+	msg := fmt.Sprintf("unknown element %s in %s", name, b.writtenPath())
 	if hint != "" {
 		msg += ": " + hint
 	} else if len(parent.spec.ElemNames) > 0 {
@@ -297,11 +298,24 @@ func parentPath(s *ElemSpec) string {
 	return "<configuration>"
 }
 
-func describeParent(s *ElemSpec) string {
-	if s.Path == "" {
+// writtenPath is where the element being placed stands, as the file
+// writes it: the names of the open elements below <configuration> and
+// <location>. It is not the spec path of the parent, which is where a
+// misplaced element was read as meant (an applicationRequestRouting
+// under system.webServer is read as a farm's): naming that would send the
+// reader to a place the file does not have.
+func (b *builder) writtenPath() string {
+	parts := make([]string, 0, len(b.stack))
+	for _, f := range b.stack {
+		if f.spec == b.sch.Doc || f.spec != nil && f.spec.Path == "location" {
+			continue
+		}
+		parts = append(parts, f.name)
+	}
+	if len(parts) == 0 {
 		return "<configuration>"
 	}
-	return s.Path
+	return strings.Join(parts, "/")
 }
 
 // synonyms are names people write for ARR elements and attributes, found in

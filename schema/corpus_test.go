@@ -100,9 +100,9 @@ var brokenCorpus = map[string][]want{
 		// as meant.
 		{39, 34, RuleDuplicateKey, `duplicate server address in farm "ApiGatewayFarm": "localhost"`},
 		{40, 34, RuleDuplicateKey, `duplicate server address in farm "ApiGatewayFarm": "localhost"`},
-		{42, 18, RuleMisplaced, `healthCheck does not belong in webFarms/webFarm: it belongs in webFarms/webFarm/applicationRequestRouting`},
+		{42, 18, RuleMisplaced, `healthCheck does not belong in system.webServer/webFarms/webFarm: it belongs in webFarms/webFarm/applicationRequestRouting`},
 		{42, 54, RuleInvalidValue, `interval="5".*5 days.*"00:00:05"`},
-		{43, 18, RuleMisplaced, `loadBalancing does not belong in webFarms/webFarm`},
+		{43, 18, RuleMisplaced, `loadBalancing does not belong in system.webServer/webFarms/webFarm:`},
 	},
 	"ghips-erp-docs-webfarm-invented-loadbalance-roundrobin.xml": {
 		{7, 6, RuleUnknownElement, `loadBalance.*did you mean loadBalancing\?`},
@@ -117,9 +117,9 @@ var brokenCorpus = map[string][]want{
 	},
 	"hvac-perf-guide-invented-serverfarms-loadbalancing-healthcheck-elements.xml": {
 		{12, 4, RuleMisplaced, `system.webServer inside system.webServer`},
-		{13, 6, RuleMisplaced, `applicationRequestRouting does not belong in system.webServer`},
-		{14, 8, RuleUnknownElement, `serverFarms.*did you mean webFarms\?`},
-		{15, 10, RuleUnknownElement, `serverFarm.*did you mean webFarm\?`},
+		{13, 6, RuleMisplaced, `applicationRequestRouting does not belong in system.webServer/system.webServer: it belongs in webFarms/webFarm$`},
+		{14, 8, RuleUnknownElement, `^unknown element serverFarms in system.webServer/system.webServer/applicationRequestRouting: did you mean webFarms\?`},
+		{15, 10, RuleUnknownElement, `^unknown element serverFarm in system.webServer/system.webServer/applicationRequestRouting/serverFarms: did you mean webFarm\?`},
 		{22, 10, RuleUnknownElement, `algorithm is an attribute of loadBalancing`},
 		{26, 10, RuleUnknownElement, `interval is an attribute of healthCheck`},
 		{27, 10, RuleUnknownElement, `timeout is an attribute of healthCheck`},

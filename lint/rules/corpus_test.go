@@ -263,16 +263,16 @@ var manifestDefects = map[string][]struct {
 	rx   string
 }{
 	"hadvida-lb-guide-webfarm-in-systemwebserver-healthcheck-interval5.xml": {
-		{6, "unknown-element", `enabled is an attribute of proxy`},                               // <proxy><enabled>true</enabled></proxy>
-		{36, "misplaced-element", `webFarms does not belong in system.webServer`},                // webFarms inside system.webServer
-		{38, "unknown-attribute", `unknown attribute port on server`},                            // server/@port
-		{42, "misplaced-element", `healthCheck does not belong in webFarms/webFarm`},             // healthCheck directly under webFarm
-		{42, "health-url-not-absolute", `health check url "/health" .* not a full http\(s\)`},    // relative URL
-		{42, "invalid-value", `invalid interval="5"`},                                            // bare-number interval
-		{43, "misplaced-element", `loadBalancing does not belong in webFarms/webFarm`},           // loadBalancing directly under webFarm
-		{22, "route-to-unknown-farm", `"LOCAL_SERVERS", which is not a farm .*"ApiGatewayFarm"`}, // the undefined farm name
-		{37, "farm-without-route", `farm "ApiGatewayFarm"`},                                      // the farm nothing routes to
-		{19, "server-variable-not-allowed", `"HTTP_X_FORWARDED_FOR".*no allowedServerVariables`}, // X-Forwarded-* set without allowedServerVariables
+		{6, "unknown-element", `enabled is an attribute of proxy`},                                       // <proxy><enabled>true</enabled></proxy>
+		{36, "misplaced-element", `webFarms does not belong in system.webServer`},                        // webFarms inside system.webServer
+		{38, "unknown-attribute", `unknown attribute port on server`},                                    // server/@port
+		{42, "misplaced-element", `healthCheck does not belong in system.webServer/webFarms/webFarm:`},   // healthCheck directly under webFarm
+		{42, "health-url-not-absolute", `health check url "/health" .* not a full http\(s\)`},            // relative URL
+		{42, "invalid-value", `invalid interval="5"`},                                                    // bare-number interval
+		{43, "misplaced-element", `loadBalancing does not belong in system.webServer/webFarms/webFarm:`}, // loadBalancing directly under webFarm
+		{22, "route-to-unknown-farm", `"LOCAL_SERVERS", which is not a farm .*"ApiGatewayFarm"`},         // the undefined farm name
+		{37, "farm-without-route", `farm "ApiGatewayFarm"`},                                              // the farm nothing routes to
+		{19, "server-variable-not-allowed", `"HTTP_X_FORWARDED_FOR".*no allowedServerVariables`},         // X-Forwarded-* set without allowedServerVariables
 		{20, "server-variable-not-allowed", `"HTTP_X_FORWARDED_PROTO".*no allowedServerVariables`},
 		{30, "response-length-rewritten", `sets Content-Length to "0"`}, // outbound rule rewriting RESPONSE_Content_Length to 0
 	},
