@@ -45,6 +45,7 @@ func bigExp(x float64) float64 {
 // sigma either side), at the table's cut points and at integers; so is
 // math.Exp, documented "less than 1 ulp", which the same check shows.
 func TestFastExpWithinOneUlp(t *testing.T) {
+	expInit()
 	r := rand.New(rand.NewPCG(19, 1))
 	var xs []float64
 	for range 3000 {
@@ -77,6 +78,7 @@ func TestFastExpWithinOneUlp(t *testing.T) {
 }
 
 func BenchmarkExp(b *testing.B) {
+	expInit()
 	x := make([]float64, 1024)
 	r := rand.New(rand.NewPCG(1, 2))
 	for i := range x {

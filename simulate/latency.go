@@ -36,6 +36,7 @@ func newSampler(l latency.Model, src SampleSource) (sampler, error) {
 		if l.Median <= 0 {
 			return sampler{}, fmt.Errorf("lognormal median %v is not positive", l.Median)
 		}
+		expInit() // fastExp's table
 		return sampler{kind: latency.Lognormal, a: math.Log(float64(l.Median)), b: l.Sigma}, nil
 	case latency.Mixture:
 		s := sampler{kind: latency.Mixture}
