@@ -404,6 +404,7 @@ func (s *Site) RootPool(defaults *ApplicationDefaults) (string, *Element) {
 type ApplicationPool struct {
 	Element
 	Name            string `arr:"name"`
+	QueueLength     int64  `arr:"queueLength"` // http.sys queue; 503 beyond it
 	ProcessModel    ProcessModel
 	PeriodicRestart PeriodicRestart // recycling/periodicRestart
 }

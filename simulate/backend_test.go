@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/arrfarm/arrfarm/schema"
 	"github.com/stretchr/testify/require"
 )
 
@@ -390,4 +391,57 @@ events: [{at: 30s, server: 10.0.0.1, fault: recycle}]`), Options{})
 	require.NoError(t, res.WriteText(&txt))
 	require.Contains(t, txt.String(), "recycle on 10.0.0.1 at 30s: inside the worker when it recycled, reset (12030)")
 	require.NotContains(t, txt.String(), "to the end")
+}
+
+// A farm server that is a site of this machine (127.0.0.1, httpPort 8081,
+// a site bound to port 8081) runs in the pool the site names, and that
+// pool's queueLength in applicationHost.config is the server's http.sys
+// queue: the pause of TestPauseFillsTheHTTPSysQueue with no queue length
+// in the scenario (IIS's 1000 would hold all 200 arrivals) gives
+// E[(N - 150)^+] 503s, N ~ Poisson(lambda P). The scenario's per-server
+// value still wins over the file.
+func TestLocalPoolQueueLength(t *testing.T) {
+	const lambda, P, q = 20.0, 10.0, 150
+	src := `<configuration>
+  <system.applicationHost>
+    <applicationPools>
+      <add name="Backend" queueLength="150" />
+    </applicationPools>
+    <sites>
+      <site name="backend" id="2">
+        <application path="/" applicationPool="Backend" />
+        <bindings><binding protocol="http" bindingInformation="*:8081:" /></bindings>
+      </site>
+    </sites>
+  </system.applicationHost>
+  <webFarms>
+    <webFarm name="web">
+      <server address="127.0.0.1"><applicationRequestRouting httpPort="8081" /></server>
+      <applicationRequestRouting><protocol timeout="00:00:30" /></applicationRequestRouting>
+    </webFarm>
+  </webFarms>
+</configuration>`
+	doc, err := schema.Load("applicationHost.config", []byte(src), schema.Options{})
+	require.NoError(t, err)
+	for _, f := range doc.Findings {
+		require.NotEqual(t, schema.Error, f.Severity, "%s: %s", f.Span, f.Message)
+	}
+	scenario := fmt.Sprintf(`
+duration: 60s
+replications: 400
+arrivals: {rate: %g}
+latency: {fixed: 100ms}
+events: [{at: 20s, server: 127.0.0.1, fault: pause, for: 10s}]`, lambda)
+	reps := simulate(t, doc.Config, loadScenario(t, scenario))
+	checkRate(t, "503 from the pool's queue", counts(reps, rejected), poissonExcess(lambda*P, q))
+
+	res, err := Run(doc.Config, loadScenario(t, scenario), Options{})
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(res.Farms[0].Notes, "\n"),
+		`server 127.0.0.1 is site "backend" of this machine: queueLength 150 read from application pool "Backend" (applicationHost.config:4:40)`)
+
+	own := simulate(t, doc.Config, loadScenario(t, scenario+"\nservers: {127.0.0.1: {queueLength: 1000}}"))
+	for _, r := range own {
+		require.Zero(t, r.out[o503], "the scenario's queueLength 1000 holds every arrival of the pause")
+	}
 }

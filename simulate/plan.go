@@ -324,6 +324,14 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		if ps.weight <= 0 {
 			ps.weight = 100
 		}
+		// A backend that is a site of this machine has its pool's queue
+		// length in this file; the scenario's per-server value still wins.
+		if site, pool := cfg.LocalPool(s); pool != nil {
+			if n, at, ok := cfg.QueueLength(pool); ok && (sc.Servers[s.Address] == nil || sc.Servers[s.Address].QueueLength == nil) {
+				ps.qlen = int32(n)
+				p.notes = append(p.notes, fmt.Sprintf("server %s is site %q of this machine: queueLength %d read from application pool %q (%s)", s.Address, site.Name, n, pool.Name, at))
+			}
+		}
 		if o := sc.Servers[s.Address]; o != nil {
 			if o.Latency.Kind != latency.None {
 				if ps.svc, err = newSampler(o.Latency, src); err != nil {

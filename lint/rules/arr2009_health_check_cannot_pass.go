@@ -79,23 +79,7 @@ var HealthCheckCannotPass = &lint.Rule{
 // siteOnPort finds the site bound to scheme and port, the binding, and
 // whether it answers host (a binding without a host name answers any).
 func siteOnPort(sites []*schema.Site, scheme string, port int64, host string) (*schema.Site, *schema.Binding, bool) {
-	var first *schema.Site
-	var firstB *schema.Binding
-	for _, s := range sites {
-		for _, b := range s.Bindings {
-			bp, bh, ok := b.Port()
-			if !ok || bp != port || !strings.EqualFold(b.Protocol, scheme) {
-				continue
-			}
-			if bh == "" || strings.EqualFold(bh, host) {
-				return s, b, true
-			}
-			if first == nil {
-				first, firstB = s, b
-			}
-		}
-	}
-	return first, firstB, false
+	return schema.SiteOnPort(sites, scheme, port, host)
 }
 
 // requiresWindowsAuth reports whether site refuses anonymous requests for

@@ -52,13 +52,7 @@ func urlHost(u string) (scheme, host, port string, ok bool) {
 }
 
 // isLoopback reports whether host names this machine.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(host, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
+func isLoopback(host string) bool { return schema.IsLoopback(host) }
 
 // catchAll reports whether rule r matches every request: no conditions,
 // not negated, a pattern that matches any URL.

@@ -1,0 +1,73 @@
+package schema
+
+import (
+	"net"
+	"strings"
+)
+
+// IsLoopback reports whether host names this machine: localhost or a
+// loopback address (127.0.0.0/8, ::1), bracketed or not.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
+// SiteOnPort returns the site with a binding of scheme on port: the first
+// whose host name is empty or host (ok true), else the first on that port
+// whatever its host name (ok false, so the caller can say the host name
+// differs), else nil.
+func SiteOnPort(sites []*Site, scheme string, port int64, host string) (site *Site, binding *Binding, ok bool) {
+	var first *Site
+	var firstB *Binding
+	for _, s := range sites {
+		for _, b := range s.Bindings {
+			bp, bh, ok := b.Port()
+			if !ok || bp != port || !strings.EqualFold(b.Protocol, scheme) {
+				continue
+			}
+			if bh == "" || strings.EqualFold(bh, host) {
+				return s, b, true
+			}
+			if first == nil {
+				first, firstB = s, b
+			}
+		}
+	}
+	return first, firstB, false
+}
+
+// LocalPool is the application pool that serves farm server s when s is
+// a site of this same machine: a loopback address whose httpPort a site's
+// http binding listens on. The site is returned with it; both are nil
+// when s is another machine or no site listens there, and the pool is
+// nil when the site's pool is not declared in this file.
+func (c *Config) LocalPool(s *Server) (*Site, *ApplicationPool) {
+	if !IsLoopback(s.Address) || s.ARR.Invalid("httpPort") {
+		return nil, nil
+	}
+	site, _, _ := SiteOnPort(c.Sites, "http", s.ARR.HTTPPort, "")
+	if site == nil {
+		return nil, nil
+	}
+	name, _ := site.RootPool(&c.SiteAppDefaults)
+	return site, c.Pool(name)
+}
+
+// QueueLength is pool's http.sys queue length as IIS reads it: written on
+// the pool, else in applicationPoolDefaults, else IIS's 1000. span is
+// where it was written; written is false for IIS's default or a value the
+// schema rejected (which IIS would refuse to load).
+func (c *Config) QueueLength(pool *ApplicationPool) (n int64, span Span, written bool) {
+	for _, p := range []*ApplicationPool{pool, &c.AppPoolDefaults} {
+		if p.Has("queueLength") {
+			if p.Invalid("queueLength") {
+				return 1000, p.ValueSpan("queueLength"), false
+			}
+			return p.QueueLength, p.ValueSpan("queueLength"), true
+		}
+	}
+	return 1000, Span{}, false
+}
