@@ -93,6 +93,12 @@ type builder struct {
 	pending  []pendingSuppression
 	// asMeant is set by place for the element it returns: see nodeInfo.
 	asMeant bool
+	// unlocking: the open <location> says overrideMode="Allow" or
+	// allowOverride="true", which unlocks the sections written in it.
+	unlocking bool
+	// locked and unlocks become Config.LockedSections and SectionUnlocks.
+	locked, unlocks []SectionLock
+	groups          []string // sectionDecl's enclosing sectionGroup names
 	// realFile is true for files named applicationHost.config or
 	// web.config, where a misplaced section is a real mistake rather than
 	// a snippet's wrapper.
@@ -171,8 +177,13 @@ func (b *builder) start(name string, nameSpan, tagSpan Span, attrs []rawAttr) bo
 	b.nodes = append(b.nodes, el)
 	if name == "location" && spec.Path == "location" {
 		for _, a := range attrs {
-			if a.Name == "path" {
+			switch a.Name {
+			case "path":
 				b.location = a.Value
+			case "overrideMode":
+				b.unlocking = strings.EqualFold(strings.TrimSpace(a.Value), "Allow")
+			case "allowOverride":
+				b.unlocking = strings.EqualFold(strings.TrimSpace(a.Value), "true")
 			}
 		}
 	}
@@ -199,8 +210,15 @@ func (b *builder) place(name string, parent frame, nameSpan Span, attrs []rawAtt
 			b.report(RuleMisplaced, Error, nameSpan, "%s is allowed only in applicationHost.config (IIS rejects it in a web.config with a 500.19 configuration error); move it to applicationHost.config", s.Path)
 			return s, true
 		}
+		// The same section inside a <location> has the spec path
+		// location/...: IIS names it without.
+		section := strings.TrimPrefix(s.Path, "location/")
+		if s.Locked && b.kind == AppHost && b.unlocking {
+			b.unlocks = append(b.unlocks, SectionLock{Section: section, Location: b.location, Span: nameSpan})
+		}
 		if s.Locked && b.kind == WebConfig {
-			b.report(RuleLockedSection, Warning, nameSpan, "%s is locked at the server level by default (overrideModeDefault=\"Deny\"): set in a web.config, it makes IIS answer every request of the site with 500.19 unless applicationHost.config unlocks it; set it in applicationHost.config", s.Path)
+			b.locked = append(b.locked, SectionLock{Section: section, Location: b.location, Span: nameSpan})
+			b.report(RuleLockedSection, Warning, nameSpan, "%s is locked at the server level by default (overrideModeDefault=\"Deny\"): set in a web.config, it makes IIS answer every request of the site with 500.19 unless applicationHost.config unlocks it; set it in applicationHost.config", section)
 		}
 		if s.WFF && !s.Open {
 			b.report(RuleWFFSetting, Info, nameSpan, "%s is a Web Farm Framework setting: ARR routing probably ignores it", name)
@@ -378,6 +396,7 @@ func (b *builder) end(endOff int) {
 		f.info.end = endOff
 		if f.spec != nil && f.spec.Path == "location" {
 			b.location = ""
+			b.unlocking = false
 		}
 	}
 }

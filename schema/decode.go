@@ -386,6 +386,7 @@ func canonical(s *ElemSpec, sch *Schema) *ElemSpec {
 // config assembles the model from the built tree.
 func (d *decoder) config(cfg *Config) {
 	sch := d.b.sch
+	cfg.LockedSections, cfg.SectionUnlocks = d.b.locked, d.b.unlocks
 	farmsSpec := sch.Doc.Elems["webFarms"]
 	farmSpec := farmsSpec.Elems["webFarm"]
 	sws := sch.Doc.Elems["system.webServer"]

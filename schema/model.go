@@ -280,6 +280,22 @@ type Config struct {
 	// Auth is the authentication each <location path> sets ("" for the
 	// server level, outside any location), in document order.
 	Auth []*Authentication
+	// LockedSections are the sections a web.config sets that IIS locks by
+	// default (@locked() in arr.cue), each reported as locked-section;
+	// SectionUnlocks are where an applicationHost.config unlocks one. A
+	// merged server drops the finding the unlock answers (MergeServer).
+	LockedSections []SectionLock
+	SectionUnlocks []SectionLock
+}
+
+// SectionLock is a section locked by default (Section, its spec path such
+// as system.webServer/rewrite/allowedServerVariables) as a web.config sets
+// it or applicationHost.config unlocks it: at a <location path>
+// (Location, "" for every path), written at Span.
+type SectionLock struct {
+	Section  string
+	Location string
+	Span     Span
 }
 
 // OutboundRule is rewrite/outboundRules/rule with its match and action.

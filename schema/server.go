@@ -2,6 +2,7 @@ package schema
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -80,6 +81,40 @@ func joinLocation(outer, inner string) string {
 	return outer + "/" + inner
 }
 
+// unlocked returns the findings of site file s without the locked-section
+// findings that applicationHost.config's unlocks answer: a
+// <section overrideModeDefault="Allow"> declaration (every path), or a
+// <location overrideMode="Allow"> (or allowOverride="true") holding the
+// section at the site's path or above it. It also returns the sections
+// unlocked for the file.
+func unlocked(s SiteFile, unlocks []SectionLock) ([]Finding, map[string]bool) {
+	if len(unlocks) == 0 || s.Doc.Config == nil || len(s.Doc.Config.LockedSections) == 0 {
+		return s.Doc.Findings, nil
+	}
+	open := map[Span]bool{}
+	sections := map[string]bool{}
+	for _, l := range s.Doc.Config.LockedSections {
+		at := strings.ToLower(joinLocation(s.Location, l.Location))
+		for _, u := range unlocks {
+			under := strings.ToLower(strings.Trim(u.Location, "/"))
+			if u.Section == l.Section && (under == "" || under == "." || at == under || strings.HasPrefix(at, under+"/")) {
+				open[l.Span] = true
+				sections[l.Section] = true
+			}
+		}
+	}
+	out := make([]Finding, 0, len(s.Doc.Findings))
+	for _, f := range s.Doc.Findings {
+		if f.Rule == RuleLockedSection && open[f.Span] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out, sections
+}
+
+const allowedVarsSection = "system.webServer/rewrite/allowedServerVariables"
+
 // MergeServer returns the document IIS would read for one server:
 // appHost's configuration with the site rules, outbound rules, ASP.NET
 // and ASP.NET Core settings, request limits, compression and authentication of each site's web.config added under
@@ -107,7 +142,8 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 		Dropped:      append([]Dropped(nil), appHost.Dropped...),
 	}
 	for _, s := range sites {
-		merged.Findings = append(merged.Findings, s.Doc.Findings...)
+		fs, open := unlocked(s, appHost.Config.SectionUnlocks)
+		merged.Findings = append(merged.Findings, fs...)
 		merged.Suppressions = append(merged.Suppressions, s.Doc.Suppressions...)
 		merged.Dropped = append(merged.Dropped, s.Doc.Dropped...)
 		sc := s.Doc.Config
@@ -128,6 +164,13 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 		cfg.RequestLimits = appendAt(cfg.RequestLimits, sc.RequestLimits, s.Location, func(l *RequestLimits) *string { return &l.Location })
 		cfg.URLCompression = appendAt(cfg.URLCompression, sc.URLCompression, s.Location, func(u *URLCompression) *string { return &u.Location })
 		cfg.OutboundRules = append(cfg.OutboundRules, sc.OutboundRules...)
+		if open[allowedVarsSection] && sc.AllowedServerVariablesPresent {
+			// Unlocked, the site's list counts as IIS reads it. The model
+			// keeps one list per server, as it does for applicationHost's
+			// <location> lists: the names count for every site.
+			cfg.AllowedServerVariables = append(slices.Clip(cfg.AllowedServerVariables), sc.AllowedServerVariables...)
+			cfg.AllowedServerVariablesPresent = true
+		}
 	}
 	return merged
 }

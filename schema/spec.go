@@ -551,3 +551,15 @@ func quoteList(vals []string) string {
 func secondsToDuration(f float64) time.Duration {
 	return time.Duration(math.Round(f * 1e9))
 }
+
+// byPath is the element spec at path (e.g.
+// system.webServer/rewrite/allowedServerVariables), or nil.
+func (s *Schema) byPath(path string) *ElemSpec {
+	e := s.Doc
+	for _, p := range strings.Split(path, "/") {
+		if e = e.Elems[p]; e == nil {
+			return nil
+		}
+	}
+	return e
+}

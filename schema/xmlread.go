@@ -70,7 +70,11 @@ func readXML(b *builder, src []byte) bool {
 				return false
 			}
 			if !b.start(t.Name.Local, nameSpan, b.lines.Span(off, end), attrs) {
-				if err := skipXML(b.lines, dec, src); err != nil {
+				var visit func(int, string, []rawAttr, Span)
+				if t.Name.Local == "configSections" && b.kind == AppHost && len(b.stack) == 2 {
+					visit = b.sectionDecl
+				}
+				if err := skipXML(b.lines, dec, src, visit); err != nil {
 					b.malformed(dec, err)
 					return false
 				}
@@ -121,8 +125,10 @@ func misplacedDecl(before []byte, sawDecl bool) string {
 // skipXML reads past the content of an element arrfarm does not build
 // (another IIS section) up to its end tag. It builds nothing, but records
 // the secrets it passes (a password attribute, credentials in a URL or a
-// connection string), so that output can mask them by position.
-func skipXML(l *Lines, dec *xml.Decoder, src []byte) error {
+// connection string), so that output can mask them by position. visit,
+// when not nil, sees each start tag below the skipped element: its depth
+// (1 for a child), name, attributes and the span of its name.
+func skipXML(l *Lines, dec *xml.Decoder, src []byte, visit func(depth int, name string, attrs []rawAttr, nameSpan Span)) error {
 	for depth := 1; depth > 0; {
 		off := int(dec.InputOffset())
 		tok, err := dec.Token()
@@ -133,7 +139,10 @@ func skipXML(l *Lines, dec *xml.Decoder, src []byte) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			depth++
-			scanAttrs(l, src, off, end, t.Attr)
+			attrs, _ := scanAttrs(l, src, off, end, t.Attr)
+			if visit != nil {
+				visit(depth-1, t.Name.Local, attrs, l.Span(off+1, off+1+len(rawName(t.Name))))
+			}
 		case xml.EndElement:
 			depth--
 		default:
@@ -142,6 +151,40 @@ func skipXML(l *Lines, dec *xml.Decoder, src []byte) error {
 		l.read(end)
 	}
 	return nil
+}
+
+// sectionDecl reads a start tag inside applicationHost.config's
+// <configSections> (depth 1 for its children): a <section
+// overrideModeDefault="Allow"> of a section arrfarm knows to be locked by
+// default unlocks it for every site. b.groups holds, per depth, the name
+// of each enclosing <sectionGroup>.
+func (b *builder) sectionDecl(depth int, name string, attrs []rawAttr, span Span) {
+	b.groups = b.groups[:min(len(b.groups), depth-1)]
+	for len(b.groups) < depth-1 {
+		b.groups = append(b.groups, "") // not a sectionGroup: no section path
+	}
+	attr := func(n string) string {
+		for _, a := range attrs {
+			if a.Name == n {
+				return a.Value
+			}
+		}
+		return ""
+	}
+	switch name {
+	case "sectionGroup":
+		b.groups = append(b.groups, attr("name"))
+		return
+	case "section":
+		if !strings.EqualFold(strings.TrimSpace(attr("overrideModeDefault")), "Allow") {
+			break
+		}
+		path := strings.Join(append(append([]string(nil), b.groups...), attr("name")), "/")
+		if s := b.sch.byPath(path); s != nil && s.Locked {
+			b.unlocks = append(b.unlocks, SectionLock{Section: s.Path, Span: span})
+		}
+	}
+	b.groups = append(b.groups, "")
 }
 
 func (b *builder) malformed(dec *xml.Decoder, err error) {

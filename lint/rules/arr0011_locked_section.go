@@ -18,8 +18,11 @@ var LockedSection = &lint.Rule{
 			"web.config that sets it anyway (often copied with the rule that needs the variable) is a configuration " +
 			"error for the whole site: IIS answers every request of the site with 500.19 (\"This configuration " +
 			"section cannot be used at this path ... locked at a parent level\"), not only the requests the rule " +
-			"matches. It is a warning, not an error, because applicationHost.config may unlock the section " +
-			"(`overrideModeDefault=\"Allow\"`, or a `<location overrideMode=\"Allow\">`), which arrfarm does not read.",
+			"matches. applicationHost.config may unlock the section: its declaration in `<configSections>` with " +
+			"`overrideModeDefault=\"Allow\"`, or a `<location path=\"site\" overrideMode=\"Allow\">` (or the older " +
+			"`allowOverride=\"true\"`) that holds the section. Linted together with applicationHost.config, a web.config " +
+			"the server unlocks is not reported, and its list counts for server-variable-not-allowed; linted alone, " +
+			"its server's unlocks are unknown, which is why this is a warning, not an error.",
 		Fix: "Move the `<add name=\"...\" />` entries to applicationHost.config (IIS Manager at the server level: URL " +
 			"Rewrite, View Server Variables; or `appcmd set config -section:system.webServer/rewrite/allowedServerVariables " +
 			"/+\"[name='HTTP_X_FORWARDED_PROTO']\" /commit:apphost`) and delete the element from the web.config.",
