@@ -100,11 +100,26 @@ const MinRequests = 1000
 
 // neededRequests is how many requests a limit needs to be judged: for a
 // nonzero share, enough that seeing no event at all would show the limit
-// holds (the rule of three, 3/N <= share); otherwise MinRequests.
+// holds (the rule of three, 3/N <= share); otherwise MinRequests. That is
+// the floor for requests that fail independently; o.neededRequests raises
+// it where the run measured that they do not.
 func (l Limit) neededRequests() int64 {
 	n := int64(MinRequests)
 	if l.Metric.IsRate() && l.Share > 0 {
 		n = max(n, int64(math.Ceil(3/l.Share)))
+	}
+	return n
+}
+
+// neededRequests is what o's limit needs on o's run: where the run saw no
+// event and its failures come in bursts, its N requests count as only
+// Independent ones (the rate's rule-of-three bound is 3 VIF / N,
+// simulate.Rate), so seeing none shows the limit holds only on VIF times
+// the independent floor.
+func (o Outcome) neededRequests() int64 {
+	n := o.Limit.neededRequests()
+	if o.Independent > 0 && o.Independent < float64(o.Requests) && o.Limit.Share > 0 {
+		n = max(n, int64(math.Ceil(3/o.Limit.Share*float64(o.Requests)/o.Independent)))
 	}
 	return n
 }
@@ -148,6 +163,11 @@ type Outcome struct {
 	// which a rate is worst (--assume worst); "" is the simulator's
 	// default reading.
 	Assumption string
+	// Independent is, for a rate with no event in any replication, how
+	// many independent requests the run's Requests count as (N / VIF:
+	// fewer when the run measured that its slow requests come in
+	// bursts); 0 otherwise.
+	Independent float64
 }
 
 // Verdict says whether a limit held.
@@ -184,6 +204,9 @@ func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
 				o.Events = pickCount(l.Metric, f.Outcomes.S5023, f.Outcomes.S5024, f.Outcomes.S503)
 				o.Value, o.Upper = r.Mean, r.CI95[1]
 				o.Verdict = verdictOf(r, l.Share)
+				if r.Bound == "rule_of_three" && r.CI95[1] > 0 && r.CI95[1] < 1 {
+					o.Independent = 3 / r.CI95[1]
+				}
 			default:
 				o.Value = percentile(f.LatencyMS, l.Metric) / 1e3
 				o.Upper = o.Value
@@ -193,7 +216,7 @@ func Evaluate(scenario string, res *simulate.Result, limits []Limit) []Outcome {
 			}
 			// Too little traffic cannot show that a limit holds; a
 			// breach it shows stands.
-			if f.Requests < l.neededRequests() && o.Verdict != Breach {
+			if f.Requests < o.neededRequests() && o.Verdict != Breach {
 				o.Verdict = Unjudged
 			}
 			out = append(out, o)
@@ -309,7 +332,10 @@ func BreachRules() []*lint.Rule {
 			Why: "A scenario that sends (almost) no requests shows nothing about the farm, and must not pass the gate. " +
 				"`arrfarm check` judges a limit only on at least " + fmt.Sprint(MinRequests) + " simulated requests (all replications), " +
 				"and a rate limit only when seeing no 502 at all in those requests would show it holds: 3/N at most the limit " +
-				"(the rule of three), so `--max 502.3=0.01%` needs 30000 requests.",
+				"(the rule of three), so `--max 502.3=0.01%` needs 30000 requests. That is the floor for requests that fail " +
+				"independently: where a run saw no such 502 and measured that its slow requests come in bursts, its N requests " +
+				"count as N/VIF independent ones (the interval's own reading, docs/simulation.md), and the limit needs VIF times " +
+				"as many; otherwise the run could pass this rule and then only be \"uncertain\" for want of traffic.",
 			Fix: "Raise the scenario's `duration`, `replications` or `arrivals.rate` so that it simulates the traffic the limit needs.",
 		},
 	}}
@@ -403,6 +429,10 @@ func (o Outcome) Message() string {
 	zero := o.Limit.Metric.IsRate() && o.Limit.Share == 0
 	switch o.Verdict {
 	case Unjudged:
+		if need := o.neededRequests(); need > o.Limit.neededRequests() {
+			return fmt.Sprintf("scenario %s, farm %s: no %s in %d simulated requests, but its failures come in bursts here, so they count as only %.0f independent ones: too few to show --max %s holds (seeing none needs %d independent requests, about %d simulated here); raise the scenario's duration or replications, or run arrfarm simulate --until-ci",
+				o.Scenario, o.Farm, o.Limit.Metric, o.Requests, o.Independent, o.Limit.Text, o.Limit.neededRequests(), need)
+		}
 		return fmt.Sprintf("scenario %s, farm %s: only %d request(s) simulated, too few to judge --max %s (it needs at least %d); raise the scenario's duration, replications or rate",
 			o.Scenario, o.Farm, o.Requests, o.Limit.Text, o.Limit.neededRequests())
 	case Breach:

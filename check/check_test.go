@@ -268,3 +268,33 @@ func TestParseLimitsRejectsARepeat(t *testing.T) {
 		t.Errorf("three metrics: %v %v", ls, err)
 	}
 }
+
+// A run that saw no 502.3 but measured that its slow requests come in
+// bursts counts its N requests as N / VIF independent ones (its rule-of-
+// three bound is 3 VIF / N), so passing ARR8000's independent floor
+// (3 / share) is not enough: with 40000 requests against 0.01 % (floor
+// 30000) and VIF 20 (bound 3 * 20 / 40000 = 0.15 %), seeing none needs
+// 20 x 30000 = 600000 requests, and the run is too small to judge, not a
+// pass and not merely "uncertain". With VIF 1 the floor is the rule.
+func TestTooFewIndependentRequests(t *testing.T) {
+	l, err := ParseLimit("502.3=0.01%")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := result(0, 0, 0, 0)
+	res.Farms[0].Requests = 40000
+	res.Farms[0].Rates.R5023 = simulate.Rate{CI95: [2]float64{0, 3 * 20 / 40000.0}, Bound: "rule_of_three"}
+	got := Evaluate("s.yaml", res, []Limit{l})[0]
+	msg := got.Message()
+	if got.Verdict != Unjudged || !strings.Contains(msg, "count as only 2000 independent ones") || !strings.Contains(msg, "about 600000 simulated here") {
+		t.Errorf("no 502.3 in 40000 clustered requests: %s %q; want too few, with 2000 independent and 600000 needed", got.Verdict, msg)
+	}
+	cfg := &schema.Config{File: "farm.yaml", Farms: []*schema.Farm{{Name: "web"}}}
+	if ds := Diagnostics(cfg, []Outcome{got}); len(ds) != 1 || ds[0].ID != "ARR8000" || ds[0].Severity != lint.Error {
+		t.Errorf("diagnostics %+v, want one ARR8000 error", ds)
+	}
+	res.Farms[0].Rates.R5023 = simulate.Rate{CI95: [2]float64{0, 3 / 40000.0}, Bound: "rule_of_three"}
+	if got := Evaluate("s.yaml", res, []Limit{l})[0]; got.Verdict != Pass {
+		t.Errorf("no 502.3 in 40000 independent requests: %s %q, want a pass (3/40000 <= 0.01%%)", got.Verdict, got.Message())
+	}
+}

@@ -56,7 +56,9 @@ a rate at exactly 0. Without --max: 502.3=0.1%, 502.4=0.1% and 503=0.1%.
 A scenario too small to judge a limit fails it (rule too-few-requests):
 every limit needs 1000 simulated requests, and a rate limit enough that
 seeing no 502 at all would show it holds (3/N at most the limit: 30000
-requests for 0.01%). "arrfarm explain max-502.3" documents each limit.
+requests for 0.01%), and VIF times that where the run saw none but
+measured that its slow requests come in bursts (its N requests count as
+N/VIF independent ones). "arrfarm explain max-502.3" documents each limit.
 
 --assume worst also simulates each scenario once per undocumented ARR
 behaviour that applies, flipped (simulate --assumptions), and holds every
