@@ -658,7 +658,7 @@ type HealthCheck struct {
 	Retries                  int64         `arr:"retries"`
 	LiveTrafficFailureCodes  string        `arr:"liveTrafficFailureCodes"`
 	MaxLiveTrafficFailures   int64         `arr:"maxLiveTrafficFailures"`
-	LiveTrafficFailurePeriod time.Duration `arr:"liveTrafficFailurePeriod"` // 0: live-traffic test off
+	LiveTrafficFailurePeriod time.Duration `arr:"liveTrafficFailurePeriod"` // 0: read as off; disputed (no-health-check)
 	MinServers               int64         `arr:"minServers"`
 }
 

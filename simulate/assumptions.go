@@ -73,7 +73,8 @@ type variant struct {
 // undocumented ARR behaviour that applies, with that behaviour flipped
 // (timeout semantics; legacy algorithms when the configuration names one;
 // retry spacing; the minServers reading; probe queueing; the status when
-// every server is unhealthy; connection pooling when a host becomes
+// every server is unhealthy; the live-traffic test at its default period
+// 0; connection pooling when a host becomes
 // unreachable; session length at a quarter and four times its value). opts apply to every run; Progress counts all of them.
 func RunAssumptions(cfg *schema.Config, sc *Scenario, opts Options) (*Assumptions, error) {
 	p, err := compile(cfg, sc, opts.Samples)
@@ -199,6 +200,15 @@ func variantsFor(p *plan) ([]variant, []string) {
 			func(s *Scenario) { s.ARR.AllUnhealthyStatus = flip(Status5024, Status5023, a) }})
 	} else {
 		na = append(na, "arr.allUnhealthyStatus: no health test can mark a server unhealthy")
+	}
+
+	if p.farm.HealthCheck.LiveTrafficFailurePeriod == 0 {
+		l := sc.ARR.LiveTrafficDefault
+		vs = append(vs, variant{"arr.liveTrafficDefault", l, flip(LiveTrafficOff, LiveTrafficOn, l),
+			"Microsoft's load-balancing walkthrough says live-traffic testing runs by default; the schema's liveTrafficFailurePeriod default 0 reads as off (inferred). on: 10 failures (500 and above, connection failures), no window, mark a server unhealthy until a URL test brings it back",
+			func(s *Scenario) { s.ARR.LiveTrafficDefault = flip(LiveTrafficOff, LiveTrafficOn, l) }})
+	} else {
+		na = append(na, "arr.liveTrafficDefault: the farm sets healthCheck/@liveTrafficFailurePeriod")
 	}
 
 	unreachable, refusing := false, false

@@ -84,7 +84,7 @@ func TimeoutShortcut(cfg *schema.Config, sc *Scenario) (bool, string) {
 			return false, a + " reads ARR's own view of each server (in-flight requests or response times), which a timeout changes"
 		}
 	}
-	if farm.HealthCheck.LiveTrafficFailurePeriod > 0 {
+	if farm.HealthCheck.LiveTrafficFailurePeriod > 0 || liveByDefault(farm, sc) {
 		return false, "the live-traffic health test counts 502.3 (timeouts) against a server, so the timeout changes which servers are healthy"
 	}
 	return true, ""

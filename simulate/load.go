@@ -423,7 +423,7 @@ var knownFields = map[string][]string{
 	"servers.*":           {"latency", "concurrency", "errors", "queueLength", "requestQueueLimit"},
 	"health":              {"latency", "queue"},
 	"events.*":            {"at", "server", "fault", "for", "factor", "status"},
-	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus", "probePhase", "retryOtherServer"},
+	"arr":                 {"legacyAlgorithms", "timeoutSemantics", "retrySpacing", "healthFailures", "minServersSemantics", "allUnhealthyStatus", "probePhase", "retryOtherServer", "liveTrafficDefault"},
 }
 
 var latencyFields = []string{"fixed", "exponential", "lognormal", "empirical", "mixture"}
@@ -732,6 +732,7 @@ func (d *decoder) scenario(v cue.Value) *Scenario {
 		AllUnhealthyStatus:  d.str(v, "arr", "allUnhealthyStatus"),
 		ProbePhase:          d.str(v, "arr", "probePhase"),
 		RetryOtherServer:    d.bool(v, "arr", "retryOtherServer"),
+		LiveTrafficDefault:  d.str(v, "arr", "liveTrafficDefault"),
 	}
 	return sc
 }

@@ -115,7 +115,7 @@ arr:
 	require.Equal(t, Sessions{Length: 20 * time.Minute, Requests: 12.5}, sc.Arrivals.Sessions)
 	require.True(t, sc.Health.NoQueue)
 	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryInterval,
-		MinServersSemantics: MinServersIgnoreHealth, AllUnhealthyStatus: Status5023, ProbePhase: ProbeIndependent}, sc.ARR)
+		MinServersSemantics: MinServersIgnoreHealth, AllUnhealthyStatus: Status5023, ProbePhase: ProbeIndependent, LiveTrafficDefault: LiveTrafficOff}, sc.ARR)
 	require.Equal(t, latency.Mixture, sc.Latency.Kind)
 	require.Len(t, sc.Latency.Components, 2)
 	require.Equal(t, 40*time.Second, sc.Latency.Components[1].Fixed)
@@ -138,7 +138,7 @@ arr:
 	require.Equal(t, latency.Model{Kind: latency.Fixed, Fixed: 5 * time.Millisecond}, min.Health.Latency)
 	require.False(t, min.Health.NoQueue, "probes queue by default")
 	require.Equal(t, ARROptions{TimeoutSemantics: "proxy", RetrySpacing: RetryImmediate,
-		MinServersSemantics: MinServersThreshold, AllUnhealthyStatus: Status5024, ProbePhase: ProbeIndependent}, min.ARR)
+		MinServersSemantics: MinServersThreshold, AllUnhealthyStatus: Status5024, ProbePhase: ProbeIndependent, LiveTrafficDefault: LiveTrafficOff}, min.ARR)
 }
 
 func TestMissingLatency(t *testing.T) {

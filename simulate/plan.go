@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -400,8 +401,15 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	if p.probe, err = newSampler(probe, src); err != nil {
 		return nil, fmt.Errorf("health latency: %w", err)
 	}
-	if hc.LiveTrafficFailurePeriod > 0 {
+	if hc.LiveTrafficFailurePeriod > 0 || liveByDefault(farm, sc) {
 		p.livePeriod = int64(hc.LiveTrafficFailurePeriod)
+		if p.livePeriod == 0 {
+			// No window is documented for the default: any
+			// maxLiveTrafficFailures failures count, however far apart.
+			p.livePeriod = math.MaxInt64
+			p.notes = append(p.notes, fmt.Sprintf("live-traffic test on with the schema's defaults (arr.liveTrafficDefault on, an assumption: Microsoft's walkthrough says it runs by default, the schema's liveTrafficFailurePeriod 0 reads as off): %d failed requests (connection failures and %s) mark a server unhealthy, with no window",
+				max(hc.MaxLiveTrafficFailures, 1), cmp.Or(hc.LiveTrafficFailureCodes, "500-")))
+		}
 		p.liveMax = int(max(hc.MaxLiveTrafficFailures, 1))
 		lc := hc.LiveTrafficFailureCodes
 		if lc == "" {
@@ -547,4 +555,12 @@ func hashKeyOf(cfg *schema.Config, lb *schema.LoadBalancing) (uint8, string) {
 		return hashConstant, fmt.Sprintf("hashServerVariable %q is no IIS server variable and no rewrite rule sets it: assumed empty for every request, so every request goes to one server%s", v, ignored)
 	}
 	return hashPerClient, fmt.Sprintf("RequestHash hashes server variable %s%s: assumed constant within a client's session and distinct between sessions", v, ignored)
+}
+
+// liveByDefault reports whether farm, which leaves the live-traffic period
+// at 0, gets the live-traffic test anyway: under arr.liveTrafficDefault on
+// (Microsoft's walkthrough says the test runs by default).
+func liveByDefault(farm *schema.Farm, sc *Scenario) bool {
+	return sc.ARR.LiveTrafficDefault == LiveTrafficOn && farm.HealthCheck.LiveTrafficFailurePeriod == 0 &&
+		!farm.HealthCheck.Invalid("liveTrafficFailurePeriod")
 }

@@ -218,10 +218,16 @@ type ARROptions struct {
 	// once more, to the next eligible server (no Microsoft statement
 	// either way).
 	RetryOtherServer bool
+	// LiveTrafficDefault is LiveTrafficOff or LiveTrafficOn: whether a
+	// farm whose liveTrafficFailurePeriod is 0 has a live-traffic test
+	// (the sources disagree).
+	LiveTrafficDefault string
 }
 
 // Values of ARROptions fields (scenario.cue has the defaults).
 const (
+	LiveTrafficOff         = "off"
+	LiveTrafficOn          = "on"
 	RetryImmediate         = "immediate"
 	RetryInterval          = "interval"
 	MinServersThreshold    = "threshold"

@@ -152,7 +152,7 @@ func TestSimulateAssumptions(t *testing.T) {
 	// web3.yaml: LeastRequests, a URL test with the default 3 retries,
 	// minServers 0, no affinity; faults.yaml: a host becomes unreachable
 	// (keep-alive is on) and one goes down.
-	assert.Equal(t, []string{"arr.timeoutSemantics", "arr.legacyAlgorithms", "arr.retrySpacing", "health.queue", "arr.probePhase", "arr.allUnhealthyStatus", "arr.retryOtherServer", "backends.idleTimeout"}, settings)
+	assert.Equal(t, []string{"arr.timeoutSemantics", "arr.legacyAlgorithms", "arr.retrySpacing", "health.queue", "arr.probePhase", "arr.allUnhealthyStatus", "arr.liveTrafficDefault", "arr.retryOtherServer", "backends.idleTimeout"}, settings)
 
 	code, out, stderr = runCLI(t, "", nil, base...)
 	require.Equal(t, exitOK, code, stderr)

@@ -16,13 +16,15 @@ var LiveTrafficWithoutURLTest = &lint.Rule{
 			"`maxLiveTrafficFailures` failed requests, but only the URL test can mark it healthy again, because " +
 			"ARR sends no live traffic to unhealthy servers. Without a URL test every server that trips once stays " +
 			"out until someone intervenes; when all have tripped, every request gets 502.4.",
-		Fix: "Add `healthCheck/@url` so servers come back, or turn the live-traffic test off.",
+		Fix: "Add `healthCheck/@url` so servers come back. Setting `liveTrafficFailurePeriod` back to 0 may not turn " +
+			"the test off: the schema's 0 reads as off, but Microsoft's load-balancing walkthrough says live-traffic " +
+			"testing runs by default.",
 		Bad: farmExample("", servers2+arr(`<healthCheck liveTrafficFailurePeriod="00:01:00" maxLiveTrafficFailures="20" minServers="1" />
 `)),
 		Good: farmExample("", servers2+arr(`<healthCheck url="http://web/health" interval="00:00:10" timeout="00:00:05" liveTrafficFailurePeriod="00:01:00" maxLiveTrafficFailures="20" minServers="1" />
 `)),
 	},
-	Evidence: evidence(srcHealthPage),
+	Evidence: evidence(srcHealthPage, srcLiveDefault),
 	Check: func(p *lint.Pass) {
 		for _, f := range p.Config.Farms {
 			if !f.Enabled || !hasLiveTest(f) || hasURLTest(f) {

@@ -29,8 +29,13 @@ func farmDefined(f *schema.Farm) []schema.Related {
 // hasURLTest reports whether the farm's servers are probed.
 func hasURLTest(f *schema.Farm) bool { return strings.TrimSpace(f.HealthCheck.URL) != "" }
 
-// hasLiveTest reports whether live traffic can mark servers unhealthy
-// (liveTrafficFailurePeriod 0 means off).
+// hasLiveTest reports whether the farm sets a live-traffic test of its own
+// (liveTrafficFailurePeriod above 0). Whether the default period 0 is off
+// is in dispute: the schema's 0 reads as off (inferred), Microsoft's
+// load-balancing walkthrough says live-traffic testing runs by default
+// (srcLiveDefault). The rules that gate on this judge the settings a farm
+// writes; those about a farm that writes none (no-health-check,
+// affinity-without-health-check) say both readings.
 func hasLiveTest(f *schema.Farm) bool { return f.HealthCheck.LiveTrafficFailurePeriod > 0 }
 
 // dur prints a duration the short way people write it.
