@@ -444,7 +444,7 @@ func (o Outcome) Message() string {
 		}
 		return fmt.Sprintf("%s is above --max %s", head, o.Limit.Text)
 	case Uncertain:
-		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; run more replications or leave more room",
+		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; raise the scenario's replications or duration (arrfarm simulate --until-ci 50%% adds replications until the interval is within half the mean, and says how many) or leave more room",
 			head, o.Limit.Text, o.valueText(o.Upper))
 	}
 	if zero {

@@ -298,3 +298,13 @@ func TestTooFewIndependentRequests(t *testing.T) {
 		t.Errorf("no 502.3 in 40000 independent requests: %s %q, want a pass (3/40000 <= 0.01%%)", got.Verdict, got.Message())
 	}
 }
+
+// An uncertain verdict says how to settle it: a run long enough for the
+// interval, which simulate --until-ci finds (docs/simulation.md: rare
+// rates at high load need it to reach nominal coverage).
+func TestUncertainSaysHowToSettleIt(t *testing.T) {
+	o := Evaluate("s.yaml", result(0.0008, 0.0005, 0.0012, 0), []Limit{{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}})[0]
+	if o.Verdict != Uncertain || !strings.Contains(o.Message(), "arrfarm simulate --until-ci 50%") {
+		t.Errorf("%s %q: want uncertain, naming simulate --until-ci", o.Verdict, o.Message())
+	}
+}

@@ -43,7 +43,8 @@ pull request line.
 A rate whose mean is above its limit is an error. A rate whose mean is
 within the limit but whose 95% confidence interval reaches above it is a
 warning: the simulation has not shown that the limit holds (add
-replications to the scenario, or leave more room).
+replications to the scenario, or leave more room; "arrfarm simulate
+--until-ci 50%" finds how many: a rare rate at high load needs hundreds).
 
 Limits (repeatable, one per metric): 502.3=SHARE, 502.4=SHARE, 503=SHARE
 (503: a backend turning requests away, a full request queue or a
