@@ -99,7 +99,14 @@ func TestRareRateCoverage(t *testing.T) {
 // interval over ten replications cover the truth a third of the time at
 // rare rates (issue 16). The exact 502.3 share is the M/M/c sojourn tail
 // (validation.md 1.2, 1.6 a); tau is chosen to put it near share.
-func mmcCoverageCell(t *testing.T, share float64, seeds int) (covered, falsePass float64) {
+//
+// Each seed runs replications of duration (10 to start) through
+// replicate, the loop simulate.Run uses; untilCI > 0 extends them as
+// --until-ci does (Options.UntilCI, default cap of 1000), so the cell
+// measures what a user of --until-ci gets. It returns the mean number of
+// replications run and how many seeds stopped at the cap short of the
+// target.
+func mmcCoverageCell(t *testing.T, share float64, seeds int, duration string, untilCI float64) (covered, falsePass, meanReps float64, capped int) {
 	const c, lambda, mu = 4, 36.0, 10.0
 	lo, hi := 0.0, 60.0
 	for range 100 {
@@ -113,16 +120,24 @@ func mmcCoverageCell(t *testing.T, share float64, seeds int) (covered, falsePass
 	want := mmcSojournTail(c, lambda, mu, tau)
 	limit := want / 1.44
 	cfg := loadConfig(t, farm(1, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
-	cover, pass := 0, 0
+	opts := Options{UntilCI: untilCI}
+	cover, pass, reps := 0, 0, 0
 	for s := 1; s <= seeds; s++ {
 		// Warm-up: ten relaxation times 1/(c mu (1 - sqrt rho)^2) = 9.5 s
 		// (validation.md 4.3).
-		src := queueScenario(lambda, mu, c, "100s", "600s", 10, "")
+		src := queueScenario(lambda, mu, c, "100s", duration, 10, "")
 		sc := loadScenario(t, strings.Replace(src, "seed: 11", fmt.Sprintf("seed: %d", s), 1))
-		reps := simulate(t, cfg, sc)
-		counts := make([]repCounts, len(reps))
-		for i, r := range reps {
-			counts[i] = r.repCounts
+		p, err := compile(cfg, sc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := replicate(p, sc.Replications, opts, func(*repStats) {})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reps += len(counts)
+		if untilCI > 0 && !ciReached(counts, untilCI) {
+			capped++
 		}
 		r := rate5023(counts)
 		if r.CI95[0] <= want && want <= r.CI95[1] {
@@ -133,30 +148,72 @@ func mmcCoverageCell(t *testing.T, share float64, seeds int) (covered, falsePass
 		}
 	}
 	covered, falsePass = float64(cover)/float64(seeds), float64(pass)/float64(seeds)
-	t.Logf("M/M/4 at 90%% load, timeout %gs, exact 502.3 share %.4g, %d seeds x 10 replications x 600s: 95%% interval coverage %.3f, gate passes a 1.44x breach in %.3f",
-		tau, want, seeds, covered, falsePass)
-	return covered, falsePass
+	meanReps = float64(reps) / float64(seeds)
+	run := "10 replications"
+	if untilCI > 0 {
+		run = fmt.Sprintf("--until-ci %g%% (mean %.0f replications, %d stopped at the cap)", 100*untilCI, meanReps, capped)
+	}
+	t.Logf("M/M/4 at 90%% load, timeout %gs, exact 502.3 share %.4g, %d seeds x %s of %s: 95%% interval coverage %.3f, gate passes a 1.44x breach in %.3f",
+		tau, want, seeds, run, duration, covered, falsePass)
+	return covered, falsePass, meanReps, capped
 }
 
-// TestBurstyRareRateCoverageLong: at 90 % load, over 200 seeds, the 95 %
-// intervals hold the exact M/M/c value in at least 93 % of runs at 1 %,
-// 0.1 % and 0.01 %, and the gate passes a 1.44x breach in at most 5 %.
-// Coverage above 97 % is allowed here: where ten replications of 600 s see
-// too few bursts to measure them, the interval is wider than nominal, so
-// the gate answers "uncertain" instead of passing (issue 16 asks for
-// that or longer runs). ARRFARM_LONG=1 runs it.
+// untilCICoverage is the --until-ci target under which the M/M/4 cells
+// hold their nominal coverage: a half-width of 50 % of the mean asks for
+// about (1.96 / 0.5)^2 = 15 effective events (count / VIF), enough for the
+// Clopper-Pearson interval of the effective count to be near its 95 %.
+const untilCICoverage = 0.5
+
+// TestBurstyRareRateCoverageLong: at 90 % load, over 200 seeds, runs
+// extended by --until-ci 50 % give 95 % intervals that hold the exact
+// M/M/c value in 93 % to 97 % of runs at 1 %, 0.1 % and 0.01 %, and the
+// gate passes a 1.44x breach in at most 5 %.
+//
+// A fixed run cannot: timeouts there come in bursts of a hundred or more
+// (VIF about 300, measured over 1000 replications of 600 s), so ten
+// replications of 600 s hold about 0.07 effective events at 0.01 %:
+// mostly none, and the interval, honest about that, covers in nearly
+// 100 % of seeds (measured: 1.000 at 0.1 % and 0.01 %), which the gate
+// reads as "uncertain". That fixed run is still held to coverage of at
+// least 93 % and the 5 % false-pass bound (TestBurstyRareRateCoverage
+// replays it in CI). The 0.01 % cell needs about 5e7 requests a seed, so
+// it runs replications of 3000 s (measured: 574 to the target on
+// average, at most 971, under the default cap of 1000). The whole test
+// simulates about 1.3e10 requests (about 40 minutes on two cores):
+// ARRFARM_LONG=1 and -timeout 120m run it.
+//
+// Measured (200 seeds): coverage 0.950, 0.965 and 0.975 at 1 %, 0.1 %
+// and 0.01 %. The last is above the band (195 of 200, the five misses
+// all below the truth), 1.6 binomial standard errors above 95 %; it is
+// held to at least 0.93 only, until a finer measurement settles it.
 func TestBurstyRareRateCoverageLong(t *testing.T) {
 	if os.Getenv("ARRFARM_LONG") == "" {
 		t.Skip("set ARRFARM_LONG=1 to run the 200-seed coverage test")
 	}
-	for _, share := range []float64{1e-2, 1e-3, 1e-4} {
-		covered, falsePass := mmcCoverageCell(t, share, 200)
-		if covered < 0.93 {
-			t.Errorf("share %g: coverage %.3f, want at least 0.93", share, covered)
-		}
-		if falsePass > 0.05 {
-			t.Errorf("share %g: the gate passes a 1.44x breach in %.3f of seeds, want at most 0.05", share, falsePass)
-		}
+	for _, cell := range []struct {
+		share    float64
+		duration string
+	}{{1e-2, "600s"}, {1e-3, "600s"}, {1e-4, "3000s"}} {
+		t.Run(fmt.Sprint(cell.share), func(t *testing.T) {
+			covered, falsePass, _, capped := mmcCoverageCell(t, cell.share, 200, cell.duration, untilCICoverage)
+			if covered < 0.93 || (covered > 0.97 && cell.share > 1e-4) {
+				t.Errorf("share %g: coverage %.3f, want within [0.93, 0.97]", cell.share, covered)
+			}
+			if falsePass > 0.05 {
+				t.Errorf("share %g: the gate passes a 1.44x breach in %.3f of seeds, want at most 0.05", cell.share, falsePass)
+			}
+			if capped > 0 {
+				t.Errorf("share %g: %d seeds stopped at the replication cap: the coverage is not that of runs that reached the target", cell.share, capped)
+			}
+			// The fixed run of ten replications, as check runs it.
+			covered, falsePass, _, _ = mmcCoverageCell(t, cell.share, 200, "600s", 0)
+			if covered < 0.93 {
+				t.Errorf("share %g, ten replications: coverage %.3f, want at least 0.93", cell.share, covered)
+			}
+			if falsePass > 0.05 {
+				t.Errorf("share %g, ten replications: the gate passes a 1.44x breach in %.3f of seeds, want at most 0.05", cell.share, falsePass)
+			}
+		})
 	}
 }
 
@@ -169,11 +226,32 @@ func TestBurstyRareRateCoverage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("simulates 40 x 10 replications")
 	}
-	covered, falsePass := mmcCoverageCell(t, 1e-4, 40)
+	covered, falsePass, _, _ := mmcCoverageCell(t, 1e-4, 40, "600s", 0)
 	if covered < 0.9 {
 		t.Errorf("coverage %.3f over 40 seeds, want at least 0.9", covered)
 	}
 	if falsePass > 5.0/40 {
 		t.Errorf("the gate passes a 1.44x breach in %.3f of seeds, want at most 5 of 40", falsePass)
+	}
+}
+
+// TestBurstyUntilCICoverage is the short version of the --until-ci cells
+// CI runs: 40 seeds at the 1 % share (about 26 replications of 600 s a
+// seed), every one reaching the target. The bound is the one
+// TestRareRateCoverage uses: 34 or fewer of 40 covered has probability
+// about 1.4 % at a true 95 %.
+func TestBurstyUntilCICoverage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("simulates 40 x about 26 replications")
+	}
+	covered, falsePass, meanReps, capped := mmcCoverageCell(t, 1e-2, 40, "600s", untilCICoverage)
+	if covered <= 0.85 {
+		t.Errorf("coverage %.3f over 40 seeds, want above 0.85 (nominal 0.95)", covered)
+	}
+	if falsePass > 0.05 {
+		t.Errorf("the gate passes a 1.44x breach in %.3f of seeds, want at most 0.05", falsePass)
+	}
+	if capped > 0 || meanReps <= 10 {
+		t.Errorf("%d seeds stopped at the cap, mean %.1f replications: want every seed to extend past 10 and reach the target", capped, meanReps)
 	}
 }
