@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/arrfarm/arrfarm/schema"
@@ -59,4 +60,55 @@ func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Do
 		}
 	}
 	return []Server{srv}, alone, nil
+}
+
+// WithBackends merges into doc the backend web.configs (lint --backend)
+// whose address, and port when given, is one of doc's farm servers, and
+// returns the merged document with the indexes of the backends used. A
+// document none of them belongs to is returned as it is.
+func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.Document, []int) {
+	if doc.Config == nil {
+		return doc, nil
+	}
+	var use []schema.BackendFile
+	var used []int
+	for i, b := range backends {
+		if servesBackend(doc.Config, b) {
+			use = append(use, b)
+			used = append(used, i)
+		}
+	}
+	if len(use) == 0 {
+		return doc, nil
+	}
+	return schema.MergeBackends(doc, use), used
+}
+
+func servesBackend(c *schema.Config, b schema.BackendFile) bool {
+	for _, f := range c.Farms {
+		for _, s := range f.Servers {
+			if strings.EqualFold(s.Address, b.Address) && (b.Port == 0 || b.Port == s.ARR.HTTPPort || b.Port == s.ARR.HTTPSPort) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ParseBackend reads a --backend value, ADDR=PATH or ADDR:PORT=PATH: the
+// farm server's address as the farm writes it and its web.config.
+func ParseBackend(v string) (addr string, port int64, path string, err error) {
+	addr, path, ok := strings.Cut(v, "=")
+	addr, path = strings.TrimSpace(addr), strings.TrimSpace(path)
+	if !ok || addr == "" || path == "" {
+		return "", 0, "", fmt.Errorf("%q: want ADDRESS=PATH, a farm server's address and its web.config (e.g. 10.0.0.11=backends/web1/web.config)", v)
+	}
+	if h, p, ok := strings.Cut(addr, ":"); ok && !strings.Contains(p, ":") {
+		n, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || n < 1 || n > 65535 {
+			return "", 0, "", fmt.Errorf("%q: port %q is not a number from 1 to 65535", v, p)
+		}
+		addr, port = h, n
+	}
+	return addr, port, path, nil
 }

@@ -3,6 +3,7 @@ package schema
 import (
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -171,6 +172,65 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 			cfg.AllowedServerVariables = append(slices.Clip(cfg.AllowedServerVariables), sc.AllowedServerVariables...)
 			cfg.AllowedServerVariablesPresent = true
 		}
+	}
+	return merged
+}
+
+// A BackendFile is the web.config of a farm server on another machine:
+// the server's Address as the farm names it, with Port when only that
+// port's site is meant (0: any).
+type BackendFile struct {
+	Address string
+	Port    int64
+	Doc     *Document
+}
+
+// BackendLocation is the <location path> a backend file's sections stand
+// under in the merged view: the server's address (and port).
+func BackendLocation(b BackendFile) string {
+	if b.Port != 0 {
+		return b.Address + ":" + strconv.FormatInt(b.Port, 10)
+	}
+	return b.Address
+}
+
+// MergeBackends returns doc with the web.configs of remote farm servers
+// added, as MergeServer adds a site's: their ASP.NET and ASP.NET Core
+// settings, request limits, compression and authentication under the
+// backend's location (BackendLocation), each keeping its file's spans,
+// and the files' findings and suppressions. Their rewrite rules are not
+// added: they run on the backend, not on the ARR server. doc.Config must
+// not be nil.
+func MergeBackends(doc *Document, backends []BackendFile) *Document {
+	cfg := *doc.Config
+	cfg.AspNetCore = slices.Clip(cfg.AspNetCore)
+	cfg.Auth = slices.Clip(cfg.Auth)
+	cfg.ASPNET = slices.Clip(cfg.ASPNET)
+	cfg.RequestLimits = slices.Clip(cfg.RequestLimits)
+	cfg.URLCompression = slices.Clip(cfg.URLCompression)
+	cfg.RemoteBackends = slices.Clip(cfg.RemoteBackends)
+	merged := &Document{
+		Config:       &cfg,
+		Lines:        doc.Lines,
+		Findings:     slices.Clip(doc.Findings),
+		Suppressions: slices.Clip(doc.Suppressions),
+		Dropped:      slices.Clip(doc.Dropped),
+	}
+	for _, b := range backends {
+		merged.Findings = append(merged.Findings, b.Doc.Findings...)
+		merged.Suppressions = append(merged.Suppressions, b.Doc.Suppressions...)
+		merged.Dropped = append(merged.Dropped, b.Doc.Dropped...)
+		bc := b.Doc.Config
+		if bc == nil {
+			continue
+		}
+		loc := BackendLocation(b)
+		cfg.RemoteBackends = append(cfg.RemoteBackends, &RemoteBackend{Address: b.Address, Port: b.Port, Location: loc, File: b.Doc.Lines.File()})
+		cfg.AspNetCore = appendAt(cfg.AspNetCore, bc.AspNetCore, loc, func(a *AspNetCore) *string { return &a.Location })
+		cfg.Auth = appendAt(cfg.Auth, bc.Auth, loc, func(a *Authentication) *string { return &a.Location })
+		cfg.ASPNET = appendAt(cfg.ASPNET, bc.ASPNET, loc, func(a *ASPNET) *string { return &a.Location })
+		cfg.RequestLimits = appendAt(cfg.RequestLimits, bc.RequestLimits, loc, func(l *RequestLimits) *string { return &l.Location })
+		cfg.URLCompression = appendAt(cfg.URLCompression, bc.URLCompression, loc, func(u *URLCompression) *string { return &u.Location })
 	}
 	return merged
 }

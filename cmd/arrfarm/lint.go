@@ -19,7 +19,7 @@ import (
 func newLintCmd(s streams, getenv env) *cobra.Command {
 	var (
 		format, failOn, configPath, output string
-		latency, enable, disable           []string
+		latency, enable, disable, backends []string
 	)
 	cmd := &cobra.Command{
 		Use:   "lint [PATH ...]",
@@ -42,6 +42,12 @@ rule routing to a mistyped farm, or setting a server variable the server does
 not allow, is found. The output names the files read as one server. With two
 applicationHost.config files in one run, every file is linted alone.
 
+A farm server on another machine has its own web.config: --backend
+ADDRESS=PATH (or ADDRESS:PORT=PATH) lints it as that server's site, so the
+rules that compare a farm with its backends' settings (backend-request-timeout,
+backend-execution-timeout, health-check-cannot-pass, request-limit-below-backend)
+see it. ADDRESS is the server's address as the farm writes it.
+
 Exit codes: 0 every PATH held configuration and no finding is at or above
 --fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
 PATH with nothing to check (an empty file, empty stdin, YAML whose top level
@@ -52,6 +58,7 @@ files: the message names the files skipped and why), or no rule left to run
   arrfarm lint C:\Windows\System32\inetsrv\config\applicationHost.config
   arrfarm lint --format sarif -o arrfarm.sarif configs/
   arrfarm lint config/applicationHost.config config/sites
+  arrfarm lint --backend 10.0.0.11=backends/web1/web.config applicationHost.config
   arrfarm lint --latency scenarios/prod.yaml --fail-on error farm.yaml
   cat web.config | arrfarm lint --disable farm-without-route -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -60,6 +67,7 @@ files: the message names the files skipped and why), or no rule left to run
 				paths: args, format: format, formatSet: f.Changed("format"),
 				failOn: failOn, failOnSet: f.Changed("fail-on"),
 				latency: latency, config: configPath, enable: enable, disable: disable, output: output,
+				backends: backends,
 			})
 		},
 	}
@@ -71,6 +79,7 @@ files: the message names the files skipped and why), or no rule left to run
 	f.StringArrayVar(&enable, "enable", nil, "enable a rule by slug or ID (repeatable)")
 	f.StringArrayVar(&disable, "disable", nil, "disable a rule by slug or ID (repeatable)")
 	f.StringVarP(&output, "output", "o", "", "write the report to FILE instead of standard output")
+	f.StringArrayVar(&backends, "backend", nil, "ADDRESS=PATH: the web.config of the farm server at ADDRESS (another machine), checked with the farm (repeatable)")
 	return cmd
 }
 
@@ -84,6 +93,7 @@ type lintArgs struct {
 	config          string
 	enable, disable []string
 	output          string
+	backends        []string
 }
 
 func runLint(s streams, getenv env, a lintArgs) error {
@@ -128,12 +138,46 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	// configuration: lint them so, the other files alone.
 	servers, alone, notes := lint.GroupServers(docs)
 	report.Notes = notes
+	// Web.configs of farm servers on other machines join the documents
+	// whose farms name them.
+	var backends []schema.BackendFile
+	for _, v := range a.backends {
+		addr, port, path, err := lint.ParseBackend(v)
+		if err != nil {
+			return withCode(exitUsage, fmt.Errorf("--backend %w", err))
+		}
+		doc, err := loadPath(path, s.in)
+		if err != nil {
+			printErr(s.err, err)
+			unreadable = true
+			continue
+		}
+		report.Sources[doc.Lines.File()] = doc.Lines
+		backends = append(backends, schema.BackendFile{Address: addr, Port: port, Doc: doc})
+	}
+	used := make([]bool, len(backends))
+	withBackends := func(doc *schema.Document) *schema.Document {
+		d, idx := lint.WithBackends(doc, backends)
+		for _, i := range idx {
+			used[i] = true
+		}
+		return d
+	}
 	for _, srv := range servers {
 		report.Servers = append(report.Servers, srv.Files)
-		report.Diagnostics = append(report.Diagnostics, linter.Lint(srv.Doc)...)
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(withBackends(srv.Doc))...)
 	}
 	for _, doc := range alone {
-		report.Diagnostics = append(report.Diagnostics, linter.Lint(doc)...)
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(withBackends(doc))...)
+	}
+	for i, b := range backends {
+		where := schema.BackendLocation(b)
+		if !used[i] {
+			printErr(s.err, fmt.Errorf("--backend %s=%s: no farm server of the configuration has address %s", where, b.Doc.Lines.File(), where))
+			unreadable = true
+			continue
+		}
+		report.Notes = append(report.Notes, fmt.Sprintf("%s read as the web.config of farm server %s (another machine)", b.Doc.Lines.File(), where))
 	}
 	report.Diagnostics = lint.Sort(append(report.Diagnostics, linter.LatencyFindings()...))
 

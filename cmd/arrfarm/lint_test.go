@@ -320,3 +320,47 @@ func copyFixtureTree(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestLintRemoteBackends: the farm's servers are other machines, and
+// their web.configs are given with --backend. Each backend rule then sees
+// its server's settings (fixtures/backend): web1's ASP.NET Core
+// requestTimeout 2m and web2's executionTimeout 110 s below the farm's 5m,
+// web2's Windows authentication that the health probe cannot pass, and
+// its 100 MB upload limit above the ARR site's default 30000000 bytes.
+// Without the flags the ARR box alone is clean; an address that is no
+// farm server is a usage error.
+func TestLintRemoteBackends(t *testing.T) {
+	src := abs(t, "../../fixtures/backend")
+	dir := chdir(t)
+	copyFixtureTree(t, src, dir)
+	code, out, errs := runCLI(t, "", nil, "lint", "applicationHost.config")
+	if code != 0 || strings.Contains(out, "warning") {
+		t.Fatalf("the ARR box alone: exit %d, want 0; %s%s", code, out, errs)
+	}
+	code, out, errs = runCLI(t, "", nil, "lint", "--backend", "10.0.0.11=backends/web1/web.config",
+		"--backend", "10.0.0.12=backends/web2/web.config", "applicationHost.config")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, errs)
+	}
+	for _, want := range []string{
+		`backends/web1/web.config:6:104: warning: site "10.0.0.11" (server "10.0.0.11" port 80 of farm "web") runs ASP.NET Core out of process with requestTimeout 2m, below the farm's proxy timeout of 5m`,
+		`backends/web2/web.config:8:58: warning: site "10.0.0.12" (server "10.0.0.12" port 80 of farm "web") ends ASP.NET requests after executionTimeout 1m50s`,
+		`applicationHost.config:21:27: warning: the health check of farm "web" asks server "10.0.0.12" (http port 80, site "10.0.0.12"), which requires Windows authentication`,
+		`backends/web2/web.config:17:49: warning: site "Default Web Site" refuses request bodies over 30000000 bytes`,
+		"note: backends/web1/web.config read as the web.config of farm server 10.0.0.11 (another machine)",
+		"4 findings (0 errors, 4 warnings, 0 info)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	// A port narrows the match: web1 serves port 80, not 8080.
+	code, _, errs = runCLI(t, "", nil, "lint", "--backend", "10.0.0.11:8080=backends/web1/web.config", "applicationHost.config")
+	if code != 2 || !strings.Contains(errs, "no farm server of the configuration has address 10.0.0.11:8080") {
+		t.Errorf("a backend no farm server matches: exit %d, want 2; stderr: %s", code, errs)
+	}
+	code, _, errs = runCLI(t, "", nil, "lint", "--backend", "backends/web1/web.config", "applicationHost.config")
+	if code != 2 || !strings.Contains(errs, "want ADDRESS=PATH") {
+		t.Errorf("--backend without ADDRESS=: exit %d, want 2; stderr: %s", code, errs)
+	}
+}

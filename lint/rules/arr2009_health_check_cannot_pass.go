@@ -19,7 +19,8 @@ var HealthCheckCannotPass = &lint.Rule{
 	Severity: lint.Warning,
 	Doc: lint.Doc{
 		Why: "A URL test passes only when the server answers with a status in `statusCodeMatch` (200-399 by " +
-			"default). When the backend site is on this machine and its sites are in the file, arrfarm can tell " +
+			"default). When the backend site is on this machine and its sites are in the file (or a backend's " +
+			"web.config is given with `lint --backend ADDRESS=PATH`, for the authentication), arrfarm can tell " +
 			"two ways it never will: the site's bindings on that port name host names and none is the test URL's " +
 			"host (HTTP.sys answers 400 or routes the probe to another site), or the site requires Windows " +
 			"authentication with anonymous access off (401). Every probe then fails, the servers are marked " +
@@ -36,7 +37,7 @@ var HealthCheckCannotPass = &lint.Rule{
 		lint.Source{Kind: lint.FromDocs, Ref: "Microsoft, IIS site bindings (bindingInformation \"IP:port:host\"): a request whose Host matches no binding of the port is not served by that site"},
 		inferred("the probe carries the URL's host name to each server's httpPort/httpsPort; ARR's probe addressing is an open question")),
 	Check: func(p *lint.Pass) {
-		if len(p.Config.Sites) == 0 {
+		if !hasBackendSites(p.Config) {
 			return
 		}
 		for _, f := range p.Config.Farms {
@@ -45,7 +46,7 @@ var HealthCheckCannotPass = &lint.Rule{
 				continue
 			}
 			for _, s := range p.EnabledServers(f) {
-				if !isLoopback(s.Address) || s.Unknown("port") {
+				if s.Unknown("port") {
 					continue
 				}
 				port, attr := s.ARR.HTTPPort, "httpPort"
@@ -55,12 +56,15 @@ var HealthCheckCannotPass = &lint.Rule{
 				if s.ARR.Invalid(attr) {
 					continue
 				}
-				site, binding, hostOK := siteOnPort(p.Config.Sites, scheme, port, host)
+				site, binding, hostOK := backendSite(p.Config, s, scheme, port, host)
 				if site == nil {
-					continue // the backend's site is not in this file
+					continue // the backend's site is not in these files
 				}
 				where := "server " + q(s.Address) + " (" + scheme + " port " + strconv.FormatInt(port, 10) + ", site " + q(site.Name) + ")"
-				rel := []schema.Related{{Span: binding.ValueSpan("bindingInformation"), Message: "site " + q(site.Name) + " bound here"}}
+				var rel []schema.Related
+				if binding != nil {
+					rel = []schema.Related{{Span: binding.ValueSpan("bindingInformation"), Message: "site " + q(site.Name) + " bound here"}}
+				}
 				switch {
 				case !hostOK:
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,

@@ -20,8 +20,9 @@ var BackendRequestTimeout = &lint.Rule{
 			"(default 2 minutes) and then answers 502.3 itself. When the farm's `protocol/@timeout` is longer, " +
 			"slow requests still fail at the backend's limit: raising the farm's timeout, the usual fix for 502.3, " +
 			"does not help them. arrfarm sees this when the backend sites are sites of this machine (farm servers " +
-			"on `localhost`) with their `aspNetCore` settings in the same file (a `location` for the site); lint " +
-			"does not yet compare separate files. In-process hosting has no such timeout.",
+			"on `localhost`) with their `aspNetCore` settings in the files (a `location` for the site, or the " +
+			"site's web.config linted with applicationHost.config), or when a backend on another machine is given " +
+			"with its web.config (`lint --backend ADDRESS=PATH`). In-process hosting has no such timeout.",
 		Fix: "Raise `aspNetCore/@requestTimeout` of the backend to at least the farm's `protocol/@timeout`, or " +
 			"host the app in process (`hostingModel=\"inprocess\"`).",
 		Bad:  ancmExample("00:02:00"),
@@ -32,7 +33,7 @@ var BackendRequestTimeout = &lint.Rule{
 		src502Article,
 		inferred("the backend site is found through the loopback server's port and the site's bindings")),
 	Check: func(p *lint.Pass) {
-		if len(p.Config.AspNetCore) == 0 || len(p.Config.Sites) == 0 {
+		if len(p.Config.AspNetCore) == 0 || !hasBackendSites(p.Config) {
 			return
 		}
 		for _, f := range p.Config.Farms {
@@ -40,10 +41,10 @@ var BackendRequestTimeout = &lint.Rule{
 				continue
 			}
 			for _, s := range p.EnabledServers(f) {
-				if !isLoopback(s.Address) || s.Unknown("port") || s.ARR.Invalid("httpPort") {
+				if s.Unknown("port") || s.ARR.Invalid("httpPort") {
 					continue
 				}
-				site, _, _ := siteOnPort(p.Config.Sites, "http", s.ARR.HTTPPort, "")
+				site, _, _ := backendSite(p.Config, s, "http", s.ARR.HTTPPort, "")
 				if site == nil {
 					continue
 				}

@@ -25,7 +25,8 @@ var BackendExecutionTimeout = &lint.Rule{
 			"checks it only every few seconds, so the end comes somewhat after the value. arrfarm sees this when " +
 			"the backend is a site of this machine (a farm server on `localhost` or a loopback address, the " +
 			"site found by its port) whose `system.web` settings are in the files: a `location` of " +
-			"applicationHost.config or the site's web.config linted with it. It fires only where the site has an " +
+			"applicationHost.config or the site's web.config linted with it; or a backend on another machine whose " +
+			"web.config is given (`lint --backend ADDRESS=PATH`). It fires only where the site has an " +
 			"`httpRuntime` element (an ASP.NET application) and no `aspNetCore` handler.",
 		Fix: "Raise `httpRuntime/@executionTimeout` of the backend to at least the farm's timeout in seconds, or " +
 			"lower the farm's `protocol/@timeout` to what the backend allows.",
@@ -39,7 +40,7 @@ var BackendExecutionTimeout = &lint.Rule{
 		inferred("the backend site is found through the loopback server's port and the site's bindings; ASP.NET Core sites do not use httpRuntime")),
 	Check: func(p *lint.Pass) {
 		c := p.Config
-		if len(c.ASPNET) == 0 || len(c.Sites) == 0 {
+		if len(c.ASPNET) == 0 || !hasBackendSites(c) {
 			return
 		}
 		for _, f := range p.Config.Farms {
@@ -47,10 +48,10 @@ var BackendExecutionTimeout = &lint.Rule{
 				continue
 			}
 			for _, s := range p.EnabledServers(f) {
-				if !isLoopback(s.Address) || s.Unknown("port") || s.ARR.Invalid("httpPort") {
+				if s.Unknown("port") || s.ARR.Invalid("httpPort") {
 					continue
 				}
-				site, _, _ := siteOnPort(c.Sites, "http", s.ARR.HTTPPort, "")
+				site, _, _ := backendSite(c, s, "http", s.ARR.HTTPPort, "")
 				if site == nil || siteAspNetCore(c.AspNetCore, site.Name) != nil {
 					continue
 				}

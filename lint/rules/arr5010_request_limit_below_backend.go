@@ -23,7 +23,8 @@ var RequestLimitBelowBackend = &lint.Rule{
 			"set up for are refused at the proxy (404.13) and never reach it. arrfarm sees this when the backend " +
 			"is a site of this machine (a farm server on a loopback address, or a rewrite to `localhost`, the " +
 			"site found by its port) whose limit is in the files, in a `location` of applicationHost.config or " +
-			"the site's web.config linted with it. The ARR site is the site of the proxying rule (for global " +
+			"the site's web.config linted with it; or a farm server on another machine whose web.config is given " +
+			"(`lint --backend ADDRESS=PATH`). The ARR site is the site of the proxying rule (for global " +
 			"rules, the other sites that answer HTTP).",
 		Fix: "Raise `maxAllowedContentLength` of the ARR site (or the server level) to at least the backend's, or " +
 			"lower the backend's to what the proxy lets through.",
@@ -104,10 +105,10 @@ func loopbackRoutes(p *lint.Pass) []loopbackRoute {
 				if scheme == "https" {
 					port = s.ARR.HTTPSPort
 				}
-				if !isLoopback(s.Address) || s.Unknown("port") {
+				if s.Unknown("port") {
 					continue
 				}
-				if site, _, _ := siteOnPort(p.Config.Sites, scheme, port, ""); site != nil {
+				if site, _, _ := backendSite(p.Config, s, scheme, port, ""); site != nil {
 					out = append(out, loopbackRoute{r, f.Name, site})
 				}
 			}

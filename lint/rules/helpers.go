@@ -103,3 +103,25 @@ func targetSchemes(s string) []string {
 	}
 	return []string{s}
 }
+
+// backendSite finds the site that serves farm server s on scheme's port:
+// for a loopback server the site of this machine bound to it (siteOnPort,
+// with the binding and whether it answers host); for a server on another
+// machine whose web.config was given (lint --backend), a site named after
+// its location, with no binding, answering any host. nil when the
+// backend's site is not among the files.
+func backendSite(c *schema.Config, s *schema.Server, scheme string, port int64, host string) (*schema.Site, *schema.Binding, bool) {
+	if isLoopback(s.Address) {
+		return siteOnPort(c.Sites, scheme, port, host)
+	}
+	for _, b := range c.RemoteBackends {
+		if strings.EqualFold(b.Address, s.Address) && (b.Port == 0 || b.Port == port) {
+			return &schema.Site{Name: b.Location}, nil, true
+		}
+	}
+	return nil, nil, false
+}
+
+// hasBackendSites reports whether c holds any backend site: a site of
+// this machine, or a remote backend's web.config.
+func hasBackendSites(c *schema.Config) bool { return len(c.Sites) > 0 || len(c.RemoteBackends) > 0 }
