@@ -355,7 +355,7 @@ func BreachRules() []*lint.Rule {
 			Doc: lint.Doc{
 				Why: "`arrfarm check` simulated the farm under a scenario and the " + what +
 					" is above the limit given with `--max " + string(m) + "=...`. An error when the mean is above the limit; " +
-					"a warning when only the upper bound of its 95% confidence interval is (more replications decide it). " +
+					"a warning when only the upper bound of its 95% confidence interval is (more replications decide it: `--until-ci 50%` adds them until the 502.3 interval is within half its mean). " +
 					"A zero limit (`--max 502.4=0`) is held against the count: one such 502 in the requests simulated is a breach, " +
 					"none is a pass (no finite run bounds a rate at exactly 0, so the summary states how many requests it rests on).",
 				Fix: "Change the setting the prediction depends on (`arrfarm recommend` suggests the timeout, health checks and " +
@@ -430,7 +430,7 @@ func (o Outcome) Message() string {
 	switch o.Verdict {
 	case Unjudged:
 		if need := o.neededRequests(); need > o.Limit.neededRequests() {
-			return fmt.Sprintf("scenario %s, farm %s: no %s in %d simulated requests, but its failures come in bursts here, so they count as only %.0f independent ones: too few to show --max %s holds (seeing none needs %d independent requests, about %d simulated here); raise the scenario's duration or replications, or run arrfarm simulate --until-ci",
+			return fmt.Sprintf("scenario %s, farm %s: no %s in %d simulated requests, but its failures come in bursts here, so they count as only %.0f independent ones: too few to show --max %s holds (seeing none needs %d independent requests, about %d simulated here); raise the scenario's duration or replications",
 				o.Scenario, o.Farm, o.Limit.Metric, o.Requests, o.Independent, o.Limit.Text, o.Limit.neededRequests(), need)
 		}
 		return fmt.Sprintf("scenario %s, farm %s: only %d request(s) simulated, too few to judge --max %s (it needs at least %d); raise the scenario's duration, replications or rate",
@@ -444,7 +444,7 @@ func (o Outcome) Message() string {
 		}
 		return fmt.Sprintf("%s is above --max %s", head, o.Limit.Text)
 	case Uncertain:
-		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; raise the scenario's replications or duration (arrfarm simulate --until-ci 50%% adds replications until the interval is within half the mean, and says how many) or leave more room",
+		return fmt.Sprintf("%s is within --max %s, but its 95%% CI reaches %s: not shown to hold; add replications (check --until-ci 50%% adds them until the 502.3 interval is within half its mean) or leave more room",
 			head, o.Limit.Text, o.valueText(o.Upper))
 	}
 	if zero {

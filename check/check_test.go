@@ -300,11 +300,11 @@ func TestTooFewIndependentRequests(t *testing.T) {
 }
 
 // An uncertain verdict says how to settle it: a run long enough for the
-// interval, which simulate --until-ci finds (docs/simulation.md: rare
-// rates at high load need it to reach nominal coverage).
+// interval, which check --until-ci runs (docs/simulation.md: rare rates
+// at high load need it to reach nominal coverage).
 func TestUncertainSaysHowToSettleIt(t *testing.T) {
 	o := Evaluate("s.yaml", result(0.0008, 0.0005, 0.0012, 0), []Limit{{Metric: Rate5023, Share: 0.001, Text: "502.3=0.1%"}})[0]
-	if o.Verdict != Uncertain || !strings.Contains(o.Message(), "arrfarm simulate --until-ci 50%") {
-		t.Errorf("%s %q: want uncertain, naming simulate --until-ci", o.Verdict, o.Message())
+	if o.Verdict != Uncertain || !strings.Contains(o.Message(), "check --until-ci 50%") {
+		t.Errorf("%s %q: want uncertain, naming check --until-ci", o.Verdict, o.Message())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
@@ -99,6 +100,13 @@ func Run(doc *schema.Document, linter *lint.Linter, scenarios []Scenario, opts O
 			return nil, fmt.Errorf("simulating scenario %s: %w", in.Name, err)
 		}
 		rep.Results = append(rep.Results, ScenarioResult{Scenario: in.Name, Result: res})
+		if u := res.UntilCI; u != nil && u.Reached {
+			// How many it took is what the user puts in the scenario to
+			// make the gate reproducible without --until-ci. (A run cut
+			// short at the cap says so in its farms' notes.)
+			rep.Notes = append(rep.Notes, fmt.Sprintf("scenario %s: %d replications brought the 502.3 rate's 95%% CI half-width within %s of its mean (--until-ci)",
+				in.Name, res.Replications, human.Limit(u.Target)))
+		}
 		var bands *simulate.Assumptions
 		if opts.Worst {
 			if bands, err = simulate.RunAssumptions(doc.Config, sc, opts.Simulate); err != nil {

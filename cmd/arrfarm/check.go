@@ -27,6 +27,8 @@ type checkArgs struct {
 	config    string
 	output    string
 	assume    string
+	untilCI   string
+	maxReps   int
 }
 
 func newCheckCmd(s streams, getenv env) *cobra.Command {
@@ -43,8 +45,9 @@ pull request line.
 A rate whose mean is above its limit is an error. A rate whose mean is
 within the limit but whose 95% confidence interval reaches above it is a
 warning: the simulation has not shown that the limit holds (add
-replications to the scenario, or leave more room; "arrfarm simulate
---until-ci 50%" finds how many: a rare rate at high load needs hundreds).
+replications: --until-ci 50% adds them until the 502.3 interval is within
+half its mean, which a rare rate at high load needs hundreds for; or
+leave more room).
 
 Limits (repeatable, one per metric): 502.3=SHARE, 502.4=SHARE, 503=SHARE
 (503: a backend turning requests away, a full request queue or a
@@ -75,7 +78,8 @@ input; 3 internal error.`,
 		Example: `  arrfarm check applicationHost.config --scenario scenarios/normal.yaml --scenario scenarios/peak.yaml
   arrfarm check farms.yaml --scenario peak.yaml --max 502.3=0.1% --max 502.4=0 --max p99=5s
   arrfarm check farms.yaml --scenario peak.yaml --format sarif -o arrfarm.sarif --fail-on error
-  arrfarm check farms.yaml --scenario peak.yaml --assume worst`,
+  arrfarm check farms.yaml --scenario peak.yaml --assume worst
+  arrfarm check farms.yaml --scenario peak.yaml --max 502.3=0.01% --until-ci 50%`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f := cmd.Flags()
@@ -91,6 +95,8 @@ input; 3 internal error.`,
 	f.StringVar(&a.config, "config", "", "lint configuration file (default: .arrfarm.yaml in the current directory or the nearest parent)")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of standard output")
 	f.StringVar(&a.assume, "assume", "base", "base: the simulator's reading of ARR; worst: hold each rate limit against the worst of the readings of ARR's undocumented behaviours")
+	f.StringVar(&a.untilCI, "until-ci", "", "add replications to each scenario until the 502.3 CI half-width is within this share of the mean, e.g. 50%")
+	f.IntVar(&a.maxReps, "max-replications", 1000, "the most replications --until-ci runs; the report says when it stopped there short of its target")
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
 }
@@ -111,6 +117,13 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	limits, err := check.ParseLimits(a.max)
 	if err != nil {
 		return fmt.Errorf("--max: %w", err)
+	}
+	untilCI, err := parseUntilCI(a.untilCI)
+	if err != nil {
+		return err
+	}
+	if a.maxReps < 1 {
+		return fmt.Errorf("--max-replications: %d is not a positive number of replications", a.maxReps)
 	}
 
 	var scenarios []check.Scenario
@@ -138,7 +151,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 
 	bar := newProgress(s.err)
 	rep, err := check.Run(doc, linter, scenarios, check.Options{
-		Limits: limits, Registry: rules.All, Simulate: simulate.Options{Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay},
+		Limits: limits, Registry: rules.All, Simulate: simulate.Options{UntilCI: untilCI, MaxReplications: a.maxReps, Progress: bar.update, Samples: observed.Samples, Arrivals: observed.Replay},
 		Worst: a.assume == "worst",
 	})
 	bar.finish()

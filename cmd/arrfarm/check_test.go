@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -442,4 +444,64 @@ func TestCheckMaxUsage(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "ARR8001 max-502.3") {
 		t.Errorf("explain max-502.3: exit %d:\n%s", code, out)
 	}
+}
+
+// --until-ci settles what a short run leaves open. Service times are
+// lognormal with p99 1 s and the farm times out at 1 s, with unlimited
+// concurrency: exactly 1 % of requests end in 502.3, independently. Two
+// replications of 30 s (about 12 such requests) cannot show a 1.3 % limit
+// holds; replications added until the half-width is within 10 % of the
+// mean put the upper bound near 1.1 %, below it.
+func TestCheckUntilCI(t *testing.T) {
+	dir := t.TempDir()
+	farm, sc := filepath.Join(dir, "farm.yaml"), filepath.Join(dir, "sc.yaml")
+	require.NoError(t, os.WriteFile(farm, []byte(`proxy: {enabled: true}
+farms:
+  - name: web
+    servers:
+      - {address: 10.0.0.11}
+      - {address: 10.0.0.12}
+    applicationRequestRouting:
+      protocol: {timeout: 1s}
+rules:
+  - {name: r, patternSyntax: Wildcard, match: {url: "*"}, action: {type: Rewrite, url: "http://web/{R:0}"}, stopProcessing: true}
+`), 0o600))
+	require.NoError(t, os.WriteFile(sc, []byte("farm: web\nduration: 30s\nreplications: 2\nseed: 3\narrivals: {rate: 20}\nlatency: {lognormal: {p50: 100ms, p99: 1s}}\n"), 0o600))
+	row := regexp.MustCompile(`(?m)^\S+\s+web\s+502\.3\s+([0-9.]+)%\s+([0-9.]+)%\s+1\.3%\s+(\S+)`)
+	gate := []string{"check", farm, "--scenario", sc, "--max", "502.3=1.3%", "--fail-on", "error"}
+
+	_, out, _ := runCLI(t, "", nil, gate...)
+	if m := row.FindStringSubmatch(out); m == nil || m[3] == "ok" {
+		t.Fatalf("two short replications: want a verdict other than ok, got:\n%s", out)
+	}
+	code, out, errs := runCLI(t, "", nil, append(gate, "--until-ci", "10%")...)
+	m := row.FindStringSubmatch(out)
+	if code != exitOK || m == nil || m[3] != "ok" {
+		t.Fatalf("--until-ci 10%%: exit %d, want 0 with the limit ok:\n%s%s", code, out, errs)
+	}
+	mean, upper := atof(t, m[1])/100, atof(t, m[2])/100
+	if math.Abs(mean-0.01) > 0.0015 || upper > mean*1.11 {
+		t.Errorf("--until-ci 10%%: 502.3 %g%% up to %g%%, want about 1%% (exact) and the upper bound within 10%% of it", 100*mean, 100*upper)
+	}
+	n := regexp.MustCompile(`note: scenario \S+: (\d+) replications brought the 502\.3 rate's 95% CI half-width within 10% of its mean`).FindStringSubmatch(out)
+	if n == nil || atof(t, n[1]) <= 2 {
+		t.Errorf("--until-ci 10%%: no note saying how many replications it took (more than the scenario's 2):\n%s", out)
+	}
+
+	_, out, _ = runCLI(t, "", nil, append(gate, "--until-ci", "1%", "--max-replications", "5")...)
+	if !strings.Contains(out, "CI target not reached: after 5 replications (the cap)") {
+		t.Errorf("--until-ci cut short by --max-replications: not said:\n%s", out)
+	}
+	for _, bad := range [][]string{{"--until-ci", "0.1"}, {"--until-ci", "0%"}, {"--until-ci", "10%", "--max-replications", "0"}} {
+		if code, _, errs := runCLI(t, "", nil, append(gate, bad...)...); code != exitUsage || !strings.Contains(errs, bad[len(bad)-2]) {
+			t.Errorf("%v: exit %d, want %d naming the flag: %s", bad, code, exitUsage, errs)
+		}
+	}
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	require.NoError(t, err)
+	return v
 }
