@@ -48,12 +48,52 @@ func (c *Config) LocalPool(s *Server) (*Site, *ApplicationPool) {
 	if !IsLoopback(s.Address) || s.ARR.Invalid("httpPort") {
 		return nil, nil
 	}
-	site, _, _ := SiteOnPort(c.Sites, "http", s.ARR.HTTPPort, "")
+	return c.poolOnPort(s.ARR.HTTPPort)
+}
+
+// poolOnPort is the site of c with an http binding on port and its root
+// application pool (nil when c does not declare it).
+func (c *Config) poolOnPort(port int64) (*Site, *ApplicationPool) {
+	site, _, _ := SiteOnPort(c.Sites, "http", port, "")
 	if site == nil {
 		return nil, nil
 	}
 	name, _ := site.RootPool(&c.SiteAppDefaults)
 	return site, c.Pool(name)
+}
+
+// RemoteFor is the configuration file given for farm server s on another
+// machine (--backend ADDRESS[:PORT]=PATH): address s's, port, when given,
+// s's httpPort, one with a port preferred; nil when none was given.
+func (c *Config) RemoteFor(s *Server) *RemoteBackend {
+	var anyPort *RemoteBackend
+	for _, b := range c.RemoteBackends {
+		if !strings.EqualFold(b.Address, s.Address) {
+			continue
+		}
+		switch {
+		case b.Port != 0 && b.Port == s.ARR.HTTPPort:
+			return b
+		case b.Port == 0 && anyPort == nil:
+			anyPort = b
+		}
+	}
+	return anyPort
+}
+
+// RemotePool is LocalPool for a farm server on another machine whose
+// applicationHost.config was given (RemoteFor, b): the site of that file
+// with an http binding on s's httpPort and its pool, nil as LocalPool's
+// are. QueueLength must then be asked of b.Config, whose
+// applicationPoolDefaults apply to the pool. A web.config declares no
+// sites: nil.
+func (c *Config) RemotePool(s *Server) (b *RemoteBackend, site *Site, pool *ApplicationPool) {
+	b = c.RemoteFor(s)
+	if b == nil || b.Config == nil || s.ARR.Invalid("httpPort") {
+		return b, nil, nil
+	}
+	site, pool = b.Config.poolOnPort(s.ARR.HTTPPort)
+	return b, site, pool
 }
 
 // QueueLength is pool's http.sys queue length as IIS reads it: written on

@@ -286,21 +286,25 @@ type Config struct {
 	// merged server drops the finding the unlock answers (MergeServer).
 	LockedSections []SectionLock
 	SectionUnlocks []SectionLock
-	// RemoteBackends are the web.configs of farm servers on other
-	// machines given with the configuration (lint --backend); their
-	// sections are in the lists above under the backend's Location.
+	// RemoteBackends are the configuration files (a web.config, or the
+	// machine's applicationHost.config) of farm servers on other machines
+	// given with the configuration (--backend); their sections are in
+	// the lists above under the backend's Location.
 	RemoteBackends []*RemoteBackend
 }
 
-// RemoteBackend is a farm server on another machine whose web.config was
-// given: Address (and Port, 0 for any) as the farm names the server,
-// Location the <location path> its sections were added under, File the
-// web.config.
+// RemoteBackend is a farm server on another machine whose configuration
+// file was given: Address (and Port, 0 for any) as the farm names the
+// server, Location the <location path> its sections were added under,
+// File the file, Config its own model. That machine's sites and
+// application pools stay in Config, never merged into the ARR server's
+// (the simulator reads the pool's queueLength there: RemotePool).
 type RemoteBackend struct {
 	Address  string
 	Port     int64
 	Location string
 	File     string
+	Config   *Config
 }
 
 // SectionLock is a section locked by default (Section, its spec path such

@@ -176,7 +176,8 @@ func MergeServer(appHost *Document, sites []SiteFile) *Document {
 	return merged
 }
 
-// A BackendFile is the web.config of a farm server on another machine:
+// A BackendFile is the configuration file (a web.config, or its
+// applicationHost.config) of a farm server on another machine:
 // the server's Address as the farm names it, with Port when only that
 // port's site is meant (0: any).
 type BackendFile struct {
@@ -194,13 +195,14 @@ func BackendLocation(b BackendFile) string {
 	return b.Address
 }
 
-// MergeBackends returns doc with the web.configs of remote farm servers
-// added, as MergeServer adds a site's: their ASP.NET and ASP.NET Core
+// MergeBackends returns doc with the configuration files of remote farm
+// servers added, as MergeServer adds a site's web.config: their ASP.NET and ASP.NET Core
 // settings, request limits, compression and authentication under the
 // backend's location (BackendLocation), each keeping its file's spans,
 // and the files' findings and suppressions. Their rewrite rules are not
-// added: they run on the backend, not on the ARR server. doc.Config must
-// not be nil.
+// added: they run on the backend, not on the ARR server; nor are the
+// sites and pools of a backend's applicationHost.config, which stay in
+// RemoteBackend.Config. doc.Config must not be nil.
 func MergeBackends(doc *Document, backends []BackendFile) *Document {
 	cfg := *doc.Config
 	cfg.AspNetCore = slices.Clip(cfg.AspNetCore)
@@ -225,7 +227,7 @@ func MergeBackends(doc *Document, backends []BackendFile) *Document {
 			continue
 		}
 		loc := BackendLocation(b)
-		cfg.RemoteBackends = append(cfg.RemoteBackends, &RemoteBackend{Address: b.Address, Port: b.Port, Location: loc, File: b.Doc.Lines.File()})
+		cfg.RemoteBackends = append(cfg.RemoteBackends, &RemoteBackend{Address: b.Address, Port: b.Port, Location: loc, File: b.Doc.Lines.File(), Config: bc})
 		cfg.AspNetCore = appendAt(cfg.AspNetCore, bc.AspNetCore, loc, func(a *AspNetCore) *string { return &a.Location })
 		cfg.Auth = appendAt(cfg.Auth, bc.Auth, loc, func(a *Authentication) *string { return &a.Location })
 		cfg.ASPNET = appendAt(cfg.ASPNET, bc.ASPNET, loc, func(a *ASPNET) *string { return &a.Location })

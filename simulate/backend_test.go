@@ -439,9 +439,119 @@ events: [{at: 20s, server: 127.0.0.1, fault: pause, for: 10s}]`, lambda)
 	require.NoError(t, err)
 	require.Contains(t, strings.Join(res.Farms[0].Notes, "\n"),
 		`server 127.0.0.1 is site "backend" of this machine: queueLength 150 read from application pool "Backend" (applicationHost.config:4:40)`)
+	// httpPort chose the pool: it is not among the settings "not simulated".
+	require.NotContains(t, strings.Join(res.Farms[0].Notes, "\n"), "httpPort")
 
-	own := simulate(t, doc.Config, loadScenario(t, scenario+"\nservers: {127.0.0.1: {queueLength: 1000}}"))
-	for _, r := range own {
+	own := loadScenario(t, scenario+"\nservers: {127.0.0.1: {queueLength: 1000}}")
+	for _, r := range simulate(t, doc.Config, own) {
 		require.Zero(t, r.out[o503], "the scenario's queueLength 1000 holds every arrival of the pause")
+	}
+	// With the scenario's value, httpPort changed nothing: it is named.
+	res, err = Run(doc.Config, own, Options{})
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(res.Farms[0].Notes, "\n"), "server/applicationRequestRouting/@httpPort")
+}
+
+// remoteBackendHost is the applicationHost.config of the machine behind
+// farm server 10.0.0.11: the site bound to port 80 runs in pool "Shop",
+// whose queueLength (line 4, the value at column 37) is 150.
+const remoteBackendHost = `<configuration>
+  <system.applicationHost>
+    <applicationPools>
+      <add name="Shop" queueLength="150" />
+    </applicationPools>
+    <sites>
+      <site name="shop" id="1">
+        <application path="/" applicationPool="Shop" />
+        <bindings><binding protocol="http" bindingInformation="*:80:" /></bindings>
+      </site>
+    </sites>
+  </system.applicationHost>
+</configuration>`
+
+// remoteFarm is an ARR server whose farm's one server is another machine.
+func remoteFarm(t *testing.T, backends ...schema.BackendFile) *schema.Config {
+	t.Helper()
+	doc, err := schema.Load("applicationHost.config", []byte(`<configuration>
+  <webFarms>
+    <webFarm name="web">
+      <server address="10.0.0.11" />
+      <applicationRequestRouting><protocol timeout="00:00:30" /></applicationRequestRouting>
+    </webFarm>
+  </webFarms>
+</configuration>`), schema.Options{})
+	require.NoError(t, err)
+	if len(backends) > 0 {
+		doc = schema.MergeBackends(doc, backends)
+	}
+	return doc.Config
+}
+
+func loadBackend(t *testing.T, name, src string) *schema.Document {
+	t.Helper()
+	doc, err := schema.Load(name, []byte(src), schema.Options{})
+	require.NoError(t, err)
+	for _, f := range doc.Findings {
+		require.NotEqual(t, schema.Error, f.Severity, "%s: %s", f.Span, f.Message)
+	}
+	return doc
+}
+
+// A farm server on another machine whose applicationHost.config is given
+// (--backend 10.0.0.11=PATH) runs in the pool of the site bound to its
+// httpPort there, as a site of this machine does (TestLocalPoolQueueLength):
+// the same pause cell gives E[(N - 150)^+] 503s, N ~ Poisson(lambda P),
+// where IIS's default 1000 gives none. The file wins over the scenario's
+// backends.queueLength, the scenario's per-server value over the file; a
+// backend given for another port is not this server's.
+func TestRemotePoolQueueLength(t *testing.T) {
+	const lambda, P, q = 20.0, 10.0, 150
+	const file = "backends/web1/applicationHost.config"
+	backend := loadBackend(t, file, remoteBackendHost)
+	cfg := remoteFarm(t, schema.BackendFile{Address: "10.0.0.11", Doc: backend})
+	scenario := fmt.Sprintf(`
+duration: 60s
+replications: 400
+arrivals: {rate: %g}
+latency: {fixed: 100ms}
+events: [{at: 20s, server: 10.0.0.11, fault: pause, for: 10s}]`, lambda)
+	want := poissonExcess(lambda*P, q)
+	checkRate(t, "503 from the remote pool's queue", counts(simulate(t, cfg, loadScenario(t, scenario)), rejected), want)
+	checkRate(t, "the file over backends.queueLength", counts(simulate(t, cfg, loadScenario(t, scenario+"\nbackends: {queueLength: 1000}")), rejected), want)
+
+	res, err := Run(cfg, loadScenario(t, scenario), Options{})
+	require.NoError(t, err)
+	require.Contains(t, res.Farms[0].Notes,
+		`server 10.0.0.11 is site "shop" of backends/web1/applicationHost.config (--backend): queueLength 150 read from application pool "Shop" (backends/web1/applicationHost.config:4:37)`)
+
+	none := func(cfg *schema.Config, sc string, why string) {
+		t.Helper()
+		for _, r := range simulate(t, cfg, loadScenario(t, sc)) {
+			require.Zero(t, r.out[o503], why)
+		}
+	}
+	none(cfg, scenario+"\nservers: {10.0.0.11: {queueLength: 1000}}", "the scenario's per-server queueLength 1000 holds every arrival of the pause")
+	none(remoteFarm(t), scenario, "without the file, IIS's 1000 holds every arrival")
+	none(remoteFarm(t, schema.BackendFile{Address: "10.0.0.11", Port: 8080, Doc: backend}), scenario, "a file for port 8080 is not the port-80 server's")
+}
+
+// A file given for a farm server that says nothing of its queue length
+// is named in a note with the reason, and the scenario's value applies.
+func TestRemotePoolWithoutQueueLength(t *testing.T) {
+	sc := "duration: 10s\nreplications: 1\narrivals: {rate: 1}\nlatency: {fixed: 10ms}"
+	for _, c := range []struct{ name, src, want string }{
+		{"backends/web1/web.config", `<configuration><system.web><httpRuntime executionTimeout="110" /></system.web></configuration>`,
+			"server 10.0.0.11: backends/web1/web.config (--backend) declares no sites (a web.config; the machine's applicationHost.config has them), so its queueLength is the scenario's 1000 (backends.queueLength)"},
+		{"a/applicationHost.config", strings.Replace(remoteBackendHost, "*:80:", "*:8080:", 1),
+			"server 10.0.0.11: a/applicationHost.config (--backend) has no site with an http binding on port 80, so its queueLength is the scenario's 1000 (backends.queueLength)"},
+		{"b/applicationHost.config", strings.Replace(remoteBackendHost, `applicationPool="Shop"`, `applicationPool="Other"`, 1),
+			`server 10.0.0.11: b/applicationHost.config (--backend) has site "shop", whose application pool "Other" it does not declare, so its queueLength is the scenario's 1000 (backends.queueLength)`},
+		{"c/applicationHost.config", strings.Replace(remoteBackendHost, ` queueLength="150"`, "", 1),
+			`server 10.0.0.11: c/applicationHost.config (--backend) writes no queueLength for application pool "Shop" of site "shop", nor in applicationPoolDefaults, so its queueLength is the scenario's 1000 (backends.queueLength)`},
+	} {
+		cfg := remoteFarm(t, schema.BackendFile{Address: "10.0.0.11", Doc: loadBackend(t, c.name, c.src)})
+		res, err := Run(cfg, loadScenario(t, sc), Options{})
+		require.NoError(t, err)
+		require.Contains(t, res.Farms[0].Notes, c.want, c.name)
 	}
 }

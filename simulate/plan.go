@@ -319,18 +319,25 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		// (arr-reference.md 10); assume no server is available: 502.4.
 		p.notes = append(p.notes, "farm is disabled (enabled=false): every request is assumed to get 502.4")
 	}
+	portUsed := map[*schema.Server]bool{} // servers whose httpPort tied them to a pool read
 	for _, s := range farm.Servers {
 		ps := planServer{addr: s.Address, weight: s.ARR.Weight, enabled: s.Enabled && farm.Enabled, conc: int32(sc.Concurrency), errors: sc.Errors, svc: def,
 			qlen: int32(sc.Backends.QueueLength), rql: int32(sc.Backends.RequestQueueLimit)}
 		if ps.weight <= 0 {
 			ps.weight = 100
 		}
-		// A backend that is a site of this machine has its pool's queue
-		// length in this file; the scenario's per-server value still wins.
-		if site, pool := cfg.LocalPool(s); pool != nil {
-			if n, at, ok := cfg.QueueLength(pool); ok && (sc.Servers[s.Address] == nil || sc.Servers[s.Address].QueueLength == nil) {
+		// A backend's pool may set its queue length in a file given: this
+		// one for a site of this machine, the machine's
+		// applicationHost.config (--backend) for another. The file wins
+		// over backends.queueLength, the scenario's per-server value over
+		// the file.
+		if o := sc.Servers[s.Address]; o == nil || o.QueueLength == nil {
+			if n, note, ok := poolQueueLength(cfg, s, ps.qlen); ok {
 				ps.qlen = int32(n)
-				p.notes = append(p.notes, fmt.Sprintf("server %s is site %q of this machine: queueLength %d read from application pool %q (%s)", s.Address, site.Name, n, pool.Name, at))
+				portUsed[s] = true
+				p.notes = append(p.notes, note)
+			} else if note != "" {
+				p.notes = append(p.notes, note)
 			}
 		}
 		if o := sc.Servers[s.Address]; o != nil {
@@ -430,7 +437,7 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 		}
 	}
 
-	if n := unmodelledNote(cfg, farm, p.alg == algHash); n != "" {
+	if n := unmodelledNote(cfg, farm, p.alg == algHash, portUsed); n != "" {
 		p.notes = append(p.notes, n)
 	}
 	p.useCookie = farm.Affinity.UseCookie
@@ -563,4 +570,45 @@ func hashKeyOf(cfg *schema.Config, lb *schema.LoadBalancing) (uint8, string) {
 func liveByDefault(farm *schema.Farm, sc *Scenario) bool {
 	return sc.ARR.LiveTrafficDefault == LiveTrafficOn && farm.HealthCheck.LiveTrafficFailurePeriod == 0 &&
 		!farm.HealthCheck.Invalid("liveTrafficFailurePeriod")
+}
+
+// poolQueueLength is the queueLength of the application pool that serves
+// farm server s as a file given declares it (ok, with a note naming where
+// it was read): for a site of this machine cfg itself (LocalPool), for
+// another machine the applicationHost.config given for it (RemotePool).
+// Without a written value ok is false, and a file given for s says why
+// in note: the scenario's queue length (scenario) applies.
+func poolQueueLength(cfg *schema.Config, s *schema.Server, scenario int32) (n int64, note string, ok bool) {
+	if site, pool := cfg.LocalPool(s); pool != nil {
+		if n, at, ok := cfg.QueueLength(pool); ok {
+			return n, fmt.Sprintf("server %s is site %q of this machine: queueLength %d read from application pool %q (%s)", s.Address, site.Name, n, pool.Name, at), true
+		}
+		return 0, "", false
+	}
+	b, site, pool := cfg.RemotePool(s)
+	if b == nil {
+		return 0, "", false
+	}
+	if pool != nil {
+		if n, at, ok := b.Config.QueueLength(pool); ok {
+			return n, fmt.Sprintf("server %s is site %q of %s (--backend): queueLength %d read from application pool %q (%s)", s.Address, site.Name, b.File, n, pool.Name, at), true
+		}
+	}
+	var why string
+	switch {
+	case b.Config == nil || len(b.Config.Sites) == 0:
+		why = "declares no sites (a web.config; the machine's applicationHost.config has them)"
+	case site == nil:
+		why = fmt.Sprintf("has no site with an http binding on port %d", s.ARR.HTTPPort)
+	case pool == nil:
+		name, _ := site.RootPool(&b.Config.SiteAppDefaults)
+		why = fmt.Sprintf("has site %q, whose application pool %q it does not declare", site.Name, name)
+	default:
+		why = fmt.Sprintf("writes no queueLength for application pool %q of site %q, nor in applicationPoolDefaults", pool.Name, site.Name)
+	}
+	qlen := "unbounded (backends.queueLength 0)"
+	if scenario > 0 {
+		qlen = fmt.Sprintf("%d (backends.queueLength)", scenario)
+	}
+	return 0, fmt.Sprintf("server %s: %s (--backend) %s, so its queueLength is the scenario's %s", s.Address, b.File, why, qlen), false
 }

@@ -23,11 +23,15 @@ var simulated = map[string][]string{
 
 // unmodelledNote names the attributes the configuration sets for farm (and
 // the sections around it) that the simulation does not model, or "" when
-// there are none.
-func unmodelledNote(cfg *schema.Config, farm *schema.Farm, hash bool) string {
+// there are none. A server in portUsed had its httpPort read: it tied the
+// server to the application pool whose queueLength the simulation used.
+func unmodelledNote(cfg *schema.Config, farm *schema.Farm, hash bool, portUsed map[*schema.Server]bool) string {
 	var names []string
-	add := func(path string, e *schema.Element) {
+	add := func(path string, e *schema.Element, read ...string) {
 		for _, a := range e.Written() {
+			if slices.Contains(read, a) {
+				continue
+			}
 			// The hash settings take effect only with RequestHash (as lint
 			// rule hash-settings-ignored says).
 			used := slices.Contains(simulated[path], a) && (hash || path != "loadBalancing" || (a != "hashServerVariable" && a != "queryStringNames"))
@@ -43,7 +47,11 @@ func unmodelledNote(cfg *schema.Config, farm *schema.Farm, hash bool) string {
 	add("webFarm", &farm.Element)
 	for _, s := range farm.Servers {
 		add("server", &s.Element)
-		add("server/applicationRequestRouting", &s.ARR.Element)
+		var read []string
+		if portUsed[s] {
+			read = append(read, "httpPort")
+		}
+		add("server/applicationRequestRouting", &s.ARR.Element, read...)
 	}
 	add("protocol", &farm.Protocol.Element)
 	add("protocol/cache", &farm.Protocol.Cache.Element)
