@@ -13,7 +13,6 @@ import (
 	"github.com/arrfarm/arrfarm/lint"
 	"github.com/arrfarm/arrfarm/lint/rules"
 	"github.com/arrfarm/arrfarm/observed"
-	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
@@ -29,6 +28,7 @@ type checkArgs struct {
 	assume    string
 	untilCI   string
 	maxReps   int
+	backends  []string
 }
 
 func newCheckCmd(s streams, getenv env) *cobra.Command {
@@ -71,6 +71,8 @@ rate limit against the worst of them; the report names that behaviour.
 The scenarios also serve as latency sources for the latency-aware lint
 rules.
 
+` + simBackendHelp + `
+
 Exit codes: 0 everything checked and clean; 1 a breached limit, a finding
 at or above --fail-on (a limit only the CI crosses counts as a warning),
 or a configuration or scenario with errors; 2 usage error or unreadable
@@ -97,6 +99,7 @@ input; 3 internal error.`,
 	f.StringVar(&a.assume, "assume", "base", "base: the simulator's reading of ARR; worst: hold each rate limit against the worst of the readings of ARR's undocumented behaviours")
 	f.StringVar(&a.untilCI, "until-ci", "", "add replications to each scenario until the 502.3 CI half-width is within this share of the mean, e.g. 50%")
 	f.IntVar(&a.maxReps, "max-replications", 1000, "the most replications --until-ci runs; the report says when it stopped there short of its target")
+	addSimBackendFlag(f, &a.backends)
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
 }
@@ -148,6 +151,16 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 	if err != nil {
 		return withCode(exitUsage, err)
 	}
+	// The backends' files are linted with the configuration (their
+	// findings are diagnostics; one with errors stops the simulation as
+	// the configuration's do) and give the simulation their pools.
+	backends, err := readBackends(s, a.backends, "checking", false)
+	if err != nil {
+		return err
+	}
+	if doc, err = joinBackends(doc, backends); err != nil {
+		return err
+	}
 
 	bar := newProgress(s.err)
 	rep, err := check.Run(doc, linter, scenarios, check.Options{
@@ -161,7 +174,7 @@ func runCheck(s streams, getenv env, configPath string, a checkArgs) error {
 
 	report := lint.Report{
 		Diagnostics: rep.Diagnostics,
-		Sources:     map[string]*schema.Lines{doc.Lines.File(): doc.Lines},
+		Sources:     sources(doc, backends),
 		Rules:       append(append([]*lint.Rule(nil), rules.All...), check.BreachRules()...), Version: versionString(),
 		Checked: rep.Checked(linter.Checked()), FailOn: failOn,
 	}

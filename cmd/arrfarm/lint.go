@@ -142,18 +142,17 @@ func runLint(s streams, getenv env, a lintArgs) error {
 	// whose farms name them.
 	var backends []schema.BackendFile
 	for _, v := range a.backends {
-		addr, port, path, err := lint.ParseBackend(v)
+		b, path, err := parseBackend(v)
 		if err != nil {
-			return withCode(exitUsage, fmt.Errorf("--backend %w", err))
+			return err
 		}
-		doc, err := loadPath(path, s.in)
-		if err != nil {
+		if b, err = loadBackend(b, path, s.in); err != nil {
 			printErr(s.err, err)
 			unreadable = true
 			continue
 		}
-		report.Sources[doc.Lines.File()] = doc.Lines
-		backends = append(backends, schema.BackendFile{Address: addr, Port: port, Doc: doc})
+		report.Sources[b.Doc.Lines.File()] = b.Doc.Lines
+		backends = append(backends, b)
 	}
 	used := make([]bool, len(backends))
 	withBackends := func(doc *schema.Document) *schema.Document {
@@ -171,13 +170,12 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		report.Diagnostics = append(report.Diagnostics, linter.Lint(withBackends(doc))...)
 	}
 	for i, b := range backends {
-		where := schema.BackendLocation(b)
 		if !used[i] {
-			printErr(s.err, fmt.Errorf("--backend %s=%s: no farm server of the configuration has address %s", where, b.Doc.Lines.File(), where))
+			printErr(s.err, unmatchedBackend(b))
 			unreadable = true
 			continue
 		}
-		report.Notes = append(report.Notes, fmt.Sprintf("%s read as the web.config of farm server %s (another machine)", b.Doc.Lines.File(), where))
+		report.Notes = append(report.Notes, backendNote(b))
 	}
 	report.Diagnostics = lint.Sort(append(report.Diagnostics, linter.LatencyFindings()...))
 

@@ -31,6 +31,7 @@ type recommendArgs struct {
 	html     string
 	tighten  bool
 	outages  float64
+	backends []string
 }
 
 func newRecommendCmd(s streams) *cobra.Command {
@@ -60,7 +61,9 @@ read-only. CONFIG is replaced through a temporary file and a rename, or
 written in place when a rename would lose hard links, extended attributes,
 owner or mode bits, with the old content kept in CONFIG.arrfarm-backup
 until the new one is on disk. A value written through a YAML anchor that
-other farms share is not changed: a note says what to write by hand.`,
+other farms share is not changed: a note says what to write by hand.
+
+` + simBackendHelp,
 		Example: `  arrfarm recommend applicationHost.config --scenario peak.yaml
   arrfarm recommend farms.yaml --latency latency.yaml --target 502.3=1% --format json
   arrfarm recommend applicationHost.config --scenario peak.yaml --format patch
@@ -80,6 +83,7 @@ other farms share is not changed: a note says what to write by hand.`,
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curves to FILE")
 	f.BoolVar(&a.tighten, "tighten", false, "shorten a current timeout that already meets the target to the headroom value")
 	f.Float64Var(&a.outages, "outages-per-hour", 1, "outages an hour the health-check interval is budgeted for, when the scenario has no down/unreachable/hang fault")
+	addSimBackendFlag(f, &a.backends)
 	return cmd
 }
 
@@ -99,10 +103,11 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 	if err != nil {
 		return err
 	}
-	doc, src, err := loadRunConfig(s, configPath, "recommending for")
+	rc, err := loadRunConfig(s, configPath, "recommending for", a.backends)
 	if err != nil {
 		return err
 	}
+	doc, src := rc.Doc, rc.Src
 	var stamp outfile.Stamp
 	if len(doc.Config.Farms) == 0 {
 		return withCode(exitFindings, fmt.Errorf("recommending for %s: it defines no webFarm, so there is nothing to recommend", configPath))
@@ -256,23 +261,41 @@ func displayName(path string) string {
 	return path
 }
 
-// loadRunConfig reads and loads the configuration a command runs on,
-// returning its bytes too (recommend patches them); error-level findings
+// runConfig is the configuration a command that simulates runs on.
+type runConfig struct {
+	// Doc is the configuration with the --backend files merged in.
+	Doc *schema.Document
+	// Src is the configuration's bytes as read (recommend patches them).
+	Src []byte
+	// Backends are the --backend files, for a command that loads the
+	// configuration again (sweep: joinBackends at each point).
+	Backends []schema.BackendFile
+}
+
+// loadRunConfig reads and loads the configuration a command runs on and
+// the --backend files (readBackends, joinBackends); error-level findings
 // are printed and stop the command with exit 1. doing says what for
 // ("simulating").
-func loadRunConfig(s streams, path, doing string) (*schema.Document, []byte, error) {
+func loadRunConfig(s streams, path, doing string, backends []string) (runConfig, error) {
 	src, err := readConfig(path, s.in)
 	if err != nil {
-		return nil, nil, withCode(exitUsage, err)
+		return runConfig{}, withCode(exitUsage, err)
 	}
 	doc, err := schema.Load(displayName(path), src, schema.Options{})
 	if err != nil {
-		return nil, nil, withCode(exitInternal, err)
+		return runConfig{}, withCode(exitInternal, err)
 	}
 	if printFindings(s.err, doc, schema.Error) {
-		return nil, nil, withCode(exitFindings, fmt.Errorf("%s %s: the configuration has errors (see above; arrfarm lint %s)", doing, path, path))
+		return runConfig{}, withCode(exitFindings, fmt.Errorf("%s %s: the configuration has errors (see above; arrfarm lint %s)", doing, path, path))
 	}
-	return doc, src, nil
+	bs, err := readBackends(s, backends, doing, true)
+	if err != nil {
+		return runConfig{}, err
+	}
+	if doc, err = joinBackends(doc, bs); err != nil {
+		return runConfig{}, err
+	}
+	return runConfig{Doc: doc, Src: src, Backends: bs}, nil
 }
 
 // loadScenarioFile reads and loads a scenario; its error-level findings

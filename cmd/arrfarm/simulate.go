@@ -31,6 +31,7 @@ type simulateArgs struct {
 	untilCI      string
 	maxReps      int
 	assumptions  bool
+	backends     []string
 }
 
 func newSimulateCmd(s streams) *cobra.Command {
@@ -54,7 +55,9 @@ this run only:
   scenario.arrivals.rate=300          a scenario field
 
 Errors in the configuration or the scenario stop the run (exit 1) and are
-printed with file:line:col.`,
+printed with file:line:col.
+
+` + simBackendHelp,
 		Example: `  arrfarm simulate applicationHost.config --scenario fixtures/sim/web3.yaml
   arrfarm simulate farms.yaml --scenario peak.yaml --set web.protocol.timeout=60s --format json
   arrfarm simulate farms.yaml --scenario peak.yaml --until-ci 10% --html report.html
@@ -77,6 +80,7 @@ printed with file:line:col.`,
 	f.StringVar(&a.untilCI, "until-ci", "", "add replications until the 502.3 CI half-width is within this share of the mean, e.g. 10%")
 	f.IntVar(&a.maxReps, "max-replications", 1000, "the most replications --until-ci runs; the report says when it stopped there short of its target")
 	f.BoolVar(&a.assumptions, "assumptions", false, "rerun with each undocumented ARR behaviour flipped (same seed) and report the 502 rates of each run")
+	addSimBackendFlag(f, &a.backends)
 	_ = cmd.MarkFlagRequired("scenario")
 	return cmd
 }
@@ -89,10 +93,11 @@ func runSimulate(cmd *cobra.Command, s streams, configPath string, a simulateArg
 	if err != nil {
 		return err
 	}
-	doc, _, err := loadRunConfig(s, configPath, "simulating")
+	rc, err := loadRunConfig(s, configPath, "simulating", a.backends)
 	if err != nil {
 		return err
 	}
+	doc := rc.Doc
 	sc, err := loadScenarioFile(s, a.scenario)
 	if err != nil {
 		return err

@@ -23,6 +23,7 @@ type sweepArgs struct {
 	output   string
 	html     string
 	target   string
+	backends []string
 }
 
 func newSweepCmd(s streams) *cobra.Command {
@@ -36,7 +37,9 @@ with their 95% confidence intervals. Every point uses the scenario's seed:
 the same arrivals and service times (common random numbers), so the
 differences between points come from the setting, and curves are smooth.
 Paths are those of simulate --set (web.protocol.timeout, scenario.arrivals.rate,
-web.healthCheck.interval, ...).`,
+web.healthCheck.interval, ...).
+
+` + simBackendHelp,
 		Example: `  arrfarm sweep applicationHost.config --scenario peak.yaml --vary web.protocol.timeout=5s..60s/5s
   arrfarm sweep farms.yaml --scenario peak.yaml --vary scenario.arrivals.rate=100,200,300 --format csv
   arrfarm sweep farms.yaml --scenario peak.yaml --vary web.protocol.timeout=10s,30s --vary scenario.concurrency=8,16`,
@@ -53,6 +56,7 @@ web.healthCheck.interval, ...).`,
 	f.StringVarP(&a.output, "output", "o", "", "write the table to FILE instead of stdout")
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curve to FILE")
 	f.StringVar(&a.target, "target", "502.3=0.1%", "502.3 share drawn as the target line on the --html page")
+	addSimBackendFlag(f, &a.backends)
 	_ = cmd.MarkFlagRequired("scenario")
 	_ = cmd.MarkFlagRequired("vary")
 	return cmd
@@ -76,7 +80,7 @@ func runSweep(s streams, configPath string, a sweepArgs) error {
 		}
 		vary = append(vary, pv)
 	}
-	_, src, err := loadRunConfig(s, configPath, "sweeping")
+	rc, err := loadRunConfig(s, configPath, "sweeping", a.backends)
 	if err != nil {
 		return err
 	}
@@ -90,8 +94,11 @@ func runSweep(s streams, configPath string, a sweepArgs) error {
 	// Every point starts from the files as written: --set and --vary
 	// change the model in place.
 	load := func() (*schema.Config, *simulate.Scenario, error) {
-		d, err := schema.Load(displayName(configPath), src, schema.Options{})
+		d, err := schema.Load(displayName(configPath), rc.Src, schema.Options{})
 		if err != nil {
+			return nil, nil, err
+		}
+		if d, err = joinBackends(d, rc.Backends); err != nil {
 			return nil, nil, err
 		}
 		sc, _, err := simulate.LoadScenario(a.scenario, scSrc)

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The commands that simulate take --backend as lint does: server
+// 10.0.0.11 of fixtures/backend is another machine whose
+// applicationHost.config (backends/web1) gives its pool queueLength 50.
+// Paused for 10 s at 20 requests/s (WRR's half of 40), it holds 50 and
+// turns the rest away with 503 until the health check takes it out; with
+// IIS's 1000 (no file) nothing is turned away.
+const backendWeb1 = "10.0.0.11=backends/web1/applicationHost.config"
+
+func backendFixture(t *testing.T) {
+	t.Helper()
+	src := abs(t, "../../fixtures/backend")
+	copyFixtureTree(t, src, chdir(t))
+}
+
+func outcomes503(t *testing.T, out string) int64 {
+	t.Helper()
+	var res struct {
+		Farms []struct {
+			Outcomes struct {
+				S503 int64 `json:"503"`
+			} `json:"outcomes"`
+			Notes []string `json:"notes"`
+		} `json:"farms"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+	return res.Farms[0].Outcomes.S503
+}
+
+func TestSimulateBackendQueueLength(t *testing.T) {
+	backendFixture(t)
+	args := []string{"simulate", "applicationHost.config", "--scenario", "pause.yaml", "--format", "json"}
+	code, out, errs := runCLI(t, "", nil, args...)
+	require.Equal(t, exitOK, code, errs)
+	assert.Zero(t, outcomes503(t, out), "IIS's queueLength 1000 holds every request of the pause")
+
+	code, out, errs = runCLI(t, "", nil, append(args, "--backend", backendWeb1)...)
+	require.Equal(t, exitOK, code, errs)
+	// At least 20/s x 5 s (the probe's timeout) - 50 reach the full queue
+	// in each of the 10 replications.
+	assert.Greater(t, outcomes503(t, out), int64(10*(20*5-50)))
+	assert.Contains(t, out, `server 10.0.0.11 is site \"Default Web Site\" of backends/web1/applicationHost.config (--backend): queueLength 50 read from application pool \"DefaultAppPool\" (backends/web1/applicationHost.config:8:47)`)
+	assert.NotContains(t, out, "httpPort")
+
+	// The scenario's per-server value wins over the file.
+	code, out, errs = runCLI(t, "", nil, append(args, "--backend", backendWeb1, "--set", "scenario.servers.10.0.0.11.queueLength=1000")...)
+	require.Equal(t, exitOK, code, errs)
+	assert.Zero(t, outcomes503(t, out))
+}
+
+// sweep loads the configuration again at every point: each keeps the
+// backend's queueLength (the 503 share, column 11 of the CSV, is above 0
+// with it and 0 without).
+func TestSweepBackendQueueLength(t *testing.T) {
+	backendFixture(t)
+	args := []string{"sweep", "applicationHost.config", "--scenario", "pause.yaml", "--vary", "scenario.arrivals.rate=20,40", "--format", "csv"}
+	for _, c := range []struct {
+		extra []string
+		some  bool
+	}{{nil, false}, {[]string{"--backend", backendWeb1}, true}} {
+		code, out, errs := runCLI(t, "", nil, append(args, c.extra...)...)
+		require.Equal(t, exitOK, code, errs)
+		lines := strings.Split(strings.TrimSpace(out), "\n")
+		require.Len(t, lines, 3, out)
+		require.Equal(t, "503", strings.Split(lines[0], ",")[10], "the CSV's columns")
+		for _, l := range lines[1:] {
+			share := strings.Split(l, ",")[10]
+			assert.Equal(t, c.some, share != "0", "%v: 503 share %s", c.extra, share)
+		}
+	}
+}
+
+func TestCheckBackendQueueLength(t *testing.T) {
+	backendFixture(t)
+	args := []string{"check", "applicationHost.config", "--scenario", "pause.yaml", "--max", "503=0"}
+	code, out, errs := runCLI(t, "", nil, args...)
+	require.Equal(t, exitOK, code, "%s%s", out, errs)
+
+	code, out, errs = runCLI(t, "", nil, append(args, "--backend", backendWeb1)...)
+	require.Equal(t, exitFindings, code, "%s%s", out, errs)
+	assert.Regexp(t, `applicationHost.config:\d+:\d+: error: .*503`, out)
+	assert.Contains(t, out, `note: scenario pause.yaml, farm web: server 10.0.0.11 is site "Default Web Site" of backends/web1/applicationHost.config (--backend): queueLength 50`)
+}
+
+// --backend's usage errors are lint's, on every command that takes it.
+func TestBackendUsageErrors(t *testing.T) {
+	backendFixture(t)
+	for _, cmd := range [][]string{
+		{"simulate", "applicationHost.config", "--scenario", "pause.yaml"},
+		{"check", "applicationHost.config", "--scenario", "pause.yaml"},
+		{"recommend", "applicationHost.config", "--scenario", "pause.yaml"},
+		{"sweep", "applicationHost.config", "--scenario", "pause.yaml", "--vary", "scenario.arrivals.rate=20,40"},
+	} {
+		for _, c := range []struct{ backend, want string }{
+			{"10.0.0.99=backends/web1/applicationHost.config", "--backend 10.0.0.99=backends/web1/applicationHost.config: no farm server of the configuration has address 10.0.0.99"},
+			{"10.0.0.11:8080=backends/web1/applicationHost.config", "no farm server of the configuration has address 10.0.0.11:8080"},
+			{"backends/web1/applicationHost.config", "want ADDRESS=PATH"},
+			{"10.0.0.11:0=backends/web1/applicationHost.config", "is not a number from 1 to 65535"},
+			{"10.0.0.11=backends/missing.config", "--backend 10.0.0.11=backends/missing.config: "},
+		} {
+			code, out, errs := runCLI(t, "", nil, append(cmd, "--backend", c.backend)...)
+			if code != exitUsage || !strings.Contains(errs, c.want) {
+				t.Errorf("%s --backend %s: exit %d, want 2 and %q; stdout %q stderr %q", cmd[0], c.backend, code, c.want, out, errs)
+			}
+		}
+	}
+}
