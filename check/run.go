@@ -1,8 +1,11 @@
 package check
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/arrfarm/arrfarm/internal/human"
 	"github.com/arrfarm/arrfarm/lint"
@@ -59,13 +62,21 @@ func Run(doc *schema.Document, linter *lint.Linter, scenarios []Scenario, opts O
 		limits = DefaultLimits
 	}
 	rep := &Report{Diagnostics: linter.Lint(doc)}
-	broken := false
+	// The files with errors: the configuration's, or a --backend file
+	// merged into it (its findings keep their own file).
+	var broken []string
 	for _, f := range doc.Findings {
-		broken = broken || f.Severity == schema.Error
+		if name := cmp.Or(f.Span.File, doc.Config.File); f.Severity == schema.Error && !slices.Contains(broken, name) {
+			broken = append(broken, name)
+		}
 	}
-	if broken {
+	if len(broken) > 0 {
 		rep.Stopped = true
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%s has errors, so no scenario was simulated", doc.Config.File))
+		verb := "has"
+		if len(broken) > 1 {
+			verb = "have"
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s %s errors, so no scenario was simulated", strings.Join(broken, ", "), verb))
 	}
 	for _, in := range scenarios {
 		sc, findings, err := simulate.LoadScenario(in.Name, in.Src)
@@ -79,7 +90,7 @@ func Run(doc *schema.Document, linter *lint.Linter, scenarios []Scenario, opts O
 			continue
 		}
 		rep.Diagnostics = append(rep.Diagnostics, ScenarioDiagnostics(findings, opts.Registry)...)
-		if broken {
+		if len(broken) > 0 {
 			continue
 		}
 		if fs := sc.Check(doc.Config); hasError(fs) {

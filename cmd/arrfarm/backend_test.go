@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 
@@ -114,4 +115,28 @@ func TestBackendUsageErrors(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A --backend file with errors stops the simulation as the
+// configuration's do: simulate exits 1 naming it; check lints it (the
+// finding at its own file:line:col) and its note names that file, not
+// the configuration.
+func TestBackendFileWithErrors(t *testing.T) {
+	backendFixture(t)
+	src, err := os.ReadFile("backends/web1/applicationHost.config")
+	require.NoError(t, err)
+	bad := strings.Replace(string(src), `queueLength="50"`, `queueLength="5"`, 1) // IIS's range is 10..65535
+	require.NoError(t, os.MkdirAll("other", 0o755))
+	require.NoError(t, os.WriteFile("other/applicationHost.config", []byte(bad), 0o644))
+	backend := "10.0.0.11=other/applicationHost.config"
+
+	code, _, errs := runCLI(t, "", nil, "simulate", "applicationHost.config", "--scenario", "pause.yaml", "--backend", backend)
+	assert.Equal(t, exitFindings, code)
+	assert.Contains(t, errs, "other/applicationHost.config:8:47: error: invalid queueLength=\"5\"")
+	assert.Contains(t, errs, "simulating: the --backend file other/applicationHost.config has errors")
+
+	code, out, errs := runCLI(t, "", nil, "check", "applicationHost.config", "--scenario", "pause.yaml", "--backend", backend)
+	assert.Equal(t, exitFindings, code, errs)
+	assert.Contains(t, out, "other/applicationHost.config:8:47: error: invalid queueLength=\"5\"")
+	assert.Contains(t, out, "note: other/applicationHost.config has errors, so no scenario was simulated")
 }
