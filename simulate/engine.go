@@ -100,7 +100,7 @@ type sim struct {
 	now int64
 	seq uint64
 
-	heap eventHeap
+	heap eventQueue
 	tmo  ring[timeoutEntry]
 
 	nextArr   int64
@@ -181,6 +181,11 @@ func newSim(p *plan, rep int) *sim {
 			v.live = make([]int64, live)
 		}
 	}
+	typical := math.Inf(1)
+	for i := range p.servers {
+		typical = min(typical, p.servers[i].svc.typical())
+	}
+	s.heap.init(calendarShift(typical))
 	s.elig = make([]int32, 0, n)
 	s.affOK = make([]bool, n)
 	if p.useCookie && p.clients > 0 {
@@ -275,10 +280,8 @@ func (s *sim) runUntil(limit int64) {
 		// The earliest of: the next arrival, the heap's top, the oldest
 		// deadline. Ties go to the one scheduled first.
 		t, q, src := s.nextArr, s.arrSeq, 0
-		if len(s.heap.ev) > 0 {
-			if e := &s.heap.ev[0]; before(e.at, e.seq, t, q) {
-				t, q, src = e.at, e.seq, 1
-			}
+		if e := s.heap.peek(); e != nil && before(e.at, e.seq, t, q) {
+			t, q, src = e.at, e.seq, 1
 		}
 		if s.tmo.n > 0 {
 			if e := s.tmo.peek(); before(e.at, e.seq, t, q) {

@@ -93,6 +93,28 @@ func nanos(f float64) int64 {
 	return int64(f)
 }
 
+// typical is a service time the sampler draws often, in ns: the event
+// queue's bucket width follows it (calendarShift). Only speed depends on
+// it.
+func (s *sampler) typical() float64 {
+	switch s.kind {
+	case latency.Fixed, latency.Exponential:
+		return s.a
+	case latency.Lognormal:
+		return math.Exp(s.a) // the median
+	case latency.Mixture:
+		t, lo := 0.0, 0.0
+		for i := range s.comps {
+			t += (s.cum[i] - lo) * s.comps[i].typical()
+			lo = s.cum[i]
+		}
+		return t
+	case latency.Empirical:
+		return float64(s.samples[len(s.samples)/2])
+	}
+	return 0
+}
+
 // draw returns one service time in nanoseconds (at least 0).
 func (s *sampler) draw(r *rand.Rand) int64 {
 	switch s.kind {
