@@ -127,7 +127,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 
 	type outcome struct {
 		ok bool
-		r  [2]simulate.Rate
+		r  [3]simulate.Rate
 	}
 	// added names the kind whose clones the set holds, out the server a
 	// farm of len(set)+1 lost (N+1): the chart draws each as its own line.
@@ -137,7 +137,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 			return outcome{}, err
 		}
 		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0], Added: added, Out: out})
-		return outcome{meets(r[0], target) && meets(r[1], target), r}, nil
+		return outcome{meetsAll(r, target), r}, nil
 	}
 	// addedOf is the kind whose clones a set holds ("" for none).
 	addedOf := func(set []*schema.Server) string {
@@ -171,7 +171,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 	}
 	var needed int
 	var meetSet []*schema.Server // the farm that meets the target
-	var meetRate [2]simulate.Rate
+	var meetRate [3]simulate.Rate
 	grow := -1 // the kind to add for N+1
 	var adds []Add
 	// The weakest first: enabled servers ordered by strength, stably.
@@ -194,7 +194,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 		for lo+1 < have && fr.slots(weakest(lo+1)) <= out.PeakRate {
 			lo++ // overloaded by the load alone: no need to simulate
 		}
-		rates := map[int][2]simulate.Rate{have: base.r}
+		rates := map[int][3]simulate.Rate{have: base.r}
 		for hi-lo > 1 {
 			mid := lo + (hi-lo)/2
 			o, err := try(weakest(mid), "", "")
@@ -215,7 +215,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 		// Clones of each kind added to the farm as written.
 		for k := range ks {
 			lo, hi := 0, -1 // lo added miss, hi added meet
-			var hiRate [2]simulate.Rate
+			var hiRate [3]simulate.Rate
 			if c := fr.slots(servers); ks[k].conc > 0 && c <= out.PeakRate {
 				// Fewer clones than this leave the farm overloaded by
 				// the load alone: slots over mean service at or under
@@ -255,8 +255,8 @@ func (fr *farmRun) capacity(out *Farm) error {
 			}
 		}
 		if grow < 0 {
-			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers, %s first) misses the target at the peak, 502.3 at %s, and servers added until they are at most half busy do not keep it under %s at %s: the 502.3 come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons",
-				have, servers[0].Address, human.Percent(base.r[0].Mean), human.Percent(target), human.Duration(t)))
+			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers, %s first) misses the target at the peak, 502.3 at %s, 502.4 at %s, 503 at %s, and servers added until they are at most half busy do not keep them under %s at %s: the failures come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons",
+				have, servers[0].Address, human.Percent(base.r[0].Mean), human.Percent(base.r[1].Mean), human.Percent(base.r[2].Mean), human.Percent(target), human.Duration(t)))
 			return nil
 		}
 		needed = len(meetSet)
@@ -311,7 +311,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 	if n1 > 0 {
 		c.ServersNPlus1 = &n1
 	}
-	c.Predicted5023, c.Predicted5024 = &meetRate[0], &meetRate[1]
+	c.Predicted5023, c.Predicted5024, c.Predicted503 = &meetRate[0], &meetRate[1], &meetRate[2]
 
 	faults := "no faults"
 	if len(fr.sc.Events) > 0 {
@@ -320,15 +320,16 @@ func (fr *farmRun) capacity(out *Farm) error {
 	at := fmt.Sprintf("at the peak of %s req/s held steady, with %s and %s (%s)", num(out.PeakRate), faults, which, human.Duration(t))
 	var b strings.Builder
 	if base.ok {
-		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) keeps 502.3 at %s (95%% CI upper %s) %s; %d of them are needed, taking the weakest first (from %s)",
-			have, human.Percent(base.r[0].Mean), human.Percent(base.r[0].CI95[1]), at, needed, servers[idx[0]].Address)
+		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) keeps 502.3 at %s (95%% CI upper %s), 502.4 at %s and 503 at %s (95%% CI upper %s) %s; %d of them are needed, taking the weakest first (from %s)",
+			have, human.Percent(base.r[0].Mean), human.Percent(base.r[0].CI95[1]), human.Percent(base.r[1].Mean), human.Percent(base.r[2].Mean), human.Percent(base.r[2].CI95[1]), at, needed, servers[idx[0]].Address)
 	} else {
 		var alts []string
 		for _, a := range adds {
 			alts = append(alts, fmt.Sprintf("%d like %s", a.Count, a.Like))
 		}
-		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) misses the target: 502.3 at %s, 502.4 at %s %s; add %s (each kind simulated added to the farm as written); with them, 502.3 is %s (95%% CI upper %s)",
-			have, human.Percent(base.r[0].Mean), human.Percent(base.r[1].Mean), at, strings.Join(alts, ", or "), human.Percent(meetRate[0].Mean), human.Percent(meetRate[0].CI95[1]))
+		fmt.Fprintf(&b, "capacity: the farm as written (%d enabled servers) misses the target: 502.3 at %s, 502.4 at %s, 503 at %s %s; add %s (each kind simulated added to the farm as written); with them, 502.3 is %s (95%% CI upper %s), 503 %s (95%% CI upper %s)",
+			have, human.Percent(base.r[0].Mean), human.Percent(base.r[1].Mean), human.Percent(base.r[2].Mean), at, strings.Join(alts, ", or "),
+			human.Percent(meetRate[0].Mean), human.Percent(meetRate[0].CI95[1]), human.Percent(meetRate[2].Mean), human.Percent(meetRate[2].CI95[1]))
 	}
 	switch {
 	case n1 < 0:
@@ -410,8 +411,10 @@ type Add struct {
 // farm's own, or clones whose address is "ADDRESS+N", which take the
 // scenario's settings of ADDRESS) at the peak rate held steady, with the
 // scenario's faults on the servers still in the set, and returns the
-// 502.3 and 502.4 rates.
-func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([2]simulate.Rate, error) {
+// 502.3, 502.4 and 503 rates: a backend whose request queue is full
+// answers 503 at once instead of letting the request time out, so an
+// overloaded set can show no 502.3 at all.
+func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([3]simulate.Rate, error) {
 	cfg := *fr.cfg
 	cfg.Farms = nil
 	farm := *fr.farm
@@ -444,9 +447,9 @@ func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([2]simulat
 	}
 	res, err := simulate.Run(&cfg, &sc, fr.simOptions(false))
 	if err != nil {
-		return [2]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", len(set), err)
+		return [3]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", len(set), err)
 	}
 	fr.alg = res.Farms[0].Algorithm
 	rt := res.Farms[0].Rates
-	return [2]simulate.Rate{rt.R5023, rt.R5024}, nil
+	return [3]simulate.Rate{rt.R5023, rt.R5024, rt.R503}, nil
 }

@@ -151,14 +151,17 @@ type HealthCheck struct {
 	MinServersWhy string `json:"-"`
 }
 
-// Capacity is the number of servers (like the farm's first enabled one)
-// that keep 502.3 and 502.4 under the target at the peak rate.
+// Capacity is the number of servers that keep 502.3, 502.4 and 503 under
+// the target at the peak rate.
 type Capacity struct {
 	Servers       *int           `json:"servers"`
 	ServersNPlus1 *int           `json:"servers_n_plus_1"`
 	Predicted5023 *simulate.Rate `json:"predicted_502_3"`
 	Predicted5024 *simulate.Rate `json:"predicted_502_4,omitempty"`
-	TimeoutS      float64        `json:"timeout_s"`
+	// Predicted503 is the backends' 503 rate (full request queue) at
+	// Servers: held to the target like 502.3 and 502.4.
+	Predicted503 *simulate.Rate `json:"predicted_503,omitempty"`
+	TimeoutS     float64        `json:"timeout_s"`
 	// Add lists, when the farm as written misses the target, how many
 	// servers like each kind of its servers to add (any one of them).
 	Add []Add `json:"add,omitempty"`
@@ -182,6 +185,15 @@ type Point struct {
 // is at or under the target, so a recommendation holds with confidence
 // and not only on average.
 func meets(r simulate.Rate, target float64) bool { return r.CI95[1] <= target }
+
+// meetsAll holds 502.3, 502.4 and 503 to the target: a set is judged by
+// every failure it answers with. A probe that marks every server
+// unhealthy turns 502.3 into 502.4, and a backend whose request queue is
+// full turns it into 503 (at once, instead of a timeout); neither is
+// success.
+func meetsAll(r [3]simulate.Rate, target float64) bool {
+	return meets(r[0], target) && meets(r[1], target) && meets(r[2], target)
+}
 
 // Recommend recommends settings for each farm sc can drive in cfg: the
 // scenario's farm, else every farm the scenario fits. cfg is not changed.

@@ -93,7 +93,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		if f.PeakRate == 0 {
 			peak = "latency only (no traffic given)"
 		}
-		fmt.Fprintf(&b, "farm %s: %d enabled server(s), %s, target 502.3 under %s\n", f.Name, f.Servers, peak, human.Percent(r.Target.R5023))
+		fmt.Fprintf(&b, "farm %s: %d enabled server(s), %s, target 502.3 under %s (502.4 and 503 held to it too)\n", f.Name, f.Servers, peak, human.Percent(r.Target.R5023))
 		if f.Overloaded {
 			fmt.Fprintf(&b, "  OVERLOADED: farm %s is overloaded (busiest server at %.0f%% of what it can serve); no timeout is recommended\n", f.Name, 100*f.Utilization)
 		}
@@ -116,8 +116,8 @@ func (r *Result) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", human.Seconds(h.IntervalS), human.Seconds(h.TimeoutS), h.MinServers)
 		}
 		if c := f.Capacity; c.Servers != nil {
-			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%s with one down); the farm has %d; predicted 502.3 %s%s at timeout %s\n",
-				*c.Servers, nPlus1(c), f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), human.Seconds(c.TimeoutS))
+			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%s with one down); the farm has %d; predicted 502.3 %s%s%s at timeout %s\n",
+				*c.Servers, nPlus1(c), f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), rate503(c.Predicted503), human.Seconds(c.TimeoutS))
 		} else {
 			b.WriteString("  capacity     not computed (see below)\n")
 		}
@@ -125,7 +125,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		if !f.Set.Meets {
 			verdict = "MISSES the target: no change recommended"
 		}
-		fmt.Fprintf(&b, "  together     predicted 502.3 %s%s, 502.4 %s: %s\n", human.Percent(f.Set.Predicted5023.Mean), ciText(f.Set.Predicted5023), human.Percent(f.Set.Predicted5024.Mean), verdict)
+		fmt.Fprintf(&b, "  together     predicted 502.3 %s%s, 502.4 %s, 503 %s: %s\n", human.Percent(f.Set.Predicted5023.Mean), ciText(f.Set.Predicted5023), human.Percent(f.Set.Predicted5024.Mean), human.Percent(f.Set.Predicted503.Mean), verdict)
 		b.WriteString("  why:\n")
 		for _, reason := range f.Reasons {
 			fmt.Fprintf(&b, "    - %s\n", reason)
@@ -141,6 +141,14 @@ func (r *Result) WriteText(w io.Writer) error {
 		return fmt.Errorf("writing recommendation: %w", err)
 	}
 	return nil
+}
+
+// rate503 is ", 503 X%" for a capacity's 503 rate, when there is one.
+func rate503(r *simulate.Rate) string {
+	if r == nil {
+		return ""
+	}
+	return ", 503 " + human.Percent(r.Mean)
 }
 
 // nPlus1 is the N+1 count, or "none found".

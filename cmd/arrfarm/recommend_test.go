@@ -56,10 +56,16 @@ func TestRecommendJSONContract(t *testing.T) {
 		assert.Contains(t, hc, k)
 	}
 	c := f["capacity"].(map[string]any)
-	for _, k := range []string{"servers", "servers_n_plus_1", "predicted_502_3"} {
+	for _, k := range []string{"servers", "servers_n_plus_1", "predicted_502_3", "predicted_503"} {
 		assert.Contains(t, c, k)
 	}
 	assert.Equal(t, false, f["overloaded"])
+	// The set simulated together carries every rate it is judged by:
+	// 503 (a backend's full request queue) beside 502.3 and 502.4.
+	set := f["set"].(map[string]any)
+	for _, k := range []string{"predicted_502_3", "predicted_502_4", "predicted_503", "meets"} {
+		assert.Contains(t, set, k)
+	}
 }
 
 func TestRecommendOverloadedEveryFormat(t *testing.T) {
