@@ -44,6 +44,9 @@ simulated 502.3 rate stays under the target with 95% confidence, shows the
 percentile rule of thumb beside it (a 0.1% target -> p99.9 of service time),
 suggests healthCheck interval, timeout and minServers, and counts the servers
 that carry the scenario's peak rate (and one more, to survive losing one).
+A server count, and the recommended values simulated together, meet the
+target only when the 502.3, 502.4 and 503 rates (503: a backend's full
+request queue or stopped pool) are each within it.
 A farm whose offered load is at or above what its servers can serve is
 reported as overloaded: no timeout fixes that.
 
@@ -76,7 +79,7 @@ other farms share is not changed: a note says what to write by hand.
 	f := cmd.Flags()
 	f.StringArrayVar(&a.latency, "latency", nil, "latency source, repeatable: a scenario file's latency models or backend IIS logs")
 	f.StringVar(&a.scenario, "scenario", "", "scenario YAML file: traffic, latency and faults")
-	f.StringVar(&a.target, "target", "502.3=0.1%", "largest acceptable 502.3 share")
+	f.StringVar(&a.target, "target", "502.3=0.1%", "largest acceptable 502.3 share; 502.4 and 503 are held to it too")
 	f.StringVar(&a.format, "format", "text", "text, json or patch")
 	f.BoolVar(&a.write, "write", false, "edit CONFIG in place with the recommended values")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
