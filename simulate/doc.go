@@ -18,7 +18,9 @@
 // arrival is a scalar, proxy timeouts sit in a FIFO ring (every request has
 // the same timeout, so deadlines are issued in order), and everything else
 // (backend completions, connection failures, health probes, fault
-// boundaries) sits in a typed value heap. Requests are int32 handles into a
+// boundaries) sits in eventQueue: a calendar of buckets for the events due
+// within about 16 service times, a typed value heap for the rest, popped in
+// the same (time, sequence) order. Requests are int32 handles into a
 // preallocated pool and carry a generation number, so events about a request
 // that has since been released are recognised and dropped (lazy
 // cancellation). In steady state a replication allocates nothing.

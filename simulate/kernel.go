@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 )
 
-// Event kinds of the heap. A switch on them dispatches events; no event
+// Event kinds of the event queue. A switch on them dispatches events; no event
 // carries a function value.
 const (
 	evComplete    uint8 = iota // a backend finishes a request (arg: request)
@@ -33,7 +33,8 @@ func before(at1 int64, seq1 uint64, at2 int64, seq2 uint64) bool {
 	return at1 < at2 || (at1 == at2 && seq1 < seq2)
 }
 
-// eventHeap is a 4-ary min-heap of events ordered by (at, seq). It is
+// eventHeap is a 4-ary min-heap of events ordered by (at, seq): the event
+// queue's far part (queue.go), and the whole queue before the calendar. It is
 // written out rather than built on container/heap, whose interface calls and
 // boxing cost more than the rest of a request's processing. Four children
 // per node halve the levels a pop walks (about 4 instead of 7-8 for the
