@@ -249,7 +249,7 @@ servers:
 	// the farm as written first, copies of both kinds added to it, and the
 	// N+1 farm with each kind out in turn, one server fewer than the farm.
 	require.NotEmpty(t, c.Tried)
-	assert.Equal(t, Point{X: 2, Rate: c.Tried[0].Rate}, c.Tried[0], "the farm as written")
+	assert.Equal(t, Point{X: 2, Rate: c.Tried[0].Rate, R503: c.Tried[0].R503}, c.Tried[0], "the farm as written")
 	added, out := map[string]bool{}, map[string]bool{}
 	for _, p := range c.Tried {
 		if p.Added != "" && p.Out == "" {

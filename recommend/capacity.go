@@ -136,7 +136,7 @@ func (fr *farmRun) capacity(out *Farm) error {
 		if err != nil {
 			return outcome{}, err
 		}
-		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0], Added: added, Out: out})
+		c.Tried = append(c.Tried, Point{X: float64(len(set)), Rate: r[0], Added: added, Out: out, R503: &r[2]})
 		return outcome{meetsAll(r, target), r}, nil
 	}
 	// addedOf is the kind whose clones a set holds ("" for none).

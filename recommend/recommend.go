@@ -179,6 +179,9 @@ type Point struct {
 	Added string `json:"added,omitempty"`
 	// Out is the server taken out of a farm of X+1 (capacity's N+1 test).
 	Out string `json:"out,omitempty"`
+	// R503 is the set's 503 rate (capacity only): a set can miss on 503
+	// alone, a backend's full request queue, with no 502.3 at all.
+	R503 *simulate.Rate `json:"503,omitempty"`
 }
 
 // meets is the acceptance rule for a predicted rate: its upper 95 % bound

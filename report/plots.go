@@ -394,6 +394,8 @@ type Curve struct {
 	Points        []CurvePoint
 	// Label names Points in the legend ("" gives "502.3 (mean, 95% CI)").
 	Label string
+	// Metric names the rate plotted ("" gives 502.3).
+	Metric string
 	// More are further lines on the same axes (capacity: copies of each
 	// kind added, the farm with one server out), each in its own colour.
 	More []Series
@@ -431,9 +433,13 @@ func PlotCurve(c Curve) (template.HTML, error) {
 	if len(c.Points) == 0 {
 		return "", nil
 	}
+	metric := c.Metric
+	if metric == "" {
+		metric = "502.3"
+	}
 	label := c.Label
 	if label == "" {
-		label = "502.3 (mean, 95% CI)"
+		label = metric + " (mean, 95% CI)"
 	}
 	all := append([]Series{{label, c.Points}}, c.More...)
 	minPos, top := math.Inf(1), c.Target
@@ -452,10 +458,10 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		}
 	}
 	logY := !math.IsInf(minPos, 1) && top/minPos > 100
-	ylabel := "predicted 502.3 share (%, 95% CI bars)"
+	ylabel := "predicted " + metric + " share (%, 95% CI bars)"
 	floor := 0.0
 	if logY {
-		ylabel = "predicted 502.3 share (log)"
+		ylabel = "predicted " + metric + " share (log)"
 		floor = minPos / 3
 		if c.Target > 0 {
 			floor = math.Min(floor, c.Target/3)

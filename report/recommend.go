@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/arrfarm/arrfarm/recommend"
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // Recommendation builds the page of a recommendation: per farm, what to
@@ -46,7 +47,22 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 			if c.ServersNPlus1 != nil {
 				v += fmt.Sprintf(", %d with one down (N+1)", *c.ServersNPlus1)
 			}
+			if c.Predicted503 != nil {
+				v += fmt.Sprintf("; predicted there 502.3 %s, 503 %s", rateText(*c.Predicted5023, 2), rateText(*c.Predicted503, 2))
+			}
 			sec.Facts = append(sec.Facts, Fact{"capacity at the peak", v})
+		}
+		// The set's verdict rests on 502.3, 502.4 and 503 alike: an
+		// overloaded farm with backend queue limits shows 503, not 502.3.
+		verdict := "meets the target"
+		if !f.Set.Meets {
+			verdict = "MISSES the target: no change recommended"
+		}
+		s := f.Set
+		sec.Facts = append(sec.Facts, Fact{"simulated together", fmt.Sprintf("502.3 %s, 502.4 %s, 503 %s: %s",
+			rateText(s.Predicted5023, 2), rateText(s.Predicted5024, 2), rateText(s.Predicted503, 2), verdict)})
+		if !s.Meets {
+			sec.Warnings = append(sec.Warnings, fmt.Sprintf("farm %s: no set of settings tried meets the target (502.3, 502.4 and 503 each at most %s with 95%% confidence): nothing is recommended", f.Name, percent(res.Target.R5023)))
 		}
 		if f.Overloaded {
 			sec.Warnings = append(sec.Warnings, fmt.Sprintf("farm %s is overloaded: the offered load is at or above what its servers can serve, and no timeout fixes that", f.Name))
@@ -79,7 +95,18 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		if err != nil {
 			return nil, fmt.Errorf("farm %s: %w", f.Name, err)
 		}
-		for _, fig := range []template.HTML{curve, capacity} {
+		// Capacity holds 503 to the target too: when a set tried turned
+		// requests away, the 503 curve is what decided the count.
+		var capacity503 template.HTML
+		if slices.ContainsFunc(f.Capacity.Tried, func(p recommend.Point) bool { return p.R503 != nil && p.R503.Mean > 0 }) {
+			own, more := capacitySeriesOf(f.Capacity.Tried, rate503)
+			capacity503, err = PlotCurve(Curve{Title: "503 against the number of servers at the peak", XLabel: "servers", Metric: "503",
+				Points: own, Label: "the farm's own servers", More: more, Target: res.Target.R5023, Mark: mark, MarkLabel: label})
+			if err != nil {
+				return nil, fmt.Errorf("farm %s: %w", f.Name, err)
+			}
+		}
+		for _, fig := range []template.HTML{curve, capacity, capacity503} {
 			if fig != "" {
 				sec.Figures = append(sec.Figures, fig)
 			}
@@ -95,6 +122,19 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 // written), and the farm with one server out, drawn at the farm's size
 // with the worst rate over the servers taken out in turn.
 func capacitySeries(tried []recommend.Point) ([]CurvePoint, []Series) {
+	return capacitySeriesOf(tried, func(p recommend.Point) simulate.Rate { return p.Rate })
+}
+
+// rate503 is a capacity set's 503 rate (none: 0).
+func rate503(p recommend.Point) simulate.Rate {
+	if p.R503 == nil {
+		return simulate.Rate{}
+	}
+	return *p.R503
+}
+
+// capacitySeriesOf is capacitySeries for the rate of picks.
+func capacitySeriesOf(tried []recommend.Point, of func(recommend.Point) simulate.Rate) ([]CurvePoint, []Series) {
 	var own, base []recommend.Point
 	added := map[string][]recommend.Point{}
 	var kinds []string
@@ -103,7 +143,7 @@ func capacitySeries(tried []recommend.Point) ([]CurvePoint, []Series) {
 		switch {
 		case p.Out != "":
 			p.X++
-			if w, ok := worst[p.X]; !ok || p.Rate.Mean > w.Rate.Mean {
+			if w, ok := worst[p.X]; !ok || of(p).Mean > of(w).Mean {
 				worst[p.X] = p
 			}
 		case p.Added != "":
@@ -120,22 +160,27 @@ func capacitySeries(tried []recommend.Point) ([]CurvePoint, []Series) {
 	}
 	var more []Series
 	for _, k := range kinds {
-		more = append(more, Series{Label: "adding copies of " + k, Points: points(slices.Concat(base, added[k]))})
+		more = append(more, Series{Label: "adding copies of " + k, Points: pointsOf(slices.Concat(base, added[k]), of)})
 	}
 	if len(worst) > 0 {
 		out := make([]recommend.Point, 0, len(worst))
 		for _, p := range worst {
 			out = append(out, p)
 		}
-		more = append(more, Series{Label: "one server out (the worst, each out in turn)", Points: points(out)})
+		more = append(more, Series{Label: "one server out (the worst, each out in turn)", Points: pointsOf(out, of)})
 	}
-	return points(own), more
+	return pointsOf(own, of), more
 }
 
 func points(ps []recommend.Point) []CurvePoint {
+	return pointsOf(ps, func(p recommend.Point) simulate.Rate { return p.Rate })
+}
+
+func pointsOf(ps []recommend.Point, of func(recommend.Point) simulate.Rate) []CurvePoint {
 	out := make([]CurvePoint, len(ps))
 	for i, p := range ps {
-		out[i] = CurvePoint{X: p.X, Mean: p.Rate.Mean, Lo: p.Rate.CI95[0], Hi: p.Rate.CI95[1]}
+		r := of(p)
+		out[i] = CurvePoint{X: p.X, Mean: r.Mean, Lo: r.CI95[0], Hi: r.CI95[1]}
 	}
 	return out
 }
@@ -208,7 +253,7 @@ func Sweep(res *recommend.SweepResult, inputs string) (*Page, error) {
 		sec.Figures = append(sec.Figures, fig)
 	}
 	for _, p := range res.Points {
-		sec.Facts = append(sec.Facts, Fact{strings.Join(p.Values, ", "), "502.3 " + rateText(p.Rates.R5023, p.Replications) + ", 502.4 " + rateText(p.Rates.R5024, p.Replications)})
+		sec.Facts = append(sec.Facts, Fact{strings.Join(p.Values, ", "), "502.3 " + rateText(p.Rates.R5023, p.Replications) + ", 502.4 " + rateText(p.Rates.R5024, p.Replications) + ", 503 " + rateText(p.Rates.R503, p.Replications)})
 	}
 	page.Sections = append(page.Sections, sec)
 	return page, nil

@@ -217,3 +217,47 @@ func TestCapacitySeries(t *testing.T) {
 		require.Contains(t, string(fig), want)
 	}
 }
+
+// A recommendation that misses on 503 alone (issue 19: an overloaded farm
+// with backend queue limits turns requests away instead of timing them
+// out) says so on the page: the set's 503 rate beside 502.3 and 502.4, a
+// warning that nothing is recommended, and a 503 chart for the capacity
+// counts tried, since 503 is what decided them.
+func TestRecommendationPageShows503(t *testing.T) {
+	rate := func(m float64) simulate.Rate { return simulate.Rate{Mean: m, CI95: [2]float64{m * 0.9, m * 1.1}} }
+	zero := simulate.Rate{CI95: [2]float64{0, 0.00001}}
+	four := 4
+	full, none := rate(0.3379), zero
+	res := &recommend.Result{Target: recommend.Target{R5023: 0.001}, Farms: []recommend.Farm{{
+		Name: "web",
+		Set:  recommend.Set{Predicted5023: zero, Predicted5024: zero, Predicted503: rate(0.3379)},
+		Capacity: recommend.Capacity{Servers: &four, Predicted5023: &zero, Predicted503: &none, Tried: []recommend.Point{
+			{X: 2, Rate: zero, R503: &full},
+			{X: 4, Rate: zero, R503: &none, Added: "10.0.0.11"},
+		}},
+	}}}
+	page, err := Recommendation(res, "test")
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, page.Write(&b))
+	html := b.String()
+	require.Contains(t, html, "502.4 0% (95% CI 0% to 0.001%), 503 33.8%")
+	require.Contains(t, html, "MISSES the target")
+	require.Contains(t, strings.Join(page.Sections[0].Warnings, "\n"), "no set of settings tried meets the target")
+	require.Contains(t, html, "503 against the number of servers at the peak")
+	require.Contains(t, html, "predicted 503 share")
+}
+
+// A sweep page lists each point's 503 rate beside 502.3 and 502.4, as the
+// sweep's text and CSV do.
+func TestSweepPageShows503(t *testing.T) {
+	res := &recommend.SweepResult{
+		Vary: []recommend.Vary{{Path: "scenario.arrivals.rate", Values: []string{"2000"}}},
+		Points: []recommend.SweepPoint{{Values: []string{"2000"}, X: []float64{2000}, Farm: "web", Replications: 3,
+			Rates: simulate.Rates{R503: simulate.Rate{Mean: 0.25, CI95: [2]float64{0.2, 0.3}}}}},
+	}
+	page, err := Sweep(res, "test")
+	require.NoError(t, err)
+	require.Len(t, page.Sections[0].Facts, 1)
+	require.Contains(t, page.Sections[0].Facts[0].Value, ", 503 25% (95% CI 20% to 30%)")
+}
