@@ -385,23 +385,27 @@ func TestCheckREADMEExample(t *testing.T) {
 	}
 }
 
+// noHealthTestFarm writes a farm of n servers with no health test (no
+// server is ever marked unhealthy), timing out after timeout, routed by
+// one rule, and returns its path.
+func noHealthTestFarm(t *testing.T, dir string, n int, timeout string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("proxy: {enabled: true}\nfarms:\n  - name: web\n    servers:\n")
+	for i := range n {
+		fmt.Fprintf(&b, "      - {address: 10.0.0.%d}\n", 11+i)
+	}
+	fmt.Fprintf(&b, "    applicationRequestRouting:\n      protocol: {timeout: %s}\n", timeout)
+	b.WriteString("rules:\n  - {name: r, patternSyntax: Wildcard, match: {url: \"*\"}, action: {type: Rewrite, url: \"http://web/{R:0}\"}, stopProcessing: true}\n")
+	farm := filepath.Join(dir, "farm.yaml")
+	require.NoError(t, os.WriteFile(farm, []byte(b.String()), 0o600))
+	return farm
+}
+
 // A farm that cannot produce 502.4 (no health test: no server is ever
 // marked unhealthy) passes --max 502.4=0 even while it breaches 502.3.
 func TestCheckZeroLimitWithoutHealthTest(t *testing.T) {
-	dir := t.TempDir()
-	farm := filepath.Join(dir, "farm.yaml")
-	require.NoError(t, os.WriteFile(farm, []byte(`proxy: {enabled: true}
-farms:
-  - name: web
-    servers:
-      - {address: 10.0.0.11}
-      - {address: 10.0.0.12}
-      - {address: 10.0.0.13}
-    applicationRequestRouting:
-      protocol: {timeout: 30s}
-rules:
-  - {name: r, patternSyntax: Wildcard, match: {url: "*"}, action: {type: Rewrite, url: "http://web/{R:0}"}, stopProcessing: true}
-`), 0o600))
+	farm := noHealthTestFarm(t, t.TempDir(), 3, "30s")
 	_, out, _ := runCLI(t, "", nil, "check", farm, "--scenario", checkHang, "--max", "502.4=0", "--max", "502.3=0.1%")
 	if !regexp.MustCompile(`502\.4\s+0%\s+count 0 of \d+\s+0%\s+ok`).MatchString(out) {
 		t.Errorf("no health test: 502.4=0 does not pass on its count:\n%s", out)
@@ -454,18 +458,7 @@ func TestCheckMaxUsage(t *testing.T) {
 // mean put the upper bound near 1.1 %, below it.
 func TestCheckUntilCI(t *testing.T) {
 	dir := t.TempDir()
-	farm, sc := filepath.Join(dir, "farm.yaml"), filepath.Join(dir, "sc.yaml")
-	require.NoError(t, os.WriteFile(farm, []byte(`proxy: {enabled: true}
-farms:
-  - name: web
-    servers:
-      - {address: 10.0.0.11}
-      - {address: 10.0.0.12}
-    applicationRequestRouting:
-      protocol: {timeout: 1s}
-rules:
-  - {name: r, patternSyntax: Wildcard, match: {url: "*"}, action: {type: Rewrite, url: "http://web/{R:0}"}, stopProcessing: true}
-`), 0o600))
+	farm, sc := noHealthTestFarm(t, dir, 2, "1s"), filepath.Join(dir, "sc.yaml")
 	require.NoError(t, os.WriteFile(sc, []byte("farm: web\nduration: 30s\nreplications: 2\nseed: 3\narrivals: {rate: 20}\nlatency: {lognormal: {p50: 100ms, p99: 1s}}\n"), 0o600))
 	row := regexp.MustCompile(`(?m)^\S+\s+web\s+502\.3\s+([0-9.]+)%\s+([0-9.]+)%\s+1\.3%\s+(\S+)`)
 	gate := []string{"check", farm, "--scenario", sc, "--max", "502.3=1.3%", "--fail-on", "error"}
