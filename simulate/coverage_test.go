@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -122,7 +123,8 @@ func mmcCoverageCell(t *testing.T, share float64, seeds int, duration string, un
 	cfg := loadConfig(t, farm(1, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
 	opts := Options{UntilCI: untilCI}
 	cover, pass, reps := 0, 0, 0
-	for s := 1; s <= seeds; s++ {
+	first := firstSeed(t)
+	for s := first; s < first+seeds; s++ {
 		// Warm-up: ten relaxation times 1/(c mu (1 - sqrt rho)^2) = 9.5 s
 		// (validation.md 4.3).
 		src := queueScenario(lambda, mu, c, "100s", duration, 10, "")
@@ -158,6 +160,21 @@ func mmcCoverageCell(t *testing.T, share float64, seeds int, duration string, un
 	return covered, falsePass, meanReps, capped
 }
 
+// firstSeed is where the M/M/4 cells' seeds start: 1, or
+// ARRFARM_FIRST_SEED, so that a cell can be measured again on seeds it
+// has not seen (the 0.01 % cell was: seeds 201 to 400).
+func firstSeed(t *testing.T) int {
+	v := os.Getenv("ARRFARM_FIRST_SEED")
+	if v == "" {
+		return 1
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		t.Fatalf("ARRFARM_FIRST_SEED=%q: want a positive seed", v)
+	}
+	return n
+}
+
 // untilCICoverage is the --until-ci target under which the M/M/4 cells
 // hold their nominal coverage: a half-width of 50 % of the mean asks for
 // about (1.96 / 0.5)^2 = 15 effective events (count / VIF), enough for the
@@ -184,8 +201,16 @@ const untilCICoverage = 0.5
 //
 // Measured (200 seeds): coverage 0.950, 0.965 and 0.975 at 1 %, 0.1 %
 // and 0.01 %. The last is above the band (195 of 200, the five misses
-// all below the truth), 1.6 binomial standard errors above 95 %; it is
-// held to at least 0.93 only, until a finer measurement settles it.
+// all below the truth), 1.6 binomial standard errors above 95 %. Seeds
+// 201 to 400 (ARRFARM_FIRST_SEED=201) gave 0.970 (194 of 200: five
+// misses below the truth, one above; one seed stopped at the cap):
+// 0.9725 over 400, 2.1 standard errors above 95 %, so the interval is
+// conservative there by about two points, nearly all on the lower side,
+// which no verdict uses: over 400 seeds the interval lay above the truth
+// once (0.25 %, nominal 2.5 %), while the upper bound, which the gate
+// reads, lay below it in 10 (2.5 %, the nominal share). A less conservative interval (mid-p) was not tried: it
+// would lower every cell, and the M/G/inf 0.01 % cell is at 0.935, near
+// the lower edge. The cell is held to at least 0.93.
 func TestBurstyRareRateCoverageLong(t *testing.T) {
 	if os.Getenv("ARRFARM_LONG") == "" {
 		t.Skip("set ARRFARM_LONG=1 to run the 200-seed coverage test")
