@@ -54,9 +54,17 @@ type AttrSpec struct {
 	Doc  string // the field's comment in arr.cue
 	Line int    // the field's line in arr.cue
 
-	field cue.Value
-	check func(any) bool // compiled constraint; nil: ask CUE
-	memo  sync.Map       // CUE verdicts by value, when check is nil
+	// rule is the compiled constraint of an integer, string or time span
+	// (nil: CUE decides), check the predicate made from it or from the
+	// type (bool, enum): nil when CUE decides.
+	rule  *checkNode
+	check func(any) bool
+	// elemPath and field find the attribute's CUE field: set when the
+	// schema was derived from CUE (compileSchema), else looked up in a
+	// derivation made on first need (cueField).
+	elemPath string
+	field    cue.Value
+	memo     sync.Map // CUE verdicts by value, when check is nil
 }
 
 // ElemSpec describes one element, derived from the CUE schema.
@@ -78,10 +86,8 @@ type ElemSpec struct {
 	ElemNames   []string
 }
 
-// Schema is the compiled CUE schema and the table derived from it.
+// Schema is the validation table derived from the CUE schema.
 type Schema struct {
-	ctx  *cue.Context
-	root cue.Value
 	// Doc is the spec of #Configuration, the document element.
 	Doc *ElemSpec
 	// byName lists every element spec by element name, for did-you-mean
@@ -95,9 +101,16 @@ var (
 	specErr  error
 )
 
-// Compiled returns the schema, compiling the embedded CUE once per process.
+// Compiled returns the schema's validation table, built once per process
+// from specTable, the table derived from the embedded CUE when the code
+// was generated (spec_table.go; TestSpecTable fails when the two differ,
+// so arr.cue stays the source). Compiling the CUE at start-up took a third
+// of a short run's CPU time; CUE itself is compiled only when an attribute
+// whose constraint has no Go form is validated (cueField).
+//
+//go:generate go test -run ^TestSpecTable$ -update .
 func Compiled() (*Schema, error) {
-	loadOnce.Do(func() { theSpec, specErr = compileSchema(CUESource) })
+	loadOnce.Do(func() { theSpec = schemaFromTable() })
 	return theSpec, specErr
 }
 
@@ -109,13 +122,16 @@ func mustCompiled() *Schema {
 	return s
 }
 
+// compileSchema compiles the CUE schema src and derives the validation
+// table from it: the generator of specTable, and the source of the CUE
+// fields that validate what the table has no Go form for.
 func compileSchema(src []byte) (*Schema, error) {
 	ctx := cuecontext.New()
 	root := ctx.CompileBytes(src, cue.Filename("arr.cue"))
 	if err := root.Err(); err != nil {
 		return nil, fmt.Errorf("compiling arr.cue: %w", err)
 	}
-	s := &Schema{ctx: ctx, root: root, byName: map[string][]*ElemSpec{}}
+	s := &Schema{byName: map[string][]*ElemSpec{}}
 	doc := root.LookupPath(cue.ParsePath("#Configuration"))
 	if !doc.Exists() {
 		return nil, fmt.Errorf("arr.cue has no #Configuration")
@@ -221,7 +237,7 @@ func attrSet(v cue.Value) map[string]string {
 }
 
 func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs map[string]string) (*AttrSpec, error) {
-	a := &AttrSpec{Name: name, Required: required, field: f}
+	a := &AttrSpec{Name: name, Required: required, elemPath: path, field: f}
 	a.Doc, a.Line = docOf(f)
 	_, a.WFF = attrs["wff"]
 	_, a.Secret = attrs["secret"]
@@ -255,15 +271,11 @@ func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs m
 		}
 	}
 	switch a.Type {
-	case TypeBool:
-		// A CUE bool field admits true and false; nothing to compile.
-		a.check = func(x any) bool { _, ok := x.(bool); return ok }
-	case TypeEnum:
-		// The enumeration read from the disjunction is the whole constraint.
-		enum := a.Enum
-		a.check = func(x any) bool { s, ok := x.(string); return ok && slices.Contains(enum, s) }
+	case TypeBool, TypeEnum:
+		// A CUE bool field admits true and false, and the enumeration read
+		// from the disjunction is the whole constraint: setCheck.
 	default:
-		a.check, a.Min, a.Max = compileCheck(f)
+		a.rule, a.Min, a.Max = compileCheck(f)
 		// Formatting a field's CUE is the dearest step of deriving the
 		// table (a fifth of it when done for every field): only a time
 		// span's Step is read (Describe).
@@ -274,7 +286,23 @@ func (s *Schema) attrSpec(name, path string, f cue.Value, required bool, attrs m
 			a.Step, _ = strconv.ParseFloat(m[1], 64)
 		}
 	}
+	a.setCheck()
 	return a, nil
+}
+
+// setCheck makes the attribute's predicate from its type or its rule.
+func (a *AttrSpec) setCheck() {
+	switch a.Type {
+	case TypeBool:
+		a.check = func(x any) bool { _, ok := x.(bool); return ok }
+	case TypeEnum:
+		enum := a.Enum
+		a.check = func(x any) bool { s, ok := x.(string); return ok && slices.Contains(enum, s) }
+	default:
+		if a.rule != nil {
+			a.check = a.rule.predicate()
+		}
+	}
 }
 
 // multipleOf finds a math.MultipleOf(n) constraint in a field's CUE text,
@@ -309,30 +337,65 @@ func enumValues(f cue.Value) []string {
 }
 
 // compileCheck turns the common constraint shapes of the schema (kinds,
-// bounds, !=, regular expressions, literals, & and |) into a Go predicate,
-// so that validating thousands of farms does not unify each value in CUE.
-// Anything else returns a nil check, and the value is checked by CUE itself
-// (memoised). TestCompiledChecksAgreeWithCUE keeps the two in step.
-func compileCheck(f cue.Value) (check func(any) bool, lo, hi *float64) {
+// bounds, !=, regular expressions, literals, & and |) into a checkNode, from
+// which a Go predicate is made (checkNode.predicate), so that validating
+// thousands of farms does not unify each value in CUE. Anything else
+// returns a nil rule, and the value is checked by CUE itself (memoised).
+// TestCompiledChecksAgreeWithCUE keeps the two in step.
+func compileCheck(f cue.Value) (rule *checkNode, lo, hi *float64) {
 	c := &compiler{}
-	check, ok := c.compile(f, 0)
+	n, ok := c.compile(f, 0)
 	if !ok {
 		return nil, c.lo, c.hi
 	}
-	return check, c.lo, c.hi
+	return &n, c.lo, c.hi
+}
+
+// checkOp is what one checkNode tests.
+type checkOp uint8
+
+const (
+	opString   checkOp = iota + 1 // any string
+	opBool                        // any bool
+	opInt                         // any integer
+	opNumber                      // any number
+	opAny                         // anything (_)
+	opUint                        // an integer >= 0
+	opAnd                         // every one of args
+	opOr                          // any one of args
+	opGE                          // a number >= num
+	opGT                          // a number > num
+	opLE                          // a number <= num
+	opLT                          // a number < num
+	opNot                         // not args[0] (a literal)
+	opMatch                       // a string matching the regular expression str
+	opNotMatch                    // a string not matching str
+	opEqString                    // the string str
+	opEqBool                      // the bool flag
+	opEqNum                       // the number num
+)
+
+// checkNode is a compiled CUE constraint, as data, so that the table
+// derived from arr.cue can be written as Go (spec_table.go).
+type checkNode struct {
+	op   checkOp
+	str  string
+	num  float64
+	flag bool
+	args []checkNode
 }
 
 type compiler struct{ lo, hi *float64 }
 
-func (c *compiler) compile(v cue.Value, depth int) (func(any) bool, bool) {
+func (c *compiler) compile(v cue.Value, depth int) (checkNode, bool) {
 	if depth > 12 {
-		return nil, false
+		return checkNode{}, false
 	}
 	op, args := v.Expr()
 	switch op {
 	case cue.NoOp:
 		if len(args) != 1 {
-			return nil, false
+			return checkNode{}, false
 		}
 		a := args[0]
 		if a.IsConcrete() {
@@ -340,101 +403,88 @@ func (c *compiler) compile(v cue.Value, depth int) (func(any) bool, bool) {
 		}
 		switch strings.TrimSpace(fmt.Sprint(a)) {
 		case "string":
-			return func(x any) bool { _, ok := x.(string); return ok }, true
+			return checkNode{op: opString}, true
 		case "bool":
-			return func(x any) bool { _, ok := x.(bool); return ok }, true
+			return checkNode{op: opBool}, true
 		case "int":
-			return func(x any) bool { _, ok := x.(int64); return ok }, true
+			return checkNode{op: opInt}, true
 		case "number":
-			return isNumber, true
+			return checkNode{op: opNumber}, true
 		case "_":
-			return func(any) bool { return true }, true
+			return checkNode{op: opAny}, true
 		case "uint":
 			c.bound(0, true)
-			return func(x any) bool { n, ok := x.(int64); return ok && n >= 0 }, true
+			return checkNode{op: opUint}, true
 		}
 		// A leaf that is itself a conjunction or reference: look inside once.
 		e := a.Eval()
 		if fmt.Sprint(e) == fmt.Sprint(a) {
 			if op2, _ := e.Expr(); op2 == cue.NoOp {
-				return nil, false
+				return checkNode{}, false
 			}
 		}
 		return c.compile(e, depth+1)
 	case cue.AndOp, cue.OrOp:
-		var parts []func(any) bool
+		n := checkNode{op: opOr}
+		if op == cue.AndOp {
+			n.op = opAnd
+		}
 		for _, a := range args {
 			p, ok := c.compile(a, depth+1)
 			if !ok {
-				return nil, false
+				return checkNode{}, false
 			}
-			parts = append(parts, p)
+			n.args = append(n.args, p)
 		}
-		if op == cue.AndOp {
-			return func(x any) bool {
-				for _, p := range parts {
-					if !p(x) {
-						return false
-					}
-				}
-				return true
-			}, true
-		}
-		return func(x any) bool {
-			for _, p := range parts {
-				if p(x) {
-					return true
-				}
-			}
-			return false
-		}, true
+		return n, true
 	case cue.GreaterThanEqualOp, cue.GreaterThanOp, cue.LessThanEqualOp, cue.LessThanOp:
 		if len(args) != 1 {
-			return nil, false
+			return checkNode{}, false
 		}
 		b, err := args[0].Float64()
 		if err != nil {
-			return nil, false
+			return checkNode{}, false
 		}
 		switch op {
 		case cue.GreaterThanEqualOp:
 			c.bound(b, true)
-			return func(x any) bool { n, ok := num(x); return ok && n >= b }, true
+			return checkNode{op: opGE, num: b}, true
 		case cue.GreaterThanOp:
-			return func(x any) bool { n, ok := num(x); return ok && n > b }, true
+			return checkNode{op: opGT, num: b}, true
 		case cue.LessThanEqualOp:
 			c.bound(b, false)
-			return func(x any) bool { n, ok := num(x); return ok && n <= b }, true
+			return checkNode{op: opLE, num: b}, true
 		default:
-			return func(x any) bool { n, ok := num(x); return ok && n < b }, true
+			return checkNode{op: opLT, num: b}, true
 		}
 	case cue.NotEqualOp:
 		if len(args) != 1 {
-			return nil, false
+			return checkNode{}, false
 		}
 		eq, ok := literalCheck(args[0])
 		if !ok {
-			return nil, false
+			return checkNode{}, false
 		}
-		return func(x any) bool { return !eq(x) }, true
+		return checkNode{op: opNot, args: []checkNode{eq}}, true
 	case cue.RegexMatchOp, cue.NotRegexMatchOp:
 		if len(args) != 1 {
-			return nil, false
+			return checkNode{}, false
 		}
 		pat, err := args[0].String()
 		if err != nil {
-			return nil, false
+			return checkNode{}, false
 		}
-		re, err := regexp.Compile(pat)
-		if err != nil {
-			return nil, false
+		if _, err := regexp.Compile(pat); err != nil {
+			return checkNode{}, false
 		}
-		want := op == cue.RegexMatchOp
-		return func(x any) bool { s, ok := x.(string); return ok && re.MatchString(s) == want }, true
+		if op == cue.RegexMatchOp {
+			return checkNode{op: opMatch, str: pat}, true
+		}
+		return checkNode{op: opNotMatch, str: pat}, true
 	case cue.SelectorOp:
 		return c.compile(v.Eval(), depth+1)
 	}
-	return nil, false
+	return checkNode{}, false
 }
 
 // bound records the tightest numeric bounds seen, for "must be from..."
@@ -451,22 +501,92 @@ func (c *compiler) bound(b float64, lower bool) {
 	}
 }
 
-func literalCheck(a cue.Value) (func(any) bool, bool) {
+func literalCheck(a cue.Value) (checkNode, bool) {
 	switch a.Kind() {
 	case cue.StringKind:
 		s, _ := a.String()
-		return func(x any) bool { v, ok := x.(string); return ok && v == s }, true
+		return checkNode{op: opEqString, str: s}, true
 	case cue.BoolKind:
 		b, _ := a.Bool()
-		return func(x any) bool { v, ok := x.(bool); return ok && v == b }, true
+		return checkNode{op: opEqBool, flag: b}, true
 	case cue.IntKind, cue.FloatKind, cue.NumberKind:
 		f, err := a.Float64()
 		if err != nil {
-			return nil, false
+			return checkNode{}, false
 		}
-		return func(x any) bool { n, ok := num(x); return ok && n == f }, true
+		return checkNode{op: opEqNum, num: f}, true
 	}
-	return nil, false
+	return checkNode{}, false
+}
+
+// predicate makes the Go predicate of n.
+func (n *checkNode) predicate() func(any) bool {
+	switch n.op {
+	case opString:
+		return func(x any) bool { _, ok := x.(string); return ok }
+	case opBool:
+		return func(x any) bool { _, ok := x.(bool); return ok }
+	case opInt:
+		return func(x any) bool { _, ok := x.(int64); return ok }
+	case opNumber:
+		return isNumber
+	case opAny:
+		return func(any) bool { return true }
+	case opUint:
+		return func(x any) bool { n, ok := x.(int64); return ok && n >= 0 }
+	case opAnd, opOr:
+		parts := make([]func(any) bool, len(n.args))
+		for i := range n.args {
+			parts[i] = n.args[i].predicate()
+		}
+		if n.op == opAnd {
+			return func(x any) bool {
+				for _, p := range parts {
+					if !p(x) {
+						return false
+					}
+				}
+				return true
+			}
+		}
+		return func(x any) bool {
+			for _, p := range parts {
+				if p(x) {
+					return true
+				}
+			}
+			return false
+		}
+	case opGE:
+		b := n.num
+		return func(x any) bool { n, ok := num(x); return ok && n >= b }
+	case opGT:
+		b := n.num
+		return func(x any) bool { n, ok := num(x); return ok && n > b }
+	case opLE:
+		b := n.num
+		return func(x any) bool { n, ok := num(x); return ok && n <= b }
+	case opLT:
+		b := n.num
+		return func(x any) bool { n, ok := num(x); return ok && n < b }
+	case opNot:
+		eq := n.args[0].predicate()
+		return func(x any) bool { return !eq(x) }
+	case opMatch, opNotMatch:
+		re := regexp.MustCompile(n.str)
+		want := n.op == opMatch
+		return func(x any) bool { s, ok := x.(string); return ok && re.MatchString(s) == want }
+	case opEqString:
+		s := n.str
+		return func(x any) bool { v, ok := x.(string); return ok && v == s }
+	case opEqBool:
+		b := n.flag
+		return func(x any) bool { v, ok := x.(bool); return ok && v == b }
+	case opEqNum:
+		f := n.num
+		return func(x any) bool { n, ok := num(x); return ok && n == f }
+	}
+	panic(fmt.Sprintf("schema: check operation %d has no predicate", n.op))
 }
 
 func num(x any) (float64, bool) {
@@ -496,15 +616,47 @@ func (a *AttrSpec) cueValid(x any) bool {
 		return v.(bool)
 	}
 	cueMu.Lock()
-	ok := a.field.Unify(a.field.Context().Encode(x)).Validate(cue.Concrete(true)) == nil
+	f := a.cueField()
+	ok := f.Unify(f.Context().Encode(x)).Validate(cue.Concrete(true)) == nil
 	cueMu.Unlock()
 	a.memo.Store(key, ok)
 	return ok
 }
 
 // cueMu serialises evaluation on the shared CUE context; CUE values are
-// not documented as safe for concurrent use.
+// not documented as safe for concurrent use. It also guards AttrSpec.field.
 var cueMu sync.Mutex
+
+var (
+	cueOnce sync.Once
+	cueSpec *Schema
+)
+
+// cueField returns the attribute's field in the compiled CUE schema,
+// compiling arr.cue the first time an attribute of the generated table
+// needs it (only for constraints compileCheck has no Go form for, such as
+// math.MultipleOf). The caller holds cueMu.
+func (a *AttrSpec) cueField() cue.Value {
+	if a.field.Exists() {
+		return a.field
+	}
+	cueOnce.Do(func() {
+		s, err := compileSchema(CUESource)
+		if err != nil {
+			panic("schema: the embedded CUE schema does not compile: " + err.Error())
+		}
+		cueSpec = s
+	})
+	e := cueSpec.Doc
+	if a.elemPath != "" {
+		e = cueSpec.byPath(a.elemPath)
+	}
+	if e == nil || e.Attrs[a.Name] == nil {
+		panic("schema: " + a.elemPath + "/@" + a.Name + " is in the generated table but not in arr.cue: run go generate ./schema")
+	}
+	a.field = e.Attrs[a.Name].field
+	return a.field
+}
 
 // Describe says in words what values the attribute accepts.
 func (a *AttrSpec) Describe() string {
@@ -529,7 +681,9 @@ func (a *AttrSpec) Describe() string {
 		})
 	}
 	if a.check == nil {
-		return "a value that satisfies " + strings.TrimSpace(fmt.Sprint(a.field))
+		cueMu.Lock()
+		defer cueMu.Unlock()
+		return "a value that satisfies " + strings.TrimSpace(fmt.Sprint(a.cueField()))
 	}
 	return "a string"
 }
