@@ -61,14 +61,17 @@ func writeJSON(w io.Writer, v any, what string) error {
 }
 
 // Preamble is what a patch says before the diff: the farms that are
-// overloaded, as comment lines that patch tools skip.
+// overloaded and the farms that miss the target (the diff changes nothing
+// of theirs), as comment lines that patch tools skip.
 func (r *Result) Preamble() string {
-	r = r.Printable()
 	var b strings.Builder
-	for _, f := range r.Farms {
+	for _, f := range r.Printable().Farms {
 		if f.Overloaded {
 			fmt.Fprintf(&b, "# farm %s is overloaded (busiest server at %.0f%% of what it can serve): no timeout is recommended; add servers (capacity: %s)\n", f.Name, 100*f.Utilization, capText(f.Capacity))
 		}
+	}
+	for _, m := range r.Misses() {
+		fmt.Fprintf(&b, "# farm %s MISSES the target %s: %s; nothing of it is changed\n", m.Farm, human.Percent(r.Target.R5023), m.Why)
 	}
 	return b.String()
 }
@@ -174,4 +177,49 @@ func num(x float64) string {
 // trimFloat prints x with up to six decimals and no trailing zeros.
 func trimFloat(x float64) string {
 	return strconv.FormatFloat(math.Round(x*1e6)/1e6, 'f', -1, 64)
+}
+
+// Miss is a farm whose recommendation does not meet the target: no set
+// of settings tried, the farm as written among them, kept 502.3, 502.4
+// and 503 each within it with 95 % confidence (Set.Meets false). Nothing
+// is changed for such a farm, and the command exits 1.
+type Miss struct {
+	Farm string
+	// Why names the rates that miss, as the farm as written predicts
+	// them, and what the report advises instead.
+	Why string
+}
+
+// Misses lists the farms that miss the target, in farm order, with text
+// safe to print (Printable).
+func (r *Result) Misses() []Miss {
+	var out []Miss
+	for _, f := range r.Printable().Farms {
+		if f.Set.Meets {
+			continue
+		}
+		s := f.Set
+		var over []string
+		for _, x := range []struct {
+			name string
+			r    simulate.Rate
+		}{{"502.3", s.Predicted5023}, {"502.4", s.Predicted5024}, {"503", s.Predicted503}} {
+			if !meets(x.r, r.Target.R5023) {
+				over = append(over, fmt.Sprintf("%s %s (95%% CI upper %s)", x.name, human.Percent(x.r.Mean), human.Percent(x.r.CI95[1])))
+			}
+		}
+		predicts := "every set tried was turned down (see the reasons)"
+		if len(over) > 0 {
+			predicts = "as written it predicts " + strings.Join(over, ", ")
+		}
+		why := "no set of settings tried meets it; " + predicts
+		if f.Overloaded {
+			why += fmt.Sprintf("; it is overloaded (busiest server at %.0f%% of what it can serve)", 100*f.Utilization)
+		}
+		if c := f.Capacity; c.Servers != nil && *c.Servers > f.Servers {
+			why += fmt.Sprintf("; capacity: %d servers at the peak", *c.Servers)
+		}
+		out = append(out, Miss{Farm: f.Name, Why: why})
+	}
+	return out
 }

@@ -66,6 +66,14 @@ owner or mode bits, with the old content kept in CONFIG.arrfarm-backup
 until the new one is on disk. A value written through a YAML anchor that
 other farms share is not changed: a note says what to write by hand.
 
+Exit status: 0 when every farm's recommended settings, simulated together
+(or the farm as written, when it needs no change), meet the target; 1
+when some farm's do not (no set tried meets it, the farm as written
+among them: nothing is recommended for it, and the last line names it
+and the rates that miss) or a farm has no enabled server. The report is
+written in full either way, and --write changes only the farms that meet
+the target. 2: usage error or unreadable input.
+
 ` + simBackendHelp,
 		Example: `  arrfarm recommend applicationHost.config --scenario peak.yaml
   arrfarm recommend farms.yaml --latency latency.yaml --target 502.3=1% --format json
@@ -217,7 +225,26 @@ func runRecommend(s streams, configPath string, a recommendArgs) error {
 			fmt.Fprintf(s.err, "arrfarm: wrote %d change(s) to %s\n", len(reps), schema.Printable(configPath))
 		}
 	}
-	return emit(s, a.output, out.Bytes())
+	if err := emit(s, a.output, out.Bytes()); err != nil {
+		return err
+	}
+	// Exit 0 only when every farm's answer is clean: a farm whose
+	// recommended set, or the farm as written when nothing is
+	// recommended, misses the target is a breach (exit 1), after the
+	// report is written in full; --write changed only the farms that meet.
+	if misses := res.Misses(); len(misses) > 0 {
+		var whys []string
+		for _, m := range misses {
+			whys = append(whys, fmt.Sprintf("farm %s MISSES the target %s: %s", m.Farm, human.Percent(target), m.Why))
+		}
+		it := "it"
+		if len(misses) > 1 {
+			it = "them"
+		}
+		return withCode(exitFindings, fmt.Errorf("recommending for %s: %s; nothing was changed for %s",
+			schema.Printable(configPath), strings.Join(whys, "; "), it))
+	}
+	return nil
 }
 
 // emit writes the report to stdout, or to path when one is given.

@@ -68,10 +68,14 @@ func TestRecommendJSONContract(t *testing.T) {
 	}
 }
 
+// overloaded.yaml offers the corpus farm's one active server 100 req/s
+// of 50 ms work on one slot: 5 times what it can serve, so no setting
+// meets the target: the report is written in full, and the exit is 1.
 func TestRecommendOverloadedEveryFormat(t *testing.T) {
 	for _, format := range []string{"text", "json", "patch"} {
 		code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--scenario", recOverload, "--format", format)
-		require.Equal(t, exitOK, code, stderr)
+		require.Equal(t, exitFindings, code, stderr)
+		assert.Contains(t, lastLine(stderr), "farm alwaysup MISSES the target", format)
 		assert.Contains(t, out, "overloaded", format)
 		if format == "json" {
 			assert.Contains(t, out, `"recommended_s": null`)
@@ -229,8 +233,10 @@ func TestRecommendLatencyFromLogs(t *testing.T) {
 			Reasons []string
 		}
 	}
+	// No timeout can be shown to meet 0.1 % (floor above): a breach, exit 1.
 	code, out, stderr := runCLI(t, "", nil, "recommend", recCorpus, "--latency", log, "--target", "0.1%", "--format", "json")
-	require.Equal(t, exitOK, code, stderr)
+	require.Equal(t, exitFindings, code, stderr)
+	assert.Contains(t, lastLine(stderr), "farm alwaysup MISSES the target 0.100%")
 	var strict answer
 	require.NoError(t, json.Unmarshal([]byte(out), &strict))
 	require.Len(t, strict.Farms, 1)
@@ -324,4 +330,108 @@ func TestSweepMarksOverloadedPoints(t *testing.T) {
 	last := len(rows[0]) - 1
 	assert.Equal(t, "overloaded", rows[0][last])
 	assert.Equal(t, []string{"false", "true"}, []string{rows[1][last], rows[2][last]})
+}
+
+// lastLine is the last line of a command's stderr.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return lines[len(lines)-1]
+}
+
+// over503.yaml (its comment works the figures out): 2000 req/s of 100 ms
+// work on written.xml's two servers of 64 slots, which serve 1280 req/s:
+// once the request queues are full about 36 % of requests get 503, and
+// the target is 0.1 %. Nothing meets it: recommend exits 1 with a last
+// line that names the farm and the rate that misses, every format is
+// written in full, and --write leaves the file as it was.
+func TestRecommendMissExitsOne(t *testing.T) {
+	const over503 = "../../fixtures/recommend/over503.yaml"
+	for _, format := range []string{"text", "json", "patch"} {
+		code, out, stderr := runCLI(t, "", nil, "recommend", recTwo, "--scenario", over503, "--format", format)
+		require.Equal(t, exitFindings, code, "%s: %s", format, stderr)
+		last := lastLine(stderr)
+		assert.Regexp(t, `^arrfarm: recommending for .*written\.xml: farm web MISSES the target 0\.100%: .* 503 3\d\.\d+%`, last, format)
+		assert.Contains(t, last, "nothing was changed for it")
+		switch format {
+		case "text":
+			assert.Contains(t, out, "together ")
+			assert.Contains(t, out, "MISSES the target")
+		case "json":
+			var res struct {
+				Farms []struct {
+					Set struct {
+						Meets bool `json:"meets"`
+					} `json:"set"`
+				} `json:"farms"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(out), &res), out)
+			require.Len(t, res.Farms, 1)
+			assert.False(t, res.Farms[0].Set.Meets)
+		case "patch":
+			assert.Contains(t, out, "# farm web MISSES the target")
+			assert.NotContains(t, out, "@@", "nothing is changed")
+		}
+	}
+
+	orig, err := os.ReadFile(recTwo)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "written.xml")
+	require.NoError(t, os.WriteFile(path, orig, 0o644))
+	code, _, stderr := runCLI(t, "", nil, "recommend", path, "--scenario", over503, "--write")
+	assert.Equal(t, exitFindings, code, stderr)
+	assert.NotContains(t, stderr, "wrote")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, orig, got)
+}
+
+// Two farms under one scenario: "big" has the four servers over503.yaml's
+// 2000 req/s needs (2000 x 0.1 s = 200 busy slots on 4 x 64 = 256: 78 %
+// busy), "small" the two that leave 36 % turned away. --write changes
+// "big" (its health check is written with values recommend replaces) and
+// nothing of "small", and the exit is 1, naming "small" alone.
+func TestRecommendMissOneFarmOfTwo(t *testing.T) {
+	cfg := `<configuration>
+  <webFarms>
+    <webFarm name="big" enabled="true">
+      <server address="10.0.0.11" enabled="true" />
+      <server address="10.0.0.12" enabled="true" />
+      <server address="10.0.0.13" enabled="true" />
+      <server address="10.0.0.14" enabled="true" />
+      <applicationRequestRouting>
+        <protocol timeout="00:00:30" />
+        <healthCheck url="http://big/health" interval="00:00:30" timeout="00:00:30" minServers="0" />
+      </applicationRequestRouting>
+    </webFarm>
+    <webFarm name="small" enabled="true">
+      <server address="10.0.1.11" enabled="true" />
+      <server address="10.0.1.12" enabled="true" />
+      <applicationRequestRouting>
+        <protocol timeout="00:00:30" />
+        <healthCheck url="http://small/health" interval="00:00:30" timeout="00:00:30" minServers="0" />
+      </applicationRequestRouting>
+    </webFarm>
+  </webFarms>
+</configuration>
+`
+	src, err := os.ReadFile("../../fixtures/recommend/over503.yaml")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "sc.yaml")
+	// Without farm: the scenario drives each farm in turn.
+	require.NoError(t, os.WriteFile(sc, []byte(strings.Replace(string(src), "farm: web\n", "", 1)), 0o644))
+	path := filepath.Join(dir, "applicationHost.config")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o644))
+
+	code, _, stderr := runCLI(t, "", nil, "recommend", path, "--scenario", sc, "--write")
+	require.Equal(t, exitFindings, code, stderr)
+	last := lastLine(stderr)
+	assert.Contains(t, last, "farm small MISSES the target")
+	assert.NotContains(t, last, "farm big")
+	assert.Contains(t, stderr, "wrote ")
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	small := cfg[strings.Index(cfg, `<webFarm name="small"`):]
+	assert.Contains(t, string(got), small, "farm small is left as written")
+	assert.NotEqual(t, cfg, string(got), "farm big's recommendation is written")
 }
