@@ -407,9 +407,39 @@ type Add struct {
 	Count int    `json:"count"`
 }
 
+// cloneOverride is the scenario's settings of the server at address: for
+// a clone, those of the server it copies, and the queueLength of that
+// server's application pool when a file given declares it (a clone's
+// address names no machine, so the simulator cannot find its pool) and
+// the scenario does not set it for that server: a copy runs in a pool
+// like its original's.
+func (fr *farmRun) cloneOverride(address string) *simulate.ServerOverride {
+	orig := fr.original(address)
+	o := fr.sc.Servers[orig]
+	if orig == address || (o != nil && o.QueueLength != nil) {
+		return o
+	}
+	for _, s := range fr.farm.Servers {
+		if s.Address != orig {
+			continue
+		}
+		if n, ok := simulate.PoolQueueLength(fr.cfg, s); ok {
+			var cp simulate.ServerOverride
+			if o != nil {
+				cp = *o
+			}
+			cp.QueueLength = &n
+			return &cp
+		}
+		break
+	}
+	return o
+}
+
 // runServers simulates the farm with exactly the enabled servers set (the
 // farm's own, or clones whose address is "ADDRESS+N", which take the
-// scenario's settings of ADDRESS) at the peak rate held steady, with the
+// scenario's settings of ADDRESS and its pool's queueLength:
+// cloneOverride) at the peak rate held steady, with the
 // scenario's faults on the servers still in the set, and returns the
 // 502.3, 502.4 and 503 rates: a backend whose request queue is full
 // answers 503 at once instead of letting the request time out, so an
@@ -428,7 +458,7 @@ func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([3]simulat
 	in := map[string]bool{}
 	for _, s := range set {
 		in[s.Address] = true
-		if o := fr.sc.Servers[fr.original(s.Address)]; o != nil {
+		if o := fr.cloneOverride(s.Address); o != nil {
 			sc.Servers[s.Address] = o
 		}
 	}

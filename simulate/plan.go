@@ -572,6 +572,16 @@ func liveByDefault(farm *schema.Farm, sc *Scenario) bool {
 		!farm.HealthCheck.Invalid("liveTrafficFailurePeriod")
 }
 
+// PoolQueueLength is the queueLength that the application pool serving
+// farm server s declares in a file given (poolQueueLength), ok false when
+// none is written and the scenario's backends.queueLength applies. A
+// server recommend's capacity adds as a copy of s runs in a pool like
+// s's, so it takes this value too.
+func PoolQueueLength(cfg *schema.Config, s *schema.Server) (n int, ok bool) {
+	q, _, ok := poolQueueLength(cfg, s, 0)
+	return int(q), ok
+}
+
 // poolQueueLength is the queueLength of the application pool that serves
 // farm server s as a file given declares it (ok, with a note naming where
 // it was read): for a site of this machine cfg itself (LocalPool), for
