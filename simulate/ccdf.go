@@ -16,7 +16,7 @@ const ccdfStep = 1.05
 // point counts the samples in the buckets above its own.
 func (h *histogram) ccdf() []CCDFPoint {
 	var total uint64
-	for _, c := range h.n {
+	for _, c := range h.used() {
 		total += c
 	}
 	if total == 0 {
@@ -25,7 +25,7 @@ func (h *histogram) ccdf() []CCDFPoint {
 	var out []CCDFPoint
 	above := total
 	last := 0.0
-	for b, c := range h.n {
+	for b, c := range h.used() {
 		if c == 0 {
 			continue
 		}
