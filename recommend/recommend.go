@@ -338,9 +338,15 @@ func recommendFarm(cfg *schema.Config, sc *simulate.Scenario, name string, opts 
 	out.Timeout.PercentileRuleS = round3(rule.Seconds())
 
 	if out.Overloaded {
+		// ASP.NET's requestQueueLimit bounds what a backend holds: then
+		// the overload shows as 503, not as a queue without bound.
+		grows := "queues grow without bound"
+		if rql := requestQueueLimit(fr.sc, load.busiest); rql > 0 {
+			grows = fmt.Sprintf("its queue fills to the backend's requestQueueLimit (%d in service and waiting) and the requests beyond it are turned away with 503 at once", rql)
+		}
 		out.Reasons = append(out.Reasons, fmt.Sprintf(
-			"farm %q is overloaded: at the peak of %s req/s server %s is offered %.0f%% of what it can serve (%s): queues grow without bound and no timeout fixes that (a timed-out request keeps its backend slot); add servers (see capacity) or make requests faster",
-			name, num(out.PeakRate), load.busiest, 100*load.util, load.how))
+			"farm %q is overloaded: at the peak of %s req/s server %s is offered %.0f%% of what it can serve (%s): %s, and no timeout fixes that (a timed-out request keeps its backend slot); add servers (see capacity) or make requests faster",
+			name, num(out.PeakRate), load.busiest, 100*load.util, load.how, grows))
 	} else {
 		if err := fr.timeout(out, rule); err != nil {
 			return nil, err
@@ -388,6 +394,16 @@ func serverModel(sc *simulate.Scenario, addr string) (latency.Model, int) {
 		}
 	}
 	return lat, conc
+}
+
+// requestQueueLimit is the requests the backend at addr holds (in
+// service and waiting) before it answers 503: the scenario's value for
+// that server, else backends.requestQueueLimit; 0 is no limit.
+func requestQueueLimit(sc *simulate.Scenario, addr string) int {
+	if o := sc.Servers[addr]; o != nil && o.RequestQueueLimit != nil {
+		return *o.RequestQueueLimit
+	}
+	return sc.Backends.RequestQueueLimit
 }
 
 type load struct {

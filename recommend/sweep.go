@@ -154,10 +154,16 @@ type SweepPoint struct {
 	Replications int                  `json:"replications"`
 	Rates        simulate.Rates       `json:"rates"`
 	LatencyMS    simulate.Percentiles `json:"latency_ms"`
-	// Overloaded: a server was busy at or above its capacity, so the
-	// point's rates come from a queue that grew all run long (simulate
-	// prints the same as a note).
+	// Overloaded: a server was busy at or above its capacity (simulate
+	// prints the same as a note). Without backend queue limits the
+	// point's rates come from a queue that grew all run long; with them
+	// (QueueFull503 above 0) the overload shows as 503 turned away at
+	// once, and the queue stays at the limit.
 	Overloaded bool `json:"overloaded,omitempty"`
+	// QueueFull503 counts the point's 503 answers of a full backend queue
+	// (requestQueueLimit, or queueLength while a worker takes no
+	// requests), a stopped pool's left out.
+	QueueFull503 int64 `json:"queue_full_503,omitempty"`
 }
 
 // Load returns a fresh configuration and scenario for one point: --set
@@ -205,6 +211,7 @@ func Sweep(load Load, vary []Vary, opts simulate.Options, progress func(done, to
 		f := r.Farms[0]
 		p.Farm, p.Requests, p.Replications, p.Rates, p.LatencyMS = f.Name, f.Requests, r.Replications, f.Rates, f.LatencyMS
 		p.Overloaded = f.Overloaded()
+		p.QueueFull503 = f.QueueFull503()
 		res.Points = append(res.Points, p)
 		if progress != nil {
 			progress(k+1, total)
@@ -322,22 +329,31 @@ func (r *SweepResult) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%-*s  ", width[i], v.Path)
 	}
 	fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s\n", "502.3", "95% CI", "502.4", "503", "p99", "p99.9")
-	overloaded := 0
+	grew, capped := 0, 0
 	for _, p := range r.Points {
 		for i, x := range p.Values {
 			fmt.Fprintf(&b, "%-*s  ", width[i], x)
 		}
 		rt := p.Rates
 		mark := ""
-		if p.Overloaded {
-			mark, overloaded = "  OVERLOADED", overloaded+1
+		switch {
+		case p.Overloaded && p.QueueFull503 > 0:
+			mark, capped = "  OVERLOADED", capped+1
+		case p.Overloaded:
+			mark, grew = "  OVERLOADED", grew+1
 		}
 		fmt.Fprintf(&b, "%10s  %-22s  %10s  %10s  %9s  %9s%s\n", human.Percent(rt.R5023.Mean),
 			human.Percent(rt.R5023.CI95[0])+" .. "+human.Percent(rt.R5023.CI95[1]), human.Percent(rt.R5024.Mean), human.Percent(rt.R503.Mean),
 			human.Duration(time.Duration(p.LatencyMS.P99*1e6)), human.Duration(time.Duration(p.LatencyMS.P999*1e6)), mark)
 	}
-	if overloaded > 0 {
-		fmt.Fprintf(&b, "\nOVERLOADED: at %d point(s) a server was busy at or above its capacity: the queue grew all run long, so those rates say how long the run was, not what the farm settles at, and no timeout fixes that\n", overloaded)
+	// Backend queue limits decide how an overload shows: a queue with no
+	// limit (or one the run never filled) grows for as long as the load
+	// lasts; a full one turns the rest away with 503.
+	if grew > 0 {
+		fmt.Fprintf(&b, "\nOVERLOADED: at %d point(s) a server was busy at or above its capacity and no backend queue limit turned a request away: the queue grew all run long, so those rates say how long the run was, not what the farm settles at, and no timeout fixes that\n", grew)
+	}
+	if capped > 0 {
+		fmt.Fprintf(&b, "\nOVERLOADED: at %d point(s) a server was busy at or above its capacity: its backend queue filled to its limit (requestQueueLimit, or queueLength while the worker took none) and the requests beyond it were turned away with 503 at once (the 503 column), so the overload shows as 503, not as a growing queue; no timeout fixes that: add servers or make requests faster\n", capped)
 	}
 	wide := 0
 	for _, p := range r.Points {

@@ -687,6 +687,21 @@ func writeCauses(b *strings.Builder, f *FarmResult) {
 	}
 }
 
+// QueueFull503 counts the 503 answers of a full backend queue (ASP.NET's
+// requestQueueLimit, or the pool's http.sys queueLength while its worker
+// takes no requests), the 503s of a stopped pool left out: with these
+// limits an overload shows as requests turned away at once, not as a
+// queue that grows all run long.
+func (f FarmResult) QueueFull503() int64 {
+	n := f.Outcomes.S503
+	for _, fr := range f.Faults {
+		if fr.Fault == string(FaultStopped) {
+			n -= fr.S503
+		}
+	}
+	return n
+}
+
 func faultName(fr FaultResult) string {
 	dur := " to the end"
 	switch {

@@ -52,3 +52,36 @@ latency: {lognormal: {p50: 200ms, p99: 2s}}
 	require.Equal(t, 3, res.Replications)
 	require.Contains(t, strings.Join(res.Farms[0].Notes, "\n"), "CI target not reached")
 }
+
+// The overload note says how the overload shows. Offered 12 req/s of
+// 100 ms work on one slot (rho 1.2), the queue gains 2 requests a second:
+// with no limit it grows all run long; with requestQueueLimit 50 it is
+// full after about 25 s (M/M/1/50 at rho 1.2 leaves the slot idle
+// 0.2 / (1.2^51 - 1), about 0.002 % of the time: still overloaded) and
+// from then on 1 - 10/12 = 1/6 of requests get 503 at once.
+func TestOverloadNoteByQueueLimit(t *testing.T) {
+	cfg := loadConfig(t, farm(1, "protocol: {timeout: 30s}"))
+	for _, c := range []struct {
+		backends, want, not string
+	}{
+		{"{requestQueueLimit: 0, queueLength: 0}", "queues grow", "503"},
+		{"{requestQueueLimit: 50}", "turned away with 503", "queues grow"},
+	} {
+		sc := loadScenario(t, `farm: web
+duration: 2m
+warmup: 10s
+replications: 2
+seed: 1
+arrivals: {rate: 12}
+latency: {exponential: {mean: 100ms}}
+concurrency: 1
+backends: `+c.backends+`
+`)
+		res, err := Run(cfg, sc, Options{})
+		require.NoError(t, err)
+		notes := strings.Join(res.Farms[0].Notes, "\n")
+		require.Contains(t, notes, "is overloaded", c.backends)
+		require.Contains(t, notes, c.want, c.backends)
+		require.NotContains(t, notes, c.not, c.backends)
+	}
+}
