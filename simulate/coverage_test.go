@@ -29,15 +29,7 @@ func coverageCell(t *testing.T, tau float64, seeds int, duration string) (covere
 	cfg := loadConfig(t, farm(2, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
 	cover, pass := 0, 0
 	for s := 1; s <= seeds; s++ {
-		sc := loadScenario(t, fmt.Sprintf(`
-duration: %s
-warmup: 5s
-replications: 10
-seed: %d
-arrivals: {rate: 200}
-latency: {lognormal: {median: 100ms, sigma: 1}}
-`, duration, s))
-		reps := simulate(t, cfg, sc)
+		reps := simulate(t, cfg, mginfScenario(t, s, duration))
 		counts := make([]repCounts, len(reps))
 		for i, r := range reps {
 			counts[i] = r.repCounts
@@ -54,6 +46,19 @@ latency: {lognormal: {median: 100ms, sigma: 1}}
 	t.Logf("timeout %gs, exact 502.3 share %.4g, %d seeds x 10 replications x %s at 200/s: 95%% interval coverage %.3f, gate passes a 1.44x breach in %.3f",
 		tau, want, seeds, duration, covered, falsePass)
 	return covered, falsePass
+}
+
+// mginfScenario is coverageCell's scenario for one seed: ten replications
+// of duration at 200 requests/s, lognormal service of median 100 ms.
+func mginfScenario(t *testing.T, seed int, duration string) *Scenario {
+	return loadScenario(t, fmt.Sprintf(`
+duration: %s
+warmup: 5s
+replications: 10
+seed: %d
+arrivals: {rate: 200}
+latency: {lognormal: {median: 100ms, sigma: 1}}
+`, duration, seed))
 }
 
 // TestRareRateCoverageLong is the acceptance of issue 16: over 200 seeds,
@@ -108,27 +113,14 @@ func TestRareRateCoverage(t *testing.T) {
 // replications run and how many seeds stopped at the cap short of the
 // target.
 func mmcCoverageCell(t *testing.T, share float64, seeds int, duration string, untilCI float64) (covered, falsePass, meanReps float64, capped int) {
-	const c, lambda, mu = 4, 36.0, 10.0
-	lo, hi := 0.0, 60.0
-	for range 100 {
-		if m := (lo + hi) / 2; mmcSojournTail(c, lambda, mu, m) > share {
-			lo = m
-		} else {
-			hi = m
-		}
-	}
-	tau := math.Round(hi*1000) / 1000 // the config's timeout has ms steps
-	want := mmcSojournTail(c, lambda, mu, tau)
+	tau, want := mmcTimeout(share)
 	limit := want / 1.44
 	cfg := loadConfig(t, farm(1, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
 	opts := Options{UntilCI: untilCI}
 	cover, pass, reps := 0, 0, 0
 	first := firstSeed(t)
 	for s := first; s < first+seeds; s++ {
-		// Warm-up: ten relaxation times 1/(c mu (1 - sqrt rho)^2) = 9.5 s
-		// (validation.md 4.3).
-		src := queueScenario(lambda, mu, c, "100s", duration, 10, "")
-		sc := loadScenario(t, strings.Replace(src, "seed: 11", fmt.Sprintf("seed: %d", s), 1))
+		sc := mmcScenario(t, s, duration)
 		p, err := compile(cfg, sc, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -158,6 +150,38 @@ func mmcCoverageCell(t *testing.T, share float64, seeds int, duration string, un
 	t.Logf("M/M/4 at 90%% load, timeout %gs, exact 502.3 share %.4g, %d seeds x %s of %s: 95%% interval coverage %.3f, gate passes a 1.44x breach in %.3f",
 		tau, want, seeds, run, duration, covered, falsePass)
 	return covered, falsePass, meanReps, capped
+}
+
+// The M/M/4 of mmcCoverageCell: 4 slots, 36 requests/s, 10 served a
+// second per slot (utilisation 0.9).
+const (
+	mmcSlots  = 4
+	mmcLambda = 36.0
+	mmcMu     = 10.0
+)
+
+// mmcScenario is mmcCoverageCell's scenario for one seed: ten
+// replications of duration. Warm-up: ten relaxation times
+// 1/(c mu (1 - sqrt rho)^2) = 9.5 s (validation.md 4.3).
+func mmcScenario(t *testing.T, seed int, duration string) *Scenario {
+	src := queueScenario(mmcLambda, mmcMu, mmcSlots, "100s", duration, 10, "")
+	return loadScenario(t, strings.Replace(src, "seed: 11", fmt.Sprintf("seed: %d", seed), 1))
+}
+
+// mmcTimeout is the timeout (in ms steps, as the config has them) that
+// puts the exact 502.3 share of mmcCoverageCell's M/M/4 near share, and
+// that exact share.
+func mmcTimeout(share float64) (tau, want float64) {
+	lo, hi := 0.0, 60.0
+	for range 100 {
+		if m := (lo + hi) / 2; mmcSojournTail(mmcSlots, mmcLambda, mmcMu, m) > share {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	tau = math.Round(hi*1000) / 1000
+	return tau, mmcSojournTail(mmcSlots, mmcLambda, mmcMu, tau)
 }
 
 // firstSeed is where the M/M/4 cells' seeds start: 1, or
@@ -208,9 +232,33 @@ const untilCICoverage = 0.5
 // conservative there by about two points, nearly all on the lower side,
 // which no verdict uses: over 400 seeds the interval lay above the truth
 // once (0.25 %, nominal 2.5 %), while the upper bound, which the gate
-// reads, lay below it in 10 (2.5 %, the nominal share). A less conservative interval (mid-p) was not tried: it
-// would lower every cell, and the M/G/inf 0.01 % cell is at 0.935, near
-// the lower edge. The cell is held to at least 0.93.
+// reads, lay below it in 10 (2.5 %, the nominal share).
+//
+// Why, and why the interval stays as it is (TestCoverageReplay, over the
+// cells recorded by TestCoverageRecord, seeds 1 to 200: its replay of
+// this interval stops where the harness stopped and gives the figures
+// above): the excess is not Clopper-Pearson's discreteness. Mid-p bounds,
+// on the lower side or on both, leave the cell as it is. A run stops at
+// about 18 effective events, where the lower bound is 0.589 times the
+// estimate (mid-p: 0.608), so it lies above the truth only where the
+// estimate is above 1.70 times it (1.65); for a Poisson stream counted to
+// 18 events that is 2.5 % of runs, but no seed's was: at most 1.66, 97.5 %
+// quantile 1.46. The estimate's upper tail is short because a seed whose
+// bursts ran high also measured a high VIF (the logs of the two correlate
+// at 0.53 over the seeds), so its interval is wider, and under --until-ci
+// it runs on rather than stopping there: as for a t interval on
+// right-skewed data, the errors fall on one side. The same holds without
+// the stop: read at a fixed 415 replications (the fewest recorded), the
+// cell covers 0.970, its lower side missed once. Mid-p would cost the
+// other cells instead: on the lower side only, the 0.1 % cell falls to
+// 0.945 (it stops earlier, on fewer events, and its upper bound misses in
+// 9 seeds instead of 5) and the M/G/inf 0.01 % cell to 0.930; on both
+// sides, the 1 % cell to 0.930 and the M/G/inf 0.01 % cell to 0.925. Nor
+// is the stand-in's floor on VIF the cause: dropping it where the count
+// has its own 1000 events leaves the lower side as it is and lets the
+// upper bound miss (0.925 here, 0.890 at 0.1 %, with 1 % false passes).
+// The excess is on the side no verdict reads, so the cell is held to at
+// least 0.93.
 func TestBurstyRareRateCoverageLong(t *testing.T) {
 	if os.Getenv("ARRFARM_LONG") == "" {
 		t.Skip("set ARRFARM_LONG=1 to run the 200-seed coverage test")

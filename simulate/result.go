@@ -271,37 +271,15 @@ func pickProxy(rungs [][]int64) []int64 {
 // a more frequent count of the same kind (requests slower than half the
 // timeout for 502.3), whose spread stands in for it. With no event the
 // upper bound is the rule of three on the effective count, 3 VIF / N.
-// Mean stays the mean of the replications' rates.
+// Mean stays the mean of the replications' rates. The bounds stay
+// Clopper-Pearson, not mid-p: replayed over the recorded coverage cells
+// (coverage_record_test.go), mid-p did not touch the one cell that
+// over-covers, where the excess comes from the estimate and its VIF
+// rising together, and it pushed others toward or below 93 %.
 func rateOfCounts(events, requests, proxy []int64) Rate {
-	var e, n, m float64
-	for i := range events {
-		m += rate(events[i], requests[i])
-		e += float64(events[i])
-		n += float64(requests[i])
-	}
-	m /= float64(max(len(events), 1))
+	m, e, n, vif := effectiveCounts(events, requests, proxy)
 	if n == 0 {
 		return Rate{CI95: [2]float64{0, 1}}
-	}
-	// A VIF measured over R replications is itself uncertain; widening it
-	// by (t_{R-1} / z)^2 makes the interval the Student t interval where
-	// counts are large, and keeps its skew where they are not. The
-	// stand-in sets a floor on clustering, unwidened, where the count is
-	// too rare to measure its own (below minClusterEvents) or the stand-in
-	// is clearly clustered (VIF above 2, which independent trials over ten
-	// replications exceed about 4 % of the time): a count's spread over a
-	// few lopsided replications understates its clustering. Where nothing
-	// measured it, requests count as independent trials. The choices are
-	// held to coverage_test.go's cells.
-	vif := 1.0
-	if est, ok := dispersion(events, requests); ok {
-		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(events) - 1)}.Quantile(0.975)
-		vif = math.Max(0.1, est*t*t/(zNormal975*zNormal975))
-	}
-	if proxy != nil {
-		if est, ok := dispersion(proxy, requests); ok && (e < minClusterEvents || est > 2) {
-			vif = math.Max(vif, math.Max(1, est))
-		}
 	}
 	if e == 0 {
 		return Rate{Mean: 0, CI95: [2]float64{0, math.Min(1, 3*vif/n)}, Bound: "rule_of_three"}
@@ -316,6 +294,42 @@ func rateOfCounts(events, requests, proxy []int64) Rate {
 		hi = distuv.Beta{Alpha: ee + 1, Beta: ne - ee}.Quantile(0.975)
 	}
 	return Rate{Mean: m, CI95: [2]float64{math.Min(lo, m), math.Max(hi, m)}}
+}
+
+// effectiveCounts is rateOfCounts' mean of the replications' rates m, its
+// pooled events e in requests n, and the variance inflation factor vif
+// that divides both into effective counts.
+func effectiveCounts(events, requests, proxy []int64) (m, e, n, vif float64) {
+	for i := range events {
+		m += rate(events[i], requests[i])
+		e += float64(events[i])
+		n += float64(requests[i])
+	}
+	m /= float64(max(len(events), 1))
+	if n == 0 {
+		return m, e, n, 1
+	}
+	// A VIF measured over R replications is itself uncertain; widening it
+	// by (t_{R-1} / z)^2 makes the interval the Student t interval where
+	// counts are large, and keeps its skew where they are not. The
+	// stand-in sets a floor on clustering, unwidened, where the count is
+	// too rare to measure its own (below minClusterEvents) or the stand-in
+	// is clearly clustered (VIF above 2, which independent trials over ten
+	// replications exceed about 4 % of the time): a count's spread over a
+	// few lopsided replications understates its clustering. Where nothing
+	// measured it, requests count as independent trials. The choices are
+	// held to coverage_test.go's cells.
+	vif = 1.0
+	if est, ok := dispersion(events, requests); ok {
+		t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(len(events) - 1)}.Quantile(0.975)
+		vif = math.Max(0.1, est*t*t/(zNormal975*zNormal975))
+	}
+	if proxy != nil {
+		if est, ok := dispersion(proxy, requests); ok && (e < minClusterEvents || est > 2) {
+			vif = math.Max(vif, math.Max(1, est))
+		}
+	}
+	return m, e, n, vif
 }
 
 // dispersion is the variance inflation factor of counts over replications:
