@@ -101,6 +101,11 @@ type Farm struct {
 	Reasons    []string `json:"reasons"`
 	// Set is the whole recommendation simulated together.
 	Set Set `json:"set"`
+	// Notes are the simulation's notes on the set Set describes (what
+	// simulate prints as "note:": the algorithm as simulated, queue
+	// lengths read from --backend files, overloaded servers, ...), safe
+	// to print (simulate.FarmResult.NoteLines).
+	Notes []string `json:"notes,omitempty"`
 
 	// Extras.
 	Algorithm string  `json:"algorithm"`

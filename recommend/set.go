@@ -154,6 +154,9 @@ func (fr *farmRun) verify(out *Farm) error {
 	}
 	s := &out.Set
 	s.Predicted5023, s.Predicted5024, s.Predicted503 = got.Rates.R5023, got.Rates.R5024, got.Rates.R503
+	// The notes of the run the answer rests on: the set kept, or the farm
+	// as written when none meets.
+	out.Notes = got.NoteLines()
 	if chosen == nil {
 		// Nothing meets: recommend nothing.
 		chosen = &cur

@@ -100,6 +100,11 @@ func (r *Result) WriteText(w io.Writer) error {
 		if f.Overloaded {
 			fmt.Fprintf(&b, "  OVERLOADED: farm %s is overloaded (busiest server at %.0f%% of what it can serve); no timeout is recommended\n", f.Name, 100*f.Utilization)
 		}
+		// As simulate prints them, once: the notes of the run the answer
+		// rests on (already printable: simulate masked them).
+		for _, n := range f.Notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
 		t := f.Timeout
 		switch {
 		case t.RecommendedS != nil:

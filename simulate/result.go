@@ -545,6 +545,18 @@ func aggregate(p *plan, t *totals, counts []repCounts) *Result {
 	return res
 }
 
+// NoteLines are the notes the text report prints for the farm (each
+// after "note: "), safe to print: the algorithm as simulated when it
+// differs from the configured one, then the other assumptions and
+// warnings (Notes). recommend prints them with its answer.
+func (f *FarmResult) NoteLines() []string {
+	var out []string
+	if f.AlgorithmNote != "" {
+		out = append(out, fmt.Sprintf("configured %s; %s", f.ConfiguredAlgorithm, f.AlgorithmNote))
+	}
+	return append(out, f.Notes...)
+}
+
 // printable masks secrets and escapes control characters in the text that
 // comes from the configuration or the scenario (farm name, server
 // addresses written as user:password@host, notes quoting them), so that
@@ -590,10 +602,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	for _, f := range r.Farms {
 		fmt.Fprintf(&b, "farm %s: %s, timeout %s, %d replication(s) x %s (warm-up %s discarded), seed %d\n",
 			f.Name, f.Algorithm, human.Seconds(f.TimeoutS), r.Replications, human.Seconds(r.DurationS), human.Seconds(r.WarmupS), r.Seed)
-		if f.AlgorithmNote != "" {
-			fmt.Fprintf(&b, "  note: configured %s; %s\n", f.ConfiguredAlgorithm, f.AlgorithmNote)
-		}
-		for _, n := range f.Notes {
+		for _, n := range f.NoteLines() {
 			fmt.Fprintf(&b, "  note: %s\n", n)
 		}
 		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)

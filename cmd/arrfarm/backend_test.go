@@ -140,3 +140,39 @@ func TestBackendFileWithErrors(t *testing.T) {
 	assert.Contains(t, out, "other/applicationHost.config:8:47: error: invalid queueLength=\"5\"")
 	assert.Contains(t, out, "note: other/applicationHost.config has errors, so no scenario was simulated")
 }
+
+// recommend prints the simulation's notes that bear on its answer, once,
+// as simulate prints them: here the queueLength read from the --backend
+// file (50, backends/web1/applicationHost.config:8:47), on which the
+// 503s that make the farm miss depend.
+func TestRecommendPrintsSimulationNotes(t *testing.T) {
+	backendFixture(t)
+	const queueNote = `note: server 10.0.0.11 is site "Default Web Site" of backends/web1/applicationHost.config (--backend): queueLength 50 read from application pool "DefaultAppPool" (backends/web1/applicationHost.config:8:47)`
+	_, sim, errs := runCLI(t, "", nil, "simulate", "applicationHost.config", "--scenario", "pause.yaml", "--backend", backendWeb1)
+	require.Equal(t, 1, strings.Count(sim, queueNote), "simulate's note: %s%s", sim, errs)
+
+	args := []string{"recommend", "applicationHost.config", "--scenario", "pause.yaml", "--backend", backendWeb1}
+	_, out, errs := runCLI(t, "", nil, args...)
+	assert.Equal(t, 1, strings.Count(out, "  "+queueNote+"\n"), "%s%s", out, errs)
+	// Every note simulate printed for the farm as written that is about
+	// the configuration (not the run) is there too.
+	for _, l := range strings.Split(sim, "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "note: health:") || strings.HasPrefix(l, "note: minServers") {
+			assert.Equal(t, 1, strings.Count(out, l), "%q", l)
+		}
+	}
+
+	_, js, errs := runCLI(t, "", nil, append(args, "--format", "json")...)
+	var res struct {
+		Farms []struct {
+			Notes []string `json:"notes"`
+		} `json:"farms"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &res), "%s%s", js, errs)
+	require.Len(t, res.Farms, 1)
+	assert.Contains(t, res.Farms[0].Notes, strings.TrimPrefix(queueNote, "note: "))
+
+	// Without the file there is no such note.
+	_, out, _ = runCLI(t, "", nil, "recommend", "applicationHost.config", "--scenario", "pause.yaml")
+	assert.NotContains(t, out, "queueLength 50")
+}
