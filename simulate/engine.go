@@ -296,22 +296,25 @@ func (s *sim) runUntil(limit int64) {
 		case 0:
 			s.arrive()
 		case 1:
-			e := s.heap.pop()
-			switch e.kind {
+			// The event is read in place before anything is pushed
+			// (popRef).
+			e := s.heap.popRef()
+			kind, arg, aux := e.kind, e.arg, e.aux
+			switch kind {
 			case evComplete:
-				s.complete(e.arg, e.aux)
+				s.complete(arg, aux)
 			case evConnectFail:
-				s.connectFail(e.arg, e.aux)
+				s.connectFail(arg, aux)
 			case evReject:
-				s.reject(e.arg, e.aux)
+				s.reject(arg, aux)
 			case evProbe:
-				s.probe(e.arg)
+				s.probe(arg)
 			case evProbeResult:
-				s.probeResult(e.arg, e.aux == 1)
+				s.probeResult(arg, aux == 1)
 			case evDeadline:
-				s.deadline(e.arg, e.aux)
+				s.deadline(arg, aux)
 			case evFault:
-				s.faultBoundary(e.arg)
+				s.faultBoundary(arg)
 			}
 		case 2:
 			e := s.tmo.pop()

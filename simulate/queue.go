@@ -47,6 +47,8 @@ type eventQueue struct {
 	nodes []qnode
 	free  int32
 	far   eventHeap
+	// farTop holds the event popRef last took from far.
+	farTop event
 }
 
 type qnode struct {
@@ -133,22 +135,29 @@ func (q *eventQueue) peek() *event {
 
 // pop removes and returns the earliest event. The queue must not be
 // empty.
-func (q *eventQueue) pop() event {
+func (q *eventQueue) pop() event { return *q.popRef() }
+
+// popRef removes the earliest event and returns it in place: the node it
+// was in goes back to the free list, so the event is valid until the next
+// push. The event loop reads its fields from there; returned by value,
+// the 32-byte event was stored to the stack field by field and read back
+// whole, a store-forwarding stall that perf put at a quarter of runUntil's
+// own time.
+func (q *eventQueue) popRef() *event {
 	if !q.topOK {
 		q.peek()
 	}
 	q.topOK = false
 	if q.topFar {
-		e := q.far.pop()
+		q.farTop = q.far.pop()
 		// A deadline already due may be before the calendar's window:
 		// cur never goes back.
-		q.cur = max(q.cur, e.at>>q.shift)
-		return e
+		q.cur = max(q.cur, q.farTop.at>>q.shift)
+		return &q.farTop
 	}
 	b := q.topB
 	h := q.head[b]
 	nd := &q.nodes[h]
-	e := nd.ev
 	q.head[b] = nd.next
 	if nd.next < 0 {
 		q.bits[b>>6] &^= 1 << (b & 63)
@@ -156,8 +165,8 @@ func (q *eventQueue) pop() event {
 	nd.next = q.free
 	q.free = h
 	q.n--
-	q.cur = e.at >> q.shift
-	return e
+	q.cur = nd.ev.at >> q.shift
+	return &nd.ev
 }
 
 // calendarShift is the bucket width (a power of two ns) for service times
