@@ -417,7 +417,9 @@ type Series struct {
 }
 
 // seriesColors are the colours of a Curve's More lines, after 502.3's red.
-var seriesColors = []color.Color{color5024, colorBar, color.RGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}, color.RGBA{R: 0xd3, G: 0x84, B: 0x00, A: 0xff}}
+// Green comes last: it is the chosen value's line (Mark), and a line of
+// points in its colour would be lost on it.
+var seriesColors = []color.Color{color5024, color.RGBA{R: 0x8e, G: 0x44, B: 0xad, A: 0xff}, color.RGBA{R: 0xd3, G: 0x84, B: 0x00, A: 0xff}, colorBar}
 
 // maxPointTicks is the most points whose x values are the ticks
 // themselves; more would crowd the axis, and the default ticks serve.
@@ -468,13 +470,60 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		}
 	}
 	p := newPlot(c.Title, c.XLabel, ylabel)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{percent: true}
+		p.Y.Min, p.Y.Max = floor, top*1.5
+	} else {
+		p.Y.Tick.Marker = percentTicks{}
+		// Headroom for the legend in the top right corner, a row a line:
+		// the top of a CI bar there (its cap) stays in sight.
+		rows := len(all) + 2
+		p.Y.Min, p.Y.Max = 0, math.Max(top*(1.15+0.07*float64(rows)), 1e-6)
+	}
+	// Room on both sides, so that the first and last points (and their CI
+	// bars) do not sit on the axes.
+	pad := (hi - lo) / 20
+	if hi == lo {
+		pad = 1
+	}
+	// The target and the chosen value are drawn first, under the points:
+	// a point on the chosen value's line (capacity's N+1 at the count
+	// found) stays in sight. Their legend entries follow the lines'.
+	type ref struct {
+		label string
+		line  *plotter.Line
+	}
+	var refs []ref
+	if c.Target > 0 {
+		t, err := hline(c.Target, lo-pad, hi+pad)
+		if err != nil {
+			return "", err
+		}
+		refs = append(refs, ref{"target " + trimFloat(100*c.Target) + "%", t})
+	}
+	if !math.IsNaN(c.Mark) {
+		v, err := vline(c.Mark, p.Y.Min, p.Y.Max)
+		if err != nil {
+			return "", err
+		}
+		v.Color = colorBar
+		refs = append(refs, ref{c.MarkLabel, v})
+	}
+	for _, r := range refs {
+		p.Add(r.line)
+	}
+	drawn := dodge(all, dodgeStep(all, hi-lo))
+	if !slices.EqualFunc(all, drawn, func(a, b Series) bool { return slices.Equal(a.Points, b.Points) }) {
+		p.X.Label.Text += " (points of several lines at one value are set side by side)"
+	}
 	skipped := 0
-	for i, sr := range all {
+	for i, sr := range drawn {
 		col := color.Color(color5023)
 		if i > 0 {
 			col = seriesColors[(i-1)%len(seriesColors)]
 		}
-		n, err := addSeries(p, sr, col, logY, floor)
+		n, err := addSeries(p, sr, col, seriesGlyphs[i%len(seriesGlyphs)], logY, floor)
 		if err != nil {
 			return "", err
 		}
@@ -483,19 +532,8 @@ func PlotCurve(c Curve) (template.HTML, error) {
 	if skipped > 0 {
 		p.Title.Text += fmt.Sprintf(" (%d point(s) with no 502.3 not drawn on the log axis)", skipped)
 	}
-	if logY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{percent: true}
-		p.Y.Min, p.Y.Max = floor, top*1.5
-	} else {
-		p.Y.Tick.Marker = percentTicks{}
-		p.Y.Min, p.Y.Max = 0, math.Max(top*1.15, 1e-6)
-	}
-	// Room on both sides, so that the first and last points (and their CI
-	// bars) do not sit on the axes.
-	pad := (hi - lo) / 20
-	if hi == lo {
-		pad = 1
+	for _, r := range refs {
+		p.Legend.Add(r.label, r.line)
 	}
 	lo, hi = lo-pad, hi+pad
 	p.X.Min, p.X.Max = lo, hi
@@ -512,29 +550,75 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		}
 		p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	}
-	if c.Target > 0 {
-		t, err := hline(c.Target, lo, hi)
-		if err != nil {
-			return "", err
-		}
-		p.Add(t)
-		p.Legend.Add("target "+trimFloat(100*c.Target)+"%", t)
-	}
-	if !math.IsNaN(c.Mark) {
-		v, err := vline(c.Mark, p.Y.Min, p.Y.Max)
-		if err != nil {
-			return "", err
-		}
-		v.Color = colorBar
-		p.Add(v)
-		p.Legend.Add(c.MarkLabel, v)
-	}
 	return svg(p)
+}
+
+// seriesGlyphs are the point shapes of a Curve's lines, in order: where
+// lines meet, each point still shows whose it is.
+var seriesGlyphs = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.TriangleGlyph{}, draw.SquareGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{}}
+
+// dodgeStep is how far apart dodge sets points that share an x: a
+// fortieth of the x span, and less where values tried are closer, so that
+// a spread group never reaches the next value.
+func dodgeStep(all []Series, span float64) float64 {
+	var xs []float64
+	most := 0
+	at := map[float64]int{}
+	for _, sr := range all {
+		seen := map[float64]bool{}
+		for _, pt := range sr.Points {
+			if !seen[pt.X] {
+				seen[pt.X] = true
+				at[pt.X]++
+				most = max(most, at[pt.X])
+			}
+			if !slices.Contains(xs, pt.X) {
+				xs = append(xs, pt.X)
+			}
+		}
+	}
+	slices.Sort(xs)
+	step := span / 40
+	if span == 0 {
+		step = 0.05
+	}
+	for i := 1; i < len(xs); i++ {
+		step = math.Min(step, (xs[i]-xs[i-1])/float64(most+1))
+	}
+	return step
+}
+
+// dodge returns the series with the points that several series have at
+// one x set side by side, step apart and centred on it, in series order:
+// otherwise one line's point and CI bar hide another's (capacity draws
+// copies added and one server out at the same count). A point alone at
+// its x stays where it is.
+func dodge(all []Series, step float64) []Series {
+	at := map[float64][]int{} // the series with a point at x, in order
+	for i, sr := range all {
+		for _, pt := range sr.Points {
+			if l := at[pt.X]; len(l) == 0 || l[len(l)-1] != i {
+				at[pt.X] = append(l, i)
+			}
+		}
+	}
+	out := make([]Series, len(all))
+	for i, sr := range all {
+		out[i] = Series{Label: sr.Label, Points: slices.Clone(sr.Points)}
+		for j := range out[i].Points {
+			pt := &out[i].Points[j]
+			if l := at[pt.X]; len(l) > 1 {
+				k := slices.Index(l, i)
+				pt.X += (float64(k) - float64(len(l)-1)/2) * step
+			}
+		}
+	}
+	return out
 }
 
 // addSeries draws one line of a Curve with its 95% CI bars, in order of
 // x, and returns how many of its points a log axis could not show.
-func addSeries(p *plot.Plot, sr Series, col color.Color, logY bool, floor float64) (int, error) {
+func addSeries(p *plot.Plot, sr Series, col color.Color, glyph draw.GlyphDrawer, logY bool, floor float64) (int, error) {
 	type ci struct {
 		plotter.XYs
 		plotter.YErrors
@@ -563,7 +647,13 @@ func addSeries(p *plot.Plot, sr Series, col color.Color, logY bool, floor float6
 		return 0, fmt.Errorf("curve %q: %w", sr.Label, err)
 	}
 	line.Color, line.Width = col, vg.Points(1.3)
-	dots.Color, dots.Radius = col, vg.Points(2)
+	// Few points (capacity's) get markers large enough to tell their
+	// shapes apart; a curve of a point a second keeps small ones.
+	radius := vg.Points(3)
+	if len(d.XYs) > 30 {
+		radius = vg.Points(2)
+	}
+	dots.Color, dots.Radius, dots.Shape = col, radius, glyph
 	bars, err := plotter.NewYErrorBars(d)
 	if err != nil {
 		return 0, fmt.Errorf("CI bars of %q: %w", sr.Label, err)

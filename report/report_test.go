@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"regexp"
 	"strings"
@@ -260,4 +261,44 @@ func TestSweepPageShows503(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, page.Sections[0].Facts, 1)
 	require.Contains(t, page.Sections[0].Facts[0].Value, ", 503 25% (95% CI 20% to 30%)")
+}
+
+// Points of several lines at one value are set side by side, so that
+// none hides another (issue: capacity's N+1 point and its CI bar at the
+// count found sat on the copies' point and on the dashed "enough" line):
+// the two at x = 4 are drawn a step apart, either side of 4, and a point
+// alone at its x stays put. Each line has its own point shape.
+func TestCurvePointsSideBySide(t *testing.T) {
+	all := []Series{
+		{Label: "own", Points: []CurvePoint{{X: 2, Mean: 0.3}}},
+		{Label: "added", Points: []CurvePoint{{X: 3, Mean: 0.1}, {X: 4, Mean: 0}}},
+		{Label: "out", Points: []CurvePoint{{X: 4, Mean: 0, Hi: 0.03}, {X: 5, Mean: 0}}},
+	}
+	step := dodgeStep(all, 3)
+	require.InDelta(t, 3.0/40, step, 1e-12, "a fortieth of the span; values tried are 1 apart, far more than 3 steps")
+	drawn := dodge(all, step)
+	require.Equal(t, 2.0, drawn[0].Points[0].X)
+	require.Equal(t, 3.0, drawn[1].Points[0].X)
+	require.Equal(t, 5.0, drawn[2].Points[1].X)
+	a, b := drawn[1].Points[1].X, drawn[2].Points[0].X
+	require.InDelta(t, 4-step/2, a, 1e-12)
+	require.InDelta(t, 4+step/2, b, 1e-12)
+	require.Equal(t, 4.0, all[1].Points[1].X, "the caller's points are not changed")
+
+	// Close values shrink the step: three lines at 1 and at 1.1 stay
+	// within their own value's quarter of the gap.
+	close := []Series{{Points: []CurvePoint{{X: 1}, {X: 1.1}}}, {Points: []CurvePoint{{X: 1}, {X: 1.1}}}, {Points: []CurvePoint{{X: 1}, {X: 1.1}}}}
+	s := dodgeStep(close, 10)
+	require.InDelta(t, 0.1/4, s, 1e-12)
+	d := dodge(close, s)
+	require.Less(t, d[2].Points[0].X, d[0].Points[1].X, "the groups at 1 and 1.1 do not mix")
+
+	for i := range seriesGlyphs {
+		for j := range i {
+			require.NotEqual(t, fmt.Sprintf("%T", seriesGlyphs[i]), fmt.Sprintf("%T", seriesGlyphs[j]))
+		}
+	}
+	fig, err := PlotCurve(Curve{Title: "c", XLabel: "servers", Points: all[0].Points, More: all[1:], Mark: 4, MarkLabel: "enough: 4 servers", Target: 0.001})
+	require.NoError(t, err)
+	require.Contains(t, string(fig), "set side by side")
 }
