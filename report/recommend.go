@@ -213,14 +213,22 @@ func Sweep(res *recommend.SweepResult, inputs string) (*Page, error) {
 		groups[key] = append(groups[key], p)
 	}
 	sec := Section{Heading: "502.3 against " + first.Path}
-	var over []string
+	// As the sweep's text says it: a queue with no limit grows all run
+	// long; a full one turns the rest away with 503.
+	var grew, capped []string
 	for _, p := range res.Points {
-		if p.Overloaded {
-			over = append(over, strings.Join(p.Values, ", "))
+		switch {
+		case p.Overloaded && p.QueueFull503 > 0:
+			capped = append(capped, strings.Join(p.Values, ", "))
+		case p.Overloaded:
+			grew = append(grew, strings.Join(p.Values, ", "))
 		}
 	}
-	if len(over) > 0 {
-		sec.Warnings = append(sec.Warnings, fmt.Sprintf("overloaded at %s: a server was busy at or above its capacity, so the rate there says how long the run was, not what the farm settles at", strings.Join(over, "; ")))
+	if len(grew) > 0 {
+		sec.Warnings = append(sec.Warnings, fmt.Sprintf("overloaded at %s: a server was busy at or above its capacity and no backend queue limit turned a request away, so the queue grew all run long and the rate there says how long the run was, not what the farm settles at", strings.Join(grew, "; ")))
+	}
+	if len(capped) > 0 {
+		sec.Warnings = append(sec.Warnings, fmt.Sprintf("overloaded at %s: a server was busy at or above its capacity; its backend queue filled to its limit and the requests beyond it were turned away with 503 at once (see the 503 rates below), not left in a growing queue", strings.Join(capped, "; ")))
 	}
 	if len(order) > maxSweepFigures {
 		sec.Warnings = append(sec.Warnings, fmt.Sprintf("the grid has %d combinations of the other settings; the first %d are drawn (the JSON and CSV have all)", len(order), maxSweepFigures))

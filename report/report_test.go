@@ -145,6 +145,21 @@ func TestSweepPageWarnsOverload(t *testing.T) {
 	if !strings.Contains(w, "overloaded at 100:") || strings.Contains(w, "10:") {
 		t.Errorf("warnings %q: want the 100 point, not the 10 point", w)
 	}
+	if !strings.Contains(w, "grew all run long") || strings.Contains(w, "503") {
+		t.Errorf("warnings %q: no queue limit turned a request away: the queue grew", w)
+	}
+
+	// A point whose backends turned requests away at their queue limit
+	// shows the overload as 503, not as a growing queue.
+	res.Points[1].QueueFull503 = 120
+	page, err = Sweep(res, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = strings.Join(page.Sections[0].Warnings, "\n")
+	if !strings.Contains(w, "overloaded at 100:") || !strings.Contains(w, "turned away with 503") || strings.Contains(w, "grew") {
+		t.Errorf("warnings %q: want the overload at 100 shown as 503 at the queue limit", w)
+	}
 }
 
 // The x ticks of a short curve are the values tried: points at 2, 5 and
