@@ -102,9 +102,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		}
 		// As simulate prints them, once: the notes of the run the answer
 		// rests on (already printable: simulate masked them).
-		for _, n := range f.Notes {
-			fmt.Fprintf(&b, "  note: %s\n", n)
-		}
+		simulate.WriteNotes(&b, f.Notes)
 		t := f.Timeout
 		switch {
 		case t.RecommendedS != nil:

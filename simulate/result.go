@@ -557,6 +557,14 @@ func (f *FarmResult) NoteLines() []string {
 	return append(out, f.Notes...)
 }
 
+// WriteNotes writes notes as the text report prints a farm's, one
+// indented "note:" line each; recommend prints its notes through it too.
+func WriteNotes(b *strings.Builder, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(b, "  note: %s\n", n)
+	}
+}
+
 // printable masks secrets and escapes control characters in the text that
 // comes from the configuration or the scenario (farm name, server
 // addresses written as user:password@host, notes quoting them), so that
@@ -602,9 +610,7 @@ func (r *Result) WriteText(w io.Writer) error {
 	for _, f := range r.Farms {
 		fmt.Fprintf(&b, "farm %s: %s, timeout %s, %d replication(s) x %s (warm-up %s discarded), seed %d\n",
 			f.Name, f.Algorithm, human.Seconds(f.TimeoutS), r.Replications, human.Seconds(r.DurationS), human.Seconds(r.WarmupS), r.Seed)
-		for _, n := range f.NoteLines() {
-			fmt.Fprintf(&b, "  note: %s\n", n)
-		}
+		WriteNotes(&b, f.NoteLines())
 		fmt.Fprintf(&b, "\n  %d requests\n", f.Requests)
 		ci := func(x Rate) string {
 			if x.Bound == "rule_of_three" {
