@@ -252,19 +252,7 @@ type replayResult struct {
 func replayCell(recs []recordedSeed, f interval, proxied bool, untilCI float64) replayResult {
 	res := replayResult{stops: map[int]int{}}
 	for _, rec := range recs {
-		rate := func(k int) Rate {
-			events, requests := make([]int64, k), make([]int64, k)
-			tails := make([][tailRungs]int64, k)
-			for i := range k {
-				c := rec.Reps[i].counts()
-				events[i], requests[i], tails[i] = c.e5023(), c.requests(), c.tail
-			}
-			var proxy []int64
-			if proxied {
-				proxy = pickProxy(byRung(tails))
-			}
-			return f(events, requests, proxy)
-		}
+		rate := func(k int) Rate { return f(rec.firstCounts(k, proxied)) }
 		k := 10
 		for untilCI > 0 && k <= len(rec.Reps) {
 			r := rate(k)
@@ -379,16 +367,7 @@ func logCorrelation(t *testing.T, name string, recs []recordedSeed, proxied bool
 	cover, below, above := 0, 0, 0
 	for _, rec := range recs {
 		for j, k := range []int{rec.Stop, fixed} {
-			events, requests := make([]int64, k), make([]int64, k)
-			tails := make([][tailRungs]int64, k)
-			for i := range k {
-				c := rec.Reps[i].counts()
-				events[i], requests[i], tails[i] = c.e5023(), c.requests(), c.tail
-			}
-			var proxy []int64
-			if proxied {
-				proxy = pickProxy(byRung(tails))
-			}
+			events, requests, proxy := rec.firstCounts(k, proxied)
 			if j == 0 {
 				_, e, n, vif := effectiveCounts(events, requests, proxy)
 				xs, ys = append(xs, math.Log(e/n)), append(ys, math.Log(vif))
@@ -406,6 +385,22 @@ func logCorrelation(t *testing.T, name string, recs []recordedSeed, proxied bool
 	}
 	t.Logf("%s: at the stop, log estimate and log VIF correlate at %.2f; read at a fixed %d replications, coverage %.4f, interval below the truth %d, above %d",
 		name, stat.Correlation(xs, ys, nil), fixed, float64(cover)/float64(len(recs)), below, above)
+}
+
+// firstCounts are the 502.3 counts, requests and (when proxied) the
+// clustering stand-in of the seed's first k replications, as replicate
+// hands them to rateOfCounts.
+func (rec recordedSeed) firstCounts(k int, proxied bool) (events, requests, proxy []int64) {
+	events, requests = make([]int64, k), make([]int64, k)
+	tails := make([][tailRungs]int64, k)
+	for i := range k {
+		c := rec.Reps[i].counts()
+		events[i], requests[i], tails[i] = c.e5023(), c.requests(), c.tail
+	}
+	if proxied {
+		proxy = pickProxy(byRung(tails))
+	}
+	return events, requests, proxy
 }
 
 func readRecorded(t *testing.T, path string) []recordedSeed {
