@@ -530,7 +530,7 @@ func PlotCurve(c Curve) (template.HTML, error) {
 		skipped += n
 	}
 	if skipped > 0 {
-		p.Title.Text += fmt.Sprintf(" (%d point(s) with no 502.3 not drawn on the log axis)", skipped)
+		p.Title.Text += fmt.Sprintf(" (%d point(s) with no %s not drawn on the log axis)", skipped, metric)
 	}
 	for _, r := range refs {
 		p.Legend.Add(r.label, r.line)

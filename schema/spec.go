@@ -103,7 +103,7 @@ var (
 
 // Compiled returns the schema's validation table, built once per process
 // from specTable, the table derived from the embedded CUE when the code
-// was generated (spec_table.go; TestSpecTable fails when the two differ,
+// was generated (table_gen.go; TestSpecTable fails when the two differ,
 // so arr.cue stays the source). Compiling the CUE at start-up took a third
 // of a short run's CPU time; CUE itself is compiled only when an attribute
 // whose constraint has no Go form is validated (cueField).
@@ -376,7 +376,7 @@ const (
 )
 
 // checkNode is a compiled CUE constraint, as data, so that the table
-// derived from arr.cue can be written as Go (spec_table.go).
+// derived from arr.cue can be written as Go (table_gen.go).
 type checkNode struct {
 	op   checkOp
 	str  string

@@ -722,10 +722,13 @@ func writeCauses(b *strings.Builder, f *FarmResult) {
 // takes no requests), the 503s of a stopped pool left out: with these
 // limits an overload shows as requests turned away at once, not as a
 // queue that grows all run long.
-func (f FarmResult) QueueFull503() int64 {
-	n := f.Outcomes.S503
+func (f FarmResult) QueueFull503() int64 { return f.queueFull503("", f.Outcomes.S503) }
+
+// queueFull503 is n, a count of 503 answers on the server at addr ("" for
+// the whole farm), less those a stopped pool there gave.
+func (f FarmResult) queueFull503(addr string, n int64) int64 {
 	for _, fr := range f.Faults {
-		if fr.Fault == string(FaultStopped) {
+		if fr.Fault == string(FaultStopped) && (addr == "" || fr.Server == addr) {
 			n -= fr.S503
 		}
 	}

@@ -20,8 +20,8 @@ func warn(res *Result, counts []repCounts, opts Options) {
 				// A backend queue limit caps the queue: the overload then
 				// shows as 503 turned away at once, not a growing queue.
 				grows := "queues grow"
-				if s.S503 > 0 {
-					grows = fmt.Sprintf("its queue filled to the backend's limit (requestQueueLimit, or queueLength while the worker took none) and %d request(s) were turned away with 503", s.S503)
+				if n := f.queueFull503(s.Address, s.S503); n > 0 {
+					grows = fmt.Sprintf("its queue filled to the backend's limit (requestQueueLimit, or queueLength while the worker took none) and %d request(s) were turned away with 503", n)
 				}
 				f.Notes = append(f.Notes, fmt.Sprintf("server %s is overloaded: busy %.0f%% of its capacity (%d at once); the offered load is at or above what it can serve, %s, and no timeout fixes that",
 					s.Address, 100*s.Utilization, s.Concurrency, grows))
