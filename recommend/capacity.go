@@ -255,6 +255,18 @@ func (fr *farmRun) capacity(out *Farm) error {
 			}
 		}
 		if grow < 0 {
+			if base.r[2].CI95[1] > target {
+				a, why, err := fr.pauseQueue(servers, t, out.PeakRate, target)
+				if err != nil {
+					return err
+				}
+				if a != nil {
+					c.QueueLength = a
+					out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers) misses the target at the peak on 503 (%s, 95%% CI upper %s) %s",
+						have, human.Percent(base.r[2].Mean), human.Percent(base.r[2].CI95[1]), why))
+					return nil
+				}
+			}
 			out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers, %s first) misses the target at the peak, 502.3 at %s, 502.4 at %s, 503 at %s, and servers added until they are at most half busy do not keep them under %s at %s: the failures come from the latency or the scenario's faults, not from load; raise the timeout or see the health-check reasons",
 				have, servers[0].Address, human.Percent(base.r[0].Mean), human.Percent(base.r[1].Mean), human.Percent(base.r[2].Mean), human.Percent(target), human.Duration(t)))
 			return nil
@@ -445,6 +457,16 @@ func (fr *farmRun) cloneOverride(address string) *simulate.ServerOverride {
 // answers 503 at once instead of letting the request time out, so an
 // overloaded set can show no 502.3 at all.
 func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([3]simulate.Rate, error) {
+	f, err := fr.runFarm(set, t, 0)
+	if err != nil {
+		return [3]simulate.Rate{}, err
+	}
+	return [3]simulate.Rate{f.Rates.R5023, f.Rates.R5024, f.Rates.R503}, nil
+}
+
+// runFarm is runServers' simulation, with every server's queueLength set
+// to queue when it is above 0, and its whole result.
+func (fr *farmRun) runFarm(set []*schema.Server, t time.Duration, queue int) (*simulate.FarmResult, error) {
 	cfg := *fr.cfg
 	cfg.Farms = nil
 	farm := *fr.farm
@@ -458,7 +480,16 @@ func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([3]simulat
 	in := map[string]bool{}
 	for _, s := range set {
 		in[s.Address] = true
-		if o := fr.cloneOverride(s.Address); o != nil {
+		o := fr.cloneOverride(s.Address)
+		if queue > 0 {
+			var cp simulate.ServerOverride
+			if o != nil {
+				cp = *o
+			}
+			cp.QueueLength = &queue
+			o = &cp
+		}
+		if o != nil {
 			sc.Servers[s.Address] = o
 		}
 	}
@@ -477,9 +508,130 @@ func (fr *farmRun) runServers(set []*schema.Server, t time.Duration) ([3]simulat
 	}
 	res, err := simulate.Run(&cfg, &sc, fr.simOptions(false))
 	if err != nil {
-		return [3]simulate.Rate{}, fmt.Errorf("simulating %d servers: %w", len(set), err)
+		return nil, fmt.Errorf("simulating %d servers: %w", len(set), err)
 	}
 	fr.alg = res.Farms[0].Algorithm
-	rt := res.Farms[0].Rates
-	return [3]simulate.Rate{rt.R5023, rt.R5024, rt.R503}, nil
+	return &res.Farms[0], nil
+}
+
+// maxQueueLength is the largest applicationPools/add/@queueLength IIS
+// accepts.
+const maxQueueLength = 65535
+
+// pauseQueue is the advice for a farm whose 503s come from its pools'
+// http.sys queues overflowing while the workers take no requests (the
+// scenario's pauses, and recycles whose new worker takes a while to
+// start): requests wait there, up to queueLength, and the rest get 503.
+// More servers help only in proportion (each holds its own queueLength of
+// what a pause brings), so the setting to change is queueLength: the
+// smallest value, the same for every server, that meets the target on 503 (what queueLength decides) with the farm's own servers, found by
+// doubling then bisection; its 502.3 and 502.4 are reported beside it, and
+// the advice says when they do not meet the target too. nil when
+// the scenario has no such fault, the simulation attributes no 503 to
+// one, or no queueLength up to IIS's largest meets.
+func (fr *farmRun) pauseQueue(set []*schema.Server, t time.Duration, peak, target float64) (*QueueAdvice, string, error) {
+	var pause time.Duration
+	for _, e := range fr.sc.Events {
+		if (e.Fault == simulate.FaultPause || e.Fault == simulate.FaultRecycle) && e.For > 0 {
+			pause = max(pause, e.For)
+		}
+	}
+	cur := 0
+	for _, s := range set {
+		if q := fr.queueLength(s.Address); q > 0 && (cur == 0 || q < cur) {
+			cur = q
+		}
+	}
+	if pause == 0 || cur == 0 || cur >= maxQueueLength {
+		return nil, "", nil
+	}
+	f, err := fr.runFarm(set, t, 0)
+	if err != nil {
+		return nil, "", err
+	}
+	var paused int64
+	for _, x := range f.Faults {
+		if x.Fault == string(simulate.FaultPause) || x.Fault == string(simulate.FaultRecycle) {
+			paused += x.S503
+		}
+	}
+	if paused == 0 {
+		return nil, "", nil
+	}
+	lo, hi := cur, 0 // lo misses, hi meets
+	var got *simulate.FarmResult
+	try := func(q int) (bool, error) {
+		f, err := fr.runFarm(set, t, q)
+		if err != nil {
+			return false, err
+		}
+		ok := meets(f.Rates.R503, target)
+		if ok {
+			got = f
+		}
+		return ok, nil
+	}
+	for q := min(2*cur, maxQueueLength); ; q = min(2*q, maxQueueLength) {
+		ok, err := try(q)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			hi = q
+			break
+		}
+		if lo = q; q == maxQueueLength {
+			return nil, "", nil
+		}
+	}
+	best := got
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := try(mid)
+		if err != nil {
+			return nil, "", err
+		}
+		if ok {
+			hi, best = mid, got
+		} else {
+			lo = mid
+		}
+	}
+	r := best.Rates
+	a := &QueueAdvice{Current: cur, Needed: hi, Predicted5023: r.R5023, Predicted5024: r.R5024, Predicted503: r.R503,
+		Servers: int(math.Ceil(peak * pause.Seconds() / float64(cur))), PauseS: pause.Seconds()}
+	verdict := "all three within the target"
+	var over []string
+	for _, x := range []struct {
+		name string
+		r    simulate.Rate
+	}{{"502.3", r.R5023}, {"502.4", r.R5024}} {
+		if !meets(x.r, target) {
+			over = append(over, x.name)
+		}
+	}
+	if len(over) > 0 {
+		verdict = fmt.Sprintf("503 within the target, but the 95%% CI upper bound of %s is above it, so the queue alone does not show the farm meeting the target", strings.Join(over, " and "))
+	}
+	why := fmt.Sprintf("and %d of its %d simulated 503s came while workers took no requests (the scenario's pauses and recycle start-ups, up to %s): requests wait in the application pool's http.sys queue, queueLength %d, and the rest are turned away. More servers are not the fix: each holds only its own queueLength of what a pause brings, %s requests at the peak, so it would take at least %d servers, where servers at most half busy did not meet. Raise queueLength (applicationPools/add/@queueLength of each server's pool; IIS's default is 1000) to at least %d: simulated with the farm's %d servers, 502.3 %s (95%% CI upper %s), 502.4 %s (95%% CI upper %s), 503 %s (95%% CI upper %s): %s",
+		paused, f.Outcomes.S503, human.Duration(pause), cur, num(peak*pause.Seconds()), a.Servers, hi, len(set),
+		human.Percent(r.R5023.Mean), human.Percent(r.R5023.CI95[1]), human.Percent(r.R5024.Mean), human.Percent(r.R5024.CI95[1]), human.Percent(r.R503.Mean), human.Percent(r.R503.CI95[1]), verdict)
+	return a, why, nil
+}
+
+// queueLength is the http.sys queue of the server at address as simulated:
+// the scenario's value for it (or for the server a clone copies), else its
+// pool's from a file given, else backends.queueLength; 0 is no limit.
+func (fr *farmRun) queueLength(address string) int {
+	if o := fr.cloneOverride(address); o != nil && o.QueueLength != nil {
+		return *o.QueueLength
+	}
+	for _, s := range fr.farm.Servers {
+		if s.Address == address {
+			if n, ok := simulate.PoolQueueLength(fr.cfg, s); ok {
+				return n
+			}
+		}
+	}
+	return fr.sc.Backends.QueueLength
 }

@@ -173,6 +173,31 @@ type Capacity struct {
 	// Tried lists the server sets simulated: how many servers each had,
 	// with its 502.3 rate; Added and Out say what the set was.
 	Tried []Point `json:"tried,omitempty"`
+	// QueueLength is set when no server count meets the target because
+	// the 503s come from the pools' http.sys queues overflowing while the
+	// workers take no requests (the scenario's pauses and recycles): the
+	// queueLength that holds them with the farm's own servers.
+	QueueLength *QueueAdvice `json:"queue_length,omitempty"`
+}
+
+// QueueAdvice is the application pools' queueLength (the http.sys queue a
+// paused or starting worker leaves requests in) that keeps a farm within
+// the target, simulated with the farm's own servers at the peak.
+type QueueAdvice struct {
+	// Current is the smallest queueLength of the farm's servers.
+	Current int `json:"current"`
+	// Needed is the smallest value, the same for every server, that meets
+	// the target (ones in between are not simulated).
+	Needed        int           `json:"needed"`
+	Predicted5023 simulate.Rate `json:"predicted_502_3"`
+	Predicted5024 simulate.Rate `json:"predicted_502_4"`
+	Predicted503  simulate.Rate `json:"predicted_503"`
+	// Servers is how many servers the queue arithmetic says it would take
+	// instead, each holding Current of what the longest pause brings at
+	// the peak: ceil(peak x pause / Current).
+	Servers int `json:"servers_instead"`
+	// PauseS is that longest pause (or recycle start-up), in seconds.
+	PauseS float64 `json:"pause_s"`
 }
 
 // Point is one simulated value with its 502.3 rate (mean and 95 % CI).

@@ -124,6 +124,9 @@ func (r *Result) WriteText(w io.Writer) error {
 		if c := f.Capacity; c.Servers != nil {
 			fmt.Fprintf(&b, "  capacity     %d server(s) at the peak (%s with one down); the farm has %d; predicted 502.3 %s%s%s at timeout %s\n",
 				*c.Servers, nPlus1(c), f.Servers, human.Percent(c.Predicted5023.Mean), ciText(*c.Predicted5023), rate503(c.Predicted503), human.Seconds(c.TimeoutS))
+		} else if a := c.QueueLength; a != nil {
+			fmt.Fprintf(&b, "  capacity     no server count (at least %d for the %s pauses); queueLength %d -> %d per server: predicted 503 %s%s with the farm's %d\n",
+				a.Servers, human.Seconds(a.PauseS), a.Current, a.Needed, human.Percent(a.Predicted503.Mean), ciText(a.Predicted503), f.Servers)
 		} else {
 			b.WriteString("  capacity     not computed (see below)\n")
 		}
@@ -221,6 +224,9 @@ func (r *Result) Misses() []Miss {
 		}
 		if c := f.Capacity; c.Servers != nil && *c.Servers > f.Servers {
 			why += fmt.Sprintf("; capacity: %d servers at the peak", *c.Servers)
+		}
+		if a := f.Capacity.QueueLength; a != nil {
+			why += fmt.Sprintf("; its 503s come from pauses overflowing the http.sys queue: raise queueLength to %d per server (more servers would take at least %d)", a.Needed, a.Servers)
 		}
 		out = append(out, Miss{Farm: f.Name, Why: why})
 	}

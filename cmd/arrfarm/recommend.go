@@ -46,7 +46,10 @@ suggests healthCheck interval, timeout and minServers, and counts the servers
 that carry the scenario's peak rate (and one more, to survive losing one).
 A server count, and the recommended values simulated together, meet the
 target only when the 502.3, 502.4 and 503 rates (503: a backend's full
-request queue or stopped pool) are each within it.
+request queue or stopped pool) are each within it. When no server count
+does because the 503s come from pauses or recycles overflowing the pools'
+http.sys queue (each server holds only its own queueLength of what a pause
+brings), capacity names the queueLength that holds them instead.
 A farm whose offered load is at or above what its servers can serve is
 reported as overloaded: no timeout fixes that.
 
