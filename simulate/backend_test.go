@@ -555,3 +555,25 @@ func TestRemotePoolWithoutQueueLength(t *testing.T) {
 		require.Contains(t, res.Farms[0].Notes, c.want, c.name)
 	}
 }
+
+// A pause freezes the worker with the requests it holds: those waiting for
+// a slot are inside it (ASP.NET's queue, bounded by requestQueueLimit), not
+// in http.sys, so only the arrivals during the pause take the queueLength
+// places. One slot, 2 s service, 5 requests at 0 s (one in service, four
+// waiting inside) and a pause from 1 s to 11 s with queueLength 3: of the
+// 5 sent during it (2 s .. 6 s) 3 wait and 5 - 3 = 2 get 503. A recycle
+// instead hands the four waiting ones to the pool's http.sys queue for the
+// new worker (simulation.md): they fill it past 3, and all 5 get 503.
+func TestPauseLeavesWaitingRequestsInsideTheWorker(t *testing.T) {
+	cfg := farm(1, "protocol: {timeout: 100s}")
+	for _, tc := range []struct {
+		fault string
+		want  int64
+	}{{"pause", 2}, {"recycle", 5}} {
+		t.Run(tc.fault, func(t *testing.T) {
+			sc := fmt.Sprintf("duration: 60s\nconcurrency: 1\nbackends: {queueLength: 3}\nevents: [{at: 1s, server: 10.0.0.1, fault: %s, for: 10s}]", tc.fault)
+			r := replayed(t, cfg, sc, make([]float64, 5), seconds(2, 5))
+			require.EqualValues(t, tc.want, r.out[o503])
+		})
+	}
+}

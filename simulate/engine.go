@@ -45,7 +45,10 @@ type server struct {
 	conc     int32
 	waiting  int32 // requests in the queue (stale cancelled entries excluded)
 	qlen     int32 // http.sys queue limit while the worker takes no requests; 0: none
-	rql      int32 // requests the worker holds (in service + waiting); 0: no limit
+	// inside: of the waiting requests, those a paused worker froze with
+	// (ASP.NET's queue): they take no http.sys place
+	inside int32
+	rql    int32 // requests the worker holds (in service + waiting); 0: no limit
 	// hold: the worker takes no requests (paused, or a recycled worker
 	// starting): they wait in the http.sys queue
 	hold    bool
@@ -505,7 +508,7 @@ func (s *sim) releaseConn(v *server) {
 // queueLength.
 func (s *sim) queueFull(v *server) bool {
 	if v.hold {
-		return v.qlen > 0 && v.waiting >= v.qlen
+		return v.qlen > 0 && v.waiting-v.inside >= v.qlen
 	}
 	return v.rql > 0 && v.busy+v.waiting >= v.rql
 }
@@ -748,6 +751,8 @@ func (s *sim) giveUp(h int32, r *request, v *server) {
 			s.startNext(v)
 		} else if r.flags&fRefused == 0 {
 			v.waiting--
+			// The oldest wait longest: the frozen ones time out first.
+			v.inside = max(v.inside-1, 0)
 		}
 	}
 	// Otherwise the backend keeps working; complete releases the request.

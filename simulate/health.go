@@ -175,7 +175,7 @@ func (s *sim) faultBoundary(b int32) {
 	for i := range s.srv {
 		if f.all || f.server == int32(i) {
 			v := &s.srv[i]
-			wasDown, wasFrozen, wasPaused, wasUnreachable := v.down, v.hang || v.unreachable, v.paused, v.unreachable
+			wasDown, wasFrozen, wasPaused, wasUnreachable, wasHold := v.down, v.hang || v.unreachable, v.paused, v.unreachable, v.hold
 			s.refreshFaults(int32(i))
 			if v.down && !wasDown || wasUnreachable && !v.unreachable {
 				// The server's sockets are gone: a process that died
@@ -201,6 +201,16 @@ func (s *sim) faultBoundary(b int32) {
 			}
 			if v.paused && !wasPaused {
 				s.pause(int32(i))
+			}
+			switch {
+			case !v.hold, v.starting && starts && f.ev.Fault == FaultRecycle:
+				// A worker that takes requests holds the waiting ones;
+				// one that exited left them to http.sys for the next.
+				v.inside = 0
+			case !wasHold:
+				// A pause freezes the waiting requests inside the worker:
+				// only those sent from now on take http.sys places.
+				v.inside = v.waiting
 			}
 			s.startNext(v) // a resumed or started worker takes the queue
 		}
@@ -253,7 +263,7 @@ func (s *sim) freeze(i int32) {
 		}
 	}
 	v.queue.reset()
-	v.waiting = 0
+	v.waiting, v.inside = 0, 0
 }
 
 // reset: the connections of server i's requests were reset (the server
@@ -290,7 +300,7 @@ func (s *sim) reset(i int32, waiting bool, cause int16) {
 	}
 	if waiting {
 		v.queue.reset()
-		v.waiting = 0
+		v.waiting, v.inside = 0, 0
 	}
 }
 
