@@ -42,11 +42,14 @@ rule routing to a mistyped farm, or setting a server variable the server does
 not allow, is found. The output names the files read as one server. With two
 applicationHost.config files in one run, every file is linted alone.
 
-A farm server on another machine has its own web.config: --backend
-ADDRESS=PATH (or ADDRESS:PORT=PATH) lints it as that server's site, so the
-rules that compare a farm with its backends' settings (backend-request-timeout,
-backend-execution-timeout, health-check-cannot-pass, request-limit-below-backend)
-see it. ADDRESS is the server's address as the farm writes it.
+A farm server on another machine has its own configuration: --backend
+ADDRESS=PATH (or ADDRESS:PORT=PATH) lints its web.config as that server's
+site, or its applicationHost.config as IIS reads it for the site bound to the
+server's port (the file's global sections, then the <location> elements for
+that site and its applications), so the rules that compare a farm with its
+backends' settings (backend-request-timeout, backend-execution-timeout,
+health-check-cannot-pass, request-limit-below-backend) see it. ADDRESS is the
+server's address as the farm writes it.
 
 Exit codes: 0 every PATH held configuration and no finding is at or above
 --fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
@@ -79,7 +82,7 @@ files: the message names the files skipped and why), or no rule left to run
 	f.StringArrayVar(&enable, "enable", nil, "enable a rule by slug or ID (repeatable)")
 	f.StringArrayVar(&disable, "disable", nil, "disable a rule by slug or ID (repeatable)")
 	f.StringVarP(&output, "output", "o", "", "write the report to FILE instead of standard output")
-	f.StringArrayVar(&backends, "backend", nil, "ADDRESS=PATH: the web.config of the farm server at ADDRESS (another machine), checked with the farm (repeatable)")
+	f.StringArrayVar(&backends, "backend", nil, "ADDRESS=PATH: the web.config or applicationHost.config of the farm server at ADDRESS (another machine), checked with the farm (repeatable)")
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -20,7 +19,8 @@ var HealthCheckCannotPass = &lint.Rule{
 	Doc: lint.Doc{
 		Why: "A URL test passes only when the server answers with a status in `statusCodeMatch` (200-399 by " +
 			"default). When the backend site is on this machine and its sites are in the file (or a backend's " +
-			"web.config is given with `lint --backend ADDRESS=PATH`, for the authentication), arrfarm can tell " +
+			"applicationHost.config is given with `lint --backend ADDRESS=PATH`; a web.config, for the authentication " +
+			"only), arrfarm can tell " +
 			"two ways it never will: the site's bindings on that port name host names and none is the test URL's " +
 			"host (HTTP.sys answers 400 or routes the probe to another site), or the site requires Windows " +
 			"authentication with anonymous access off (401). Every probe then fails, the servers are marked " +
@@ -57,7 +57,7 @@ var HealthCheckCannotPass = &lint.Rule{
 					continue
 				}
 				site, binding, hostOK := backendSite(p.Config, s, scheme, port, host)
-				if site == nil {
+				if site.Site == nil {
 					continue // the backend's site is not in these files
 				}
 				where := "server " + q(s.Address) + " (" + scheme + " port " + strconv.FormatInt(port, 10) + ", site " + q(site.Name) + ")"
@@ -70,7 +70,7 @@ var HealthCheckCannotPass = &lint.Rule{
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks for host " + q(host) + ", but " + where +
 							" is bound only to other host names on that port: the probe cannot succeed, the server is marked unhealthy, and once all are requests get 502.4"})
-				case requiresWindowsAuth(p.Config.Auth, site.Name, urlPath(f.HealthCheck.URL)) && !acceptsStatus(f.HealthCheck.StatusCodeMatch, 401):
+				case requiresWindowsAuth(p.Config.Auth, site, urlPath(f.HealthCheck.URL)) && !acceptsStatus(f.HealthCheck.StatusCodeMatch, 401):
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks " + where + ", which requires Windows authentication with anonymous access off: " +
 							"the probe gets 401, the server is marked unhealthy, and once all are requests get 502.4"})
@@ -87,53 +87,19 @@ func siteOnPort(sites []*schema.Site, scheme string, port int64, host string) (*
 }
 
 // requiresWindowsAuth reports whether site refuses anonymous requests for
-// path and asks for Windows authentication: the server level, then each
-// <location path> that covers path ("site", then "site/health" and
-// deeper), the most specific last, as IIS applies them.
-func requiresWindowsAuth(auth []*schema.Authentication, site, path string) bool {
-	type level struct {
-		depth int
-		a     *schema.Authentication
-	}
-	var levels []level
-	for _, a := range auth {
-		if d, ok := locationCovers(a.Location, site, path); ok {
-			levels = append(levels, level{d, a})
-		}
-	}
-	slices.SortStableFunc(levels, func(x, y level) int { return x.depth - y.depth })
+// path and asks for Windows authentication: each setting from the most
+// specific level that writes it (the server level, the site, then
+// "site/health" and deeper), as IIS applies locations.
+func requiresWindowsAuth(auth []*schema.Authentication, site backendScope, path string) bool {
+	loc := func(a *schema.Authentication) string { return a.Location }
 	anon, windows := true, false
-	for _, l := range levels {
-		if l.a.Anonymous.Has("enabled") {
-			anon = l.a.Anonymous.Enabled
-		}
-		if l.a.Windows.Has("enabled") {
-			windows = l.a.Windows.Enabled
-		}
+	if a := inForce(site, auth, loc, path, func(a *schema.Authentication) bool { return a.Anonymous.Has("enabled") }); a != nil {
+		anon = a.Anonymous.Enabled
+	}
+	if a := inForce(site, auth, loc, path, func(a *schema.Authentication) bool { return a.Windows.Has("enabled") }); a != nil {
+		windows = a.Windows.Enabled
 	}
 	return !anon && windows
-}
-
-// locationCovers reports whether <location path="loc"> applies to URL
-// path of site, and how deep it is: 0 for the server level, 1 for the
-// site, more for a folder or file of it.
-func locationCovers(loc, site, path string) (int, bool) {
-	loc = strings.Trim(loc, "/")
-	if loc == "" {
-		return 0, true
-	}
-	first, rest, _ := strings.Cut(loc, "/")
-	if !strings.EqualFold(first, site) {
-		return 0, false
-	}
-	if rest == "" {
-		return 1, true
-	}
-	p := strings.Trim(path, "/")
-	if strings.EqualFold(p, rest) || (len(p) > len(rest) && strings.EqualFold(p[:len(rest)], rest) && p[len(rest)] == '/') {
-		return 1 + strings.Count(rest, "/") + 1, true
-	}
-	return 0, false
 }
 
 // urlPath is the path of an absolute URL, without query.

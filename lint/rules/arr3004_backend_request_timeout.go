@@ -22,7 +22,10 @@ var BackendRequestTimeout = &lint.Rule{
 			"does not help them. arrfarm sees this when the backend sites are sites of this machine (farm servers " +
 			"on `localhost`) with their `aspNetCore` settings in the files (a `location` for the site, or the " +
 			"site's web.config linted with applicationHost.config), or when a backend on another machine is given " +
-			"with its web.config (`lint --backend ADDRESS=PATH`). In-process hosting has no such timeout.",
+			"with its web.config or applicationHost.config (`lint --backend ADDRESS=PATH`). Each attribute is read as IIS " +
+			"layers the levels (the server's, the site's `location`, then an application's or folder's `location` below " +
+			"it), and the site and each application with its own `aspNetCore` are checked. In-process hosting has no " +
+			"such timeout.",
 		Fix: "Raise `aspNetCore/@requestTimeout` of the backend to at least the farm's `protocol/@timeout`, or " +
 			"host the app in process (`hostingModel=\"inprocess\"`).",
 		Bad:  ancmExample("00:02:00"),
@@ -45,37 +48,49 @@ var BackendRequestTimeout = &lint.Rule{
 					continue
 				}
 				site, _, _ := backendSite(p.Config, s, "http", s.ARR.HTTPPort, "")
-				if site == nil {
+				if site.Site == nil {
 					continue
 				}
-				a := siteAspNetCore(p.Config.AspNetCore, site.Name)
-				if a == nil || strings.EqualFold(strings.TrimSpace(a.HostingModel), "inprocess") || a.Invalid("requestTimeout") ||
-					a.RequestTimeout >= f.Protocol.Timeout {
-					continue
+				for _, path := range sitePaths(site, p.Config.AspNetCore, func(a *schema.AspNetCore) string { return a.Location }) {
+					a := siteAspNetCore(p.Config.AspNetCore, site, path)
+					if a == nil || strings.EqualFold(strings.TrimSpace(a.HostingModel), "inprocess") || a.Invalid("requestTimeout") ||
+						a.RequestTimeout >= f.Protocol.Timeout {
+						continue
+					}
+					p.Report(schema.Finding{Span: attrSpan(&a.Element, "requestTimeout", a.Span), Farm: f.Name,
+						Related: farmDefined(f),
+						Message: scopeName(site, path) + " (server " + q(s.Address) + " port " + strconv.FormatInt(s.ARR.HTTPPort, 10) + " of farm " + q(f.Name) +
+							") runs ASP.NET Core out of process with requestTimeout " + dur(a.RequestTimeout) + ", below the farm's proxy timeout of " +
+							dur(f.Protocol.Timeout) + ": slower requests get 502.3 from the backend at " + dur(a.RequestTimeout) + ", whatever the farm allows"})
 				}
-				p.Report(schema.Finding{Span: attrSpan(&a.Element, "requestTimeout", a.Span), Farm: f.Name,
-					Related: farmDefined(f),
-					Message: "site " + q(site.Name) + " (server " + q(s.Address) + " port " + strconv.FormatInt(s.ARR.HTTPPort, 10) + " of farm " + q(f.Name) +
-						") runs ASP.NET Core out of process with requestTimeout " + dur(a.RequestTimeout) + ", below the farm's proxy timeout of " +
-						dur(f.Protocol.Timeout) + ": slower requests get 502.3 from the backend at " + dur(a.RequestTimeout) + ", whatever the farm allows"})
 			}
 		}
 	},
 }
 
-// siteAspNetCore is the aspNetCore element that applies to site: the one
-// of its <location path>, else one outside any location.
-func siteAspNetCore(all []*schema.AspNetCore, site string) *schema.AspNetCore {
-	var server *schema.AspNetCore
-	for _, a := range all {
-		switch {
-		case strings.EqualFold(strings.Trim(a.Location, "/"), site):
-			return a
-		case a.Location == "" && server == nil:
-			server = a
-		}
+// siteAspNetCore is the aspNetCore setting in force at path of site, as
+// IIS layers locations (backendScope.covers): requestTimeout and
+// hostingModel each from the most specific level that writes them, so
+// that a location setting only processPath keeps the server level's
+// timeout. The element returned is the one that writes requestTimeout
+// (where a finding points), else the most specific present; its
+// HostingModel is the one in force. nil when no level has the element.
+func siteAspNetCore(all []*schema.AspNetCore, site backendScope, path string) *schema.AspNetCore {
+	loc := func(a *schema.AspNetCore) string { return a.Location }
+	present := inForce(site, all, loc, path, func(*schema.AspNetCore) bool { return true })
+	if present == nil {
+		return nil
 	}
-	return server
+	out := present
+	if t := inForce(site, all, loc, path, func(a *schema.AspNetCore) bool { return a.Has("requestTimeout") }); t != nil {
+		out = t
+	}
+	if h := inForce(site, all, loc, path, func(a *schema.AspNetCore) bool { return a.Has("hostingModel") }); h != nil && h != out {
+		c := *out
+		c.HostingModel = h.HostingModel
+		out = &c
+	}
+	return out
 }
 
 // ancmExample is a farm whose backend is an ASP.NET Core site of this

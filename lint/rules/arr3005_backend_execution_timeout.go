@@ -26,8 +26,10 @@ var BackendExecutionTimeout = &lint.Rule{
 			"the backend is a site of this machine (a farm server on `localhost` or a loopback address, the " +
 			"site found by its port) whose `system.web` settings are in the files: a `location` of " +
 			"applicationHost.config or the site's web.config linted with it; or a backend on another machine whose " +
-			"web.config is given (`lint --backend ADDRESS=PATH`). It fires only where the site has an " +
-			"`httpRuntime` element (an ASP.NET application) and no `aspNetCore` handler.",
+			"web.config or applicationHost.config is given (`lint --backend ADDRESS=PATH`), the site found by its port " +
+			"there. The site and each application or folder with its own `system.web` are checked, the most specific " +
+			"`location` winning as in IIS. It fires only where the site has an `httpRuntime` element (an ASP.NET " +
+			"application) and no `aspNetCore` handler.",
 		Fix: "Raise `httpRuntime/@executionTimeout` of the backend to at least the farm's timeout in seconds, or " +
 			"lower the farm's `protocol/@timeout` to what the backend allows.",
 		Bad:  executionTimeoutExample("110"),
@@ -52,59 +54,49 @@ var BackendExecutionTimeout = &lint.Rule{
 					continue
 				}
 				site, _, _ := backendSite(c, s, "http", s.ARR.HTTPPort, "")
-				if site == nil || siteAspNetCore(c.AspNetCore, site.Name) != nil {
+				if site.Site == nil {
 					continue
 				}
-				rt, debug := siteExecution(c.ASPNET, site.Name)
-				if rt == nil || debug || rt.Invalid("executionTimeout") {
-					continue
+				for _, path := range sitePaths(site, c.ASPNET, func(a *schema.ASPNET) string { return a.Location }) {
+					if siteAspNetCore(c.AspNetCore, site, path) != nil {
+						continue
+					}
+					rt, debug := siteExecution(c.ASPNET, site, path)
+					if rt == nil || debug || rt.Invalid("executionTimeout") {
+						continue
+					}
+					limit := time.Duration(rt.ExecutionTimeout) * time.Second
+					if limit >= f.Protocol.Timeout {
+						continue
+					}
+					p.Report(schema.Finding{Span: rt.ValueSpan("executionTimeout"), Farm: f.Name, Related: farmDefined(f),
+						Message: scopeName(site, path) + " (server " + q(s.Address) + " port " + strconv.FormatInt(s.ARR.HTTPPort, 10) + " of farm " + q(f.Name) +
+							") ends ASP.NET requests after executionTimeout " + dur(limit) + ", below the farm's proxy timeout of " + dur(f.Protocol.Timeout) +
+							": slower requests fail with the backend's 500 \"Request timed out\" at " + dur(limit) + ", whatever the farm allows"})
 				}
-				limit := time.Duration(rt.ExecutionTimeout) * time.Second
-				if limit >= f.Protocol.Timeout {
-					continue
-				}
-				p.Report(schema.Finding{Span: rt.ValueSpan("executionTimeout"), Farm: f.Name, Related: farmDefined(f),
-					Message: "site " + q(site.Name) + " (server " + q(s.Address) + " port " + strconv.FormatInt(s.ARR.HTTPPort, 10) + " of farm " + q(f.Name) +
-						") ends ASP.NET requests after executionTimeout " + dur(limit) + ", below the farm's proxy timeout of " + dur(f.Protocol.Timeout) +
-						": slower requests fail with the backend's 500 \"Request timed out\" at " + dur(limit) + ", whatever the farm allows"})
 			}
 		}
 	},
 }
 
-// siteExecution is the httpRuntime element in force at site's root: the
-// executionTimeout written at the site's <location> (an applicationHost.config
-// location or the site's web.config) wins over the server level's; without
-// one written, an httpRuntime element present at either level stands for
-// the default. nil when neither level has the element. debug is
-// compilation/@debug in force there, by the same precedence.
-func siteExecution(all []*schema.ASPNET, site string) (rt *schema.HTTPRuntime, debug bool) {
-	var present, written *schema.HTTPRuntime
-	var writtenOwn, debugOwn bool
-	for _, a := range all {
-		loc := strings.Trim(a.Location, "/")
-		own := strings.EqualFold(loc, site)
-		if !own && loc != "" {
-			continue
-		}
-		if a.Compilation.Has("debug") && (own || !debugOwn) {
-			debug, debugOwn = a.Compilation.Debug, own
-		}
-		h := &a.HTTPRuntime
-		if !h.Present {
-			continue
-		}
-		if present == nil || own {
-			present = h
-		}
-		if h.Has("executionTimeout") && (own || !writtenOwn) {
-			written, writtenOwn = h, own
-		}
+// siteExecution is the httpRuntime element in force at path of site, as
+// IIS layers locations (backendScope.covers): the one of the most
+// specific level that writes executionTimeout; without one written, the
+// most specific httpRuntime present stands for the default. nil when no
+// level has the element. debug is compilation/@debug in force there, by
+// the same precedence.
+func siteExecution(all []*schema.ASPNET, site backendScope, path string) (rt *schema.HTTPRuntime, debug bool) {
+	loc := func(a *schema.ASPNET) string { return a.Location }
+	if a := inForce(site, all, loc, path, func(a *schema.ASPNET) bool { return a.Compilation.Has("debug") }); a != nil {
+		debug = a.Compilation.Debug
 	}
-	if written != nil {
-		return written, debug
+	if a := inForce(site, all, loc, path, func(a *schema.ASPNET) bool { return a.HTTPRuntime.Has("executionTimeout") }); a != nil {
+		return &a.HTTPRuntime, debug
 	}
-	return present, debug
+	if a := inForce(site, all, loc, path, func(a *schema.ASPNET) bool { return a.HTTPRuntime.Present }); a != nil {
+		return &a.HTTPRuntime, debug
+	}
+	return nil, debug
 }
 
 // executionTimeoutExample is a farm whose backend is an ASP.NET site of

@@ -23,8 +23,9 @@ var RequestLimitBelowBackend = &lint.Rule{
 			"set up for are refused at the proxy (404.13) and never reach it. arrfarm sees this when the backend " +
 			"is a site of this machine (a farm server on a loopback address, or a rewrite to `localhost`, the " +
 			"site found by its port) whose limit is in the files, in a `location` of applicationHost.config or " +
-			"the site's web.config linted with it; or a farm server on another machine whose web.config is given " +
-			"(`lint --backend ADDRESS=PATH`). The ARR site is the site of the proxying rule (for global " +
+			"the site's web.config linted with it; or a farm server on another machine whose web.config or " +
+			"applicationHost.config is given (`lint --backend ADDRESS=PATH`) and writes the limit (its server level " +
+			"may be in no file given). The ARR site is the site of the proxying rule (for global " +
 			"rules, the other sites that answer HTTP).",
 		Fix: "Raise `maxAllowedContentLength` of the ARR site (or the server level) to at least the backend's, or " +
 			"lower the backend's to what the proxy lets through.",
@@ -51,14 +52,19 @@ var RequestLimitBelowBackend = &lint.Rule{
 		type pair struct{ front, back *schema.Site }
 		seen := map[pair]bool{}
 		for _, l := range loopbackRoutes(p) {
-			back := requestLimit(c.RequestLimits, l.back.Name)
-			for _, front := range frontSites(c, l.rule, l.back) {
-				k := pair{front, l.back}
+			back := requestLimit(c.RequestLimits, l.back)
+			if back.at == nil && l.back.root != "" {
+				// Another machine's server level may be in no file given:
+				// only a limit its files write says it accepts more.
+				continue
+			}
+			for _, front := range frontSites(c, l.rule, l.back.Site) {
+				k := pair{front, l.back.Site}
 				if seen[k] {
 					continue
 				}
 				seen[k] = true
-				fl := requestLimit(c.RequestLimits, front.Name)
+				fl := requestLimit(c.RequestLimits, backendScope{Site: front})
 				if back.value <= fl.value || back.invalid || fl.invalid {
 					continue
 				}
@@ -83,7 +89,7 @@ var RequestLimitBelowBackend = &lint.Rule{
 type loopbackRoute struct {
 	rule *schema.Rule
 	farm string // the farm routed through, "" for a plain rewrite
-	back *schema.Site
+	back backendScope
 }
 
 // loopbackRoutes lists the enabled proxying rules and the sites of this
@@ -108,7 +114,7 @@ func loopbackRoutes(p *lint.Pass) []loopbackRoute {
 				if s.Unknown("port") {
 					continue
 				}
-				if site, _, _ := backendSite(p.Config, s, scheme, port, ""); site != nil {
+				if site, _, _ := backendSite(p.Config, s, scheme, port, ""); site.Site != nil {
 					out = append(out, loopbackRoute{r, f.Name, site})
 				}
 			}
@@ -130,7 +136,7 @@ func loopbackRoutes(p *lint.Pass) []loopbackRoute {
 			port = n
 		}
 		if site, _, _ := siteOnPort(p.Config.Sites, scheme, port, ""); site != nil {
-			out = append(out, loopbackRoute{rule: r, back: site})
+			out = append(out, loopbackRoute{rule: r, back: backendScope{Site: site}})
 		}
 	}
 	return out
@@ -201,24 +207,16 @@ func (l limit) span(r *schema.Rule) schema.Span {
 	return r.Action.ValueSpan("url")
 }
 
-// requestLimit is the maxAllowedContentLength in force at site's root: its
-// own location's, else the server level's, else 30000000.
-func requestLimit(all []*schema.RequestLimits, site string) limit {
-	out := limit{value: defaultMaxContent}
-	own := false
-	for _, l := range all {
-		if !l.Has("maxAllowedContentLength") {
-			continue
-		}
-		loc := strings.Trim(l.Location, "/")
-		switch {
-		case strings.EqualFold(loc, site):
-			out, own = limit{l.MaxAllowedContentLength, l, l.Invalid("maxAllowedContentLength")}, true
-		case loc == "" && !own:
-			out = limit{l.MaxAllowedContentLength, l, l.Invalid("maxAllowedContentLength")}
-		}
+// requestLimit is the maxAllowedContentLength in force at site's root:
+// the most specific level's that writes it (backendScope.covers), else
+// 30000000.
+func requestLimit(all []*schema.RequestLimits, site backendScope) limit {
+	l := inForce(site, all, func(l *schema.RequestLimits) string { return l.Location }, "",
+		func(l *schema.RequestLimits) bool { return l.Has("maxAllowedContentLength") })
+	if l == nil {
+		return limit{value: defaultMaxContent}
 	}
-	return out
+	return limit{l.MaxAllowedContentLength, l, l.Invalid("maxAllowedContentLength")}
 }
 
 // defaultMaxContent is requestLimits/@maxAllowedContentLength's IIS

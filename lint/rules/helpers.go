@@ -2,6 +2,7 @@ package rules
 
 import (
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,22 +105,124 @@ func targetSchemes(s string) []string {
 	return []string{s}
 }
 
+// A backendScope is a backend site as the merged view places its
+// settings. Its Name is the site's <location path> there: the site's
+// name on this machine; for another machine, the location its --backend
+// file stands under (schema.BackendLocation), followed by the site's name
+// when the file is an applicationHost.config (a web.config is the site
+// itself).
+type backendScope struct {
+	*schema.Site
+	// root is the location of the site's server level: "" on this
+	// machine; for another machine its file's location, where the file's
+	// global sections stand (the ARR server's own do not reach it).
+	root string
+}
+
 // backendSite finds the site that serves farm server s on scheme's port:
 // for a loopback server the site of this machine bound to it (siteOnPort,
 // with the binding and whether it answers host); for a server on another
-// machine whose web.config was given (lint --backend), a site named after
-// its location, with no binding, answering any host. nil when the
-// backend's site is not among the files.
-func backendSite(c *schema.Config, s *schema.Server, scheme string, port int64, host string) (*schema.Site, *schema.Binding, bool) {
+// machine whose file was given (lint --backend), the site of its
+// applicationHost.config bound to the port in the same way, else (a
+// web.config, or no site on the port) the file's location, with no
+// binding, answering any host. Site is nil when the backend's site is not
+// among the files.
+func backendSite(c *schema.Config, s *schema.Server, scheme string, port int64, host string) (backendScope, *schema.Binding, bool) {
 	if isLoopback(s.Address) {
-		return siteOnPort(c.Sites, scheme, port, host)
+		site, b, ok := siteOnPort(c.Sites, scheme, port, host)
+		return backendScope{Site: site}, b, ok
 	}
 	for _, b := range c.RemoteBackends {
-		if strings.EqualFold(b.Address, s.Address) && (b.Port == 0 || b.Port == port) {
-			return &schema.Site{Name: b.Location}, nil, true
+		if !strings.EqualFold(b.Address, s.Address) || (b.Port != 0 && b.Port != port) {
+			continue
+		}
+		if b.Config != nil {
+			if site, bind, ok := siteOnPort(b.Config.Sites, scheme, port, host); site != nil {
+				in := *site
+				in.Name = b.Location + "/" + site.Name
+				return backendScope{Site: &in, root: b.Location}, bind, ok
+			}
+		}
+		return backendScope{Site: &schema.Site{Name: b.Location}, root: b.Location}, nil, true
+	}
+	return backendScope{}, nil, false
+}
+
+// covers reports whether a section at <location path="loc"> of the merged
+// view applies at path of the site (its URL path, "" or "/" for the
+// site's root), and how specific it is, as IIS layers them: 0 the server
+// level, 1 the site, then one more per segment of an application or
+// folder below it.
+func (b backendScope) covers(loc, path string) (int, bool) {
+	loc = strings.Trim(loc, "/")
+	rest, below := cutPrefixFold(loc, b.Name+"/")
+	switch {
+	case strings.EqualFold(loc, b.Name):
+		return 1, true
+	case strings.EqualFold(loc, b.root):
+		return 0, true
+	case !below:
+		return 0, false
+	}
+	if p := strings.Trim(path, "/"); underPath(p, rest) {
+		return 2 + strings.Count(rest, "/"), true
+	}
+	return 0, false
+}
+
+// cutPrefixFold is strings.CutPrefix ignoring case, as IIS compares
+// location paths.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
+}
+
+// underPath reports whether URL path p (no leading slash) is dir or below
+// it.
+func underPath(p, dir string) bool {
+	rest, ok := cutPrefixFold(p, dir)
+	return ok && (rest == "" || rest[0] == '/')
+}
+
+// inForce returns, of the elements all whose location covers path of
+// site b, the most specific (the last written among equals, as IIS reads
+// a later section over an earlier one) for which has reports true; nil
+// when none does.
+func inForce[T any](b backendScope, all []*T, loc func(*T) string, path string, has func(*T) bool) *T {
+	var out *T
+	depth := -1
+	for _, x := range all {
+		if d, ok := b.covers(loc(x), path); ok && d >= depth && has(x) {
+			out, depth = x, d
 		}
 	}
-	return nil, nil, false
+	return out
+}
+
+// sitePaths are the URL paths of site at which the elements all (located
+// by loc) may differ from the site root's: its root (""), then each
+// application or folder a location names below it, in the order written,
+// each once.
+func sitePaths[T any](site backendScope, all []*T, loc func(*T) string) []string {
+	out := []string{""}
+	for _, x := range all {
+		rest, ok := cutPrefixFold(strings.Trim(loc(x), "/"), site.Name+"/")
+		if ok && rest != "" && !slices.ContainsFunc(out, func(p string) bool { return strings.EqualFold(p, rest) }) {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// scopeName names path of site in a message: the site, or the path
+// within it.
+func scopeName(site backendScope, path string) string {
+	if path == "" {
+		return "site " + q(site.Name)
+	}
+	return "path /" + path + " of site " + q(site.Name)
 }
 
 // hasBackendSites reports whether c holds any backend site: a site of
