@@ -1,6 +1,10 @@
 package simulate
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -96,4 +100,60 @@ func BenchmarkExp(b *testing.B) {
 		}
 	})
 	_ = sum
+}
+
+// TestFastExpUnfused: every product in fastExp is rounded by an explicit
+// float64 conversion, so no compiler fuses it into a multiply-add (the Go
+// spec allows fusing x*y + z otherwise, even across statements). The
+// arm64 compiler fuses wherever allowed (FMADDD, FMSUBD) and the amd64
+// one does not (GOAMD64=v1), so without the conversions the arm64
+// release would compute other bits than the ones
+// TestFastExpWithinOneUlp checks on amd64 CI; with them every
+// architecture runs the operations that test checks, rounding for
+// rounding. A product of two constants is exact and exempt.
+func TestFastExpUnfused(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "fastexp.go", nil, 0)
+	require.NoError(t, err)
+	var body *ast.BlockStmt
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == "fastExp" {
+			body = fn.Body
+		}
+	}
+	require.NotNil(t, body, "fastExp not found in fastexp.go")
+	rounded := map[ast.Expr]bool{}
+	ast.Inspect(body, func(n ast.Node) bool {
+		if c, ok := n.(*ast.CallExpr); ok && len(c.Args) == 1 {
+			if id, ok := c.Fun.(*ast.Ident); ok && id.Name == "float64" {
+				rounded[ast.Unparen(c.Args[0])] = true
+			}
+		}
+		return true
+	})
+	products := 0
+	ast.Inspect(body, func(n ast.Node) bool {
+		m, ok := n.(*ast.BinaryExpr)
+		if !ok || m.Op != token.MUL || (constant(m.X) && constant(m.Y)) {
+			return true
+		}
+		products++
+		if !rounded[m] {
+			t.Errorf("%s: the product %s is not rounded by float64(...): a compiler may fuse it into a multiply-add", fset.Position(m.Pos()), types.ExprString(m))
+		}
+		return true
+	})
+	require.Positive(t, products, "no product found: the test no longer reads fastExp")
+}
+
+// constant reports whether e is a literal or a parenthesized constant
+// expression of literals (such as 1.0/6).
+func constant(e ast.Expr) bool {
+	switch e := ast.Unparen(e).(type) {
+	case *ast.BasicLit:
+		return true
+	case *ast.BinaryExpr:
+		return constant(e.X) && constant(e.Y)
+	}
+	return false
 }
