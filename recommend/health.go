@@ -119,15 +119,83 @@ func (fr *farmRun) health(out *Farm) {
 	}
 }
 
+// RuleSuggest chooses the health check health suggests, verified with
+// longer probe timeouts while servers without a fault fail probes
+// (HealthCheck.Rule; RuleKeep keeps the current one).
+const RuleSuggest = "suggest"
+
+// keepable says whether the farm's current health check may be kept
+// (RuleKeep) once its set meets the target, and returns the outage
+// budget's reason for it; "" when it may not. Meeting the target on the
+// scenario's rates is not enough: a scenario holds few outages, or none,
+// and no probe failing on every healthy server. So the current values also
+// need what health's suggestions are made for: traffic to count the
+// outage budget with, and a budget within the target at their interval
+// and probe timeout; and, with two servers or more, a minServers that
+// lets the URL test take a hung server out (below the enabled servers:
+// under event 1002's reading none is marked once only minServers are
+// healthy, and the budget would count a rescue that never comes) and,
+// when capacity is known, that never leaves fewer than the peak needs
+// (at least capacity's count, or one below the farm's size when the peak
+// needs them all). A lone server is never taken anywhere: its outage
+// fails its requests either way.
+func (fr *farmRun) keepable(out *Farm) string {
+	hc := &fr.farm.HealthCheck
+	if out.PeakRate <= 0 {
+		return ""
+	}
+	if n, m := out.Servers, int(hc.MinServers); n >= 2 && (m >= n || out.Capacity.Servers != nil && m < min(*out.Capacity.Servers, n-1)) {
+		return ""
+	}
+	probe := hc.Timeout
+	if probe <= 0 {
+		probe = 30 * time.Second // ARR's default, as the simulator reads it
+	}
+	ok, why := fr.budget(out, int(math.Ceil(hc.Interval.Seconds())), int(math.Ceil(probe.Seconds())))
+	if !ok {
+		return ""
+	}
+	return why
+}
+
 // interval is the largest whole-second interval within the outage budget
 // (see health), or the current one when it is within; at least the probe
 // timeout + 1 s, at most 30 s; and the budget's reason.
 func (fr *farmRun) interval(out *Farm, probeTimeout int) (int, string) {
 	hc := &fr.farm.HealthCheck
-	failures, ticks, spacing := fr.failures()
-	n := max(out.Servers, 1)
-	perServer := out.PeakRate / float64(n)
 	lowest := max(2, probeTimeout+1)
+	interval := lowest
+	for i := 30; i >= lowest; i-- {
+		if ok, _ := fr.budget(out, i, probeTimeout); ok {
+			interval = i
+			break
+		}
+	}
+	if cur := int(math.Ceil(hc.Interval.Seconds())); hc.URL != "" && cur >= lowest && cur <= interval {
+		interval = cur // already within the budget: keep it
+	}
+	ok, reason := fr.budget(out, interval, probeTimeout)
+	if !ok {
+		reason += fmt.Sprintf(" even at %ds, the shortest interval above the probe timeout", interval)
+		if failures, _, _ := fr.failures(); failures > 1 {
+			reason += fmt.Sprintf("; fewer failed probes to mark a server (retries, now %d) would notice it sooner", failures-1)
+		}
+	}
+	return interval, reason
+}
+
+// budget is the outage budget of a URL test probing every interval
+// seconds with a probeTimeout-second timeout (see health): whether the
+// requests a hung server keeps getting until it is noticed, added to the
+// share the timeout already costs, stay within the target at the outage
+// rate, and the reason that counts it. With no traffic nothing can be
+// counted, and nothing is above the target.
+func (fr *farmRun) budget(out *Farm, interval, probeTimeout int) (bool, string) {
+	if out.PeakRate <= 0 {
+		return true, fmt.Sprintf("healthCheck interval %ds: no traffic was given, so the outage budget cannot be counted", interval)
+	}
+	failures, ticks, spacing := fr.failures()
+	perServer := out.PeakRate / float64(max(out.Servers, 1))
 	rate, source := fr.outages(out.PeakRate)
 	// The share the timeout already costs, when the scenario has no
 	// faults: with faults it includes some of their cost, and the whole
@@ -136,40 +204,16 @@ func (fr *farmRun) interval(out *Farm, probeTimeout int) (int, string) {
 	if p := out.Timeout.Predicted5023; p != nil && len(fr.sc.Events) == 0 {
 		used = p.Mean
 	}
-	target := fr.opts.Target
-	share := func(interval int) float64 {
-		if out.PeakRate <= 0 {
-			return 0
-		}
-		lost := perServer * float64(hangSeconds(interval, probeTimeout, failures, ticks))
-		return rate * lost / (out.PeakRate * 3600)
-	}
-	interval := lowest
-	for i := 30; i >= lowest; i-- {
-		if used+share(i) <= target {
-			interval = i
-			break
-		}
-	}
-	if cur := int(math.Ceil(hc.Interval.Seconds())); hc.URL != "" && cur >= lowest && cur <= interval {
-		interval = cur // already within the budget: keep it
-	}
 	hang := hangSeconds(interval, probeTimeout, failures, ticks)
-	total := used + share(interval)
+	share := rate * perServer * float64(hang) / (out.PeakRate * 3600)
+	total, target := used+share, fr.opts.Target
 	reason := fmt.Sprintf("healthCheck interval %ds: a hung server keeps its share of the peak, %s req/s, for up to %ds (next probe, then %d failed probe(s) %s, each waiting the %ds probe timeout); at %s that costs %s of requests",
-		interval, num(perServer), hang, failures, spacing, probeTimeout, source, human.Percent(share(interval)))
+		interval, num(perServer), hang, failures, spacing, probeTimeout, source, human.Percent(share))
 	if used > 0 {
 		reason += fmt.Sprintf(", on top of the %s the timeout costs: %s in all", human.Percent(used), human.Percent(total))
 	}
-	if out.PeakRate <= 0 {
-		reason = fmt.Sprintf("healthCheck interval %ds: no traffic was given, so the outage budget cannot be counted", interval)
-	} else if total <= target {
-		reason += fmt.Sprintf(", within the target %s", human.Percent(target))
-	} else {
-		reason += fmt.Sprintf(": WARNING: above the target %s even at %ds, the shortest interval above the probe timeout", human.Percent(target), interval)
-		if failures > 1 {
-			reason += fmt.Sprintf("; fewer failed probes to mark a server (retries, now %d) would notice it sooner", failures-1)
-		}
+	if total <= target {
+		return true, reason + fmt.Sprintf(", within the target %s", human.Percent(target))
 	}
-	return interval, reason
+	return false, reason + fmt.Sprintf(": WARNING: above the target %s", human.Percent(target))
 }

@@ -151,6 +151,10 @@ type HealthCheck struct {
 	CurrentTimeoutS   float64 `json:"current_timeout_s"`
 	CurrentMinServers int     `json:"current_minServers"`
 	URLTest           bool    `json:"url_test"`
+	// Rule says what chose the values: RuleKeep (the current ones meet
+	// the target), RuleSuggest (health's suggestions, verified); empty
+	// when the current values stay because no suggestion met.
+	Rule string `json:"rule,omitempty"`
 	// Why each value is what it is, for the reasons verify writes.
 	IntervalWhy   string `json:"-"`
 	MinServersWhy string `json:"-"`

@@ -39,7 +39,10 @@ type candidate struct {
 	// ladder: a suggested health check, accepted only when no server
 	// without a fault fails a probe, unless it is the last of the ladder.
 	ladder, last bool
-	intervalWhy  string
+	// keep: the current health check, kept by RuleKeep when it meets;
+	// intervalWhy then says why it may be kept (keepable).
+	keep        bool
+	intervalWhy string
 }
 
 func (c candidate) same(d candidate) bool {
@@ -87,6 +90,9 @@ func (fr *farmRun) falseMarks(f *simulate.FarmResult) int64 {
 // that meets the target with 95 % confidence (502.3, 502.4 and 503 each:
 // meetsAll), trying in order:
 //
+//  0. unless Options.Tighten, the recommended timeout with the current
+//     health check, when its outage budget holds (keepable): kept by
+//     RuleKeep if it meets, as a current timeout that meets is kept;
 //  1. the recommendation; while healthy servers fail probes (they queue
 //     behind requests), the same with a longer probe timeout (2 s, 5 s,
 //     10 s, 20 s) and an interval above it;
@@ -104,23 +110,41 @@ func (fr *farmRun) verify(out *Farm) error {
 	if r := out.Timeout.RecommendedS; r != nil {
 		t = time.Duration(*r) * time.Second
 	}
+	current := candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout with the current health check"}
 	var cands []candidate
+	keepWhy := ""
+	if h.URLTest && !fr.opts.Tighten {
+		keepWhy = fr.keepable(out)
+	}
+	if keepWhy != "" {
+		// Judged on its rates alone, as the farm as written is: it is
+		// tried once, first, and stands for steps 2 and 3.
+		k := current
+		k.keep, k.intervalWhy = true, keepWhy
+		if k.same(cur) {
+			k.what = cur.what
+		}
+		cands = append(cands, k)
+	}
 	if h.URLTest {
 		base := int(h.TimeoutS)
-		cands = append(cands, candidate{t, secondsOf(h.IntervalS), secondsOf(h.TimeoutS), int64(h.MinServers), "the recommendation", true, false, h.IntervalWhy})
+		cands = append(cands, candidate{t, secondsOf(h.IntervalS), secondsOf(h.TimeoutS), int64(h.MinServers), "the recommendation", true, false, false, h.IntervalWhy})
 		for _, p := range []int{2, 5, 10, 20} {
 			if p > base {
 				i, why := fr.interval(out, p)
 				cands = append(cands, candidate{t, time.Duration(i) * time.Second, time.Duration(p) * time.Second, int64(h.MinServers),
-					fmt.Sprintf("the recommendation with a %ds probe timeout", p), true, false, why})
+					fmt.Sprintf("the recommendation with a %ds probe timeout", p), true, false, false, why})
 			}
 		}
 		cands[len(cands)-1].last = true
-		cands = append(cands, candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout with the current health check"})
+		if keepWhy == "" {
+			cands = append(cands, current)
+		}
 	} else {
-		cands = append(cands, candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout"})
+		current.what = "the recommended timeout"
+		cands = append(cands, current)
 	}
-	if !cands[len(cands)-1].same(cur) {
+	if !cands[len(cands)-1].same(cur) && !(keepWhy != "" && current.same(cur)) {
 		cands = append(cands, cur)
 	}
 	var tried []string
@@ -143,7 +167,7 @@ func (fr *farmRun) verify(out *Farm) error {
 		got = f
 		out.Set.Tried++
 		fm := int64(0)
-		if c.ladder {
+		if c.ladder || c.keep {
 			fm = fr.falseMarks(f)
 		}
 		tried = append(tried, fmt.Sprintf("%s: 502.3 %s (95%% CI upper %s), 502.4 %s, 503 %s%s", c.what, human.Percent(f.Rates.R5023.Mean), human.Percent(f.Rates.R5023.CI95[1]), human.Percent(f.Rates.R5024.Mean), human.Percent(f.Rates.R503.Mean), falseText(fm)))
@@ -179,6 +203,7 @@ func (fr *farmRun) verify(out *Farm) error {
 			human.Percent(s.Predicted5024.Mean), human.Percent(s.Predicted503.Mean), strings.Join(tried, "; ")))
 	}
 	s.TimeoutS = chosen.timeout.Seconds()
+	suggested := *h
 	if h.URLTest {
 		s.IntervalS, s.ProbeTimeoutS, s.MinServers = chosen.interval.Seconds(), chosen.probeTimeout.Seconds(), int(chosen.minServers)
 		h.IntervalS, h.TimeoutS, h.MinServers = s.IntervalS, s.ProbeTimeoutS, s.MinServers
@@ -186,7 +211,7 @@ func (fr *farmRun) verify(out *Farm) error {
 	} else {
 		s.MinServers = int(hc.MinServers)
 	}
-	fr.healthReasons(out, chosen.ladder, chosenFalse)
+	fr.healthReasons(out, chosen, chosenFalse, suggested)
 	return nil
 }
 
@@ -197,21 +222,42 @@ func falseText(n int64) string {
 	return fmt.Sprintf(", %d probe(s) failed on servers without a fault", n)
 }
 
-// healthReasons says why the health-check values are what they are;
-// falseProbes is how many probes the kept set still failed on servers
-// without a fault (the ladder's last rung is kept even so).
-func (fr *farmRun) healthReasons(out *Farm, suggested bool, falseProbes int64) {
-	h := out.HealthCheck
+// healthReasons says why the health-check values are what they are:
+// chosen is the set kept, falseProbes how many probes it failed on servers
+// without a fault (the ladder's last rung is kept even so, and so is a
+// current health check that meets), suggested what health suggested.
+func (fr *farmRun) healthReasons(out *Farm, chosen *candidate, falseProbes int64, suggested HealthCheck) {
+	h := &out.HealthCheck
 	if !h.URLTest {
 		out.Reasons = append(out.Reasons, fmt.Sprintf(
 			"healthCheck: the farm has no URL test, so a down server keeps getting its share of requests until someone disables it; add healthCheck url with interval %ss and timeout %ss (not simulated: the farm as written has none); %s",
 			num(h.IntervalS), num(h.TimeoutS), h.IntervalWhy))
 		return
 	}
-	if !suggested {
+	switch {
+	case chosen.keep:
+		h.Rule = RuleKeep
+		reason := fmt.Sprintf("healthCheck interval %s, timeout %s, minServers %d kept (rule: keep): simulated together with the timeout on the scenario as given (traffic and faults) they meet the target on 502.3, 502.4 and 503, and the interval's outage budget holds (next reason): no change is needed",
+			human.Seconds(h.IntervalS), human.Seconds(h.TimeoutS), h.MinServers)
+		if falseProbes > 0 {
+			reason += fmt.Sprintf("; %d probe(s) failed on servers without a fault in the simulation (probes wait behind requests), and the set meets the target all the same", falseProbes)
+		}
+		switch same := suggested.IntervalS == h.IntervalS && suggested.TimeoutS == h.TimeoutS && suggested.MinServers == h.MinServers; {
+		case !same:
+			reason += fmt.Sprintf("; --tighten tries the suggested values instead (interval %ss, timeout %ss, minServers %d; then longer probe timeouts while servers without a fault fail probes)",
+				num(suggested.IntervalS), num(suggested.TimeoutS), suggested.MinServers)
+		case falseProbes > 0:
+			reason += "; they are also the suggested values, which --tighten would turn down for those probe failures and try longer probe timeouts"
+		default:
+			reason += "; they are also the suggested values"
+		}
+		out.Reasons = append(out.Reasons, reason, h.IntervalWhy)
+		return
+	case !chosen.ladder:
 		out.Reasons = append(out.Reasons, "healthCheck: the suggested values were not kept (see the sets tried): the current interval, timeout and minServers stay")
 		return
 	}
+	h.Rule = RuleSuggest
 	out.Reasons = append(out.Reasons, h.IntervalWhy)
 	enough := "long enough that no server without a fault failed a probe in the simulation (probes wait behind requests)"
 	if falseProbes > 0 {

@@ -116,8 +116,12 @@ func (r *Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "               percentile rule (p%s of service time): %s\n", trimFloat(100*(1-r.Target.R5023)), human.Seconds(t.PercentileRuleS))
 		h := f.HealthCheck
 		if h.URLTest {
-			fmt.Fprintf(&b, "  healthCheck  interval %s -> %s, timeout %s -> %s, minServers %d -> %d\n",
-				human.Seconds(h.CurrentIntervalS), human.Seconds(h.IntervalS), human.Seconds(h.CurrentTimeoutS), human.Seconds(h.TimeoutS), h.CurrentMinServers, h.MinServers)
+			rule := ""
+			if h.Rule != "" {
+				rule = " (rule: " + h.Rule + ")"
+			}
+			fmt.Fprintf(&b, "  healthCheck  interval %s -> %s, timeout %s -> %s, minServers %d -> %d%s\n",
+				human.Seconds(h.CurrentIntervalS), human.Seconds(h.IntervalS), human.Seconds(h.CurrentTimeoutS), human.Seconds(h.TimeoutS), h.CurrentMinServers, h.MinServers, rule)
 		} else {
 			fmt.Fprintf(&b, "  healthCheck  none; add a URL test with interval %s, timeout %s, minServers %d\n", human.Seconds(h.IntervalS), human.Seconds(h.TimeoutS), h.MinServers)
 		}

@@ -18,19 +18,23 @@ import (
 // reading (event 1002) a lone server is never marked unhealthy, so probe
 // failures change no request's fate, and 502.4 and 503 (no queue limit)
 // are 0. Probes queue behind requests on the one slot, so probes with a
-// short timeout fail on the healthy server.
+// short timeout fail on the healthy server. Both farms' outage budgets are
+// above the target, so the keep rule (keepable) does not take their
+// health checks first and the ladder runs:
 //
 //   - "recommendation is the farm": 0.3 req/s of fixed 1.5 s work with a
 //     30 s timeout (502.3 needs 20 requests ahead: none); the suggested
 //     probe timeout is 1 s (twice the default 5 ms probe's p99.9, at least
-//     1 s), the current 5 s interval is within the budget (a hang costs
-//     5 s + 4 probes x 1 s = 9 s of one hour's traffic, 0.25 % < 1 %) and
-//     is kept, minServers is kept: the first set is the farm as written,
-//     turned down only for its false probe failures.
+//     1 s); at 7 outages an hour even the shortest interval, 2 s, is above
+//     the budget (a hang costs 2 s + 4 probes x 1 s = 6 s of an hour's
+//     traffic 7 times, 1.17 % > 1 %), so the suggestion is the farm's 2 s,
+//     minServers is kept: the first set is the farm as written, turned
+//     down only for its false probe failures.
 //   - "farm is the last rung": 0.02 req/s of fixed 15 s work with a 120 s
-//     timeout; the farm's 25 s interval and 20 s probe timeout with one
+//     timeout; the farm's 21 s interval and 20 s probe timeout with one
 //     failure to mark (retries 0) are the ladder's last rung (20 s; a hang
-//     costs 25 + 20 = 45 s at 0.5 outages an hour, 0.625 % < 1 %), so the
+//     costs 21 + 20 = 41 s at 1 outage an hour, 1.14 % > 1 %, so the
+//     interval is the shortest above the probe timeout, 21 s), so the
 //     recommended timeout with the current health check repeats it and
 //     is skipped: 1 + 4 rungs (2, 5, 10, 20 s) are simulated, and the
 //     last, the farm as written, is kept although probes still failed,
@@ -42,11 +46,11 @@ func TestVerifyJudgesTheFarmAsWritten(t *testing.T) {
 		tried                   int
 		want                    Set // the farm as written, when kept
 	}{
-		{"recommendation is the farm", "interval: 5s, timeout: 1s, minServers: 1", "30s",
-			"duration: 10m\nreplications: 4\nseed: 3\narrivals: {rate: 0.3}\nlatency: {fixed: 1500ms}\nconcurrency: 1\n", 0, 0, Set{}},
-		{"farm is the last rung", "interval: 25s, timeout: 20s, minServers: 1, retries: 0", "120s",
-			"duration: 4h\nreplications: 4\nseed: 3\narrivals: {rate: 0.02}\nlatency: {fixed: 15s}\nconcurrency: 1\n", 0.5, 5,
-			Set{TimeoutS: 120, IntervalS: 25, ProbeTimeoutS: 20, MinServers: 1}},
+		{"recommendation is the farm", "interval: 2s, timeout: 1s, minServers: 1", "30s",
+			"duration: 10m\nreplications: 4\nseed: 3\narrivals: {rate: 0.3}\nlatency: {fixed: 1500ms}\nconcurrency: 1\n", 7, 0, Set{}},
+		{"farm is the last rung", "interval: 21s, timeout: 20s, minServers: 1, retries: 0", "120s",
+			"duration: 4h\nreplications: 4\nseed: 3\narrivals: {rate: 0.02}\nlatency: {fixed: 15s}\nconcurrency: 1\n", 1, 5,
+			Set{TimeoutS: 120, IntervalS: 21, ProbeTimeoutS: 20, MinServers: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			doc := loadConfig(t, "farm.yaml", farmYAML(1, "protocol: {timeout: "+tc.timeout+"}\nhealthCheck: {url: \"http://web/h\", "+tc.hc+"}"))

@@ -53,6 +53,19 @@ brings), capacity names the queueLength that holds them instead.
 A farm whose offered load is at or above what its servers can serve is
 reported as overloaded: no timeout fixes that.
 
+Current values that already meet the target are kept (rule: keep), unless
+--tighten: the timeout when its 502.3 rate is within the target; the
+health check (interval, timeout and minServers together) when the
+recommended timeout with it, simulated on the scenario with its faults,
+meets the target on 502.3, 502.4 and 503, and the outage budget holds:
+a hung server's requests until the URL test notices it, at the outage
+rate, within the target at the current interval and probe timeout, and,
+with two servers or more, minServers below the enabled servers (else no
+server is ever taken out) and at least the servers the peak needs (or one
+fewer than the farm when it needs them all). Without traffic (--latency)
+the budget cannot be counted, so the health check is suggested as when it
+misses: the reasons name the rule that chose each value.
+
 --scenario FILE gives traffic, latency and faults (see arrfarm simulate);
 --latency SOURCE gives latency alone: a scenario file's latency models, or
 backend IIS logs (file, glob or directory), whose time-taken is resampled;
@@ -95,7 +108,7 @@ the target. 2: usage error or unreadable input.
 	f.BoolVar(&a.write, "write", false, "edit CONFIG in place with the recommended values")
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curves to FILE")
-	f.BoolVar(&a.tighten, "tighten", false, "shorten a current timeout that already meets the target to the headroom value")
+	f.BoolVar(&a.tighten, "tighten", false, "shorten a current timeout that already meets the target to the headroom value, and suggest health-check values even when the current ones meet it")
 	f.Float64Var(&a.outages, "outages-per-hour", 1, "outages an hour the health-check interval is budgeted for, when the scenario has no down/unreachable/hang fault")
 	addSimBackendFlag(f, &a.backends)
 	return cmd
