@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -12,34 +13,14 @@ import (
 // arrBox is the ARR server of fixtures/backend: farm web (timeout 5m,
 // health check http://www.contoso.com/health) on servers 10.0.0.11 and
 // 10.0.0.12, port 80, proxied by a global rule for the Default Web Site.
-const arrBox = `<configuration>
-  <system.applicationHost>
-    <sites>
-      <site name="Default Web Site" id="1">
-        <bindings><binding protocol="http" bindingInformation="*:80:" /></bindings>
-      </site>
-    </sites>
-  </system.applicationHost>
-  <webFarms>
-    <webFarm name="web">
-      <server address="10.0.0.11" />
-      <server address="10.0.0.12" />
-      <applicationRequestRouting>
-        <protocol timeout="00:05:00" />
-        <healthCheck url="http://www.contoso.com/health" interval="00:00:10" timeout="00:00:05" minServers="1" />
-      </applicationRequestRouting>
-    </webFarm>
-  </webFarms>
-  <system.webServer>
-    <proxy enabled="true" />
-    <rewrite><globalRules>
-      <rule name="ARR_web_loadbalance" patternSyntax="Wildcard" stopProcessing="true">
-        <match url="*" />
-        <action type="Rewrite" url="http://web/{R:0}" />
-      </rule>
-    </globalRules></rewrite>
-  </system.webServer>
-</configuration>`
+func arrBox(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../fixtures/backend/applicationHost.config")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // backendHost is the applicationHost.config of 10.0.0.11: the Default Web
 // Site on port 80 (the farm's), site "admin" on 8080 (no farm server's),
@@ -135,7 +116,7 @@ func TestBackendHostLocations(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			src := backendHost(c.body)
 			var got []string
-			for _, d := range lintWithBackend(t, arrBox, file, src) {
+			for _, d := range lintWithBackend(t, arrBox(t), file, src) {
 				if d.Rule == c.rule {
 					got = append(got, d.Span.String()+": "+d.Message)
 				}
@@ -148,7 +129,7 @@ func TestBackendHostLocations(t *testing.T) {
 			}
 			in, text := file, src
 			if !strings.Contains(src, c.want) {
-				in, text = "applicationHost.config", arrBox
+				in, text = "applicationHost.config", arrBox(t)
 			}
 			want := at(t, in, text, c.want)
 			if len(got) != 1 || !strings.HasPrefix(got[0], want+":") {
@@ -179,7 +160,7 @@ func TestBackendHostBindings(t *testing.T) {
 		want int
 	}{{"blue.contoso.com", 1}, {"www.contoso.com", 0}} {
 		src := strings.Replace(backendHost(""), `"*:80:"`, `"*:80:`+c.host+`"`, 1)
-		got := rulesFound(lintWithBackend(t, arrBox, "web1/applicationHost.config", src), "health-check-cannot-pass")
+		got := rulesFound(lintWithBackend(t, arrBox(t), "web1/applicationHost.config", src), "health-check-cannot-pass")
 		if len(got) != c.want {
 			t.Errorf("site bound to %s: want %d health-check-cannot-pass findings, got %q", c.host, c.want, got)
 		}
@@ -193,7 +174,7 @@ func TestBackendHostBindings(t *testing.T) {
 // the proxy, so request-limit-below-backend stays quiet; the backend's
 // own 100 MB limit is a finding.
 func TestBackendOutsideARRServerLevel(t *testing.T) {
-	arr := strings.Replace(arrBox, `<proxy enabled="true" />`,
+	arr := strings.Replace(arrBox(t), `<proxy enabled="true" />`,
 		`<proxy enabled="true" /><security><requestFiltering><requestLimits maxAllowedContentLength="10485760" /></requestFiltering></security>`, 1)
 	quiet := `<configuration><system.webServer><aspNetCore processPath="dotnet" requestTimeout="00:10:00" /></system.webServer></configuration>`
 	if got := rulesFound(lintWithBackend(t, arr, "web1/web.config", quiet), "request-limit-below-backend"); len(got) != 0 {
