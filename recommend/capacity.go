@@ -256,12 +256,21 @@ func (fr *farmRun) capacity(out *Farm) error {
 		}
 		if grow < 0 {
 			if base.r[2].CI95[1] > target {
-				a, why, err := fr.pauseQueue(servers, t, out.PeakRate, target)
+				// The farm as written again, for its 503s by cause.
+				f, err := fr.runFarm(servers, t, 0)
+				if err != nil {
+					return err
+				}
+				a, why, err := fr.pauseQueue(f, servers, t, out.PeakRate, target)
 				if err != nil {
 					return err
 				}
 				if a != nil {
 					c.QueueLength = a
+				} else {
+					why = fr.stoppedPools(f, base.r, servers, out.PeakRate)
+				}
+				if why != "" {
 					out.Reasons = append(out.Reasons, fmt.Sprintf("capacity: the farm as written (%d enabled servers) misses the target at the peak on 503 (%s, 95%% CI upper %s) %s",
 						have, human.Percent(base.r[2].Mean), human.Percent(base.r[2].CI95[1]), why))
 					return nil
@@ -521,7 +530,7 @@ const maxQueueLength = 65535
 // pauseQueue is the advice for a farm whose 503s come from its pools'
 // http.sys queues overflowing while the workers take no requests (the
 // scenario's pauses, and recycles whose new worker takes a while to
-// start): requests wait there, up to queueLength, and the rest get 503.
+// start; f is the farm as written, simulated): requests wait there, up to queueLength, and the rest get 503.
 // More servers help only in proportion (each holds its own queueLength of
 // what a pause brings), so the setting to change is queueLength: the
 // smallest value, the same for every server, that meets the target on 503 (what queueLength decides) with the farm's own servers, found by
@@ -529,7 +538,7 @@ const maxQueueLength = 65535
 // the advice says when they do not meet the target too. nil when
 // the scenario has no such fault, the simulation attributes no 503 to
 // one, or no queueLength up to IIS's largest meets.
-func (fr *farmRun) pauseQueue(set []*schema.Server, t time.Duration, peak, target float64) (*QueueAdvice, string, error) {
+func (fr *farmRun) pauseQueue(f *simulate.FarmResult, set []*schema.Server, t time.Duration, peak, target float64) (*QueueAdvice, string, error) {
 	var pause time.Duration
 	for _, e := range fr.sc.Events {
 		if (e.Fault == simulate.FaultPause || e.Fault == simulate.FaultRecycle) && e.For > 0 {
@@ -544,10 +553,6 @@ func (fr *farmRun) pauseQueue(set []*schema.Server, t time.Duration, peak, targe
 	}
 	if pause == 0 || cur == 0 || cur >= maxQueueLength {
 		return nil, "", nil
-	}
-	f, err := fr.runFarm(set, t, 0)
-	if err != nil {
-		return nil, "", err
 	}
 	var paused int64
 	for _, x := range f.Faults {

@@ -49,7 +49,12 @@ target only when the 502.3, 502.4 and 503 rates (503: a backend's full
 request queue or stopped pool) are each within it. When no server count
 does because the 503s come from pauses or recycles overflowing the pools'
 http.sys queue (each server holds only its own queueLength of what a pause
-brings), capacity names the queueLength that holds them instead.
+brings), capacity names the queueLength that holds them instead; when
+they come from a stopped application pool (fault stopped: http.sys
+answers 503 at once, so no timeout changes them), it names the pool and
+what keeps ARR sending it requests: no URL test, a statusCodeMatch that
+accepts 503, minServers at the farm's size, or the interval until the
+next probe sees the 503.
 A farm whose offered load is at or above what its servers can serve is
 reported as overloaded: no timeout fixes that.
 
