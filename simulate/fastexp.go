@@ -18,7 +18,7 @@ import (
 //
 // Every product is rounded by an explicit float64 conversion, which the
 // Go spec says prevents fusing it into a multiply-add: arm64 (which we
-// ship) would otherwise fuse nine of them, amd64 none, and the accuracy
+// ship) would otherwise fuse eight of them, amd64 none, and the accuracy
 // checked on amd64 CI would not be arm64's. Rounded, every architecture
 // computes the same bits (TestFastExpUnfused keeps it so).
 func fastExp(x float64) float64 {
