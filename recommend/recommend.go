@@ -36,8 +36,9 @@ type Options struct {
 	Arrivals simulate.ArrivalSource
 	// Workers is passed to simulate.Options.
 	Workers int
-	// Tighten lets the timeout be shortened to the headroom value even
-	// when the current one already meets the target.
+	// Tighten lets the timeout be shortened to the headroom value, and
+	// the health check take the suggested values, even when the current
+	// ones already meet the target (RuleKeep).
 	Tighten bool
 	// OutagesPerHour is the outage rate the health-check interval is
 	// budgeted for when the scenario has no faults; 0 means 1.
