@@ -79,7 +79,7 @@ func TestCoverageRecord(t *testing.T) {
 			want := lognormalTail(0.1, 1, tau)
 			cfg := loadConfig(t, farm(2, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
 			path := filepath.Join(dir, fmt.Sprintf("mginf-%g-%d.jsonl", tau, first))
-			recordCell(t, path, 200, first, func(s int) recordedSeed {
+			recordCell(t, path, longSeeds(t), first, func(s int) recordedSeed {
 				rec := recordedSeed{Seed: s, Want: want, Stop: 10}
 				for _, r := range simulate(t, cfg, mginfScenario(t, s, "200s")) {
 					rec.Reps = append(rec.Reps, recordedRep{Out: r.out, Tail: r.tail})
@@ -104,7 +104,7 @@ func TestCoverageRecord(t *testing.T) {
 			tau, want := mmcTimeout(cell.share)
 			cfg := loadConfig(t, farm(1, fmt.Sprintf("protocol: {timeout: %gs}", tau)))
 			opts := Options{UntilCI: cell.untilCI}
-			recordCell(t, filepath.Join(dir, fmt.Sprintf("%s-%d.jsonl", name, first)), 200, first, func(s int) recordedSeed {
+			recordCell(t, filepath.Join(dir, fmt.Sprintf("%s-%d.jsonl", name, first)), longSeeds(t), first, func(s int) recordedSeed {
 				sc := mmcScenario(t, s, cell.duration)
 				p, err := compile(cfg, sc, nil)
 				if err != nil {
@@ -156,6 +156,16 @@ var intervalVariants = []struct {
 	// The stand-in's floor on clustering only where the count is too rare
 	// to measure its own, not also where the stand-in is clustered.
 	{"no-floor-over-1000", vifRule(func(e, est float64) bool { return e < minClusterEvents })},
+	// The stand-in's VIF alone wherever it is measured, never the count's
+	// own: the seed's own VIF, high where the seed met a long burst, no
+	// longer widens the interval of the seeds whose estimate ran high.
+	{"proxy-stands-in", func(events, requests, proxy []int64) Rate {
+		m, e, n, _ := effectiveCounts(events, requests, nil)
+		if est, ok := dispersion(proxy, requests); ok && proxy != nil {
+			return effectiveRate(m, e, n, math.Max(1, est), len(events))
+		}
+		return rateOfCounts(events, requests, proxy)
+	}},
 }
 
 // vifRule is rateOfCounts with the stand-in's floor applied only where
