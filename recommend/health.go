@@ -147,11 +147,7 @@ func (fr *farmRun) keepable(out *Farm) string {
 	if n, m := out.Servers, int(hc.MinServers); n >= 2 && (m >= n || out.Capacity.Servers != nil && m < min(*out.Capacity.Servers, n-1)) {
 		return ""
 	}
-	probe := hc.Timeout
-	if probe <= 0 {
-		probe = 30 * time.Second // ARR's default, as the simulator reads it
-	}
-	ok, why := fr.budget(out, int(math.Ceil(hc.Interval.Seconds())), int(math.Ceil(probe.Seconds())))
+	ok, why := fr.budget(out, int(math.Ceil(hc.Interval.Seconds())), int(math.Ceil(hc.ProbeTimeout().Seconds())))
 	if !ok {
 		return ""
 	}

@@ -51,10 +51,7 @@ func (fr *farmRun) stoppedPools(f *simulate.FarmResult, base [3]simulate.Rate, s
 	fmt.Fprintf(&b, "and a server carries only its share of the peak while its pool is stopped, %s req/s of %s with %d servers, so servers help only in proportion: servers at most half busy did not meet. ",
 		num(share*peak), num(peak), n)
 	hc := fr.farm.HealthCheck
-	codes := hc.StatusCodeMatch
-	if codes == "" {
-		codes = "200-399"
-	}
+	codes := hc.StatusCodeMatchOrDefault()
 	ok, err := schema.ParseStatusSet(codes)
 	switch {
 	case hc.URL == "" || hc.Interval <= 0:

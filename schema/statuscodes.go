@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // StatusSet is a list of status ranges such as "200-399,401" or "500-"
@@ -44,4 +45,31 @@ func (s StatusSet) Has(code int) bool {
 		}
 	}
 	return false
+}
+
+// ARR's healthCheck defaults where the attribute is not written, as
+// arr.cue gives them (TestHealthCheckDefaults holds the two together):
+// the model keeps an unwritten attribute at its zero value, so the
+// packages that read these two ask the HealthCheck, not the field.
+const (
+	DefaultStatusCodeMatch = "200-399"
+	DefaultProbeTimeout    = 30 * time.Second
+)
+
+// StatusCodeMatchOrDefault is the URL test's statusCodeMatch as ARR reads it:
+// the attribute, or DefaultStatusCodeMatch when it is not written.
+func (h *HealthCheck) StatusCodeMatchOrDefault() string {
+	if strings.TrimSpace(h.StatusCodeMatch) == "" {
+		return DefaultStatusCodeMatch
+	}
+	return h.StatusCodeMatch
+}
+
+// ProbeTimeout is how long a URL test waits: healthCheck/@timeout, or
+// DefaultProbeTimeout when it is not written.
+func (h *HealthCheck) ProbeTimeout() time.Duration {
+	if h.Timeout <= 0 {
+		return DefaultProbeTimeout
+	}
+	return h.Timeout
 }

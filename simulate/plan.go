@@ -365,15 +365,8 @@ func compile(cfg *schema.Config, sc *Scenario, src SampleSource) (*plan, error) 
 	hc := farm.HealthCheck
 	p.urlTest = hc.URL != "" && hc.Interval > 0
 	p.interval = int64(hc.Interval)
-	p.hcTimeout = int64(hc.Timeout)
-	if p.hcTimeout <= 0 {
-		p.hcTimeout = int64(30 * time.Second)
-	}
-	codes := hc.StatusCodeMatch
-	if codes == "" {
-		codes = "200-399"
-	}
-	if p.statusOK, err = parseStatusSet(codes); err != nil {
+	p.hcTimeout = int64(hc.ProbeTimeout())
+	if p.statusOK, err = parseStatusSet(hc.StatusCodeMatchOrDefault()); err != nil {
 		return nil, fmt.Errorf("farm %q healthCheck statusCodeMatch: %w", farm.Name, err)
 	}
 	p.retries = int(max(hc.Retries, 0))

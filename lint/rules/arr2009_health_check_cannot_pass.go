@@ -70,7 +70,7 @@ var HealthCheckCannotPass = &lint.Rule{
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks for host " + q(host) + ", but " + where +
 							" is bound only to other host names on that port: the probe cannot succeed, the server is marked unhealthy, and once all are requests get 502.4"})
-				case requiresWindowsAuth(p.Config.Auth, site, urlPath(f.HealthCheck.URL)) && !acceptsStatus(f.HealthCheck.StatusCodeMatch, 401):
+				case requiresWindowsAuth(p.Config.Auth, site, urlPath(f.HealthCheck.URL)) && !acceptsStatus(&f.HealthCheck, 401):
 					p.Report(schema.Finding{Span: f.HealthCheck.ValueSpan("url"), Farm: f.Name, Related: rel,
 						Message: "the health check of farm " + q(f.Name) + " asks " + where + ", which requires Windows authentication with anonymous access off: " +
 							"the probe gets 401, the server is marked unhealthy, and once all are requests get 502.4"})
@@ -119,12 +119,9 @@ func urlPath(u string) string {
 }
 
 // acceptsStatus reports whether the health test's statusCodeMatch
-// ("200-399" by default) counts code as a pass.
-func acceptsStatus(match string, code int) bool {
-	if strings.TrimSpace(match) == "" {
-		match = "200-399"
-	}
-	set, err := schema.ParseStatusSet(match)
+// (ARR's default when not written) counts code as a pass.
+func acceptsStatus(hc *schema.HealthCheck, code int) bool {
+	set, err := schema.ParseStatusSet(hc.StatusCodeMatchOrDefault())
 	return err == nil && set.Has(code)
 }
 
