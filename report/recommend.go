@@ -23,7 +23,7 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		t := f.Timeout
 		rec := "none: no timeout meets the target"
 		if t.RecommendedS != nil {
-			rec = fmt.Sprintf("%ds", *t.RecommendedS)
+			rec = fmt.Sprintf("%ds%s", *t.RecommendedS, ruleText(t.Rule))
 		}
 		sec.Facts = []Fact{
 			{"protocol timeout", fmt.Sprintf("current %s, recommended %s", seconds(t.CurrentS), rec)},
@@ -38,8 +38,8 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		hc := f.HealthCheck
 		hcText := fmt.Sprintf("none; add a URL test with interval %s, timeout %s, minServers %d", seconds(hc.IntervalS), seconds(hc.TimeoutS), hc.MinServers)
 		if hc.URLTest {
-			hcText = fmt.Sprintf("interval %s → %s, timeout %s → %s, minServers %d → %d",
-				seconds(hc.CurrentIntervalS), seconds(hc.IntervalS), seconds(hc.CurrentTimeoutS), seconds(hc.TimeoutS), hc.CurrentMinServers, hc.MinServers)
+			hcText = fmt.Sprintf("interval %s → %s, timeout %s → %s, minServers %d → %d%s",
+				seconds(hc.CurrentIntervalS), seconds(hc.IntervalS), seconds(hc.CurrentTimeoutS), seconds(hc.TimeoutS), hc.CurrentMinServers, hc.MinServers, ruleText(hc.Rule))
 		}
 		sec.Facts = append(sec.Facts, Fact{"health check", hcText})
 		if c := f.Capacity; c.Servers != nil {
@@ -51,6 +51,9 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 				v += fmt.Sprintf("; predicted there 502.3 %s, 503 %s", rateText(*c.Predicted5023, 2), rateText(*c.Predicted503, 2))
 			}
 			sec.Facts = append(sec.Facts, Fact{"capacity at the peak", v})
+		} else if a := c.QueueLength; a != nil {
+			sec.Facts = append(sec.Facts, Fact{"capacity at the peak", fmt.Sprintf("no server count (at least %d for the %s pauses); queueLength %d → %d per server: predicted 503 %s with the farm's %d",
+				a.Servers, seconds(a.PauseS), a.Current, a.Needed, rateText(a.Predicted503, 2), f.Servers)})
 		}
 		// The set's verdict rests on 502.3, 502.4 and 503 alike: an
 		// overloaded farm with backend queue limits shows 503, not 502.3.
@@ -276,4 +279,13 @@ func unitOf(pts []recommend.SweepPoint) string {
 		}
 	}
 	return ""
+}
+
+// ruleText names the rule that chose a value, as recommend's text does:
+// " (rule: keep)"; "" when none did.
+func ruleText(rule string) string {
+	if rule == "" {
+		return ""
+	}
+	return " (rule: " + rule + ")"
 }

@@ -264,6 +264,31 @@ func TestRecommendationPageShows503(t *testing.T) {
 	require.Contains(t, html, "predicted 503 share")
 }
 
+// The page says which rule chose the timeout and the health check, as the
+// text does, and gives capacity's queueLength advice where no server
+// count meets (503s from pauses): 20 servers for a 2 s pause at 100 req/s
+// with queueLength 10, or queueLength 106 with the farm's 2.
+func TestRecommendationPageShowsRulesAndQueueLength(t *testing.T) {
+	zero := simulate.Rate{CI95: [2]float64{0, 0.00001}}
+	thirty := 30
+	res := &recommend.Result{Target: recommend.Target{R5023: 0.001}, Farms: []recommend.Farm{{
+		Name: "web", Servers: 2,
+		Timeout:     recommend.Timeout{CurrentS: 30, RecommendedS: &thirty, Rule: recommend.RuleKeep},
+		HealthCheck: recommend.HealthCheck{URLTest: true, IntervalS: 30, CurrentIntervalS: 30, TimeoutS: 5, CurrentTimeoutS: 5, Rule: recommend.RuleKeep},
+		Capacity:    recommend.Capacity{QueueLength: &recommend.QueueAdvice{Current: 10, Needed: 106, Servers: 20, PauseS: 2, Predicted503: zero}},
+		Set:         recommend.Set{Predicted5023: zero, Predicted5024: zero, Predicted503: zero, Meets: true},
+	}}}
+	page, err := Recommendation(res, "test")
+	require.NoError(t, err)
+	facts := map[string]string{}
+	for _, f := range page.Sections[0].Facts {
+		facts[f.Label] = f.Value
+	}
+	require.Equal(t, "current 30s, recommended 30s (rule: keep)", facts["protocol timeout"])
+	require.Contains(t, facts["health check"], "minServers 0 → 0 (rule: keep)")
+	require.Contains(t, facts["capacity at the peak"], "at least 20 for the 2s pauses); queueLength 10 → 106 per server")
+}
+
 // A sweep page lists each point's 503 rate beside 502.3 and 502.4, as the
 // sweep's text and CSV do.
 func TestSweepPageShows503(t *testing.T) {
