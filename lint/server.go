@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -62,37 +63,165 @@ func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Do
 	return []Server{srv}, alone, nil
 }
 
-// WithBackends merges into doc the backend web.configs (lint --backend)
-// whose address, and port when given, is one of doc's farm servers, and
-// returns the merged document with the indexes of the backends used. A
-// document none of them belongs to is returned as it is.
-func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.Document, []int) {
+// WithBackends merges into doc the backend files (lint --backend) whose
+// address, and port when given, is one of doc's farm servers, and returns
+// the merged document with the indexes of the backends used. A document
+// none of them belongs to is returned as it is. A web.config given with
+// the applicationHost.config of the same machine is layered below it as
+// IIS layers them (pairBackends); a pair that cannot be placed is an
+// error naming both files.
+func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.Document, []int, error) {
 	if doc.Config == nil {
-		return doc, nil
+		return doc, nil, nil
 	}
 	var use []schema.BackendFile
 	var used []int
 	for i, b := range backends {
-		if servesBackend(doc.Config, b) {
+		if len(backendServers(doc.Config, b)) > 0 {
 			use = append(use, b)
 			used = append(used, i)
 		}
 	}
 	if len(use) == 0 {
-		return doc, nil
+		return doc, nil, nil
 	}
-	return schema.MergeBackends(doc, use), used
+	use, err := pairBackends(doc.Config, use)
+	if err != nil {
+		return nil, nil, err
+	}
+	return schema.MergeBackends(doc, use), used, nil
 }
 
-func servesBackend(c *schema.Config, b schema.BackendFile) bool {
+// backendServers are the farm servers of c that backend file b is for:
+// its address, and its port when given (the httpPort or httpsPort).
+func backendServers(c *schema.Config, b schema.BackendFile) []*schema.Server {
+	var out []*schema.Server
 	for _, f := range c.Farms {
 		for _, s := range f.Servers {
 			if strings.EqualFold(s.Address, b.Address) && (b.Port == 0 || b.Port == s.ARR.HTTPPort || b.Port == s.ARR.HTTPSPort) {
-				return true
+				out = append(out, s)
 			}
 		}
 	}
-	return false
+	return out
+}
+
+// pairBackends ties each web.config of backends to the applicationHost.config
+// given for the same farm servers, if any: IIS reads a machine's
+// applicationHost.config as its server level and a site's web.config at
+// the site's root below it, so the web.config is the root of the site of
+// that file bound to the servers' port (http on httpPort, https on
+// httpsPort; only the web.config's port when it names one). It returns
+// the files with the applicationHost.configs first, so that a
+// web.config's settings are read after the <location> of its site, as
+// IIS reads them. The pair is an error when the web.config is for farm
+// servers the applicationHost.config is not for, when no site or more
+// than one is bound to those ports, when two applicationHost.configs are
+// for its servers, or when two web.configs would be one site's root.
+func pairBackends(c *schema.Config, backends []schema.BackendFile) ([]schema.BackendFile, error) {
+	out := make([]schema.BackendFile, 0, len(backends))
+	for _, b := range backends {
+		if isAppHost(b) {
+			out = append(out, b)
+		}
+	}
+	hosts := len(out)
+	roots := map[string]string{} // a site's location -> the web.config that is its root
+	for _, w := range backends {
+		if isAppHost(w) || w.Doc.Config == nil {
+			if !isAppHost(w) {
+				out = append(out, w)
+			}
+			continue
+		}
+		servers := backendServers(c, w)
+		var host *schema.BackendFile
+		for i := range out[:hosts] {
+			h := &out[i]
+			if !strings.EqualFold(h.Address, w.Address) || !slices.ContainsFunc(servers, func(s *schema.Server) bool { return slices.Contains(backendServers(c, *h), s) }) {
+				continue
+			}
+			if host != nil {
+				return nil, fmt.Errorf("%s and %s are both applicationHost.config files for farm server %s, which %s (--backend %s) belongs to: give one applicationHost.config per machine (ADDRESS:PORT=PATH ties a file to one port)",
+					host.Doc.Lines.File(), h.Doc.Lines.File(), w.Address, w.Doc.Lines.File(), schema.BackendLocation(w))
+			}
+			host = h
+		}
+		if host == nil {
+			out = append(out, w)
+			continue
+		}
+		site, err := pairSite(c, w, *host, servers)
+		if err != nil {
+			return nil, err
+		}
+		h := *host
+		w.Host, w.Site = &h, site
+		at := strings.ToLower(schema.BackendLocation(*host) + "/" + site)
+		if other, ok := roots[at]; ok {
+			return nil, fmt.Errorf("%s and %s are both given as the web.config of site %q of %s: a site has one root web.config",
+				other, w.Doc.Lines.File(), site, host.Doc.Lines.File())
+		}
+		roots[at] = w.Doc.Lines.File()
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// isAppHost reports whether backend file b is a machine's
+// applicationHost.config (by name, as GroupServers tells them), not a
+// site's web.config.
+func isAppHost(b schema.BackendFile) bool {
+	return b.Doc.Config != nil && schema.IsAppHostFile(b.Doc.Lines.File())
+}
+
+// pairSite is the name of the one site of host's applicationHost.config
+// whose root web.config w is: the site bound to the port of each farm
+// server w is for, as backendSite finds it. An error says why none or
+// several are, naming both files and what would be valid.
+func pairSite(c *schema.Config, w, host schema.BackendFile, servers []*schema.Server) (string, error) {
+	wf, hf := w.Doc.Lines.File(), host.Doc.Lines.File()
+	hostServers := backendServers(c, host)
+	var sites, ports []string
+	for _, s := range servers {
+		if !slices.Contains(hostServers, s) {
+			return "", fmt.Errorf("%s (--backend %s) and %s (--backend %s) are files of one machine, but the web.config is for farm server %s port %d, which the applicationHost.config is not for: give the web.config as %s:%d=%s, or the applicationHost.config without a port",
+				wf, schema.BackendLocation(w), hf, schema.BackendLocation(host), s.Address, s.ARR.HTTPPort, w.Address, host.Port, wf)
+		}
+		for _, e := range []struct {
+			scheme string
+			port   int64
+		}{{"http", s.ARR.HTTPPort}, {"https", s.ARR.HTTPSPort}} {
+			if (w.Port != 0 && w.Port != e.port) || (host.Port != 0 && host.Port != e.port) {
+				continue
+			}
+			where := e.scheme + " " + strconv.FormatInt(e.port, 10)
+			if !slices.Contains(ports, where) {
+				ports = append(ports, where)
+			}
+			if site, _, _ := schema.SiteOnPort(host.Doc.Config.Sites, e.scheme, e.port, ""); site != nil && !slices.Contains(sites, site.Name) {
+				sites = append(sites, site.Name)
+			}
+		}
+	}
+	switch len(sites) {
+	case 1:
+		return sites[0], nil
+	case 0:
+		return "", fmt.Errorf("%s (--backend %s) is a site's web.config and %s (--backend %s) that machine's applicationHost.config, but no site there is bound to the farm's ports (%s): the web.config cannot be placed; give the applicationHost.config alone, or the web.config as ADDRESS:PORT=PATH for the port its site is bound to",
+			wf, schema.BackendLocation(w), hf, schema.BackendLocation(host), strings.Join(ports, ", "))
+	}
+	return "", fmt.Errorf("%s (--backend %s) is a site's web.config and %s (--backend %s) that machine's applicationHost.config, whose sites %s are bound to the farm's ports (%s): which one the web.config is the root of is not known; give it as ADDRESS:PORT=PATH with its site's port",
+		wf, schema.BackendLocation(w), hf, schema.BackendLocation(host), quoteAll(sites), strings.Join(ports, ", "))
+}
+
+// quoteAll quotes each name and joins them with commas.
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // ParseBackend reads a --backend value, ADDR=PATH or ADDR:PORT=PATH: the

@@ -184,6 +184,14 @@ type BackendFile struct {
 	Address string
 	Port    int64
 	Doc     *Document
+	// Host, for a web.config given with the applicationHost.config of
+	// its machine (lint.WithBackends pairs them), is that file, and Site
+	// the name of the site there whose root the web.config is: its
+	// sections stand below that site's location, as IIS reads a site's
+	// web.config below applicationHost.config, and it is no
+	// RemoteBackend of its own (the applicationHost.config is).
+	Host *BackendFile
+	Site string
 }
 
 // BackendLocation is the <location path> a backend file's sections stand
@@ -198,11 +206,15 @@ func BackendLocation(b BackendFile) string {
 // MergeBackends returns doc with the configuration files of remote farm
 // servers added, as MergeServer adds a site's web.config: their ASP.NET and ASP.NET Core
 // settings, request limits, compression and authentication under the
-// backend's location (BackendLocation), each keeping its file's spans,
-// and the files' findings and suppressions. Their rewrite rules are not
-// added: they run on the backend, not on the ARR server; nor are the
-// sites and pools of a backend's applicationHost.config, which stay in
-// RemoteBackend.Config. doc.Config must not be nil.
+// backend's location (BackendLocation; a web.config paired with its
+// machine's applicationHost.config, under that file's location and the
+// site's name), each keeping its file's spans, and the files' findings
+// and suppressions. Their rewrite rules are not added: they run on the
+// backend, not on the ARR server; nor are the sites and pools of a
+// backend's applicationHost.config, which stay in RemoteBackend.Config.
+// An applicationHost.config must come before the web.configs paired with
+// it, so that a site's web.config is read after the file's <location>
+// for the site, as IIS reads it. doc.Config must not be nil.
 func MergeBackends(doc *Document, backends []BackendFile) *Document {
 	cfg := *doc.Config
 	cfg.AspNetCore = slices.Clip(cfg.AspNetCore)
@@ -219,15 +231,24 @@ func MergeBackends(doc *Document, backends []BackendFile) *Document {
 		Dropped:      slices.Clip(doc.Dropped),
 	}
 	for _, b := range backends {
-		merged.Findings = append(merged.Findings, b.Doc.Findings...)
+		loc, findings := BackendLocation(b), b.Doc.Findings
+		if b.Host != nil && b.Host.Doc.Config != nil {
+			// A site's web.config below its machine's
+			// applicationHost.config: the sections that file unlocks
+			// for the site are no locked-section finding.
+			loc = joinLocation(BackendLocation(*b.Host), b.Site)
+			findings, _ = unlocked(SiteFile{Doc: b.Doc, Location: b.Site}, b.Host.Doc.Config.SectionUnlocks)
+		}
+		merged.Findings = append(merged.Findings, findings...)
 		merged.Suppressions = append(merged.Suppressions, b.Doc.Suppressions...)
 		merged.Dropped = append(merged.Dropped, b.Doc.Dropped...)
 		bc := b.Doc.Config
 		if bc == nil {
 			continue
 		}
-		loc := BackendLocation(b)
-		cfg.RemoteBackends = append(cfg.RemoteBackends, &RemoteBackend{Address: b.Address, Port: b.Port, Location: loc, File: b.Doc.Lines.File(), Config: bc})
+		if b.Host == nil {
+			cfg.RemoteBackends = append(cfg.RemoteBackends, &RemoteBackend{Address: b.Address, Port: b.Port, Location: loc, File: b.Doc.Lines.File(), Config: bc})
+		}
 		cfg.AspNetCore = appendAt(cfg.AspNetCore, bc.AspNetCore, loc, func(a *AspNetCore) *string { return &a.Location })
 		cfg.Auth = appendAt(cfg.Auth, bc.Auth, loc, func(a *Authentication) *string { return &a.Location })
 		cfg.ASPNET = appendAt(cfg.ASPNET, bc.ASPNET, loc, func(a *ASPNET) *string { return &a.Location })

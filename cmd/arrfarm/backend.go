@@ -102,7 +102,10 @@ func joinBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.
 	if len(backends) == 0 {
 		return doc, nil
 	}
-	merged, used := lint.WithBackends(doc, backends)
+	merged, used, err := lint.WithBackends(doc, backends)
+	if err != nil {
+		return nil, withCode(exitUsage, fmt.Errorf("--backend: %w", err))
+	}
 	for i, b := range backends {
 		if !slices.Contains(used, i) {
 			return nil, withCode(exitUsage, unmatchedBackend(b))

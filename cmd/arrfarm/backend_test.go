@@ -176,3 +176,20 @@ func TestRecommendPrintsSimulationNotes(t *testing.T) {
 	_, out, _ = runCLI(t, "", nil, "recommend", "applicationHost.config", "--scenario", "pause.yaml")
 	assert.NotContains(t, out, "queueLength 50")
 }
+
+// A web.config and the applicationHost.config of one machine given
+// together are one server's files, as IIS reads them: the web.config is
+// the root of the site bound to the farm's port, "Default Web Site", and
+// the pool of that site still gives the queueLength, whichever file
+// comes first.
+func TestBackendWebConfigWithAppHost(t *testing.T) {
+	backendFixture(t)
+	both := []string{"--backend", "10.0.0.11=backends/web1/web.config", "--backend", backendWeb1}
+	code, out, errs := runCLI(t, "", nil, append([]string{"lint", "applicationHost.config"}, both...)...)
+	require.Equal(t, exitFindings, code, "%s%s", out, errs)
+	assert.Contains(t, out, `backends/web1/web.config:6:104: warning: site "10.0.0.11/Default Web Site" (server "10.0.0.11" port 80 of farm "web") runs ASP.NET Core out of process with requestTimeout 2m`)
+
+	code, out, errs = runCLI(t, "", nil, append([]string{"simulate", "applicationHost.config", "--scenario", "pause.yaml", "--format", "json"}, both...)...)
+	require.Equal(t, exitOK, code, errs)
+	assert.Contains(t, out, `queueLength 50 read from application pool \"DefaultAppPool\"`)
+}

@@ -49,7 +49,11 @@ server's port (the file's global sections, then the <location> elements for
 that site and its applications), so the rules that compare a farm with its
 backends' settings (backend-request-timeout, backend-execution-timeout,
 health-check-cannot-pass, request-limit-below-backend) see it. ADDRESS is the
-server's address as the farm writes it.
+server's address as the farm writes it. Given both for one machine, the
+web.config is the root of the applicationHost.config's site bound to the
+server's port, read after that site's <location>, as IIS reads them; when no
+site or more than one is bound to the farm's ports, the pair is a usage error
+(give the web.config as ADDRESS:PORT=PATH for its site's port).
 
 Exit codes: 0 every PATH held configuration and no finding is at or above
 --fail-on; 1 findings at or above it; 2 usage error, unreadable input, or a
@@ -158,19 +162,30 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		backends = append(backends, b)
 	}
 	used := make([]bool, len(backends))
-	withBackends := func(doc *schema.Document) *schema.Document {
-		d, idx := lint.WithBackends(doc, backends)
+	withBackends := func(doc *schema.Document) (*schema.Document, error) {
+		d, idx, err := lint.WithBackends(doc, backends)
+		if err != nil {
+			return nil, withCode(exitUsage, fmt.Errorf("--backend: %w", err))
+		}
 		for _, i := range idx {
 			used[i] = true
 		}
-		return d
+		return d, nil
 	}
 	for _, srv := range servers {
 		report.Servers = append(report.Servers, srv.Files)
-		report.Diagnostics = append(report.Diagnostics, linter.Lint(withBackends(srv.Doc))...)
+		d, err := withBackends(srv.Doc)
+		if err != nil {
+			return err
+		}
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(d)...)
 	}
 	for _, doc := range alone {
-		report.Diagnostics = append(report.Diagnostics, linter.Lint(withBackends(doc))...)
+		d, err := withBackends(doc)
+		if err != nil {
+			return err
+		}
+		report.Diagnostics = append(report.Diagnostics, linter.Lint(d)...)
 	}
 	for i, b := range backends {
 		if !used[i] {

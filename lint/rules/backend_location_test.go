@@ -52,7 +52,10 @@ func lintWithBackend(t *testing.T, arrSrc, name, backend string) []lint.Diagnost
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, used := lint.WithBackends(arr, []schema.BackendFile{{Address: "10.0.0.11", Doc: bd}})
+	doc, used, err := lint.WithBackends(arr, []schema.BackendFile{{Address: "10.0.0.11", Doc: bd}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(used) != 1 {
 		t.Fatalf("the backend file was not tied to farm server 10.0.0.11")
 	}
