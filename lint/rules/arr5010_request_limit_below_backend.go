@@ -26,7 +26,13 @@ var RequestLimitBelowBackend = &lint.Rule{
 			"the site's web.config linted with it; or a farm server on another machine whose web.config or " +
 			"applicationHost.config is given (`lint --backend ADDRESS=PATH`) and writes the limit (its server level " +
 			"may be in no file given). The ARR site is the site of the proxying rule (for global " +
-			"rules, the other sites that answer HTTP).",
+			"rules, the other sites that answer HTTP). Each side's limit is read as IIS layers the levels (the " +
+			"server's, the site's `location`, then an application's or folder's `location` below it) and compared " +
+			"per path the rule proxies: the ARR site's limit for a URL with the backend's for the path the rule " +
+			"sends it to, so an application of the backend that accepts more is found, and one outside the paths " +
+			"the rule routes is not. The paths are read from a rule that matches a literal prefix and any rest " +
+			"(`^files/(.*)`, Wildcard `files/*`, or every URL) and rewrites to a literal path followed by `{R:0}` " +
+			"or `{R:1}`; for a rule of another form, the sites' roots are compared.",
 		Fix: "Raise `maxAllowedContentLength` of the ARR site (or the server level) to at least the backend's, or " +
 			"lower the backend's to what the proxy lets through.",
 		Bad: requestLimitExample(""),
@@ -49,39 +55,191 @@ var RequestLimitBelowBackend = &lint.Rule{
 		if len(c.RequestLimits) == 0 || len(c.Sites) == 0 {
 			return
 		}
-		type pair struct{ front, back *schema.Site }
+		// One finding per ARR site, backend site and pair of limits.
+		type pair struct {
+			front  *schema.Site
+			back   string
+			fl, bl *schema.RequestLimits
+		}
 		seen := map[pair]bool{}
 		for _, l := range loopbackRoutes(p) {
-			back := requestLimit(c.RequestLimits, l.back)
-			if back.at == nil && l.back.root != "" {
-				// Another machine's server level may be in no file given:
-				// only a limit its files write says it accepts more.
-				continue
-			}
 			for _, front := range frontSites(c, l.rule, l.back.Site) {
-				k := pair{front, l.back.Site}
-				if seen[k] {
-					continue
-				}
-				seen[k] = true
-				fl := requestLimit(c.RequestLimits, backendScope{Site: front})
-				if back.value <= fl.value || back.invalid || fl.invalid {
-					continue
-				}
-				span := back.span(l.rule)
-				related := []schema.Related{{Span: l.rule.Action.ValueSpan("url"), Message: "rule " + q(l.rule.Name) + " proxies to site " + q(l.back.Name) + " here"}}
-				if fl.at != nil {
-					span = fl.at.ValueSpan("maxAllowedContentLength")
-					if back.at != nil {
-						related = append(related, schema.Related{Span: back.at.ValueSpan("maxAllowedContentLength"), Message: "site " + q(l.back.Name) + " accepts " + bytesText(back.value) + " here"})
+				fs := backendScope{Site: front}
+				for _, pt := range routedPoints(c.RequestLimits, l.rule, fs, l.back) {
+					back := requestLimit(c.RequestLimits, l.back, pt.back)
+					if back.at == nil && l.back.root != "" {
+						// Another machine's server level may be in no file
+						// given: only a limit its files write says it
+						// accepts more.
+						continue
 					}
+					fl := requestLimit(c.RequestLimits, fs, pt.front)
+					if back.value <= fl.value || back.invalid || fl.invalid {
+						continue
+					}
+					k := pair{front, l.back.Name, fl.at, back.at}
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+					backName := scopeName(l.back, pt.back)
+					span := back.span(l.rule)
+					related := []schema.Related{{Span: l.rule.Action.ValueSpan("url"), Message: "rule " + q(l.rule.Name) + " proxies to site " + q(l.back.Name) + " here"}}
+					if fl.at != nil {
+						span = fl.at.ValueSpan("maxAllowedContentLength")
+						if back.at != nil {
+							related = append(related, schema.Related{Span: back.at.ValueSpan("maxAllowedContentLength"), Message: backName + " accepts " + bytesText(back.value) + " here"})
+						}
+					}
+					p.Report(schema.Finding{Span: span, Farm: l.farm, Related: related,
+						Message: scopeName(fs, pt.front) + " refuses request bodies over " + bytesText(fl.value) + fl.origin() + ", but its rule " + q(l.rule.Name) +
+							" proxies to " + backName + ", which accepts " + bytesText(back.value) + ": larger uploads are refused at the proxy (404.13) and never reach the backend"})
 				}
-				p.Report(schema.Finding{Span: span, Farm: l.farm, Related: related,
-					Message: "site " + q(front.Name) + " refuses request bodies over " + bytesText(fl.value) + fl.origin() + ", but its rule " + q(l.rule.Name) +
-						" proxies to site " + q(l.back.Name) + ", which accepts " + bytesText(back.value) + ": larger uploads are refused at the proxy (404.13) and never reach the backend"})
 			}
 		}
 	},
+}
+
+// A routedPoint is a URL path of the ARR site (front) and the path of
+// the backend site rule r proxies it to (back), each without slashes at
+// its ends, "" for the site's root.
+type routedPoint struct{ front, back string }
+
+// routedPoints are the pairs of paths at which the request limits of the
+// ARR site and of the backend site rule r proxies to are compared: the
+// limits in force at a URL change only at a path a <location> of either
+// names, so the pairs are where the rule's routed paths begin (routedPath)
+// and each path of either site below it (sitePaths), taken to the other
+// side, in that order. A path the rule does not route (an application
+// outside its prefix) is none of them. When the rule's mapping is of
+// another form, the sites' roots only.
+func routedPoints(all []*schema.RequestLimits, r *schema.Rule, front, back backendScope) []routedPoint {
+	f, b, ok := routedPath(r)
+	if !ok {
+		return []routedPoint{{"", ""}}
+	}
+	out := []routedPoint{{f, b}}
+	loc := func(l *schema.RequestLimits) string { return l.Location }
+	for _, p := range sitePaths(back, all, loc)[1:] {
+		if rest, ok := belowDir(p, b); ok {
+			out = append(out, routedPoint{joinPath(f, rest), p})
+		}
+	}
+	for _, p := range sitePaths(front, all, loc)[1:] {
+		if rest, ok := belowDir(p, f); ok {
+			out = append(out, routedPoint{p, joinPath(b, rest)})
+		}
+	}
+	return out
+}
+
+// routedPath is how rule r carries the ARR site's URL paths to the
+// backend: the paths at or below directory front (of the site; for a
+// rule of an application's web.config, below the application's path)
+// go to the same rest below directory back. It reads a match of a
+// literal prefix followed by the rest ("^files/(.*)", Wildcard
+// "files/*", or one that matches every URL) and an action URL whose path
+// is a literal prefix followed by {R:0} (the whole matched path) or
+// {R:1} (the rest): "^files/(.*)" to "http://web/{R:1}" sends files/X to
+// X. ok is false for other forms (a negated match, conditions' back
+// references, a path rewritten in the middle).
+func routedPath(r *schema.Rule) (front, back string, ok bool) {
+	if r.Match.Negate {
+		return "", "", false
+	}
+	prefix, group, ok := matchPrefix(r.PatternSyntax, strings.TrimSpace(r.Match.URL))
+	if !ok {
+		return "", "", false
+	}
+	_, rest, _ := strings.Cut(r.Action.URL, "://")
+	i := strings.IndexByte(rest, '/')
+	if i < 0 {
+		return "", "", false
+	}
+	path := rest[i+1:]
+	if j := strings.IndexByte(path, '?'); j >= 0 {
+		path = path[:j]
+	}
+	to, ref, ok := strings.Cut(path, "{")
+	if !ok || !literalDir(to) {
+		return "", "", false
+	}
+	switch {
+	case strings.EqualFold(ref, "R:0}"):
+		back = to + prefix
+	case strings.EqualFold(ref, "R:1}") && group:
+		back = to
+	default:
+		return "", "", false
+	}
+	if r.Scope == schema.SiteRule {
+		_, app, _ := strings.Cut(strings.Trim(r.Location, "/"), "/")
+		prefix = joinPath(app, prefix)
+	}
+	return strings.Trim(prefix, "/"), strings.Trim(back, "/"), true
+}
+
+// matchPrefix reads a rule's match pattern as a literal directory prefix
+// (a run of path characters ending in "/", or none) followed by any
+// rest; group reports whether the rest is captured as {R:1}.
+func matchPrefix(syntax, p string) (prefix string, group, ok bool) {
+	switch syntax {
+	case "Wildcard":
+		prefix, ok = strings.CutSuffix(p, "*")
+		return prefix, true, ok && literalDir(prefix)
+	case "ExactMatch":
+		return "", false, false
+	}
+	p = strings.TrimSuffix(p, "$")
+	start := strings.HasPrefix(p, "^")
+	p = strings.TrimPrefix(p, "^")
+	switch {
+	case strings.HasSuffix(p, "(.*)"):
+		prefix, group = strings.TrimSuffix(p, "(.*)"), true
+	case strings.HasSuffix(p, ".*"):
+		prefix = strings.TrimSuffix(p, ".*")
+	default:
+		return "", false, false
+	}
+	// Without ^ a prefix may match anywhere in the path.
+	return prefix, group, literalDir(prefix) && (start || prefix == "")
+}
+
+// literalDir reports whether s is a literal URL directory: empty, or path
+// characters that are no regular expression or wildcard operator, ending
+// in "/".
+func literalDir(s string) bool {
+	if s == "" {
+		return true
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '/' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return strings.HasSuffix(s, "/")
+}
+
+// belowDir is path p relative to directory dir when p is dir or below it.
+func belowDir(p, dir string) (string, bool) {
+	if dir == "" {
+		return p, true
+	}
+	if !underPath(p, dir) {
+		return "", false
+	}
+	return strings.Trim(p[len(dir):], "/"), true
+}
+
+// joinPath joins two URL paths without slashes at their ends.
+func joinPath(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "/" + b
 }
 
 // loopbackRoute is a proxying rule whose target is a site of this
@@ -207,11 +365,11 @@ func (l limit) span(r *schema.Rule) schema.Span {
 	return r.Action.ValueSpan("url")
 }
 
-// requestLimit is the maxAllowedContentLength in force at site's root:
-// the most specific level's that writes it (backendScope.covers), else
-// 30000000.
-func requestLimit(all []*schema.RequestLimits, site backendScope) limit {
-	l := inForce(site, all, func(l *schema.RequestLimits) string { return l.Location }, "",
+// requestLimit is the maxAllowedContentLength in force at path of site
+// ("" its root): the most specific level's that writes it
+// (backendScope.covers), else 30000000.
+func requestLimit(all []*schema.RequestLimits, site backendScope, path string) limit {
+	l := inForce(site, all, func(l *schema.RequestLimits) string { return l.Location }, path,
 		func(l *schema.RequestLimits) bool { return l.Has("maxAllowedContentLength") })
 	if l == nil {
 		return limit{value: defaultMaxContent}
