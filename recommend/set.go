@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -43,6 +44,12 @@ type candidate struct {
 	// intervalWhy then says why it may be kept (keepable).
 	keep        bool
 	intervalWhy string
+	// tightened, on a keep candidate under Options.Tighten, says why the
+	// current values stay although the suggested ones were asked for;
+	// budgetEnd marks the last rung within the outage budget when longer
+	// ones were put after them.
+	tightened string
+	budgetEnd bool
 }
 
 func (c candidate) same(d candidate) bool {
@@ -99,6 +106,11 @@ func (fr *farmRun) falseMarks(f *simulate.FarmResult) int64 {
 //  2. the recommended timeout with the current health-check settings;
 //  3. the farm as written.
 //
+// Tightening never moves a farm to values worse by the outage budget than
+// current ones that hold it (keepable): then the rungs of step 1 whose
+// budget warns come after step 2, which RuleKeep keeps if it meets, and
+// the last rung within the budget ends the ladder before it.
+//
 // When none meets, nothing is recommended (the timeout, the health-check
 // values and minServers stay as written) and a reason says so: a set that
 // misses the target is never printed as advice.
@@ -113,32 +125,50 @@ func (fr *farmRun) verify(out *Farm) error {
 	current := candidate{timeout: t, interval: hc.Interval, probeTimeout: hc.Timeout, minServers: hc.MinServers, what: "the recommended timeout with the current health check"}
 	var cands []candidate
 	keepWhy := ""
-	if h.URLTest && !fr.opts.Tighten {
+	if h.URLTest {
 		keepWhy = fr.keepable(out)
 	}
-	if keepWhy != "" {
-		// Judged on its rates alone, as the farm as written is: it is
-		// tried once, first, and stands for steps 2 and 3.
-		k := current
-		k.keep, k.intervalWhy = true, keepWhy
-		if k.same(cur) {
-			k.what = cur.what
-		}
+	// Judged on its rates alone, as the farm as written is: it is tried
+	// once and stands for steps 2 and 3.
+	k := current
+	k.keep, k.intervalWhy = true, keepWhy
+	if k.same(cur) {
+		k.what = cur.what
+	}
+	if keepWhy != "" && !fr.opts.Tighten {
 		cands = append(cands, k)
 	}
 	if h.URLTest {
 		base := int(h.TimeoutS)
-		cands = append(cands, candidate{t, secondsOf(h.IntervalS), secondsOf(h.TimeoutS), int64(h.MinServers), "the recommendation", true, false, false, h.IntervalWhy})
+		ladder := []candidate{{t, secondsOf(h.IntervalS), secondsOf(h.TimeoutS), int64(h.MinServers), "the recommendation", true, false, false, h.IntervalWhy, "", false}}
 		for _, p := range []int{2, 5, 10, 20} {
 			if p > base {
 				i, why := fr.interval(out, p)
-				cands = append(cands, candidate{t, time.Duration(i) * time.Second, time.Duration(p) * time.Second, int64(h.MinServers),
-					fmt.Sprintf("the recommendation with a %ds probe timeout", p), true, false, false, why})
+				ladder = append(ladder, candidate{t, time.Duration(i) * time.Second, time.Duration(p) * time.Second, int64(h.MinServers),
+					fmt.Sprintf("the recommendation with a %ds probe timeout", p), true, false, false, why, "", false})
 			}
 		}
-		cands[len(cands)-1].last = true
-		if keepWhy == "" {
-			cands = append(cands, current)
+		ladder[len(ladder)-1].last = true
+		switch {
+		case keepWhy != "" && fr.opts.Tighten:
+			var within, warns []candidate
+			for _, c := range ladder {
+				if ok, _ := fr.budget(out, int(c.interval/time.Second), int(c.probeTimeout/time.Second)); ok {
+					within = append(within, c)
+				} else {
+					warns = append(warns, c)
+				}
+			}
+			k.tightened = fr.tightened(len(within), ladder[0])
+			if len(within) > 0 {
+				within[len(within)-1].last = true
+				within[len(within)-1].budgetEnd = len(warns) > 0
+			}
+			cands = append(append(append(cands, within...), k), warns...)
+		case keepWhy != "":
+			cands = append(cands, ladder...)
+		default:
+			cands = append(append(cands, ladder...), current)
 		}
 	} else {
 		current.what = "the recommended timeout"
@@ -153,7 +183,13 @@ func (fr *farmRun) verify(out *Farm) error {
 	var got *simulate.FarmResult
 	for i := range cands {
 		c := cands[i]
-		if i > 0 && c.same(cands[i-1]) && !c.last {
+		// A repeat of the set before it simulates the same (same values,
+		// same seed): skip it when it cannot be judged differently, that
+		// is when that set was judged on its rates alone or this one is
+		// not (a ladder rung before the last turns down probe failures
+		// on healthy servers; the last, the current values and the farm
+		// as written do not).
+		if i > 0 && c.same(cands[i-1]) && (onRates(cands[i-1]) || !onRates(c)) {
 			continue
 		}
 		res, err := fr.runSet(c)
@@ -215,6 +251,25 @@ func (fr *farmRun) verify(out *Farm) error {
 	return nil
 }
 
+// onRates says whether c is judged on its rates alone, probe failures on
+// servers without a fault notwithstanding.
+func onRates(c candidate) bool { return !c.ladder || c.last }
+
+// tightened says why the current health check stays under --tighten
+// (step 2 met before a rung whose outage budget warns): within of the
+// ladder's rungs hold the budget, first is its first rung (the shortest
+// probe timeout, so the shortest hang).
+func (fr *farmRun) tightened(within int, first candidate) string {
+	if within > 0 {
+		return fmt.Sprintf("--tighten asked for the suggested values, but the %d suggested set(s) within the outage budget did not meet the target (see the sets tried), and the others would be worse than these by that budget, which these hold", within)
+	}
+	failures, ticks, _ := fr.failures()
+	secs := func(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
+	return fmt.Sprintf("--tighten asked for the suggested values, but every suggested set's outage budget is above the target: the shortest hang among them, at interval %ds with a %ds probe timeout, is %ds, against %ds at these values, which hold the budget; tightening never moves to values worse by it",
+		secs(first.interval), secs(first.probeTimeout), hangSeconds(secs(first.interval), secs(first.probeTimeout), failures, ticks),
+		hangSeconds(secs(fr.farm.HealthCheck.Interval), secs(fr.farm.HealthCheck.ProbeTimeout()), failures, ticks))
+}
+
 func falseText(n int64) string {
 	if n == 0 {
 		return ""
@@ -243,6 +298,8 @@ func (fr *farmRun) healthReasons(out *Farm, chosen *candidate, falseProbes int64
 			reason += fmt.Sprintf("; %d probe(s) failed on servers without a fault in the simulation (probes wait behind requests), and the set meets the target all the same", falseProbes)
 		}
 		switch same := suggested.IntervalS == h.IntervalS && suggested.TimeoutS == h.TimeoutS && suggested.MinServers == h.MinServers; {
+		case chosen.tightened != "":
+			reason += "; " + chosen.tightened
 		case !same:
 			reason += fmt.Sprintf("; --tighten tries the suggested values instead (interval %ss, timeout %ss, minServers %d; then longer probe timeouts while servers without a fault fail probes)",
 				num(suggested.IntervalS), num(suggested.TimeoutS), suggested.MinServers)
@@ -261,7 +318,11 @@ func (fr *farmRun) healthReasons(out *Farm, chosen *candidate, falseProbes int64
 	out.Reasons = append(out.Reasons, h.IntervalWhy)
 	enough := "long enough that no server without a fault failed a probe in the simulation (probes wait behind requests)"
 	if falseProbes > 0 {
-		enough = fmt.Sprintf("the longest probe timeout tried, yet %d probe(s) still failed on servers without a fault in the simulation (probes wait behind requests); the set meets the target all the same", falseProbes)
+		longest := "the longest probe timeout tried"
+		if chosen.budgetEnd {
+			longest = "the longest probe timeout within the outage budget (--tighten tries longer ones only after the current values, which hold it)"
+		}
+		enough = fmt.Sprintf("%s, yet %d probe(s) still failed on servers without a fault in the simulation (probes wait behind requests); the set meets the target all the same", longest, falseProbes)
 	}
 	out.Reasons = append(out.Reasons, fmt.Sprintf("healthCheck timeout %ss: at least twice the probe's p99.9 and 1s, below the interval, and %s", num(h.TimeoutS), enough))
 	out.Reasons = append(out.Reasons, h.MinServersWhy)

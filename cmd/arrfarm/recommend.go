@@ -69,7 +69,9 @@ with two servers or more, minServers below the enabled servers (else no
 server is ever taken out) and at least the servers the peak needs (or one
 fewer than the farm when it needs them all). Without traffic (--latency)
 the budget cannot be counted, so the health check is suggested as when it
-misses: the reasons name the rule that chose each value.
+misses: the reasons name the rule that chose each value. --tighten never
+moves current values that hold the budget to suggested ones above it:
+those are tried only after the current values, kept if they meet.
 
 --scenario FILE gives traffic, latency and faults (see arrfarm simulate);
 --latency SOURCE gives latency alone: a scenario file's latency models, or
