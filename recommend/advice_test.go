@@ -183,6 +183,26 @@ events:
 	assert.Contains(t, source, "the scenario's 2")
 }
 
+// With one server an outage fails every request for its whole length
+// whatever the health check does: taken out, it leaves no server (502.4),
+// and with minServers 1 it is never taken out. The budget's reason says so
+// instead of speaking of a share. The arithmetic stays the whole peak
+// until the URL test notices the hang (TestVerifyJudgesTheFarmAsWritten
+// relies on such budgets being above the target): at 1 outage an hour and
+// a 0.4 % target, (i + 4 x 1) / 3600 <= 0.004 gives i <= 10.4, so 10 s,
+// a 14 s hang, 14/3600 = 0.389 %.
+func TestOutageBudgetOneServer(t *testing.T) {
+	doc := loadConfig(t, "farm.yaml", farmYAML(1, `healthCheck: {url: "http://web/h", interval: 30s, timeout: 5s, retries: 3}`))
+	sc := loadScenario(t, "duration: 1h\narrivals: {rate: 100}\nlatency: {fixed: 10ms}\n")
+	fr := newFarmRun(doc.Config, sc, "web", Options{Target: 0.004, OutagesPerHour: 1})
+	got, why := fr.interval(&Farm{Servers: 1, PeakRate: 100}, 1)
+	assert.Equal(t, 10, got, why)
+	assert.Contains(t, why, "with one server an outage fails every request for its whole length whatever the health check does")
+	assert.Contains(t, why, "the whole peak, 100 req/s, for up to 14s")
+	assert.Contains(t, why, "costs 0.389% of requests")
+	assert.NotContains(t, why, "share")
+}
+
 // A farm with mixed, weighted servers: server 1 (weight 100, 10 slots)
 // and server 2 (weight 300, 4 slots), fixed 1 s service, 6 req/s. Round
 // robin by weight sends 4.5 req/s to server 2: rho = 4.5 / 4 > 1, so the

@@ -75,8 +75,10 @@ func hangSeconds(interval, probeTimeout, failures, ticks int) int {
 //   - interval: the outage budget. A server that hangs keeps its share of
 //     the peak (peak/N) until it is noticed, hangSeconds; at the outage
 //     rate (outages) those requests, added to the share the timeout
-//     already costs, must stay within the target. The largest whole second
-//     that does, between the probe timeout + 1 s (lint rule
+//     already costs, must stay within the target (one server has the whole
+//     peak, and its outage fails every request whatever the health check
+//     does: the reason says so, and counts the same). The largest whole
+//     second that does, between the probe timeout + 1 s (lint rule
 //     health-timeout-not-below-interval) and ARR's default 30 s; a current
 //     interval within it is kept.
 //   - minServers: the servers needed at the peak (capacity). Under the
@@ -203,8 +205,15 @@ func (fr *farmRun) budget(out *Farm, interval, probeTimeout int) (bool, string) 
 	hang := hangSeconds(interval, probeTimeout, failures, ticks)
 	share := rate * perServer * float64(hang) / (out.PeakRate * 3600)
 	total, target := used+share, fr.opts.Target
-	reason := fmt.Sprintf("healthCheck interval %ds: a hung server keeps its share of the peak, %s req/s, for up to %ds (next probe, then %d failed probe(s) %s, each waiting the %ds probe timeout); at %s that costs %s of requests",
-		interval, num(perServer), hang, failures, spacing, probeTimeout, source, human.Percent(share))
+	held := fmt.Sprintf("a hung server keeps its share of the peak, %s req/s,", num(perServer))
+	if out.Servers < 2 {
+		// No other server takes its requests: marked unhealthy, the farm
+		// answers 502.4; under minServers it is never marked. The budget
+		// still counts the time until a URL test notices the hang.
+		held = fmt.Sprintf("with one server an outage fails every request for its whole length whatever the health check does (there is no other server to send them to: once the URL test marks it the farm answers 502.4, and with minServers 1 or more it is never marked); the budget counts the requests the hung server gets before a URL test notices it, the whole peak, %s req/s,", num(perServer))
+	}
+	reason := fmt.Sprintf("healthCheck interval %ds: %s for up to %ds (next probe, then %d failed probe(s) %s, each waiting the %ds probe timeout); at %s that costs %s of requests",
+		interval, held, hang, failures, spacing, probeTimeout, source, human.Percent(share))
 	if used > 0 {
 		reason += fmt.Sprintf(", on top of the %s the timeout costs: %s in all", human.Percent(used), human.Percent(total))
 	}
