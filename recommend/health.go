@@ -6,36 +6,61 @@ import (
 	"time"
 
 	"github.com/arrfarm/arrfarm/internal/human"
+	"github.com/arrfarm/arrfarm/schema"
 	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // outageKinds are the faults a URL test is there to notice: the server
-// stops answering requests (down, unreachable) or answers none in time
-// (hang).
-var outageKinds = map[simulate.FaultKind]bool{simulate.FaultDown: true, simulate.FaultUnreachable: true, simulate.FaultHang: true}
+// stops answering requests (down, unreachable), answers none in time
+// (hang), or answers every one 503 (stopped: a stopped application pool;
+// counted only when the probe's statusCodeMatch rejects 503, see
+// outages). ARR keeps sending the server its share until the probes fail,
+// so each costs the budget as a hang does: a down or stopped server
+// answers the probes at once, so the hang's detection time (probes that
+// wait their timeout) bounds theirs.
+var outageKinds = map[simulate.FaultKind]bool{simulate.FaultDown: true, simulate.FaultUnreachable: true, simulate.FaultHang: true, simulate.FaultStopped: true}
+
+// accepts503 says whether the URL test's statusCodeMatch (written, or
+// ARR's default) accepts the 503 a stopped application pool answers: then
+// its probe passes and never takes that server out; and the match.
+func (fr *farmRun) accepts503() (bool, string) {
+	codes := fr.farm.HealthCheck.StatusCodeMatchOrDefault()
+	set, err := schema.ParseStatusSet(codes)
+	return err == nil && set.Has(503), codes
+}
 
 // outages is the outage rate the health-check interval is budgeted for:
 // the scenario's own outages per hour of its window when it has any,
 // else the assumed rate (Options.OutagesPerHour, 1 by default); and the
-// words that say where it came from.
+// words that say where it came from. A stopped pool whose 503 the probe
+// accepts is not counted: no interval notices it (stoppedPools says what
+// does).
 func (fr *farmRun) outages(peak float64) (float64, string) {
-	n := 0
+	n, unseen := 0, 0
+	accepts, codes := fr.accepts503()
 	for _, e := range fr.sc.Events {
-		if outageKinds[e.Fault] {
+		switch {
+		case e.Fault == simulate.FaultStopped && accepts:
+			unseen++
+		case outageKinds[e.Fault]:
 			n++
 		}
+	}
+	note := ""
+	if unseen > 0 {
+		note = fmt.Sprintf("; its %d stopped-pool fault(s) are not counted: statusCodeMatch %q accepts the 503 a stopped pool answers, so no probe notices them", unseen, codes)
 	}
 	window := fr.sc.Duration.Hours()
 	if window == 0 && fr.sc.Requests > 0 && peak > 0 {
 		window = float64(fr.sc.Requests) / peak / 3600
 	}
 	if n > 0 && window > 0 {
-		return float64(n) / window, fmt.Sprintf("%s outage(s) an hour, the scenario's %d down/unreachable/hang fault(s) in its %s window", num(float64(n)/window), n, human.Duration(time.Duration(window*float64(time.Hour))))
+		return float64(n) / window, fmt.Sprintf("%s outage(s) an hour, the scenario's %d down/unreachable/hang/stopped fault(s) in its %s window%s", num(float64(n)/window), n, human.Duration(time.Duration(window*float64(time.Hour))), note)
 	}
 	if fr.opts.OutagesPerHour > 0 {
-		return fr.opts.OutagesPerHour, fmt.Sprintf("%s outage(s) an hour (assumed: --outages-per-hour; the scenario has no outage fault)", num(fr.opts.OutagesPerHour))
+		return fr.opts.OutagesPerHour, fmt.Sprintf("%s outage(s) an hour (assumed: --outages-per-hour; the scenario has no outage fault%s)", num(fr.opts.OutagesPerHour), note)
 	}
-	return 1, "1 outage an hour (assumed: the default of --outages-per-hour; the scenario has no outage fault)"
+	return 1, fmt.Sprintf("1 outage an hour (assumed: the default of --outages-per-hour; the scenario has no outage fault%s)", note)
 }
 
 // failures is the number of failed probes in a row that mark a server

@@ -51,12 +51,11 @@ func (fr *farmRun) stoppedPools(f *simulate.FarmResult, base [3]simulate.Rate, s
 	fmt.Fprintf(&b, "and a server carries only its share of the peak while its pool is stopped, %s req/s of %s with %d servers, so servers help only in proportion: servers at most half busy did not meet. ",
 		num(share*peak), num(peak), n)
 	hc := fr.farm.HealthCheck
-	codes := hc.StatusCodeMatchOrDefault()
-	ok, err := schema.ParseStatusSet(codes)
+	accepts, codes := fr.accepts503()
 	switch {
 	case hc.URL == "" || hc.Interval <= 0:
 		b.WriteString("But the farm has no URL test, so ARR keeps sending the stopped server its share for the whole fault: a URL test takes it out once its probe sees the 503 (see the health-check reasons), and starting the pool ends it")
-	case err == nil && ok.Has(503):
+	case accepts:
 		fmt.Fprintf(&b, "But the URL test's statusCodeMatch %q accepts 503, so the probe of the stopped pool passes and ARR keeps sending it its share for the whole fault: a statusCodeMatch without 503 (ARR's default is 200-399) lets the URL test take it out at its next probe", codes)
 	case int(hc.MinServers) >= n:
 		fmt.Fprintf(&b, "But minServers %d is not below the %d servers, so the URL test never takes one out of rotation (see the minServers note) and ARR keeps sending the stopped server its share for the whole fault: minServers below %d lets the URL test take it out at its next probe", hc.MinServers, n, n)

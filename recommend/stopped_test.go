@@ -7,6 +7,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/arrfarm/arrfarm/schema"
+	"github.com/arrfarm/arrfarm/simulate"
 )
 
 // A stopped application pool (fault stopped) answers 503 at once through
@@ -74,6 +77,67 @@ events:
 				assert.Contains(t, why, "came from a stopped application pool (stopped on every server at 2m for 5m)")
 			}
 			assert.Contains(t, why, tc.fix)
+		})
+	}
+}
+
+// A stopped pool is an outage the URL test is there to notice: ARR sends
+// the server its share, every request answered 503, until the probes fail
+// (statusCodeMatch rejects 503, ARR's default 200-399), so the interval's
+// outage budget counts it. Two servers share 20 req/s; 10.0.0.2's pool is
+// stopped at 5m for 5m of a 30m window: 1 outage in half an hour, 2 an
+// hour. Four failed probes (retries 3) mark a server; the budget prices
+// every outage as a hang, next probe then four probes waiting the 1 s
+// probe timeout: 2 x (i + 4) / 2 / 3600 <= 0.4 % gives i <= 10.4, so
+// 10 s, 2 x 14 / 7200 = 0.389 %. (Without it the assumed 1 outage an hour
+// gave (i + 4) / 7200 <= 0.4 %: 24 s.) A stopped pool answers the probes at
+// once, so the simulated farm at 10 s loses at most half the traffic for
+// the next probe, up to 10 s of the 5m fault: 10 / 2 / 1800 = 0.278 %,
+// within the budget's figure (on average (I/2 + 1 ms) / 2 / 1800 =
+// 0.139 %, docs/simulation.md). A statusCodeMatch that accepts 503 never
+// fails a probe: no interval notices the stopped pool, it is not counted,
+// and the assumed rate gives 24 s again.
+func TestOutageBudgetCountsStoppedPools(t *testing.T) {
+	sc := loadScenario(t, `duration: 30m
+replications: 4
+seed: 3
+arrivals: {rate: 20}
+latency: {fixed: 10ms}
+concurrency: 20
+events:
+  - {at: 5m, server: 10.0.0.2, fault: stopped, for: 5m}
+`)
+	for _, tc := range []struct {
+		name, match string
+		rate        float64
+		interval    int
+		text        string
+	}{
+		{"probe sees the 503", "", 2, 10, "the scenario's 1 down/unreachable/hang/stopped fault(s) in its 30m window"},
+		{"probe accepts 503", `, statusCodeMatch: "200-503"`, 1, 24, `its 1 stopped-pool fault(s) are not counted: statusCodeMatch "200-503" accepts the 503`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			farm := func(interval string) *schema.Document {
+				return loadConfig(t, "farm.yaml", farmYAML(2, `healthCheck: {url: "http://web/h", interval: `+interval+`, timeout: 1s, retries: 3, minServers: 1`+tc.match+`}`))
+			}
+			// ARR's default 30 s interval is above the budget either way,
+			// so it is not kept.
+			fr := newFarmRun(farm("30s").Config, sc, "web", Options{Target: 0.004})
+			rate, source := fr.outages(20)
+			assert.InDelta(t, tc.rate, rate, 1e-9, source)
+			assert.Contains(t, source, tc.text)
+			got, why := fr.interval(&Farm{Servers: 2, PeakRate: 20}, 1)
+			assert.Equal(t, tc.interval, got, why)
+			if tc.match != "" {
+				return
+			}
+			assert.Contains(t, why, "costs 0.389% of requests")
+			res, err := simulate.Run(farm("10s").Config, sc, simulate.Options{})
+			require.NoError(t, err)
+			s503 := res.Farms[0].Rates.R503.Mean
+			t.Logf("simulated 503 share %g", s503)
+			assert.Greater(t, s503, 0.0, "the stopped pool answers 503 until a probe sees it")
+			assert.LessOrEqual(t, s503, 10.0/2/1800+1e-4, "at most the next probe's 10 s of half the traffic")
 		})
 	}
 }

@@ -116,7 +116,7 @@ the target. 2: usage error or unreadable input.
 	f.StringVarP(&a.output, "output", "o", "", "write the report to FILE instead of stdout")
 	f.StringVar(&a.html, "html", "", "also write a self-contained HTML page with the 502.3 curves to FILE")
 	f.BoolVar(&a.tighten, "tighten", false, "shorten a current timeout that already meets the target to the headroom value, and suggest health-check values even when the current ones meet it")
-	f.Float64Var(&a.outages, "outages-per-hour", 1, "outages an hour the health-check interval is budgeted for, when the scenario has no down/unreachable/hang fault")
+	f.Float64Var(&a.outages, "outages-per-hour", 1, "outages an hour the health-check interval is budgeted for, when the scenario has no down/unreachable/hang/stopped fault (a stopped pool counts when statusCodeMatch rejects 503)")
 	addSimBackendFlag(f, &a.backends)
 	return cmd
 }
