@@ -178,9 +178,26 @@ events:
   - {at: 20m, server: 10.0.0.2, fault: slow, factor: 2, for: 1m}
 `)
 	fr := newFarmRun(doc.Config, faulty, "web", Options{Target: 0.005, OutagesPerHour: 1})
-	rate, source := fr.outages(100)
+	rate, source := fr.outages(100, 2)
 	assert.InDelta(t, 4, rate, 1e-9, "a slow spell is not an outage")
 	assert.Contains(t, source, "the scenario's 2")
+	// One hang on every server at once in 30 minutes holds the whole
+	// peak, both servers' shares: 2 server outages, 4 an hour. Counted as
+	// one outage it priced half the requests it fails.
+	every := loadScenario(t, `duration: 30m
+arrivals: {rate: 100}
+latency: {fixed: 10ms}
+events:
+  - {at: 1m, server: "*", fault: hang, for: 1m}
+`)
+	fr = newFarmRun(doc.Config, every, "web", Options{Target: 0.005, OutagesPerHour: 1})
+	rate, source = fr.outages(100, 2)
+	assert.InDelta(t, 4, rate, 1e-9, source)
+	assert.Contains(t, source, `count once per server`)
+	// The interval it allows is the one 4 outages an hour allow above:
+	// 4 (i + 4) / 7200 <= 0.005 -> i <= 5.
+	got, why := fr.interval(&Farm{Servers: 2, PeakRate: 100}, 1)
+	assert.Equal(t, 5, got, why)
 }
 
 // With one server an outage fails every request for its whole length

@@ -30,18 +30,23 @@ func (fr *farmRun) accepts503() (bool, string) {
 }
 
 // outages is the outage rate the health-check interval is budgeted for:
-// the scenario's own outages per hour of its window when it has any,
-// else the assumed rate (Options.OutagesPerHour, 1 by default); and the
-// words that say where it came from. A stopped pool whose 503 the probe
-// accepts is not counted: no interval notices it (stoppedPools says what
-// does).
-func (fr *farmRun) outages(peak float64) (float64, string) {
-	n, unseen := 0, 0
+// the scenario's own server outages per hour of its window when it has
+// any, else the assumed rate (Options.OutagesPerHour, 1 by default); and
+// the words that say where it came from. The budget prices one outage as
+// one server's share, so a fault on every server at once (server "*")
+// counts once for each of the farm's servers: it holds the whole peak. A
+// stopped pool whose 503 the probe accepts is not counted: no interval
+// notices it (stoppedPools says what does).
+func (fr *farmRun) outages(peak float64, servers int) (float64, string) {
+	n, unseen, every := 0, 0, 0
 	accepts, codes := fr.accepts503()
 	for _, e := range fr.sc.Events {
 		switch {
 		case e.Fault == simulate.FaultStopped && accepts:
 			unseen++
+		case outageKinds[e.Fault] && e.Server == "*":
+			every++
+			n += max(servers, 1)
 		case outageKinds[e.Fault]:
 			n++
 		}
@@ -54,8 +59,11 @@ func (fr *farmRun) outages(peak float64) (float64, string) {
 	if window == 0 && fr.sc.Requests > 0 && peak > 0 {
 		window = float64(fr.sc.Requests) / peak / 3600
 	}
+	if every > 0 {
+		note = fmt.Sprintf("; its %d fault(s) on every server at once (\"*\") count once per server, %d each", every, max(servers, 1)) + note
+	}
 	if n > 0 && window > 0 {
-		return float64(n) / window, fmt.Sprintf("%s outage(s) an hour, the scenario's %d down/unreachable/hang/stopped fault(s) in its %s window%s", num(float64(n)/window), n, human.Duration(time.Duration(window*float64(time.Hour))), note)
+		return float64(n) / window, fmt.Sprintf("%s server outage(s) an hour, the scenario's %d down/unreachable/hang/stopped server fault(s) in its %s window%s", num(float64(n)/window), n, human.Duration(time.Duration(window*float64(time.Hour))), note)
 	}
 	if fr.opts.OutagesPerHour > 0 {
 		return fr.opts.OutagesPerHour, fmt.Sprintf("%s outage(s) an hour (assumed: --outages-per-hour; the scenario has no outage fault%s)", num(fr.opts.OutagesPerHour), note)
@@ -219,7 +227,7 @@ func (fr *farmRun) budget(out *Farm, interval, probeTimeout int) (bool, string) 
 	}
 	failures, ticks, spacing := fr.failures()
 	perServer := out.PeakRate / float64(max(out.Servers, 1))
-	rate, source := fr.outages(out.PeakRate)
+	rate, source := fr.outages(out.PeakRate, out.Servers)
 	// The share the timeout already costs, when the scenario has no
 	// faults: with faults it includes some of their cost, and the whole
 	// set is simulated anyway.

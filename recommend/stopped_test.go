@@ -113,7 +113,7 @@ events:
 		interval    int
 		text        string
 	}{
-		{"probe sees the 503", "", 2, 10, "the scenario's 1 down/unreachable/hang/stopped fault(s) in its 30m window"},
+		{"probe sees the 503", "", 2, 10, "the scenario's 1 down/unreachable/hang/stopped server fault(s) in its 30m window"},
 		{"probe accepts 503", `, statusCodeMatch: "200-503"`, 1, 24, `its 1 stopped-pool fault(s) are not counted: statusCodeMatch "200-503" accepts the 503`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,7 +123,7 @@ events:
 			// ARR's default 30 s interval is above the budget either way,
 			// so it is not kept.
 			fr := newFarmRun(farm("30s").Config, sc, "web", Options{Target: 0.004})
-			rate, source := fr.outages(20)
+			rate, source := fr.outages(20, 2)
 			assert.InDelta(t, tc.rate, rate, 1e-9, source)
 			assert.Contains(t, source, tc.text)
 			got, why := fr.interval(&Farm{Servers: 2, PeakRate: 20}, 1)
