@@ -65,21 +65,23 @@ func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Do
 
 // WithBackends merges into doc the backend files (lint --backend) whose
 // address, and port when given, is one of doc's farm servers, and returns
-// the merged document with the indexes of the backends used. A document
-// none of them belongs to is returned as it is. A web.config given with
-// the applicationHost.config of the same machine is layered below it as
-// IIS layers them (pairBackends); a pair that cannot be placed is an
-// error naming both files.
-func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.Document, []int, error) {
+// the merged document with the backends used: by their index in
+// backends, each as merged (a web.config paired with its machine's
+// applicationHost.config has Host and Site set). A document none of them
+// belongs to is returned as it is. A web.config given with the
+// applicationHost.config of the same machine is layered below it as IIS
+// layers them (pairBackends); a pair that cannot be placed is an error
+// naming both files.
+func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.Document, map[int]schema.BackendFile, error) {
 	if doc.Config == nil {
 		return doc, nil, nil
 	}
 	var use []schema.BackendFile
-	var used []int
+	index := map[*schema.Document]int{}
 	for i, b := range backends {
 		if len(backendServers(doc.Config, b)) > 0 {
 			use = append(use, b)
-			used = append(used, i)
+			index[b.Doc] = i
 		}
 	}
 	if len(use) == 0 {
@@ -88,6 +90,10 @@ func WithBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.
 	use, err := pairBackends(doc.Config, use)
 	if err != nil {
 		return nil, nil, err
+	}
+	used := make(map[int]schema.BackendFile, len(use))
+	for _, b := range use {
+		used[index[b.Doc]] = b
 	}
 	return schema.MergeBackends(doc, use), used, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -64,11 +63,16 @@ func unmatchedBackend(b schema.BackendFile) error {
 	return fmt.Errorf("--backend %s=%s: no farm server of the configuration has address %s", where, b.Doc.Lines.File(), where)
 }
 
-// backendNote says how a --backend file was read.
+// backendNote says how a --backend file was read: a web.config paired
+// with its machine's applicationHost.config (b.Host) names the site whose
+// root it is.
 func backendNote(b schema.BackendFile) string {
 	kind := "web.config"
-	if schema.IsAppHostFile(b.Doc.Lines.File()) {
+	switch {
+	case schema.IsAppHostFile(b.Doc.Lines.File()):
 		kind = "applicationHost.config"
+	case b.Host != nil:
+		kind = fmt.Sprintf("root web.config of site %q of %s", b.Site, b.Host.Doc.Lines.File())
 	}
 	return fmt.Sprintf("%s read as the %s of farm server %s (another machine)", b.Doc.Lines.File(), kind, schema.BackendLocation(b))
 }
@@ -107,7 +111,7 @@ func joinBackends(doc *schema.Document, backends []schema.BackendFile) (*schema.
 		return nil, withCode(exitUsage, fmt.Errorf("--backend: %w", err))
 	}
 	for i, b := range backends {
-		if !slices.Contains(used, i) {
+		if _, ok := used[i]; !ok {
 			return nil, withCode(exitUsage, unmatchedBackend(b))
 		}
 	}

@@ -193,3 +193,49 @@ func TestBackendWebConfigWithAppHost(t *testing.T) {
 	require.Equal(t, exitOK, code, errs)
 	assert.Contains(t, out, `queueLength 50 read from application pool \"DefaultAppPool\"`)
 }
+
+// lint --backend pairs a web.config with its machine's
+// applicationHost.config; where the pairing is ambiguous it guesses
+// neither way but stops with a usage error (exit 2) that names both files.
+func TestLintBackendAmbiguousPair(t *testing.T) {
+	backendFixture(t)
+	require.NoError(t, os.MkdirAll("other", 0o755))
+	host, err := os.ReadFile("backends/web1/applicationHost.config")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile("other/applicationHost.config", host, 0o644))
+	web, err := os.ReadFile("backends/web1/web.config")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile("other/web.config", web, 0o644))
+
+	// Unambiguous: one applicationHost.config and one web.config.
+	// The note says which site's root the web.config was read as.
+	code, out, errs := runCLI(t, "", nil, "lint", "applicationHost.config", "--backend", backendWeb1, "--backend", "10.0.0.11=backends/web1/web.config")
+	require.NotEqual(t, exitUsage, code, "stdout %q stderr %q", out, errs)
+	assert.Contains(t, out, `note: backends/web1/web.config read as the root web.config of site "Default Web Site" of backends/web1/applicationHost.config of farm server 10.0.0.11 (another machine)`)
+
+	for _, c := range []struct {
+		name    string
+		backend []string
+		want    []string
+	}{
+		{"two applicationHost.config for one machine",
+			[]string{backendWeb1, "10.0.0.11=other/applicationHost.config", "10.0.0.11=backends/web1/web.config"},
+			[]string{"backends/web1/applicationHost.config and other/applicationHost.config are both applicationHost.config files for farm server 10.0.0.11", "give one applicationHost.config per machine"}},
+		{"two root web.configs for one site",
+			[]string{backendWeb1, "10.0.0.11=backends/web1/web.config", "10.0.0.11=other/web.config"},
+			[]string{"backends/web1/web.config and other/web.config are both given as the web.config of site", "a site has one root web.config"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := []string{"lint", "applicationHost.config"}
+			for _, b := range c.backend {
+				args = append(args, "--backend", b)
+			}
+			code, out, errs := runCLI(t, "", nil, args...)
+			assert.Equal(t, exitUsage, code, "stdout %q stderr %q", out, errs)
+			for _, w := range c.want {
+				assert.Contains(t, errs, w)
+			}
+			assert.Empty(t, out, "nothing is reported from a guess")
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -161,15 +162,13 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		report.Sources[b.Doc.Lines.File()] = b.Doc.Lines
 		backends = append(backends, b)
 	}
-	used := make([]bool, len(backends))
+	used := map[int]schema.BackendFile{} // as merged: a paired web.config knows its site
 	withBackends := func(doc *schema.Document) (*schema.Document, error) {
 		d, idx, err := lint.WithBackends(doc, backends)
 		if err != nil {
 			return nil, withCode(exitUsage, fmt.Errorf("--backend: %w", err))
 		}
-		for _, i := range idx {
-			used[i] = true
-		}
+		maps.Copy(used, idx)
 		return d, nil
 	}
 	for _, srv := range servers {
@@ -188,12 +187,13 @@ func runLint(s streams, getenv env, a lintArgs) error {
 		report.Diagnostics = append(report.Diagnostics, linter.Lint(d)...)
 	}
 	for i, b := range backends {
-		if !used[i] {
+		merged, ok := used[i]
+		if !ok {
 			printErr(s.err, unmatchedBackend(b))
 			unreadable = true
 			continue
 		}
-		report.Notes = append(report.Notes, backendNote(b))
+		report.Notes = append(report.Notes, backendNote(merged))
 	}
 	report.Diagnostics = lint.Sort(append(report.Diagnostics, linter.LatencyFindings()...))
 
