@@ -27,8 +27,11 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		}
 		sec.Facts = []Fact{
 			{"protocol timeout", fmt.Sprintf("current %s, recommended %s", seconds(t.CurrentS), rec)},
-			{"percentile rule", seconds(t.PercentileRuleS)},
 		}
+		if t.MinMeetingS != nil {
+			sec.Facts = append(sec.Facts, Fact{"smallest timeout meeting the target", fmt.Sprintf("%ds", *t.MinMeetingS)})
+		}
+		sec.Facts = append(sec.Facts, Fact{"percentile rule", seconds(t.PercentileRuleS)})
 		if t.Predicted5023 != nil {
 			sec.Facts = append(sec.Facts, Fact{"predicted 502.3 at the recommended timeout", rateText(*t.Predicted5023, 2)})
 		}

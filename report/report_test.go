@@ -264,16 +264,16 @@ func TestRecommendationPageShows503(t *testing.T) {
 	require.Contains(t, html, "predicted 503 share")
 }
 
-// The page says which rule chose the timeout and the health check, as the
-// text does, and gives capacity's queueLength advice where no server
+// The page says which rule chose the timeout and the health check, and
+// the smallest timeout that meets the target, as the text does, and gives capacity's queueLength advice where no server
 // count meets (503s from pauses): 20 servers for a 2 s pause at 100 req/s
 // with queueLength 10, or queueLength 106 with the farm's 2.
 func TestRecommendationPageShowsRulesAndQueueLength(t *testing.T) {
 	zero := simulate.Rate{CI95: [2]float64{0, 0.00001}}
-	thirty := 30
+	thirty, six := 30, 6
 	res := &recommend.Result{Target: recommend.Target{R5023: 0.001}, Farms: []recommend.Farm{{
 		Name: "web", Servers: 2,
-		Timeout:     recommend.Timeout{CurrentS: 30, RecommendedS: &thirty, Rule: recommend.RuleKeep},
+		Timeout:     recommend.Timeout{CurrentS: 30, RecommendedS: &thirty, MinMeetingS: &six, Rule: recommend.RuleKeep},
 		HealthCheck: recommend.HealthCheck{URLTest: true, IntervalS: 30, CurrentIntervalS: 30, TimeoutS: 5, CurrentTimeoutS: 5, Rule: recommend.RuleKeep},
 		Capacity:    recommend.Capacity{QueueLength: &recommend.QueueAdvice{Current: 10, Needed: 106, Servers: 20, PauseS: 2, Predicted503: zero}},
 		Set:         recommend.Set{Predicted5023: zero, Predicted5024: zero, Predicted503: zero, Meets: true},
@@ -285,6 +285,7 @@ func TestRecommendationPageShowsRulesAndQueueLength(t *testing.T) {
 		facts[f.Label] = f.Value
 	}
 	require.Equal(t, "current 30s, recommended 30s (rule: keep)", facts["protocol timeout"])
+	require.Equal(t, "6s", facts["smallest timeout meeting the target"], "min_meeting_s, as the text and JSON give it")
 	require.Contains(t, facts["health check"], "minServers 0 → 0 (rule: keep)")
 	require.Contains(t, facts["capacity at the peak"], "at least 20 for the 2s pauses); queueLength 10 → 106 per server")
 }
