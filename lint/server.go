@@ -2,6 +2,7 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,12 +20,15 @@ type Server struct {
 }
 
 // GroupServers ties the documents of one lint run into servers, as IIS
-// reads them: one applicationHost.config (by name) and every web.config of
-// the run make one server (schema.MergeServer), each web.config standing
-// for the site its folder names (schema.SiteLocation). The other documents
-// are linted alone. With two or more applicationHost.config files nothing
-// says which web.config belongs to which, so every file is linted alone
-// and a note says so.
+// reads them: an applicationHost.config (by name) and the web.configs
+// that belong to it make one server (schema.MergeServer), each web.config
+// standing for the site its folder names (schema.SiteLocation). With one
+// applicationHost.config every web.config of the run belongs to it; with
+// several, each web.config belongs to the one whose folder holds it most
+// closely (config/web1/applicationHost.config and
+// config/web1/sites/api/web.config), as a tree of several servers' files
+// is laid out, and a web.config below none of their folders is linted
+// alone, with a note that says so. The other documents are linted alone.
 func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Document, notes []string) {
 	var appHosts, webs []*schema.Document
 	for _, d := range docs {
@@ -36,31 +40,74 @@ func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Do
 			webs = append(webs, d)
 		}
 	}
-	if len(webs) == 0 || len(appHosts) != 1 {
-		if len(webs) > 0 && len(appHosts) > 1 {
-			names := make([]string, len(appHosts))
-			for i, d := range appHosts {
-				names[i] = d.Lines.File()
-			}
-			notes = append(notes, fmt.Sprintf("%d applicationHost.config files (%s): the web.configs cannot be tied to one server, so every file was linted alone; lint one server's files per run",
-				len(appHosts), strings.Join(names, ", ")))
-		}
-		return nil, docs, notes
+	if len(webs) == 0 || len(appHosts) == 0 {
+		return nil, docs, nil
 	}
-	app := appHosts[0]
-	srv := Server{Files: []string{app.Lines.File()}}
-	sites := make([]schema.SiteFile, 0, len(webs))
+	owned := map[*schema.Document][]*schema.Document{}
+	var unowned []string
 	for _, w := range webs {
-		sites = append(sites, schema.SiteFile{Doc: w, Location: schema.SiteLocation(w.Lines.File(), app.Config.Sites)})
-		srv.Files = append(srv.Files, w.Lines.File())
+		if app := owner(w, appHosts); app != nil {
+			owned[app] = append(owned[app], w)
+			continue
+		}
+		unowned = append(unowned, w.Lines.File())
 	}
-	srv.Doc = schema.MergeServer(app, sites)
+	if len(unowned) > 0 {
+		names := make([]string, len(appHosts))
+		for i, d := range appHosts {
+			names[i] = d.Lines.File()
+		}
+		notes = append(notes, fmt.Sprintf("%s: in the folder of none of the %d applicationHost.config files (%s), so nothing says which server's web.config it is: linted alone (keep each server's web.configs below its applicationHost.config's folder, or lint one server per run)",
+			strings.Join(unowned, ", "), len(appHosts), strings.Join(names, ", ")))
+	}
+	for _, app := range appHosts {
+		sites := owned[app]
+		if len(sites) == 0 {
+			continue
+		}
+		srv := Server{Files: []string{app.Lines.File()}}
+		files := make([]schema.SiteFile, 0, len(sites))
+		for _, w := range sites {
+			files = append(files, schema.SiteFile{Doc: w, Location: schema.SiteLocation(w.Lines.File(), app.Config.Sites)})
+			srv.Files = append(srv.Files, w.Lines.File())
+		}
+		srv.Doc = schema.MergeServer(app, files)
+		servers = append(servers, srv)
+	}
 	for _, d := range docs {
-		if d != app && (d.Config == nil || d.Config.Kind != schema.WebConfig) {
-			alone = append(alone, d)
+		if len(owned[d]) > 0 || d.Config != nil && d.Config.Kind == schema.WebConfig && owner(d, appHosts) != nil {
+			continue
+		}
+		alone = append(alone, d)
+	}
+	return servers, alone, notes
+}
+
+// owner is the applicationHost.config web belongs to: the only one of
+// appHosts, or of several the one whose folder holds web most closely;
+// nil when web lies in none of their folders.
+func owner(web *schema.Document, appHosts []*schema.Document) *schema.Document {
+	if len(appHosts) == 1 {
+		return appHosts[0]
+	}
+	var best *schema.Document
+	depth := -1
+	for _, app := range appHosts {
+		dir := absDir(app.Lines.File())
+		if d := absDir(web.Lines.File()); (d == dir || strings.HasPrefix(d, dir+string(filepath.Separator)) || dir == string(filepath.Separator)) && len(dir) > depth {
+			best, depth = app, len(dir)
 		}
 	}
-	return []Server{srv}, alone, nil
+	return best
+}
+
+// absDir is the absolute folder of the file name, as far as the name
+// says (no file system is asked: names may be "-" or in memory).
+func absDir(name string) string {
+	if abs, err := filepath.Abs(name); err == nil {
+		name = abs
+	}
+	return filepath.Dir(name)
 }
 
 // WithBackends merges into doc the backend files (lint --backend) whose

@@ -59,12 +59,25 @@ func TestGroupServers(t *testing.T) {
 		t.Errorf("farm from %s", f.Span.File)
 	}
 
-	// Two applicationHost.config files: which one the web.config belongs
-	// to is unknown, so nothing is merged and a note says why.
+	// Two applicationHost.config files: the web.config belongs to the one
+	// whose folder holds it (cfg/), the other is linted alone.
 	servers, alone, notes = GroupServers([]*schema.Document{app, app2, site})
-	if len(servers) != 0 || len(alone) != 3 || len(notes) != 1 ||
-		!strings.Contains(notes[0], "2 applicationHost.config files (cfg/applicationHost.config, other/applicationHost.config)") ||
-		!strings.Contains(notes[0], "cannot be tied to one server") {
+	if len(servers) != 1 || strings.Join(servers[0].Files, " ") != "cfg/applicationHost.config cfg/sites/shop/web.config" ||
+		len(alone) != 1 || alone[0] != app2 || len(notes) != 0 {
+		t.Errorf("servers %v, alone %d, notes %q; want cfg's server and other/ alone", servers, len(alone), notes)
+	}
+	// Nested servers: the closest folder wins.
+	inner := loadDoc(t, "cfg/sites/applicationHost.config", serverAppHost)
+	servers, _, _ = GroupServers([]*schema.Document{app, inner, site})
+	if len(servers) != 1 || servers[0].Files[0] != "cfg/sites/applicationHost.config" {
+		t.Errorf("servers %v: want the web.config tied to cfg/sites/applicationHost.config", servers)
+	}
+	// A web.config in neither folder: nothing says which server's it is,
+	// so it is linted alone and a note says why.
+	stray := loadDoc(t, "elsewhere/web.config", serverSite)
+	servers, alone, notes = GroupServers([]*schema.Document{app, app2, site, stray})
+	if len(servers) != 1 || len(alone) != 2 || alone[0] != app2 || alone[1] != stray || len(notes) != 1 ||
+		!strings.Contains(notes[0], "elsewhere/web.config: in the folder of none of the 2 applicationHost.config files (cfg/applicationHost.config, other/applicationHost.config)") {
 		t.Errorf("servers %d, alone %d, notes %q", len(servers), len(alone), notes)
 	}
 	// Without a web.config, nothing to tie and nothing to say.

@@ -289,13 +289,32 @@ func TestLintServerFolder(t *testing.T) {
 		t.Errorf("%d findings, servers %+v; want 3 findings and one server of 3 files:\n%s", len(r.Diagnostics), r.Servers, out)
 	}
 
-	// A second applicationHost.config: the web.configs belong to neither
-	// for sure. Each file alone, and the output says why.
+	// A second server's files beside them: each server's web.configs are
+	// tied to the applicationHost.config whose folder holds them, so the
+	// same findings come from each, and nothing is linted without its
+	// server. Before, two applicationHost.config files made every file
+	// lint alone, and the farms lost their routes (farm-without-route).
 	copyFixtureTree(t, src, filepath.Join(dir, "other"))
-	_, out, _ = runCLI(t, "", nil, "lint", "config", "other/applicationHost.config")
-	if !strings.Contains(out, "note: 2 applicationHost.config files (config/applicationHost.config, other/applicationHost.config): the web.configs cannot be tied to one server") ||
-		strings.Contains(out, "read as one server") || strings.Contains(out, `"wbe"`) {
-		t.Errorf("two applicationHost.config files:\n%s", out)
+	_, out, _ = runCLI(t, "", nil, "lint", "config", "other")
+	for _, want := range []string{
+		"read as one server: config/applicationHost.config, config/sites/api/web.config, config/sites/www/web.config",
+		"read as one server: other/applicationHost.config, other/sites/api/web.config, other/sites/www/web.config",
+		`other/sites/www/web.config:11:39: warning: rule "ARR_web_loadbalance" sends requests to host "wbe"`,
+		"6 findings (0 errors, 6 warnings, 0 info)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("two servers' files: output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `farm "api"`) {
+		t.Errorf("two servers' files: a finding about farm api, which each server's sites/api/web.config routes to:\n%s", out)
+	}
+	// A web.config in neither server's folder is linted alone, and a note
+	// says why.
+	copyFixtureTree(t, filepath.Join(src, "sites", "www"), filepath.Join(dir, "stray"))
+	_, out, _ = runCLI(t, "", nil, "lint", "config", "other", "stray")
+	if !strings.Contains(out, "note: stray/web.config: in the folder of none of the 2 applicationHost.config files (config/applicationHost.config, other/applicationHost.config)") {
+		t.Errorf("a stray web.config:\n%s", out)
 	}
 }
 
