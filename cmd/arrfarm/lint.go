@@ -40,8 +40,10 @@ configuration, and so does lint when given them in one run: one file named
 applicationHost.config and every web.config are read as one server (each
 web.config stands for the site its folder is named after), so that a site's
 rule routing to a mistyped farm, or setting a server variable the server does
-not allow, is found. The output names the files read as one server. With two
-applicationHost.config files in one run, every file is linted alone.
+not allow, is found. The output names the files read as one server. With
+several applicationHost.config files in one run (a folder of several servers'
+files), each web.config belongs to the one whose folder holds it; a web.config
+in none of their folders is linted alone, and a note says so.
 
 A farm server on another machine has its own configuration: --backend
 ADDRESS=PATH (or ADDRESS:PORT=PATH) lints its web.config as that server's
