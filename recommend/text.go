@@ -106,7 +106,7 @@ func (r *Result) WriteText(w io.Writer) error {
 		t := f.Timeout
 		switch {
 		case t.RecommendedS != nil:
-			fmt.Fprintf(&b, "  timeout      %s -> %ds (rule: %s)   predicted 502.3 %s%s\n", human.Seconds(t.CurrentS), *t.RecommendedS, t.Rule, human.Percent(t.Predicted5023.Mean), ciText(*t.Predicted5023))
+			fmt.Fprintf(&b, "  timeout      %s -> %s (rule: %s)   predicted 502.3 %s%s\n", human.Seconds(t.CurrentS), human.Seconds(float64(*t.RecommendedS)), t.Rule, human.Percent(t.Predicted5023.Mean), ciText(*t.Predicted5023))
 		default:
 			fmt.Fprintf(&b, "  timeout      %s -> none meets the target (see below)\n", human.Seconds(t.CurrentS))
 		}

@@ -23,7 +23,7 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 		t := f.Timeout
 		rec := "none: no timeout meets the target"
 		if t.RecommendedS != nil {
-			rec = fmt.Sprintf("%ds%s", *t.RecommendedS, ruleText(t.Rule))
+			rec = seconds(float64(*t.RecommendedS)) + ruleText(t.Rule)
 		}
 		sec.Facts = []Fact{
 			{"protocol timeout", fmt.Sprintf("current %s, recommended %s", seconds(t.CurrentS), rec)},
