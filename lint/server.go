@@ -60,25 +60,27 @@ func GroupServers(docs []*schema.Document) (servers []Server, alone []*schema.Do
 		notes = append(notes, fmt.Sprintf("%s: in the folder of none of the %d applicationHost.config files (%s), so nothing says which server's web.config it is: linted alone (keep each server's web.configs below its applicationHost.config's folder, or lint one server per run)",
 			strings.Join(unowned, ", "), len(appHosts), strings.Join(names, ", ")))
 	}
+	grouped := map[*schema.Document]bool{}
 	for _, app := range appHosts {
 		sites := owned[app]
 		if len(sites) == 0 {
 			continue
 		}
+		grouped[app] = true
 		srv := Server{Files: []string{app.Lines.File()}}
 		files := make([]schema.SiteFile, 0, len(sites))
 		for _, w := range sites {
 			files = append(files, schema.SiteFile{Doc: w, Location: schema.SiteLocation(w.Lines.File(), app.Config.Sites)})
 			srv.Files = append(srv.Files, w.Lines.File())
+			grouped[w] = true
 		}
 		srv.Doc = schema.MergeServer(app, files)
 		servers = append(servers, srv)
 	}
 	for _, d := range docs {
-		if len(owned[d]) > 0 || d.Config != nil && d.Config.Kind == schema.WebConfig && owner(d, appHosts) != nil {
-			continue
+		if !grouped[d] {
+			alone = append(alone, d)
 		}
-		alone = append(alone, d)
 	}
 	return servers, alone, notes
 }
@@ -92,9 +94,11 @@ func owner(web *schema.Document, appHosts []*schema.Document) *schema.Document {
 	}
 	var best *schema.Document
 	depth := -1
+	in := absDir(web.Lines.File())
 	for _, app := range appHosts {
 		dir := absDir(app.Lines.File())
-		if d := absDir(web.Lines.File()); (d == dir || strings.HasPrefix(d, dir+string(filepath.Separator)) || dir == string(filepath.Separator)) && len(dir) > depth {
+		rel, err := filepath.Rel(dir, in)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && len(dir) > depth {
 			best, depth = app, len(dir)
 		}
 	}

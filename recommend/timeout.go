@@ -173,12 +173,13 @@ func (fr *farmRun) timeout(out *Farm, rule time.Duration) error {
 
 	pct := human.Percent
 	if best < 0 {
-		reason := fmt.Sprintf("no timeout up to %ds keeps 502.3 under %s: at %ds it is still %s (95%% CI upper bound %s)", bound, pct(target), bound, pct(top.Mean), pct(top.CI95[1]))
+		// Where the mean is within, only the bound misses: what the run
+		// could show, not what it saw.
+		form := "no timeout up to %ds keeps 502.3 under %s: at %ds it is still %s (95%% CI upper bound %s)"
 		if top.Mean <= target {
-			// The mean is within: only the bound misses, which is
-			// what the run could show, not what it saw.
-			reason = fmt.Sprintf("no timeout up to %ds keeps 502.3 under %s with 95%% confidence: at %ds the predicted rate is %s, but its 95%% CI upper bound is %s", bound, pct(target), bound, pct(top.Mean), pct(top.CI95[1]))
+			form = "no timeout up to %ds keeps 502.3 under %s with 95%% confidence: at %ds the predicted rate is %s, but its 95%% CI upper bound is %s"
 		}
+		reason := fmt.Sprintf(form, bound, pct(target), bound, pct(top.Mean), pct(top.CI95[1]))
 		if fixedShare > 0 {
 			reason += fmt.Sprintf("; %s of requests fail whatever the timeout (refused, reset, or sent to a hung server): see the health-check reasons", pct(fixedShare))
 		} else if last != nil {

@@ -29,7 +29,7 @@ func Recommendation(res *recommend.Result, inputs string) (*Page, error) {
 			{"protocol timeout", fmt.Sprintf("current %s, recommended %s", seconds(t.CurrentS), rec)},
 		}
 		if t.MinMeetingS != nil {
-			sec.Facts = append(sec.Facts, Fact{"smallest timeout meeting the target", fmt.Sprintf("%ds", *t.MinMeetingS)})
+			sec.Facts = append(sec.Facts, Fact{"smallest timeout meeting the target", seconds(float64(*t.MinMeetingS))})
 		}
 		sec.Facts = append(sec.Facts, Fact{"percentile rule", seconds(t.PercentileRuleS)})
 		if t.Predicted5023 != nil {

@@ -34,7 +34,7 @@ func TestSparseCountTakesTheStandInVIF(t *testing.T) {
 	assert.Less(t, vif, floored, "the stand-in clusters less than the count's own spread says")
 
 	// A count with effective events to spare keeps the floored VIF.
-	dense := []int64{30, 25, 41, 28, 33, 22, 35, 90, 27, 180}
+	dense := proxy
 	_, _, _, f := flooredCounts(dense, reqs(10), proxy)
 	_, _, _, v := effectiveCounts(dense, reqs(10), proxy)
 	assert.Equal(t, f, v)
